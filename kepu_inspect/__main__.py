@@ -1,0 +1,3 @@
+from kepu_inspect.cli.app import main
+
+main()

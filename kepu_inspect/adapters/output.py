@@ -1,0 +1,54 @@
+"""Writing outputs safely: atomic replace, and neutralised spreadsheet formulas."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+from typing import IO
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n", "\x00")
+
+
+def neutralise(value: object) -> object:
+    """Make text that a spreadsheet would run as a formula (=, +, -, @, control chars) inert.
+
+    Numbers pass through; only strings are prefixed with an apostrophe, the OWASP-recommended form.
+    """
+    if isinstance(value, str) and value and (value[0] in _FORMULA_START or ord(value[0]) < 32):
+        return "'" + value
+    return value
+
+
+@contextlib.contextmanager
+def atomic_path(target: Path) -> Iterator[Path]:
+    """Yield a temporary path beside ``target``; it replaces ``target`` only if the block succeeds."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    os.close(fd)
+    tmp_path = Path(tmp)
+    try:
+        yield tmp_path
+        os.replace(tmp_path, target)
+    finally:
+        if tmp_path.exists():
+            tmp_path.unlink()
+
+
+@contextlib.contextmanager
+def atomic_open(target: Path, mode: str = "w", encoding: str | None = "utf-8", newline: str | None = None) -> Iterator[IO]:  # type: ignore[type-arg]
+    with atomic_path(target) as tmp, open(tmp, mode, encoding=encoding if "b" not in mode else None,
+                                          newline=newline) as fh:
+        yield fh
+
+
+def write_text_atomic(target: Path, text: str, encoding: str = "utf-8") -> None:
+    with atomic_open(target, "w", encoding=encoding) as fh:
+        fh.write(text)
+
+
+def write_bytes_atomic(target: Path, data: bytes) -> None:
+    with atomic_open(target, "wb") as fh:
+        fh.write(data)

@@ -1,0 +1,187 @@
+"""Rubric files: YAML or JSON → JSON Schema validation → model, with YAML line numbers on problems."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
+from functools import cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from kepu_inspect.core.problems import Code, Problem, problem
+from kepu_inspect.core.rubric import Rubric
+from kepu_inspect.core.rubric_build import build_rubric
+
+TYPE_NAMES = {"string": "文字", "integer": "整数", "number": "数字", "array": "列表", "object": "映射（键: 值）",
+              "boolean": "true/false"}
+
+
+@cache
+def schema() -> dict[str, Any]:
+    """The rubric JSON Schema shipped inside the package."""
+    text = resources.files("kepu_inspect.adapters").joinpath("schema/rubric.schema.json").read_text("utf-8")
+    return json.loads(text)  # type: ignore[no-any-return]
+
+
+@dataclass(frozen=True)
+class LoadedRubric:
+    path: Path
+    rubric: Rubric | None
+    problems: list[Problem]
+    document: dict[str, Any] | None = None
+
+
+def _yaml_lines(node: Any, path: str, out: dict[str, int]) -> None:
+    import yaml
+
+    out.setdefault(path, node.start_mark.line + 1)
+    if isinstance(node, yaml.MappingNode):
+        for key_node, value_node in node.value:
+            key = str(key_node.value)
+            sub = f"{path}.{key}" if path else key
+            out[sub] = key_node.start_mark.line + 1
+            _yaml_lines(value_node, sub, out)
+            out[sub] = key_node.start_mark.line + 1
+    elif isinstance(node, yaml.SequenceNode):
+        for i, child in enumerate(node.value):
+            _yaml_lines(child, f"{path}[{i}]", out)
+
+
+def _plain(value: Any) -> Any:
+    """YAML turns 2017-12-20 into a date; the rubric format keeps dates as ISO text."""
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()[:10]
+    return value
+
+
+def parse_document(text: str) -> tuple[Any, dict[str, int]]:
+    """Parse YAML (JSON is valid YAML) and remember the line of every path."""
+    import yaml
+
+    loader = yaml.SafeLoader(text)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            return None, {}
+        data = loader.construct_document(node)
+    finally:
+        loader.dispose()
+    lines: dict[str, int] = {}
+    _yaml_lines(node, "", lines)
+    return _plain(data), lines
+
+
+def format_path(parts: Iterable[Any]) -> str:
+    out = ""
+    for part in parts:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out
+
+
+def line_for(path: str, lines: dict[str, int]) -> int | None:
+    """The line of ``path`` or of its nearest ancestor that exists in the file."""
+    while path:
+        if path in lines:
+            return lines[path]
+        cut = max(path.rfind("."), path.rfind("["))
+        path = path[:cut] if cut > 0 else ""
+    return lines.get("")
+
+
+def _schema_detail(error: Any) -> str:
+    v = error.validator
+    if v == "required":
+        missing = re.findall(r"'([^']+)' is a required property", error.message)
+        return f"缺少必填项“{missing[0] if missing else error.message}”"
+    if v in ("additionalProperties", "unevaluatedProperties"):
+        extra = re.findall(r"'([^']+)'", error.message)
+        return "不认识的字段：" + "、".join(f"“{e}”" for e in extra) + "（请检查拼写）"
+    if v == "type":
+        want = error.validator_value if isinstance(error.validator_value, list) else [error.validator_value]
+        return f"“{error.instance}”应为{'或'.join(TYPE_NAMES.get(w, w) for w in want)}"
+    if v == "enum":
+        return f"“{error.instance}”不是允许的取值，应为：" + "、".join(str(x) for x in error.validator_value)
+    if v == "const":
+        return f"“{error.instance}”应为“{error.validator_value}”"
+    if v in ("minimum", "exclusiveMinimum"):
+        return f"数值 {error.instance} 太小（{'不小于' if v == 'minimum' else '大于'} {error.validator_value}）"
+    if v in ("maximum", "exclusiveMaximum"):
+        return f"数值 {error.instance} 太大（不大于 {error.validator_value}）"
+    if v == "pattern":
+        return f"“{error.instance}”格式不对（编号请用英文字母开头，仅含字母、数字、-、_；日期写作 2017-12-20）"
+    if v == "minItems":
+        return f"至少需要 {error.validator_value} 项"
+    if v == "minLength":
+        return "不能为空"
+    if v == "uniqueItems":
+        return "列表中有重复项"
+    if v == "not":
+        return "gte 与 gt（或 lte 与 lt）不能同时使用"
+    if v in ("oneOf", "anyOf"):
+        return f"“{json.dumps(error.instance, ensure_ascii=False)[:60]}”不符合任何一种允许的写法"
+    return error.message  # type: ignore[no-any-return]
+
+
+def validate_document(doc: Any) -> list[Problem]:
+    """JSON Schema problems, each with its path (all of them, not just the first)."""
+    from jsonschema import Draft202012Validator
+
+    validator = Draft202012Validator(schema())
+    problems = []
+    for error in sorted(validator.iter_errors(doc), key=lambda e: [str(p) for p in e.absolute_path]):
+        path = format_path(error.absolute_path)
+        problems.append(problem(Code.RB001, path=path or "(根)", detail=_schema_detail(error)))
+    return problems
+
+
+def content_hash(doc: Any) -> str:
+    """SHA-256 of the rubric's content (comments and key order do not matter)."""
+    canonical = json.dumps(doc, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def load_rubric_text(text: str, path: Path) -> LoadedRubric:
+    import yaml
+
+    name = str(path)
+    try:
+        doc, lines = parse_document(text)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark else None
+        return LoadedRubric(path, None, [problem(Code.RB012, file=name, line=line, detail=f"YAML 语法错误：{exc.problem}")])
+    except yaml.YAMLError as exc:
+        return LoadedRubric(path, None, [problem(Code.RB012, file=name, detail=f"YAML 语法错误：{exc}")])
+    if not isinstance(doc, dict):
+        return LoadedRubric(path, None, [problem(Code.RB012, file=name, detail="文件内容不是考核细则（应为键: 值形式）")])
+    problems = validate_document(doc)
+    rubric = None
+    if not problems:
+        rubric, problems = build_rubric(doc)
+        if rubric is not None:
+            rubric = replace(rubric, content_hash=content_hash(doc))
+    located = [p.at(file=name, line=line_for(p.path or "", lines) if p.path and p.path != "(根)" else 1)
+               for p in problems]
+    return LoadedRubric(path, rubric, located, doc)
+
+
+def load_rubric(path: Path) -> LoadedRubric:
+    """Read and check a rubric file; problems carry file, path and line."""
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        return LoadedRubric(path, None, [problem(Code.RB012, file=str(path), detail=exc.strerror or str(exc))])
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return LoadedRubric(path, None, [problem(Code.RB012, file=str(path), detail="文件不是 UTF-8 编码")])
+    return load_rubric_text(text, path)

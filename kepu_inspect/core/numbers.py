@@ -1,0 +1,123 @@
+"""Exact arithmetic: Decimal everywhere, 四舍五入 (ROUND_HALF_UP), explicit interval bounds."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+
+ZERO = Decimal(0)
+ONE = Decimal(1)
+HUNDRED = Decimal(100)
+
+
+def to_decimal(value: object) -> Decimal:
+    """Convert a YAML/JSON number without float noise (2.3 stays 2.3, not 2.2999…)."""
+    if isinstance(value, Decimal):
+        return value
+    if isinstance(value, bool):
+        raise TypeError("a boolean is not a number")
+    if isinstance(value, int):
+        return Decimal(value)
+    if isinstance(value, float):
+        return Decimal(repr(value))
+    if isinstance(value, str):
+        return Decimal(value.strip())
+    raise TypeError(f"not a number: {value!r}")
+
+
+def round_half_up(value: Decimal, decimals: int) -> Decimal:
+    """四舍五入 to ``decimals`` places; Python's round() would round half to even."""
+    return value.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
+
+
+def fmt(value: Decimal | None, decimals: int | None = None) -> str:
+    """Human text for a score: no exponent, no trailing zeros unless ``decimals`` is given."""
+    if value is None:
+        return "—"
+    if decimals is not None:
+        return f"{round_half_up(value, decimals):f}"
+    text = f"{value.normalize():f}" if value == value.to_integral() else f"{value:f}"
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return text
+
+
+@dataclass(frozen=True)
+class Interval:
+    """A range of numbers with explicit inclusive/exclusive bounds (None = unbounded)."""
+
+    low: Decimal | None = None
+    low_inclusive: bool = True
+    high: Decimal | None = None
+    high_inclusive: bool = False
+
+    def contains(self, x: Decimal) -> bool:
+        if self.low is not None and (x < self.low or (x == self.low and not self.low_inclusive)):
+            return False
+        return not (self.high is not None and (x > self.high or (x == self.high and not self.high_inclusive)))
+
+    def describe(self, unit: str = "") -> str:
+        parts: list[str] = []
+        if self.low is not None:
+            parts.append(f"{'≥' if self.low_inclusive else '>'}{fmt(self.low)}{unit}")
+        if self.high is not None:
+            parts.append(f"{'≤' if self.high_inclusive else '<'}{fmt(self.high)}{unit}")
+        return "且".join(parts) if parts else "任意值"
+
+    @classmethod
+    def from_bounds(cls, bounds: dict[str, object]) -> Interval:
+        """Build from the rubric's ``gte``/``gt``/``lte``/``lt`` keys."""
+        low = high = None
+        low_inc, high_inc = True, False
+        if "gte" in bounds:
+            low, low_inc = to_decimal(bounds["gte"]), True
+        elif "gt" in bounds:
+            low, low_inc = to_decimal(bounds["gt"]), False
+        if "lte" in bounds:
+            high, high_inc = to_decimal(bounds["lte"]), True
+        elif "lt" in bounds:
+            high, high_inc = to_decimal(bounds["lt"]), False
+        return cls(low, low_inc, high, high_inc)
+
+
+def interval_problems(intervals: list[Interval], floor: Decimal | None, ceiling: Decimal | None) -> list[str]:
+    """Describe overlaps and gaps between intervals covering [floor, ceiling] (None = open end).
+
+    Returned as Chinese sentences; an empty list means the intervals tile the range exactly.
+    """
+    issues: list[str] = []
+    if not intervals:
+        return ["没有任何区间"]
+
+    def low_key(iv: Interval) -> tuple[Decimal, int]:
+        # unbounded below sorts first; inclusive low sorts before exclusive at the same value
+        return (iv.low if iv.low is not None else Decimal("-Infinity"), 0 if iv.low_inclusive else 1)
+
+    ordered = sorted(intervals, key=low_key)
+    for iv in ordered:
+        if iv.low is not None and iv.high is not None and (
+            iv.low > iv.high or (iv.low == iv.high and not (iv.low_inclusive and iv.high_inclusive))
+        ):
+            issues.append(f"区间“{iv.describe()}”为空")
+    first = ordered[0]
+    if floor is not None and first.low is not None and (
+        first.low > floor or (first.low == floor and not first.low_inclusive)
+    ):
+        issues.append(f"低于 {fmt(first.low)} 的数值没有对应的档次")
+    for prev, nxt in zip(ordered, ordered[1:], strict=False):
+        if prev.high is None:
+            issues.append(f"“{prev.describe()}”与“{nxt.describe()}”重叠")
+            continue
+        if nxt.low is None:
+            issues.append(f"“{prev.describe()}”与“{nxt.describe()}”重叠")
+            continue
+        if prev.high > nxt.low or (prev.high == nxt.low and prev.high_inclusive and nxt.low_inclusive):
+            issues.append(f"“{prev.describe()}”与“{nxt.describe()}”重叠")
+        elif prev.high < nxt.low or (prev.high == nxt.low and not prev.high_inclusive and not nxt.low_inclusive):
+            issues.append(f"“{prev.describe()}”与“{nxt.describe()}”之间有空档")
+    last = ordered[-1]
+    if ceiling is not None and last.high is not None and (
+        last.high < ceiling or (last.high == ceiling and not last.high_inclusive)
+    ):
+        issues.append(f"高于 {fmt(last.high)} 的数值没有对应的档次")
+    return issues

@@ -1,0 +1,179 @@
+"""The problem catalogue: every problem the tool can report, with a stable code.
+
+Codes never change meaning once published (users quote them on the phone), so new problems get new
+codes. Messages are Chinese templates; ``hint`` always says how to fix the problem.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from enum import Enum
+from typing import Any
+
+
+class Severity(str, Enum):
+    ERROR = "error"
+    WARNING = "warning"
+    INFO = "info"
+
+    @property
+    def label(self) -> str:
+        return {"error": "错误", "warning": "警告", "info": "提示"}[self.value]
+
+
+E, W, I = Severity.ERROR, Severity.WARNING, Severity.INFO
+
+
+class Code(Enum):
+    """(severity, message template, fix hint). Templates use ``str.format`` fields."""
+
+    # --- rubric file (RB) ---
+    RB001 = (E, "考核细则不符合格式要求：{detail}", "请按 `kepu-inspect rubric schema` 给出的格式修改该处。")
+    RB002 = (E, "编号 “{id}” 重复（{kind}）", "每个{kind}的编号必须唯一，请改用不同的编号。")
+    RB003 = (E, "评分细项分值合计 {actual} 分，与该项分值 {expected} 分不符",
+             "请调整各评分细项的分值，或修改该项的分值，使两者相等。")
+    RB004 = (E, "本部分各项分值合计 {actual} 分，与本部分分值 {expected} 分不符",
+             "请调整各项分值或本部分分值，使两者相等。")
+    RB005 = (E, "“{group}”适用的基本分合计 {actual} 分，与规定总分 {expected} 分不符",
+             "请调整相关考核项目的分值，或修改该组的 total。")
+    RB006 = (E, "找不到{kind}“{name}”", "请检查名称是否写错；单位可用全称、简称或在 aliases 中登记的别名。")
+    RB007 = (E, "分档区间有误：{detail}", "各档区间不得重叠，也不得留有空档；请用 gte/gt/lte/lt 写明边界是否包含。")
+    RB008 = (E, "等次分数段有误：{detail}", "等次分数段应覆盖 0 分到最高分，既不重叠也不留空档。")
+    RB009 = (E, "参加考核的单位“{unit}”没有任何适用的考核项目", "请在相关项目的 applies_to 中加入该单位或其所在组，或将其 assessed 设为 false。")
+    RB010 = (E, "评价等级表不完整：{detail}", "每个等级须有唯一名称，并写明 points（分值）或 share（占本项分值比例）之一。")
+    RB011 = (E, "单位“{unit}”缺少评分所需参数“{param}”", "请在该单位的 params 中填写“{param}”。")
+    RB012 = (E, "无法读取考核细则文件：{detail}", "请确认文件是 UTF-8 编码的 YAML 或 JSON 文件，并检查该行附近的缩进和冒号。")
+    RB013 = (E, "评分规则与分值不一致：{detail}", "请使评分规则能给出的最高分等于该细项的分值。")
+    RB014 = (E, "名称或别名“{name}”同时属于“{first}”和“{second}”", "一个名称只能指向一个单位，请删除重复的别名。")
+    RB015 = (E, "否决事项指定的等次“{grade}”不在等次表中", "请使用 grades 中已定义的等次名称。")
+    RB016 = (W, "单位“{unit}”的基本分满分为 {actual} 分，与该组总分 {expected} 分不同，且该组未设置按得分率比较",
+             "如该组各单位项目不同，请设置 normalise: true（按得分率×100 比较）。")
+
+    # --- plan import (PL) ---
+    PL001 = (E, "无法读取工作要点文件：{detail}", "{fix}")
+    PL002 = (W, "第 {number} 项没有找到（责任单位：…）标注", "请在生成的考核细则中为该项补写 applies_to。")
+    PL003 = (W, "第 {number} 项的标注“{text}”无法拆分为单位", "请检查标注中的分隔符，或在生成的考核细则中手工填写。")
+    PL004 = (W, "“{short}”与“{long}”可能是同一单位", "如确为同一单位，请把其中一个写入另一个的 aliases。")
+    PL005 = (W, "文本中有重复内容（第 {number} 项重复出现），已只保留一次", "请核对原文是否确有重复。")
+    PL006 = (W, "未识别任何编号条目", "请确认文件是工作要点正文，条目以“1.”“1、”“（1）”等编号开头。")
+
+    # --- submitted workbooks (WB) ---
+    WB001 = (E, "该文件不是 xlsx 工作簿（看起来是{kind}）", "{fix}")
+    WB002 = (E, "文件已损坏或不完整，无法打开（{detail}）", "请在 Excel/WPS 中打开后“另存为”Excel 工作簿(.xlsx)，或重新发送原文件。")
+    WB003 = (E, "文件是空的（0 字节）", "请重新保存并发送填好的自评表。")
+    WB004 = (E, "文件内容超出安全限制（{detail}），已拒绝读取", "请使用下发的自评表模板重新填写，不要粘贴大量无关内容。")
+    WB005 = (E, "文件含有不安全的 XML 内容（{detail}），已拒绝读取", "请使用下发的自评表模板重新填写后发送。")
+    WB006 = (E, "无法确定该文件属于哪个单位", "请使用本单位的自评表模板，或在文件名中写明单位全称。")
+    WB007 = (E, "单位识别有冲突：{detail}", "请确认文件是否用了其他单位的模板；应使用本单位的模板重新填写。")
+    WB008 = (E, "该文件不是本次考核的自评表（模板属于“{found}”，本次为“{expected}”）", "请使用本次下发的自评表模板重新填写。")
+    WB009 = (W, "该自评表由旧版考核细则生成（版本 {found}，现为 {expected}），考核项目和分值未变", "可以继续使用；如需最新说明文字，请改用新模板。")
+    WB010 = (E, "缺少工作表“{sheet}”", "请不要删除或重命名模板中的工作表；如已改动，请改用原模板重新填写。")
+    WB011 = (W, "工作表“{sheet}”被隐藏", "请在 Excel 中取消隐藏该工作表。")
+    WB012 = (E, "缺少考核项目行：{item}", "请不要删除模板中的行；请用原模板重新填写该项。")
+    WB013 = (E, "考核项目行重复：{item}（另见 {other}）", "请删除复制出来的多余行，每个项目只保留一行。")
+    WB014 = (W, "无法识别的行编号“{value}”", "请不要修改 A 列的编号；多余的行请删除。")
+    WB015 = (E, "无法识别的数值“{value}”", "请只填写一个数字（如 8 或 8.5），不要写文字、范围或“约”。")
+    WB016 = (E, "单元格是公式，但没有保存计算结果", "请在 Excel/WPS 中打开文件、确认公式结果显示正常后保存，或直接填写数值。")
+    WB017 = (E, "单元格是错误值 {value}", "请改正该单元格的公式，或直接填写数值。")
+    WB018 = (E, "数值 {value} 超出允许范围（{low}～{high}）", "请填写 {low} 到 {high} 之间的数值。")
+    WB019 = (E, "“{value}”不在可选项中（可选：{options}）", "请从下拉列表中选择。")
+    WB020 = (E, "必填项“{label}”未填写", "请填写该单元格。")
+    WB021 = (W, "未填写佐证材料（本项要求：{evidence}）", "请在佐证材料栏写明材料名称或编号。")
+    WB022 = (W, "自评分 {claimed} 分与填报数据不符，按评分标准应为 {computed} 分（{reason}）", "请核对填报数据和自评分。")
+    WB023 = (E, "自评分未填写", "请填写本项自评分。")
+    WB024 = (E, "核定分 {value} 超出本项分值（{low}～{high}）", "请督导检查组核对核定分。")
+    WB025 = (E, "单位“{unit}”收到多份材料：{files}", "请确认哪一份是最终版本，删除或移走其他文件后重新运行。")
+    WB026 = (W, "文件所属单位“{unit}”本年度不参加考核", "如该单位应参加考核，请在考核细则中将其 assessed 设为 true。")
+    WB027 = (W, "未收到单位“{unit}”的自评材料", "请联系该单位尽快报送。")
+    WB028 = (I, "已跳过：{reason}", "无需处理。")
+    WB029 = (W, "“{value}”不是日期格式的正确填法，已按文本处理", "请填写日期，例如 2017-12-20。")
+    WB030 = (E, "单元格是日期，不是数值", "请填写数字，不要填日期。")
+    WB031 = (I, "启用宏的工作簿：仅读取单元格数值，宏不会运行", "建议另存为不含宏的 .xlsx 文件。")
+    WB032 = (E, "“{value}”不能判断为“是”或“否”", "请从下拉列表中选择“是”或“否”。")
+    WB033 = (W, "自评分 {value} 超出本项分值（{low}～{high}）", "请按评分标准重新自评。")
+
+    # --- scoring (SC) ---
+    SC001 = (W, "第 {item} 项自评分比核定分高 {diff} 分，超过 {threshold} 分（疑似虚报）", "请该单位说明情况。")
+    SC002 = (W, "第 {item} 项未经核定，按{policy}计", "请督导检查组补填核定分。")
+    SC003 = (E, "单位“{unit}”材料无效，无法评分", "请先按检查结果修改材料后重新报送。")
+
+    def __init__(self, severity: Severity, message: str, hint: str) -> None:
+        self.severity = severity
+        self.template = message
+        self.hint_template = hint
+
+    @property
+    def slug(self) -> str:
+        return self.name
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One problem found in a rubric, plan or workbook; a value, never an exception."""
+
+    code: Code
+    message: str
+    hint: str
+    severity: Severity
+    file: str | None = None
+    sheet: str | None = None
+    cell: str | None = None
+    path: str | None = None  # location inside a rubric, e.g. sections[0].items[3].points
+    line: int | None = None
+    value: str | None = None
+    unit: str | None = None
+    extra: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
+
+    @property
+    def location(self) -> str:
+        parts: list[str] = []
+        if self.file:
+            parts.append(self.file)
+        if self.sheet:
+            parts.append(self.sheet + (f"!{self.cell}" if self.cell else ""))
+        elif self.cell:
+            parts.append(self.cell)
+        if self.path:
+            parts.append(self.path)
+        if self.line:
+            parts.append(f"第{self.line}行")
+        return " · ".join(parts)
+
+    def at(self, **where: Any) -> Problem:
+        return replace(self, **where)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "code": self.code.name,
+            "severity": self.severity.value,
+            "message": self.message,
+            "hint": self.hint,
+            "file": self.file,
+            "sheet": self.sheet,
+            "cell": self.cell,
+            "path": self.path,
+            "line": self.line,
+            "value": self.value,
+            "unit": self.unit,
+        }
+
+
+def problem(code: Code, /, **fields: Any) -> Problem:
+    """Build a problem from the catalogue; location keywords go to the Problem, the rest to the text."""
+    location_keys = {"file", "sheet", "cell", "path", "line", "value", "unit"}
+    where = {k: v for k, v in fields.items() if k in location_keys}
+    text_fields = {k: v for k, v in fields.items() if k not in location_keys or k in ("value", "unit")}
+    message = code.template.format_map(_Default(text_fields))
+    hint = code.hint_template.format_map(_Default(text_fields))
+    if "value" in where and where["value"] is not None:
+        where["value"] = str(where["value"])
+    return Problem(code=code, message=message, hint=hint, severity=code.severity, **where)
+
+
+class _Default(dict[str, Any]):
+    def __missing__(self, key: str) -> str:
+        return "?"
+
+
+def has_errors(problems: list[Problem]) -> bool:
+    return any(p.severity is Severity.ERROR for p in problems)
