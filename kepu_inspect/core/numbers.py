@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -104,7 +105,7 @@ def interval_problems(intervals: list[Interval], floor: Decimal | None, ceiling:
         first.low > floor or (first.low == floor and not first.low_inclusive)
     ):
         issues.append(f"低于 {fmt(first.low)} 的数值没有对应的档次")
-    for prev, nxt in zip(ordered, ordered[1:], strict=False):
+    for prev, nxt in itertools.pairwise(ordered):
         if prev.high is None:
             issues.append(f"“{prev.describe()}”与“{nxt.describe()}”重叠")
             continue

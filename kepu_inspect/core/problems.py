@@ -7,11 +7,11 @@ codes. Messages are Chinese templates; ``hint`` always says how to fix the probl
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from enum import Enum
+from enum import Enum, StrEnum
 from typing import Any
 
 
-class Severity(str, Enum):
+class Severity(StrEnum):
     ERROR = "error"
     WARNING = "warning"
     INFO = "info"
@@ -21,7 +21,7 @@ class Severity(str, Enum):
         return {"error": "错误", "warning": "警告", "info": "提示"}[self.value]
 
 
-E, W, I = Severity.ERROR, Severity.WARNING, Severity.INFO
+E, W, N = Severity.ERROR, Severity.WARNING, Severity.INFO
 
 
 class Code(Enum):
@@ -85,10 +85,10 @@ class Code(Enum):
     WB025 = (E, "单位“{unit}”收到多份材料：{files}", "请确认哪一份是最终版本，删除或移走其他文件后重新运行。")
     WB026 = (W, "文件所属单位“{unit}”本年度不参加考核", "如该单位应参加考核，请在考核细则中将其 assessed 设为 true。")
     WB027 = (W, "未收到单位“{unit}”的自评材料", "请联系该单位尽快报送。")
-    WB028 = (I, "已跳过：{reason}", "无需处理。")
+    WB028 = (N, "已跳过：{reason}", "无需处理。")
     WB029 = (W, "“{value}”不是日期格式的正确填法，已按文本处理", "请填写日期，例如 2017-12-20。")
     WB030 = (E, "单元格是日期，不是数值", "请填写数字，不要填日期。")
-    WB031 = (I, "启用宏的工作簿：仅读取单元格数值，宏不会运行", "建议另存为不含宏的 .xlsx 文件。")
+    WB031 = (N, "启用宏的工作簿：仅读取单元格数值，宏不会运行", "建议另存为不含宏的 .xlsx 文件。")
     WB032 = (E, "“{value}”不能判断为“是”或“否”", "请从下拉列表中选择“是”或“否”。")
     WB033 = (W, "自评分 {value} 超出本项分值（{low}～{high}）", "请按评分标准重新自评。")
 

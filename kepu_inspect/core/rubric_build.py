@@ -6,6 +6,7 @@ collected; the model is only returned when none of them is an error.
 
 from __future__ import annotations
 
+import itertools
 from collections import Counter
 from collections.abc import Mapping
 from decimal import Decimal
@@ -303,7 +304,7 @@ class _Builder:
                 issues.append(f"高于 {fmt(ordered[-1].interval.high)} 的数值没有对应的档次（最高档应不设上限）")
             for text in issues:
                 self.add(Code.RB007, rpath + ".tiers", detail=text)
-            for a, b in zip(ordered, ordered[1:], strict=False):
+            for a, b in itertools.pairwise(ordered):
                 if b.points < a.points:
                     self.add(Code.RB007, rpath + ".tiers", detail=f"数值更高的档次得分反而更低（{fmt(b.points)} < {fmt(a.points)}）")
         if isinstance(rule, Levels):
