@@ -1,0 +1,126 @@
+"""The self-assessment workbook layout, owned in one place so the writer and reader cannot drift.
+
+Every data row carries a stable id in column A (hidden): ``I01`` an item, ``I01.a`` a criterion (its
+first input on the same row), ``I01.a:c2`` a further input of that criterion, ``S:S1`` a section
+subtotal, ``G:fraud`` a gate the inspectors answer. Readers find rows by id, never by position, so a
+unit that sorts, hides or inserts rows does not break reading.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from kepu_inspect.core.rubric import Assignment, Criterion, Rubric, Unit
+from kepu_inspect.core.rules import InputSpec
+
+TEMPLATE_VERSION = "1"
+
+COVER_SHEET = "封面"
+ITEM_SHEET = "自评表"
+OPTIONS_SHEET = "选项"
+IDENTITY_SHEET = "_kepu"
+
+# column letters of the item sheet
+COL_ID = "A"
+COL_NO = "B"
+COL_TITLE = "C"
+COL_TEXT = "D"
+COL_MAX = "E"
+COL_LABEL = "F"
+COL_INPUT = "G"
+COL_SELF = "H"
+COL_EVIDENCE = "I"
+COL_VERIFIED = "J"
+COL_OPINION = "K"
+
+COLUMNS: tuple[tuple[str, str, float], ...] = (
+    (COL_ID, "编号", 9),
+    (COL_NO, "序号", 5),
+    (COL_TITLE, "考核项目", 14),
+    (COL_TEXT, "考核内容／评分标准", 46),
+    (COL_MAX, "分值", 6),
+    (COL_LABEL, "填报项目", 16),
+    (COL_INPUT, "填报值", 9),
+    (COL_SELF, "自评分", 8),
+    (COL_EVIDENCE, "佐证材料", 18),
+    (COL_VERIFIED, "核定分", 8),
+    (COL_OPINION, "核查意见", 16),
+)
+HEADER_ROW = 4
+FIRST_DATA_ROW = 5
+TITLE_ROWS = "3:4"
+
+# cover sheet cells
+COVER_UNIT_CELL = "C4"
+COVER_CONTACT_CELL = "C5"
+COVER_PHONE_CELL = "C6"
+COVER_DATE_CELL = "C7"
+
+IDENTITY_KEYS = ("rubric_id", "rubric_version", "rubric_hash", "structure", "unit_id", "unit_name",
+                 "template_version", "year")
+
+# header aliases: what people (or older templates) call the columns, for a reader that checks headers
+HEADER_ALIASES: dict[str, tuple[str, ...]] = {
+    COL_SELF: ("自评分", "自评得分", "自查分"),
+    COL_VERIFIED: ("核定分", "审核分", "考核分", "核定得分"),
+    COL_EVIDENCE: ("佐证材料", "佐证材料目录", "证明材料"),
+}
+
+
+@dataclass(frozen=True)
+class InputRow:
+    """Where one input of a criterion lives: row id and the spec it must satisfy."""
+
+    row_id: str
+    spec: InputSpec
+
+
+def criterion_uid(item_id: str, crit: Criterion) -> str:
+    return f"{item_id}.{crit.id}"
+
+
+def input_rows(item_id: str, crit: Criterion) -> list[InputRow]:
+    """The rows a criterion occupies: its own row carries the first input, then one row per further input."""
+    uid = criterion_uid(item_id, crit)
+    specs = crit.inputs()
+    if not specs:
+        return [InputRow(uid, InputSpec("", "", "score"))]
+    return [InputRow(uid if i == 0 else f"{uid}:{spec.key}", spec) for i, spec in enumerate(specs)]
+
+
+def parse_row_id(row_id: str) -> tuple[str, str | None, str | None]:
+    """Split ``I01.a:c2`` into (item, criterion, input key); section/gate ids come back as item only."""
+    if row_id.startswith(("S:", "G:", "T:")):
+        return row_id, None, None
+    item, _, rest = row_id.partition(".")
+    crit, _, key = rest.partition(":")
+    return item, crit or None, key or None
+
+
+def scaled(points: Decimal, weight: Decimal) -> Decimal:
+    return points * weight
+
+
+def identity_values(rubric: Rubric, unit: Unit) -> dict[str, str]:
+    return {
+        "rubric_id": rubric.meta.id,
+        "rubric_version": rubric.meta.version,
+        "rubric_hash": rubric.content_hash,
+        "structure": rubric.structure_fingerprint(),
+        "unit_id": unit.id,
+        "unit_name": unit.name,
+        "template_version": TEMPLATE_VERSION,
+        "year": str(rubric.meta.year),
+    }
+
+
+def expected_rows(rubric: Rubric, unit: Unit) -> dict[str, tuple[Assignment, Criterion | None, InputRow | None]]:
+    """Every row id a unit's workbook must contain, with what it stands for."""
+    rows: dict[str, tuple[Assignment, Criterion | None, InputRow | None]] = {}
+    for a in rubric.assignments(unit):
+        rows[a.item.id] = (a, None, None)
+        for crit in a.item.criteria:
+            for ir in input_rows(a.item.id, crit):
+                rows[ir.row_id] = (a, crit, ir)
+    return rows

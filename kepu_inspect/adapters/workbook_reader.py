@@ -1,0 +1,312 @@
+"""Read one submitted workbook into a Submission plus cell-precise problems; never raises for bad input."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+from typing import Any, Literal
+
+from kepu_inspect.adapters import layout as L
+from kepu_inspect.adapters.xlsx_safe import RawCell, RawSheet, RawWorkbook, WorkbookError, read_workbook
+from kepu_inspect.core.checks import consistency_problems
+from kepu_inspect.core.numbers import ZERO, fmt
+from kepu_inspect.core.problems import Code, Problem, problem
+from kepu_inspect.core.rubric import Rubric, Unit, normalise_name
+from kepu_inspect.core.rules import InputSpec
+from kepu_inspect.core.submission import CriterionEntry, ItemEntry, Submission
+from kepu_inspect.core.values import Parsed, clean_text, parse_input, parse_number, parse_yesno
+
+WANTED = {L.COVER_SHEET, L.ITEM_SHEET, L.IDENTITY_SHEET}
+EMPTY_CELL = RawCell("empty", "")
+
+
+@dataclass(frozen=True)
+class FileReading:
+    """What one input file gave: small and picklable, so worker processes can send it back cheaply."""
+
+    path: str
+    sha256: str
+    status: Literal["read", "rejected"]
+    unit_id: str | None = None
+    submission: Submission | None = None
+    problems: list[Problem] = field(default_factory=list)
+    identity: dict[str, str] = field(default_factory=dict)
+
+
+def sha256_of(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def _rejection(exc: WorkbookError, name: str) -> Problem:
+    if exc.kind == "empty":
+        return problem(Code.WB003, file=name)
+    if exc.kind in ("legacy", "encrypted"):
+        return problem(Code.WB001, file=name, kind=exc.detail, fix=exc.fix)
+    if exc.kind == "bomb":
+        return problem(Code.WB004, file=name, detail=exc.detail)
+    if exc.kind == "xml":
+        return problem(Code.WB005, file=name, detail=exc.detail)
+    return problem(Code.WB002, file=name, detail=exc.detail)
+
+
+def units_in_text(rubric: Rubric, text: str) -> list[Unit]:
+    """Units whose name or alias occurs in ``text``; a name inside a longer matched name does not count."""
+    key = normalise_name(text)
+    matched: dict[str, str] = {}
+    for unit in rubric.units:
+        for name in unit.names:
+            n = normalise_name(name)
+            if n and n in key and len(n) > len(matched.get(unit.id, "")):
+                matched[unit.id] = n
+    keep = [uid for uid, n in matched.items() if not any(n != m and n in m for m in matched.values())]
+    return [rubric.unit(uid) for uid in keep]
+
+
+class _Reader:
+    def __init__(self, rubric: Rubric, path: Path, display: str) -> None:
+        self.rubric = rubric
+        self.path = path
+        self.name = display
+        self.problems: list[Problem] = []
+
+    def add(self, code: Code, **fields: Any) -> None:
+        self.problems.append(problem(code, file=self.name, **fields))
+
+    def identify(self, wb: RawWorkbook, identity: dict[str, str]) -> Unit | None:
+        rubric = self.rubric
+        by_identity = rubric.find_unit(identity["unit_id"]) if identity.get("unit_id") else None
+        cover = wb.sheets.get(L.COVER_SHEET)
+        cover_text = cover.cells.get(L.COVER_UNIT_CELL, EMPTY_CELL).text if cover else ""
+        by_cover = rubric.find_unit(cover_text) if cover_text.strip() else None
+        by_name = units_in_text(rubric, self.path.stem)
+        if identity.get("unit_id") and by_identity is None:
+            self.add(Code.WB007, sheet=L.IDENTITY_SHEET,
+                     detail=f"模板记录的单位编号“{identity['unit_id']}”不在本考核细则中")
+            return None
+        if by_identity is not None:
+            if by_cover is not None and by_cover.id != by_identity.id:
+                self.add(Code.WB007, sheet=L.COVER_SHEET, cell=L.COVER_UNIT_CELL, value=cover_text,
+                         detail=f"模板属于“{by_identity.name}”，封面却写着“{cover_text}”")
+                return None
+            if len(by_name) == 1 and by_name[0].id != by_identity.id:
+                self.add(Code.WB007, detail=f"模板属于“{by_identity.name}”，文件名却是“{self.path.name}”"
+                         "（是否用了其他单位的模板？）")
+                return None
+            return by_identity
+        if by_cover is not None:
+            if len(by_name) == 1 and by_name[0].id != by_cover.id:
+                self.add(Code.WB007, sheet=L.COVER_SHEET, cell=L.COVER_UNIT_CELL, value=cover_text,
+                         detail=f"封面写着“{cover_text}”，文件名却是“{self.path.name}”")
+                return None
+            return by_cover
+        if len(by_name) == 1:
+            return by_name[0]
+        if len(by_name) > 1:
+            self.add(Code.WB007, detail="文件名中出现多个单位：" + "、".join(u.name for u in by_name))
+            return None
+        self.add(Code.WB006, value=cover_text or None)
+        return None
+
+    def check_identity(self, identity: dict[str, str]) -> None:
+        meta = self.rubric.meta
+        if not identity:
+            return
+        if identity.get("rubric_id") != meta.id:
+            self.add(Code.WB008, sheet=L.IDENTITY_SHEET, found=identity.get("rubric_id", "?"), expected=meta.id)
+        elif identity.get("rubric_hash") != self.rubric.content_hash:
+            if identity.get("structure") == self.rubric.structure_fingerprint():
+                self.add(Code.WB009, sheet=L.IDENTITY_SHEET, found=identity.get("rubric_version", "?"),
+                         expected=meta.version)
+            else:
+                self.add(Code.WB008, sheet=L.IDENTITY_SHEET,
+                         found=f"{meta.id} 版本 {identity.get('rubric_version', '?')}（考核项目或分值已变化）",
+                         expected=f"{meta.id} 版本 {meta.version}")
+
+    def sheets_ok(self, wb: RawWorkbook) -> bool:
+        for name in (L.COVER_SHEET, L.ITEM_SHEET):
+            copies = [n for n in wb.sheet_names if n != name and normalise_name(n).startswith(name)]
+            if name not in wb.states:
+                if name == L.ITEM_SHEET:
+                    found = f"（找到工作表“{copies[0]}”，是否被改名？请改回“{name}”）" if copies else ""
+                    self.add(Code.WB010, sheet=name + found)
+                    return False
+                self.add(Code.WB010, sheet=name)
+                continue
+            if wb.states[name] != "visible":
+                self.add(Code.WB011, sheet=name)
+            for copy in copies:
+                self.add(Code.WB034, sheet=copy, original=name)
+        return True
+
+    # --- cells -----------------------------------------------------------------------------
+    def cell(self, sheet: RawSheet, ref: str) -> RawCell:
+        return sheet.cells.get(ref, EMPTY_CELL)
+
+    def cell_problem(self, parsed: Parsed, ref: str, raw: RawCell, spec: InputSpec | None) -> None:
+        code = Code[parsed.code or "WB015"]
+        extra: dict[str, Any] = {}
+        if code is Code.WB019 and spec is not None:
+            extra["options"] = "、".join(spec.options)
+        self.add(code, sheet=L.ITEM_SHEET, cell=ref, value=raw.text, **extra)
+
+    def parse_cell(self, sheet: RawSheet, ref: str, spec: InputSpec) -> tuple[Parsed, bool]:
+        """Parse one input cell, reporting problems; returns (parsed, unreadable)."""
+        raw = self.cell(sheet, ref)
+        if raw.formula and not raw.cached:
+            self.add(Code.WB016, sheet=L.ITEM_SHEET, cell=ref)
+            return Parsed(None, "WB016"), True
+        parsed = parse_input(spec, raw.kind, raw.text)
+        if not parsed.ok:
+            self.cell_problem(parsed, ref, raw, spec)
+            return parsed, True
+        if spec.kind == "number" and isinstance(parsed.value, Decimal):
+            low, high = spec.low, spec.high
+            if (low is not None and parsed.value < low) or (high is not None and parsed.value > high):
+                self.add(Code.WB018, sheet=L.ITEM_SHEET, cell=ref, value=raw.text,
+                         low=fmt(low) if low is not None else "不限", high=fmt(high) if high is not None else "不限")
+                return Parsed(None, "WB018"), True
+        return parsed, False
+
+    def score_cell(self, sheet: RawSheet, ref: str, high: Decimal, code_range: Code) -> tuple[Decimal | None, bool]:
+        raw = self.cell(sheet, ref)
+        if raw.formula and not raw.cached:
+            self.add(Code.WB016, sheet=L.ITEM_SHEET, cell=ref)
+            return None, True
+        parsed = parse_number(raw.kind, raw.text)
+        if not parsed.ok:
+            self.cell_problem(parsed, ref, raw, None)
+            return None, True
+        value = parsed.value
+        if value is None:
+            return None, False
+        assert isinstance(value, Decimal)
+        if value < ZERO or value > high:
+            self.add(code_range, sheet=L.ITEM_SHEET, cell=ref, value=raw.text, low="0", high=fmt(high))
+            return None, True
+        return value, False
+
+    def read(self) -> FileReading:
+        digest = sha256_of(self.path)
+        try:
+            wb = read_workbook(self.path, WANTED)
+        except WorkbookError as exc:
+            return FileReading(self.name, digest, "rejected", problems=[_rejection(exc, self.name)])
+        if wb.macro_enabled or self.path.suffix.lower() == ".xlsm":
+            self.add(Code.WB031)
+        identity: dict[str, str] = {}
+        id_sheet = wb.sheets.get(L.IDENTITY_SHEET)
+        if id_sheet is not None:
+            for r, cells in id_sheet.rows.items():
+                key, value = cells.get("A"), cells.get("B")
+                if key is not None and key.text in L.IDENTITY_KEYS:
+                    identity[key.text] = value.text if value is not None else ""
+                del r
+        unit = self.identify(wb, identity)
+        if unit is None:
+            return FileReading(self.name, digest, "rejected", problems=self.problems, identity=identity)
+        for p_index, p in enumerate(self.problems):
+            self.problems[p_index] = p.at(unit=unit.name)
+        self.check_identity(identity)
+        if not self.sheets_ok(wb):
+            return FileReading(self.name, digest, "rejected", unit.id, problems=self._tag(unit), identity=identity)
+        submission = self.read_items(wb, unit)
+        self.problems.extend(consistency_problems(self.rubric, unit, submission, self.name, L.ITEM_SHEET))
+        return FileReading(self.name, digest, "read", unit.id, submission, self._tag(unit), identity)
+
+    def _tag(self, unit: Unit) -> list[Problem]:
+        return [p if p.unit else p.at(unit=unit.name) for p in self.problems]
+
+    def read_items(self, wb: RawWorkbook, unit: Unit) -> Submission:
+        sheet = wb.sheets[L.ITEM_SHEET]
+        expected = L.expected_rows(self.rubric, unit)
+        gate_ids = {f"G:{g.id}": g for g in self.rubric.gates}
+        row_of: dict[str, int] = {}
+        known_items = {item.id for _, item in self.rubric.items()}
+        for r in sorted(sheet.rows):
+            raw = sheet.rows[r].get(L.COL_ID)
+            if raw is None or raw.kind == "empty":
+                continue
+            rid = clean_text(raw.text)
+            if r <= L.HEADER_ROW:
+                continue
+            if rid in row_of:
+                self.add(Code.WB013, sheet=L.ITEM_SHEET, cell=f"{L.COL_ID}{r}", item=rid,
+                         other=f"{L.COL_ID}{row_of[rid]}")
+                continue
+            if rid in expected or rid in gate_ids or rid.startswith(("S:", "T:")):
+                row_of[rid] = r
+            else:
+                item_id = L.parse_row_id(rid)[0]
+                why = rid if item_id not in known_items else f"{rid}（该项目不适用于本单位）"
+                self.add(Code.WB014, sheet=L.ITEM_SHEET, cell=f"{L.COL_ID}{r}", value=why)
+        for rid, (a, crit, _) in expected.items():
+            if rid not in row_of:
+                label = f"{a.item.number or a.item.id} {a.item.title}" + (f"（{crit.text[:20]}）" if crit else "")
+                self.add(Code.WB012, sheet=L.ITEM_SHEET, item=f"{rid} {label}")
+        criteria: dict[str, CriterionEntry] = {}
+        items: dict[str, ItemEntry] = {}
+        for a in self.rubric.assignments(unit):
+            item = a.item
+            if item.id in row_of:
+                r = row_of[item.id]
+                evidence = self.cell(sheet, f"{L.COL_EVIDENCE}{r}").text.strip()
+                opinion = self.cell(sheet, f"{L.COL_OPINION}{r}").text.strip()
+                items[item.id] = ItemEntry(evidence, opinion, f"{L.COL_EVIDENCE}{r}")
+                if item.evidence_required and not evidence:
+                    self.add(Code.WB021, sheet=L.ITEM_SHEET, cell=f"{L.COL_EVIDENCE}{r}", evidence=item.evidence or "佐证材料")
+            for crit in item.criteria:
+                uid = L.criterion_uid(item.id, crit)
+                if uid not in row_of:
+                    continue
+                crit_row = row_of[uid]
+                values: dict[str, Any] = {}
+                unreadable: list[str] = []
+                for ir in L.input_rows(item.id, crit):
+                    if ir.spec.kind == "score" or ir.row_id not in row_of:
+                        continue
+                    ref = f"{L.COL_INPUT}{row_of[ir.row_id]}"
+                    parsed, bad = self.parse_cell(sheet, ref, ir.spec)
+                    if bad:
+                        unreadable.append(ir.spec.key)
+                    elif parsed.value is None:
+                        self.add(Code.WB020, sheet=L.ITEM_SHEET, cell=ref, label=ir.spec.label)
+                    else:
+                        values[ir.spec.key] = parsed.value
+                high = crit.points * a.weight
+                self_ref, ver_ref = f"{L.COL_SELF}{crit_row}", f"{L.COL_VERIFIED}{crit_row}"
+                self_score, bad_self = self.score_cell(sheet, self_ref, high, Code.WB033)
+                if self_score is None and not bad_self:
+                    self.add(Code.WB023, sheet=L.ITEM_SHEET, cell=self_ref)
+                verified, _ = self.score_cell(sheet, ver_ref, high, Code.WB024)
+                criteria[uid] = CriterionEntry(values, self_score, verified, self_ref, ver_ref, tuple(unreadable))
+        gates: dict[str, bool | None] = {}
+        for rid, gate in gate_ids.items():
+            if rid not in row_of:
+                gates[gate.id] = None
+                continue
+            ref = f"{L.COL_VERIFIED}{row_of[rid]}"
+            raw = self.cell(sheet, ref)
+            parsed = parse_yesno(raw.kind, raw.text)
+            if not parsed.ok:
+                self.cell_problem(parsed, ref, raw, None)
+            gates[gate.id] = parsed.value if isinstance(parsed.value, bool) else None
+        cover = wb.sheets.get(L.COVER_SHEET)
+        contact = phone = filled = ""
+        if cover is not None:
+            contact = self.cell(cover, L.COVER_CONTACT_CELL).text.strip()
+            phone = self.cell(cover, L.COVER_PHONE_CELL).text.strip()
+            filled = self.cell(cover, L.COVER_DATE_CELL).text.strip()
+            if not contact:
+                self.add(Code.WB035, sheet=L.COVER_SHEET, cell=L.COVER_CONTACT_CELL, label="联系人")
+        return Submission(unit.id, criteria, items, gates, contact, phone, filled)
+
+
+def read_submission(rubric: Rubric, path: Path, display: str | None = None) -> FileReading:
+    """Read and check one workbook. Bad files come back as ``rejected`` with a problem, never an exception."""
+    return _Reader(rubric, path, display or str(path)).read()

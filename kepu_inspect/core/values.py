@@ -1,0 +1,124 @@
+"""Read values the way people type them into a cell, and refuse anything ambiguous.
+
+A cell arrives as (kind, text) — kind from the file ("number", "text", "bool", "error", "date",
+"empty") — and leaves as a Decimal, a bool or a level name, or as a reason it cannot be read.
+Guessing is worse than asking: ``8-9``, ``约8``, ``满分`` or a date are problems, never numbers.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+
+from kepu_inspect.core.rules import InputSpec, Value
+
+YES = frozenset({"是", "√", "✓", "✔", "有", "对", "已完成", "完成", "y", "yes", "true", "t"})
+NO = frozenset({"否", "×", "✗", "✘", "x", "无", "没有", "错", "未完成", "n", "no", "false", "f"})
+
+_UNIT_SUFFIXES = ("分", "人次", "万人次", "万元", "元", "次", "篇", "人", "个", "场", "期", "所", "家", "项", "名",
+                  "支", "处", "条", "部", "件", "天", "万人", "%")
+_NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$")
+_THOUSANDS = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d+)?$")
+
+
+@dataclass(frozen=True)
+class Parsed:
+    """A value, or why it could not be read (``code`` is a problem-catalogue name)."""
+
+    value: Value | None
+    code: str | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.code is None
+
+
+EMPTY = Parsed(None)
+
+
+def clean_text(text: str) -> str:
+    """NFKC folds full-width digits, letters and punctuation (８ → 8, ． → .); trim all spaces."""
+    return unicodedata.normalize("NFKC", text).strip().replace("\u3000", "").replace(" ", "")
+
+
+def parse_number(kind: str, text: str, unit: str = "") -> Parsed:
+    if kind == "empty":
+        return EMPTY
+    if kind == "number":
+        try:
+            value = Decimal(text)
+        except InvalidOperation:
+            return Parsed(None, "WB015")
+        if not value.is_finite():
+            return Parsed(None, "WB015")
+        return Parsed(_tidy(value))
+    if kind == "error":
+        return Parsed(None, "WB017")
+    if kind == "date":
+        return Parsed(None, "WB030")
+    if kind == "bool":
+        return Parsed(None, "WB015")
+    s = clean_text(text)
+    if not s:
+        return EMPTY
+    percent = False
+    for suffix in sorted({*(_UNIT_SUFFIXES), unit} - {""}, key=len, reverse=True):
+        if s.endswith(suffix) and len(s) > len(suffix):
+            percent = suffix == "%"
+            s = s[: -len(suffix)]
+            break
+    if _THOUSANDS.match(s):
+        s = s.replace(",", "")
+    if not _NUMBER.match(s):
+        return Parsed(None, "WB015")
+    value = Decimal(s)
+    if percent and unit != "%":
+        value = value / 100
+    return Parsed(_tidy(value))
+
+
+def _tidy(value: Decimal) -> Decimal:
+    """Canonical form, so 8, 8.0 and ８ compare and print alike (no exponent: 80 stays 80)."""
+    return value.to_integral_value() if value == value.to_integral_value() else value.normalize()
+
+
+def parse_yesno(kind: str, text: str) -> Parsed:
+    if kind == "empty":
+        return EMPTY
+    if kind == "bool":
+        return Parsed(text == "1")
+    if kind == "error":
+        return Parsed(None, "WB017")
+    s = clean_text(text).lower()
+    if not s:
+        return EMPTY
+    if s in YES:
+        return Parsed(True)
+    if s in NO:
+        return Parsed(False)
+    return Parsed(None, "WB032")
+
+
+def parse_level(kind: str, text: str, options: tuple[str, ...]) -> Parsed:
+    if kind == "empty":
+        return EMPTY
+    if kind == "error":
+        return Parsed(None, "WB017")
+    s = clean_text(text)
+    if not s:
+        return EMPTY
+    for option in options:
+        if clean_text(option) == s:
+            return Parsed(option)
+    return Parsed(None, "WB019")
+
+
+def parse_input(spec: InputSpec, kind: str, text: str) -> Parsed:
+    """Parse one cell for the input it holds."""
+    if spec.kind == "yesno":
+        return parse_yesno(kind, text)
+    if spec.kind == "level":
+        return parse_level(kind, text, spec.options)
+    return parse_number(kind, text, spec.unit)

@@ -1,0 +1,195 @@
+"""Intake: find every input file, read each one safely, and account for every path and every unit."""
+
+from __future__ import annotations
+
+import os
+import stat
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
+
+from kepu_inspect.adapters.workbook_reader import FileReading, read_submission
+from kepu_inspect.core.problems import Code, Problem, Severity, problem
+from kepu_inspect.core.rubric import Rubric
+
+WORKBOOK_SUFFIXES = {".xlsx", ".xlsm", ".xltx", ".xls", ".et", ".ett", ".ods", ".csv"}
+BLOCKING = {"WB008", "WB010"}
+POOL_THRESHOLD = 200  # below this, starting worker processes costs more than it saves
+
+LedgerStatus = Literal["已收到", "未收到", "重复报送", "材料无效", "不参加考核"]
+
+
+@dataclass(frozen=True)
+class Skipped:
+    path: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class LedgerRow:
+    unit_id: str
+    unit_name: str
+    group: str
+    status: LedgerStatus
+    files: tuple[str, ...]
+
+
+@dataclass
+class Intake:
+    readings: list[FileReading] = field(default_factory=list)
+    skipped: list[Skipped] = field(default_factory=list)
+    ledger: list[LedgerRow] = field(default_factory=list)
+    unidentified: list[str] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)  # ledger-level problems
+
+    def all_problems(self) -> list[Problem]:
+        return [p for r in self.readings for p in r.problems] + self.problems
+
+    def reading_for(self, unit_id: str) -> FileReading | None:
+        row = next((r for r in self.ledger if r.unit_id == unit_id), None)
+        if row is None or row.status != "已收到":
+            return None
+        return next(r for r in self.readings if r.unit_id == unit_id and r.status == "read")
+
+
+def _skip_reason(name: str) -> str | None:
+    if name.startswith("~$"):
+        return "Excel/WPS 打开文件时生成的临时锁定文件"
+    if name.startswith(".~lock.") and name.endswith("#"):
+        return "LibreOffice 打开文件时生成的锁定文件"
+    if name.startswith("."):
+        return "隐藏文件"
+    if name.lower() in ("thumbs.db", "desktop.ini"):
+        return "系统文件"
+    return None
+
+
+def discover(paths: Iterable[Path]) -> tuple[list[Path], list[Skipped]]:
+    """Files to read, and every other path with the reason it was skipped (nothing unaccounted for).
+
+    Symlinks are not followed and special files (FIFOs, devices) are never opened: opening a FIFO
+    would hang the run.
+    """
+    found: list[Path] = []
+    skipped: list[Skipped] = []
+
+    def consider(path: Path, explicit: bool) -> None:
+        try:
+            st = os.lstat(path)
+        except OSError as exc:
+            skipped.append(Skipped(str(path), f"无法访问：{exc.strerror}"))
+            return
+        if stat.S_ISLNK(st.st_mode):
+            skipped.append(Skipped(str(path), "符号链接（快捷方式），未跟随；请直接放入原文件"))
+            return
+        if stat.S_ISDIR(st.st_mode):
+            try:
+                entries = sorted(os.listdir(path))
+            except OSError as exc:
+                skipped.append(Skipped(str(path), f"无法读取文件夹：{exc.strerror}"))
+                return
+            for entry in entries:
+                consider(path / entry, explicit=False)
+            return
+        if not stat.S_ISREG(st.st_mode):
+            skipped.append(Skipped(str(path), "不是普通文件（设备或管道），未读取"))
+            return
+        reason = _skip_reason(path.name)
+        if reason:
+            skipped.append(Skipped(str(path), reason))
+            return
+        if not explicit and path.suffix.lower() not in WORKBOOK_SUFFIXES:
+            skipped.append(Skipped(str(path), "不是工作簿文件"))
+            return
+        found.append(path)
+
+    for p in paths:
+        consider(p, explicit=True)
+    return found, skipped
+
+
+def _read_serial(rubric: Rubric, files: list[Path], progress: Callable[[int], None] | None) -> list[FileReading]:
+    out = []
+    for f in files:
+        out.append(read_submission(rubric, f))
+        if progress:
+            progress(1)
+    return out
+
+
+_WORKER_RUBRIC: Rubric | None = None
+
+
+def _init_worker(rubric: Rubric) -> None:
+    global _WORKER_RUBRIC
+    _WORKER_RUBRIC = rubric
+
+
+def _read_one(path: Path) -> FileReading:
+    assert _WORKER_RUBRIC is not None
+    return read_submission(_WORKER_RUBRIC, path)
+
+
+def read_all(rubric: Rubric, files: list[Path], progress: Callable[[int], None] | None = None,
+             workers: int | None = None) -> list[FileReading]:
+    """Read files, in a process pool for large folders; results come back in input order."""
+    n = workers if workers is not None else (os.cpu_count() or 1)
+    if n <= 1 or len(files) < POOL_THRESHOLD:
+        return _read_serial(rubric, files, progress)
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    ctx = multiprocessing.get_context("fork" if hasattr(os, "fork") else "spawn")
+    out: list[FileReading] = []
+    with ProcessPoolExecutor(max_workers=n, mp_context=ctx, initializer=_init_worker, initargs=(rubric,)) as pool:
+        for reading in pool.map(_read_one, files, chunksize=max(1, len(files) // (n * 8))):
+            out.append(reading)
+            if progress:
+                progress(1)
+    return out
+
+
+def build_ledger(rubric: Rubric, readings: list[FileReading]) -> tuple[list[LedgerRow], list[Problem], list[str]]:
+    by_unit: dict[str, list[FileReading]] = {}
+    unidentified: list[str] = []
+    for r in readings:
+        if r.unit_id is None:
+            unidentified.append(r.path)
+        else:
+            by_unit.setdefault(r.unit_id, []).append(r)
+    rows: list[LedgerRow] = []
+    problems: list[Problem] = []
+    for unit in rubric.units:
+        files = by_unit.get(unit.id, [])
+        names = tuple(r.path for r in files)
+        group = rubric.group(unit.group).name
+        if not unit.assessed:
+            if files:
+                problems.append(problem(Code.WB026, unit=unit.name, file=names[0]))
+                rows.append(LedgerRow(unit.id, unit.name, group, "不参加考核", names))
+            continue
+        if not files:
+            problems.append(problem(Code.WB027, unit=unit.name))
+            status: LedgerStatus = "未收到"
+        elif len(files) > 1:
+            problems.append(problem(Code.WB025, unit=unit.name, files="、".join(names)))
+            status = "重复报送"
+        else:
+            only = files[0]
+            blocked = only.status != "read" or any(
+                p.code.name in BLOCKING and p.severity is Severity.ERROR for p in only.problems)
+            status = "材料无效" if blocked else "已收到"
+        rows.append(LedgerRow(unit.id, unit.name, group, status, names))
+    return rows, problems, unidentified
+
+
+def run_intake(rubric: Rubric, paths: Iterable[Path], progress: Callable[[int], None] | None = None,
+               on_total: Callable[[int], None] | None = None, workers: int | None = None) -> Intake:
+    """Discover, read and account for every input; never raises for a bad file."""
+    files, skipped = discover(paths)
+    if on_total:
+        on_total(len(files))
+    readings = read_all(rubric, files, progress, workers)
+    ledger, problems, unidentified = build_ledger(rubric, readings)
+    return Intake(readings, skipped, ledger, unidentified, problems)
