@@ -418,7 +418,7 @@ class TemplateBuilder:
     def add_required_highlight(self, ws: Worksheet) -> None:
         from openpyxl.formatting.rule import FormulaRule
 
-        for col, refs in sorted(self.required_cells.items()):
+        for _col, refs in sorted(self.required_cells.items()):
             if not refs:
                 continue
             first = refs[0]

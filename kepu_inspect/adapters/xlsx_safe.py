@@ -8,6 +8,7 @@ bomb vectors; Excel, WPS and LibreOffice never write them) and keeps only non-em
 
 from __future__ import annotations
 
+import contextlib
 import re
 import zipfile
 import zlib
@@ -202,10 +203,8 @@ def _date_styles(data: bytes) -> set[int]:
     def start(tag: str, attrs: dict[str, str]) -> None:
         t = _local(tag)
         if t == "numFmt":
-            try:
+            with contextlib.suppress(ValueError):
                 custom[int(attrs.get("numFmtId", "-1"))] = attrs.get("formatCode", "")
-            except ValueError:
-                pass
         elif t == "cellXfs":
             state["in_xfs"] = True
         elif t == "xf" and state["in_xfs"]:

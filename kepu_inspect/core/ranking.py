@@ -46,10 +46,7 @@ def rank_group(results: Sequence[UnitResult], tie_breaks: Sequence[str] = (),
     scored.sort(key=lambda r: (key[r.unit_id], position.get(r.unit_id, 0), r.unit_name))
     ranked: list[Ranked] = []
     for i, r in enumerate(scored):
-        if i and key[scored[i - 1].unit_id] == key[r.unit_id]:
-            rank = ranked[-1].rank
-        else:
-            rank = i + 1
+        rank = ranked[-1].rank if i and key[scored[i - 1].unit_id] == key[r.unit_id] else i + 1
         ranked.append(Ranked(rank, r))
     out: list[Ranked] = []
     for i, item in enumerate(ranked):
