@@ -115,9 +115,8 @@ def score_criterion(rubric: Rubric, unit: Unit, a: Assignment, crit: Criterion,
     values: dict[str, Value] = dict(entry.values) if entry else {}
     self_score = entry.self_score if entry else None
     verified = entry.verified if entry else None
-    if not specs:  # discretionary: the unit's proposal is its input
-        if self_score is not None:
-            values["score"] = self_score / weight
+    if not specs and self_score is not None:  # discretionary: the unit's proposal is its input
+        values["score"] = self_score / weight
     outcome = crit.rule.evaluate(crit.points, values, unit.params)
     computed = None if outcome.points is None else min(max(outcome.points * weight, ZERO), top)
     weight_note = f"（牵头单位分值×{fmt(weight)}）" if weight != 1 and computed is not None else ""
