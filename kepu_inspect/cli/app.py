@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from kepu_inspect import __version__
-from kepu_inspect.cli import codes, rubric
+from kepu_inspect.cli import check, codes, rubric, score, template
 from kepu_inspect.cli.common import STATE
 
 app = typer.Typer(
@@ -36,6 +36,9 @@ def root(
 
 
 app.add_typer(rubric.app, name="rubric")
+template.register(app)
+check.register(app)
+score.register(app)
 codes.register(app)
 
 

@@ -320,8 +320,8 @@ class _Builder:
             self.add(Code.RB013, rpath + ".need", detail=f"须满足{rule.need}项，但只列了{len(rule.conditions)}项条件")
         if isinstance(rule, (DeductPer, Deductions)) and rule.floor > points:
             self.add(Code.RB013, rpath + ".floor", detail=f"保底分 {fmt(rule.floor)} 高于分值 {fmt(points)}")
-        if isinstance(rule, Discretionary) and rule.high is not None and rule.low > rule.high:
-            self.add(Code.RB013, rpath, detail="酌情评分的下限高于上限")
+        if isinstance(rule, Discretionary) and rule.low > (rule.high if rule.high is not None else points):
+            self.add(Code.RB013, rpath, detail="酌情评分的下限高于上限（或高于该细项分值）")
         top = rule.max_points(points)
         if top != points and not (crit.bonus and isinstance(rule, Proportional)):
             self.add(Code.RB013, rpath, detail=f"规则最高可得 {fmt(top)} 分，而该细项分值为 {fmt(points)} 分")

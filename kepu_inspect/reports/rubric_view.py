@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from rich.console import Group as RichGroup
@@ -31,6 +32,7 @@ def rubric_table(rubric: Rubric, unit: Unit | None = None) -> RichGroup:
     table.add_column("适用单位" if unit is None else "权重", overflow="fold")
     for section in rubric.sections:
         rows = []
+        rows_points: list[tuple[str, Decimal]] = []
         for item in section.items:
             if unit is not None:
                 a = assigned.get(item.id)
@@ -44,10 +46,12 @@ def rubric_table(rubric: Rubric, unit: Unit | None = None) -> RichGroup:
             kinds = "、".join(dict.fromkeys(c.rule.title for c in item.criteria))
             plan = "、".join(str(n) for n in item.plan_items)
             rows.append((item.id, item.number, item.title, pts, kinds, plan, who))
+            rows_points.append((item.id, item.points * (assigned[item.id].weight if unit is not None else 1)))
         if not rows:
             continue
         label = section.title + ("（加分）" if section.kind == "bonus" else "")
-        table.add_row("", "", Text(label, style="bold"), fmt(section.points) if section.points else "", "", "", "")
+        shown = section.points if unit is None else sum((item_points for *_, item_points in rows_points), Decimal(0))
+        table.add_row("", "", Text(label, style="bold"), fmt(shown) if shown else "", "", "", "")
         for row in rows:
             table.add_row(*row)
     parts.append(table)

@@ -1,0 +1,79 @@
+"""``kepu-inspect check``: read every submitted workbook safely and say, to the cell, what to fix."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from kepu_inspect.cli.common import (
+    EXIT_OK,
+    EXIT_PROBLEMS,
+    FormatOpt,
+    RubricArg,
+    check_format,
+    err,
+    escape,
+    guarded,
+    out,
+)
+from kepu_inspect.cli.inputs import PathsArg, WorkersOpt, check_paths, intake_with_progress
+
+
+def register(app: typer.Typer) -> None:
+    @app.command("check")
+    @guarded
+    def check_cmd(
+        rubric_path: RubricArg,
+        paths: PathsArg,
+        fmt: FormatOpt = "table",
+        notice: Annotated[Path | None, typer.Option("--notice", help="为每个有问题的单位生成退回修改通知，写入该文件夹")] = None,
+        workers: WorkersOpt = None,
+    ) -> None:
+        """检查报送的自评表：识别单位、登记收件情况，逐个单元格列出问题和修改方法。"""
+        from kepu_inspect.adapters.output import write_text_atomic
+        from kepu_inspect.cli.rubric import load_or_exit
+        from kepu_inspect.core.problems import Severity
+        from kepu_inspect.reports.data_report import problems_csv
+        from kepu_inspect.reports.notice import notice_text
+        from kepu_inspect.reports.terminal import ledger_view, problems_by_unit, summary_line
+
+        check_format(fmt, ("table", "json", "csv"))
+        rubric = load_or_exit(rubric_path)
+        check_paths(paths)
+        intake = intake_with_progress(rubric, paths, workers)
+        problems = intake.all_problems()
+        if fmt == "json":
+            doc = {
+                "files": [{"path": r.path, "sha256": r.sha256, "status": r.status, "unit_id": r.unit_id}
+                          for r in intake.readings],
+                "skipped": [{"path": s.path, "reason": s.reason} for s in intake.skipped],
+                "ledger": [{"unit_id": r.unit_id, "unit": r.unit_name, "group": r.group, "status": r.status,
+                            "files": list(r.files)} for r in intake.ledger],
+                "problems": [p.as_dict() for p in problems],
+            }
+            typer.echo(json.dumps(doc, ensure_ascii=False, indent=2))
+        elif fmt == "csv":
+            typer.echo(problems_csv(problems), nl=False)
+        else:
+            out().print(ledger_view(intake))
+            if problems:
+                out().print(problems_by_unit(problems))
+            out().print(summary_line(intake, problems))
+        if notice is not None:
+            today = dt.date.today().isoformat()
+            by_unit: dict[str, list] = {}
+            for p in problems:
+                if p.unit and p.severity is not Severity.INFO and p.code.name not in ("WB027",):
+                    by_unit.setdefault(p.unit, []).append(p)
+            from kepu_inspect.adapters.template_writer import safe_filename
+
+            for unit_name, items in sorted(by_unit.items()):
+                target = notice / (safe_filename(f"{unit_name}退回修改通知") + ".txt")
+                write_text_atomic(target, notice_text(rubric, unit_name, items, today), encoding="utf-8-sig")
+            err().print(f"已为 {len(by_unit)} 个单位生成退回修改通知：{escape(notice)}")
+        has_problem = any(p.severity is not Severity.INFO for p in problems)
+        raise typer.Exit(EXIT_PROBLEMS if has_problem else EXIT_OK)

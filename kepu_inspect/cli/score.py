@@ -1,0 +1,112 @@
+"""``kepu-inspect score``: check, score, rank and write the printable reports."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from kepu_inspect.cli.common import (
+    EXIT_OK,
+    EXIT_PROBLEMS,
+    EXIT_USAGE,
+    FormatOpt,
+    RubricArg,
+    check_format,
+    err,
+    escape,
+    guarded,
+    out,
+)
+from kepu_inspect.cli.inputs import PathsArg, WorkersOpt, check_paths, intake_with_progress
+
+REPORT_KINDS = ("xlsx", "html", "csv", "json")
+
+
+def register(app: typer.Typer) -> None:
+    @app.command("score")
+    @guarded
+    def score_cmd(
+        rubric_path: RubricArg,
+        paths: PathsArg,
+        output: Annotated[Path, typer.Option("--output", "-o", help="报告输出文件夹")] = Path("考核结果"),
+        fmt: FormatOpt = "table",
+        previous: Annotated[Path | None, typer.Option("--previous", help="上一年度的结果文件（考核结果.json），用于显示名次变化")] = None,
+        date: Annotated[str | None, typer.Option("--date", help="报告日期（YYYY-MM-DD，默认今天）")] = None,
+        name: Annotated[str, typer.Option("--name", help="报告文件名（不含扩展名）")] = "考核结果",
+        reports: Annotated[str, typer.Option("--reports", help="生成哪些报告，逗号分隔：xlsx,html,csv,json")] = ",".join(REPORT_KINDS),
+        workers: WorkersOpt = None,
+        quiet: Annotated[bool, typer.Option("--quiet", "-q", help="不在屏幕上列出问题明细")] = False,
+    ) -> None:
+        """评分、排名并生成报告：屏幕排名表，以及 xlsx / html / csv / json 报告（可直接打印）。"""
+        from kepu_inspect.adapters.output import write_text_atomic
+        from kepu_inspect.adapters.template_writer import safe_filename
+        from kepu_inspect.cli.rubric import load_or_exit
+        from kepu_inspect.core.problems import Severity
+        from kepu_inspect.reports.data_report import problems_csv, ranking_csv, results_json
+        from kepu_inspect.reports.terminal import ledger_view, problems_by_unit, ranking_view, summary_line
+        from kepu_inspect.services.scoring_service import load_previous, score_intake
+
+        check_format(fmt, ("table", "json"))
+        kinds = [k.strip() for k in reports.split(",") if k.strip()]
+        unknown = [k for k in kinds if k not in REPORT_KINDS]
+        if unknown:
+            err().print(f"[red]--reports 只能包含 {'、'.join(REPORT_KINDS)}，收到：{escape('、'.join(unknown))}[/]")
+            raise typer.Exit(EXIT_USAGE)
+        report_date = date or dt.date.today().isoformat()
+        try:
+            dt.date.fromisoformat(report_date)
+        except ValueError:
+            err().print(f"[red]--date 应为 YYYY-MM-DD 格式，收到“{escape(report_date)}”[/]")
+            raise typer.Exit(EXIT_USAGE) from None
+        rubric = load_or_exit(rubric_path)
+        check_paths(paths)
+        prev = None
+        if previous is not None:
+            try:
+                prev = load_previous(previous)
+            except (OSError, ValueError, KeyError, TypeError) as exc:
+                err().print(f"[red]无法读取上年结果文件 {escape(previous)}：{escape(exc)}[/]")
+                raise typer.Exit(EXIT_USAGE) from None
+        intake = intake_with_progress(rubric, paths, workers)
+        run = score_intake(rubric, intake, report_date, prev)
+        problems = run.problems()
+        stem = safe_filename(name)
+        written: list[Path] = []
+        if "json" in kinds:
+            target = output / f"{stem}.json"
+            write_text_atomic(target, results_json(run))
+            written.append(target)
+        if "csv" in kinds:
+            target = output / f"{stem}.csv"
+            write_text_atomic(target, ranking_csv(run), encoding="utf-8-sig")
+            written.append(target)
+            target = output / "问题清单.csv"
+            write_text_atomic(target, problems_csv(problems), encoding="utf-8-sig")
+            written.append(target)
+        if "xlsx" in kinds:
+            from kepu_inspect.reports.xlsx_report import write_xlsx_report
+
+            target = output / f"{stem}.xlsx"
+            write_xlsx_report(run, target)
+            written.append(target)
+        if "html" in kinds:
+            from kepu_inspect.reports.html_report import render_html
+
+            target = output / f"{stem}.html"
+            write_text_atomic(target, render_html(run))
+            written.append(target)
+        if fmt == "json":
+            typer.echo(results_json(run), nl=False)
+        else:
+            if problems and not quiet:
+                out().print(problems_by_unit(problems))
+            out().print(ledger_view(intake))
+            out().print(ranking_view(run))
+            out().print(summary_line(intake, problems))
+        for path in written:
+            err().print(f"已写入 {escape(path)}")
+        has_error = any(p.severity is Severity.ERROR for p in problems)
+        raise typer.Exit(EXIT_PROBLEMS if has_error else EXIT_OK)

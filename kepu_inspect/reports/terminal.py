@@ -1,0 +1,82 @@
+"""Rich renderables for the terminal: ranked tables, the intake ledger, problems grouped by unit."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from rich.console import Group as RichGroup
+from rich.console import RenderableType
+from rich.table import Table
+from rich.text import Text
+
+from kepu_inspect.core.problems import Problem, Severity
+from kepu_inspect.reports.problems_view import problems_table
+from kepu_inspect.reports.tables import ranking_tables, report_title
+from kepu_inspect.services.intake import Intake
+from kepu_inspect.services.scoring_service import ScoreRun
+
+GRADE_STYLE = {"优秀": "bold green", "良好": "green", "合格": "yellow", "不合格": "bold red", "好": "bold green",
+               "较好": "green", "一般": "yellow", "差": "bold red"}
+LEDGER_STYLE = {"已收到": "green", "未收到": "yellow", "重复报送": "red", "材料无效": "red", "不参加考核": "dim"}
+RIGHT = {"自评分", "核定分", "加分", "扣分", "总分", "得分率", "名次"}
+
+
+def ranking_view(run: ScoreRun) -> RenderableType:
+    parts: list[RenderableType] = [Text(f"{report_title(run)}（{run.date}）", style="bold")]
+    for t in ranking_tables(run):
+        note = "（按得分率×100 比较）" if t.normalised else ""
+        table = Table(title=f"{t.group_name}{note}", title_justify="left", title_style="bold")
+        for col in t.columns:
+            table.add_column(col, justify="right" if col in RIGHT else "left",
+                             no_wrap=col != "备注", overflow="fold", min_width=8 if col == "备注" else None)
+        for row in t.rows:
+            cells = [Text(v) for v in row]
+            grade_index = t.columns.index("等次")
+            cells[grade_index].stylize(GRADE_STYLE.get(row[grade_index], ""))
+            table.add_row(*cells)
+        parts.append(table)
+    return RichGroup(*parts)
+
+
+def ledger_view(intake: Intake) -> RenderableType:
+    table = Table(title="材料接收情况", title_justify="left", title_style="bold")
+    for col in ("单位", "分组", "状态", "文件"):
+        table.add_column(col, overflow="fold")
+    for row in intake.ledger:
+        table.add_row(Text(row.unit_name), Text(row.group), Text(row.status, style=LEDGER_STYLE[row.status]),
+                      Text("\n".join(row.files)))
+    parts: list[RenderableType] = [table]
+    extra = Table(title="未计入的文件", title_justify="left", title_style="bold")
+    extra.add_column("文件", overflow="fold")
+    extra.add_column("原因", overflow="fold")
+    for path in intake.unidentified:
+        extra.add_row(Text(path), Text("无法确定所属单位或文件无法读取（见下方问题）"))
+    for s in intake.skipped:
+        extra.add_row(Text(s.path), Text("已跳过：" + s.reason))
+    if extra.row_count:
+        parts.append(extra)
+    return RichGroup(*parts)
+
+
+def summary_line(intake: Intake, problems: list[Problem]) -> Text:
+    counts = defaultdict(int)
+    for row in intake.ledger:
+        counts[row.status] += 1
+    errors = sum(1 for p in problems if p.severity is Severity.ERROR)
+    warnings = sum(1 for p in problems if p.severity is Severity.WARNING)
+    text = (f"共读取 {len(intake.readings)} 个文件，跳过 {len(intake.skipped)} 个；"
+            f"应报单位 {sum(counts[k] for k in ('已收到', '未收到', '重复报送', '材料无效'))} 个："
+            f"已收到 {counts['已收到']}，未收到 {counts['未收到']}，重复 {counts['重复报送']}，"
+            f"材料无效 {counts['材料无效']}；错误 {errors} 个，警告 {warnings} 个。")
+    return Text(text, style="bold red" if errors else ("yellow" if warnings else "green"))
+
+
+def problems_by_unit(problems: list[Problem]) -> RenderableType:
+    grouped: dict[str, list[Problem]] = defaultdict(list)
+    for p in problems:
+        grouped[p.unit or "（未识别单位的文件）"].append(p)
+    parts: list[RenderableType] = []
+    for unit in sorted(grouped, key=lambda u: (u.startswith("（"), u)):
+        items = grouped[unit]
+        parts.append(problems_table(items, title=f"{unit}：{len(items)} 个问题"))
+    return RichGroup(*parts)
