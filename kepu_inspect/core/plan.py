@@ -24,10 +24,13 @@ from difflib import SequenceMatcher
 from typing import Literal
 
 from kepu_inspect.core.problems import Code, Problem, problem
+from kepu_inspect.core.rubric import normalise_name
 
 Simplifier = Callable[[str], str]
 UnitGroup = Literal["county", "dept"]
-Collective = Literal["dept", "county", "leads"]
+# dept: 各成员单位; county: 各县（市、区）; leads: 各牵头单位 (every group's leads);
+# own_leads: the leads of the item's own group (a fallback when an item names no unit)
+Collective = Literal["dept", "county", "leads", "own_leads"]
 
 COUNTY_GROUP_NAME = "县（市、区）"
 DEPT_GROUP_NAME = "市直成员单位"
@@ -128,7 +131,7 @@ _INVISIBLE = re.compile(
     "\ud800-\udfff]"
 )
 # same-length mapping, so positions found in the normalised text cut the original text
-_STRUCT = str.maketrans("([〔【［﹝｛)]〕】］﹞｝:︰", "（（（（（（（））））））：：")
+_STRUCT = str.maketrans("([〔【［﹝｛)]〕】］﹞｝:︰", "（" * 7 + "）" * 7 + "：" * 2)
 _OPEN, _CLOSE = "（", "）"
 
 _CJK = "\u3400-\u9fff\uf900-\ufaff"
@@ -141,8 +144,9 @@ _LABEL = (
 )
 _LABEL_RE = re.compile(_LABEL)
 _LABEL_BRACKET_RE = re.compile(rf"（\s*{_LABEL}")
-_LABEL_LINE_RE = re.compile(rf"(?:^|(?<=[。；;\n]))[ ]*(?:（[ ]*)?{_LABEL}[ ]*(?:）)?[ ]*[：:]")
-_LABEL_STRIP_RE = re.compile(rf"{_LABEL}[ ]*(?:）)?[ ]*[：:]?")
+_LABEL_LINE_RE = re.compile(rf"(?:^|(?<=[。；;\n]))[ ]*(?:（[ ]*{_LABEL}[ ]*）[ ]*[：:]?|{_LABEL}[ ]*[：:])")
+# a label inside an annotation, but not the collective 各牵头单位
+_LABEL_STRIP_RE = re.compile(rf"(?<!各)(?<!项目){_LABEL}[ ]*(?:）)?[ ]*[：:]?")
 
 
 def clean_line(text: str) -> str:
@@ -441,14 +445,15 @@ def looks_like_county(name: str) -> bool:
     return bool(_COUNTY_NAME_RE.match(name)) and not _NOT_COUNTY.search(name)
 
 
-_LONG_ENDINGS = (("委员会", "委"), ("办公室", "办"), ("联合会", "联"), ("协会", "协"), ("管理局", "局"))
+_LONG_ENDINGS = (("委员会", "委"), ("办公室", "办"), ("联合会", "联"), ("协会", "协"))
 
 
-def _ending(name: str) -> str:
+def _split_ending(name: str) -> tuple[str, str]:
+    """市发展和改革委员会 → (市发展和改革, 委): long and short forms end alike once 委员会 counts as 委."""
     for long, short in _LONG_ENDINGS:
-        if name.endswith(long):
-            return short
-    return name[-1:]
+        if name.endswith(long) and len(name) > len(long):
+            return name[: -len(long)], short
+    return name[:-1], name[-1:]
 
 
 def _subsequence(short: str, long: str) -> bool:
@@ -457,18 +462,17 @@ def _subsequence(short: str, long: str) -> bool:
 
 
 def alias_strength(a: str, b: str) -> Literal["strong", "weak"] | None:
-    """How likely two spellings name one unit: 市工信委 / 市工业和信息化委 is strong (same prefix, same
-    ending, the short one's characters in order in the long one); 团市委 / 共青团平顶山市委员会 weak."""
+    """How likely two spellings name one unit. Strong: 市工信委 / 市工业和信息化委 — same first character,
+    same ending, the short body's characters in order in the long one. Weak: the same but a different
+    first character, as in 团市委 / 共青团平顶山市委员会 (reported, never merged)."""
     short, long = sorted((a, b), key=len)
-    if short == long or len(short) < 3 or len(short) == len(long) or len(short) < 0.3 * len(long):
+    if len(short) < 3 or len(short) == len(long) or len(short) < 0.3 * len(long):
         return None
-    if not _subsequence(short[:-1], long[:-1]) and not _subsequence(short, long):
+    short_body, short_end = _split_ending(short)
+    long_body, long_end = _split_ending(long)
+    if short_end != long_end or not short_body or not _subsequence(short_body, long_body):
         return None
-    if _ending(short) != _ending(long):
-        return None
-    if short[0] == long[0] and _subsequence(short[:-1], long):
-        return "strong"
-    return "weak"
+    return "strong" if short[0] == long[0] else "weak"
 
 
 # --------------------------------------------------------------------------------------------
@@ -540,8 +544,7 @@ def _accept(mk: _Marker, current: _Block | None, last: dict[str, int]) -> bool:
     """Sequence sense: inside an unfinished item only the next number (or a heading restart) starts a new
     item, so 3、4月… broken onto a new line stays text; between items any plausible number starts one."""
     if mk.kind == "section":
-        return mk.number in (last["section"] + 1, 1) and bool(mk.rest or current is None or current.closed
-                                                               or current.kind != "item")
+        return mk.number in (last["section"] + 1, 1)
     if mk.kind == "group":
         return mk.number in (last["group"] + 1, 1)
     inside_open_item = current is not None and current.kind == "item" and not current.closed
@@ -719,14 +722,13 @@ def _resolve_units(
     problems: list[Problem],
 ) -> tuple[list[PlanUnit], dict[str, str]]:
     """Merge spellings into units (official list first, then the alias heuristic); name → canonical name."""
-    from kepu_inspect.core.rubric import normalise_name
-
     official_key: dict[str, int] = {}
     for idx, ou in enumerate(official):
         for n in (ou.name, *ou.aliases):
             official_key.setdefault(normalise_name(simplify(n)), idx)
     uf = _UnionFind()
     matched: dict[str, int] = {}
+    guessed: set[str] = set()  # spellings merged by the heuristic, reported once the name is chosen
     for name in registry.order:
         uf.find(name)
         key = normalise_name(name)
@@ -737,9 +739,8 @@ def _resolve_units(
             strong = {i for i, ou in enumerate(official) for n in (ou.name, *ou.aliases)
                       if alias_strength(name, normalise_name(simplify(n))) == "strong"}
             if len(strong) == 1:
-                idx = strong.pop()
-                matched[name] = idx
-                problems.append(problem(Code.PL007, short=name, long=official[idx].name))
+                matched[name] = strong.pop()
+                guessed.add(name)
                 continue
             problems.append(problem(Code.PL008, name=name))
     # names that matched the same official unit are one unit
@@ -756,8 +757,7 @@ def _resolve_units(
             strength = alias_strength(a, b)
             if strength == "strong" and uf.find(a) != uf.find(b):
                 uf.union(a, b)
-                short, long = sorted((a, b), key=len)
-                problems.append(problem(Code.PL007, short=short, long=long))
+                guessed.update((a, b))
             elif strength == "weak":
                 short, long = sorted((a, b), key=len)
                 problems.append(problem(Code.PL004, short=short, long=long))
@@ -782,6 +782,8 @@ def _resolve_units(
         unique_aliases = tuple(dict.fromkeys(a for a in aliases if normalise_name(a) != normalise_name(name)))
         for m in members:
             canonical[m] = name
+            if m in guessed and m != name:
+                problems.append(problem(Code.PL007, alias=m, name=name))
         units.append(PlanUnit(name, group, unique_aliases, idx is not None, True,
                               sum(registry.counts[m] for m in members)))
     for idx, ou in enumerate(official):
@@ -935,6 +937,7 @@ def parse_plan(
         final_sections.append(PlanSection(s.number, s.heading, s.title, s.line, tuple(leads)))
 
     items: list[PlanItem] = []
+    groups_with_leads = {i for i, g in enumerate(final_groups) if g.leads}
     for raw in raw_items:
         unit_names, coll, office, vague = resolve(raw.names)
         for text_bad in raw.bad_pieces:
@@ -943,8 +946,19 @@ def parse_plan(
             problems.append(problem(Code.PL003, number=raw.number, text=raw.annotation or "（空）", line=raw.line))
         for v in vague:
             problems.append(problem(Code.PL009, number=raw.number, text=v, meaning="全部市直成员单位", line=raw.line))
+        if "leads" in coll and not groups_with_leads:
+            coll = [c for c in coll if c != "leads"] + (["dept"] if "dept" not in coll else [])
+            problems.append(problem(Code.PL009, number=raw.number, text="各牵头单位（原文没有写明牵头部门）",
+                                    meaning="全部市直成员单位", line=raw.line))
         if not raw.annotated:
             problems.append(problem(Code.PL002, number=raw.number, line=raw.line))
+        if not unit_names and not coll:
+            # nothing to score against (no annotation, or only 市素质办): the group's leads, else everyone
+            own = raw.group is not None and raw.group in groups_with_leads
+            coll = ["own_leads"] if own else ["dept"]
+            if raw.annotated and not raw.bad_pieces:
+                problems.append(problem(Code.PL009, number=raw.number, text=raw.annotation,
+                                        meaning="本组牵头单位" if own else "全部市直成员单位", line=raw.line))
         items.append(PlanItem(
             number=raw.number, text=raw.text, title=short_title(raw.text, raw.number), section=raw.section,
             group=raw.group, units=tuple(unit_names), collectives=tuple(coll), annotation=raw.annotation,
