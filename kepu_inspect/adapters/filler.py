@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from kepu_inspect.adapters import layout as L
-from kepu_inspect.adapters.output import write_bytes_atomic
+from kepu_inspect.adapters.output import normalise_xlsx_bytes, write_bytes_atomic
 from kepu_inspect.core.numbers import ZERO, round_half_up
 from kepu_inspect.core.rubric import Rubric, Unit
 from kepu_inspect.core.rules import (
@@ -82,7 +82,7 @@ def fill_template(template: bytes | Path, filling: Filling) -> bytes:
         cover[ref] = text
     out = io.BytesIO()
     wb.save(out)
-    return out.getvalue()
+    return normalise_xlsx_bytes(out.getvalue())
 
 
 def write_filled(template: bytes | Path, filling: Filling, target: Path) -> Path:

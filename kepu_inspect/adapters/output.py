@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import contextlib
+import io
 import os
+import re
 import tempfile
+import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import IO
@@ -52,3 +55,27 @@ def write_text_atomic(target: Path, text: str, encoding: str = "utf-8") -> None:
 def write_bytes_atomic(target: Path, data: bytes) -> None:
     with atomic_open(target, "wb") as fh:
         fh.write(data)
+
+
+FIXED_TIME = "2000-01-01T00:00:00Z"
+ZIP_TIME = (2000, 1, 1, 0, 0, 0)
+
+
+def normalise_xlsx_bytes(data: bytes) -> bytes:
+    """Fixed timestamps in the zip and in docProps/core.xml, so equal content gives equal bytes.
+
+    openpyxl stamps the current time into both; templates and reports must be reproducible.
+    """
+    src = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            content = src.read(info.filename)
+            if info.filename == "docProps/core.xml":
+                content = re.sub(rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*(</dcterms:)",
+                                 rb"\g<1>" + FIXED_TIME.encode() + rb"\g<2>", content)
+            zi = zipfile.ZipInfo(info.filename, date_time=ZIP_TIME)
+            zi.compress_type = zipfile.ZIP_DEFLATED
+            zi.external_attr = 0o600 << 16
+            dst.writestr(zi, content)
+    return out.getvalue()

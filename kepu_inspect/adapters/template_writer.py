@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import io
 import re
-import zipfile
 from collections.abc import Iterable
 from decimal import Decimal
 from pathlib import Path
@@ -17,15 +16,13 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from kepu_inspect.adapters import layout as L
-from kepu_inspect.adapters.output import write_bytes_atomic
+from kepu_inspect.adapters.output import normalise_xlsx_bytes, write_bytes_atomic
 from kepu_inspect.core.numbers import fmt
 from kepu_inspect.core.rubric import Rubric, Unit
 
 BODY_FONT = "宋体"
 TITLE_FONT = "黑体"
 NOTE_FONT = "仿宋"
-FIXED_TIME = "2000-01-01T00:00:00Z"
-ZIP_TIME = (2000, 1, 1, 0, 0, 0)
 
 THIN = Side(style="thin", color="808080")
 BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
@@ -451,28 +448,11 @@ def _text_prompt(title: str, prompt: str) -> DataValidation:
     return dv
 
 
-def _normalise_zip(data: bytes) -> bytes:
-    """Fixed timestamps in the zip and in docProps/core.xml, so equal inputs give equal bytes."""
-    src = zipfile.ZipFile(io.BytesIO(data))
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
-        for info in src.infolist():
-            content = src.read(info.filename)
-            if info.filename == "docProps/core.xml":
-                content = re.sub(rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*(</dcterms:)",
-                                 rb"\g<1>" + FIXED_TIME.encode() + rb"\g<2>", content)
-            zi = zipfile.ZipInfo(info.filename, date_time=ZIP_TIME)
-            zi.compress_type = zipfile.ZIP_DEFLATED
-            zi.external_attr = 0o600 << 16
-            dst.writestr(zi, content)
-    return out.getvalue()
-
-
 def template_bytes(rubric: Rubric, unit: Unit, password: str | None = None) -> bytes:
     wb = TemplateBuilder(rubric, unit, password).build()
     buffer = io.BytesIO()
     wb.save(buffer)
-    return _normalise_zip(buffer.getvalue())
+    return normalise_xlsx_bytes(buffer.getvalue())
 
 
 def write_template(rubric: Rubric, unit: Unit, directory: Path, password: str | None = None) -> Path:
