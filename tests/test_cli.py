@@ -1,0 +1,94 @@
+"""The command shell: version, Chinese help, exit codes, no tracebacks, every command documented."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from kepu_inspect import __version__
+from kepu_inspect.cli.app import app
+from tests.conftest import MINI, ROOT
+
+runner = CliRunner()
+
+
+def test_version() -> None:
+    result = runner.invoke(app, ["--version"])
+    assert result.exit_code == 0 and __version__ in result.output
+
+
+def test_python_dash_m() -> None:
+    result = subprocess.run([sys.executable, "-m", "kepu_inspect", "--version"], capture_output=True, text=True,
+                            check=False)
+    assert result.returncode == 0 and __version__ in result.stdout
+
+
+def test_help_is_chinese_and_lists_commands() -> None:
+    result = runner.invoke(app, ["--help"])
+    assert result.exit_code == 0
+    for command in ("rubric", "template", "check", "score", "codes"):
+        assert command in result.output
+    assert "考核" in result.output
+
+
+def test_help_does_not_import_heavy_libraries() -> None:
+    code = ("import sys; sys.argv=['kepu-inspect','--help']\n"
+            "from kepu_inspect.cli.app import main\n"
+            "try:\n main()\nexcept SystemExit: pass\n"
+            "heavy=[m for m in ('openpyxl','jsonschema','yaml') if m in sys.modules]\n"
+            "print('HEAVY', heavy)")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
+    assert "HEAVY []" in result.stdout, result.stdout[-500:]
+
+
+def test_usage_errors_exit_2(tmp_path: Path) -> None:
+    assert runner.invoke(app, ["score", str(MINI)]).exit_code == 2  # no paths
+    assert runner.invoke(app, ["score", str(MINI), str(tmp_path / "nope")]).exit_code == 2
+    assert runner.invoke(app, ["score", str(MINI), str(tmp_path), "--format", "pdf"]).exit_code == 2
+    assert runner.invoke(app, ["score", str(MINI), str(tmp_path), "--date", "去年"]).exit_code == 2
+    assert runner.invoke(app, ["template", str(MINI), "--unit", "不存在的单位", "-o", str(tmp_path)]).exit_code == 2
+    assert runner.invoke(app, ["rubric", "show", str(MINI), "--unit", "火星"]).exit_code == 2
+
+
+def test_internal_error_has_no_traceback(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    import kepu_inspect.services.scoring_service as svc
+
+    def boom(*args, **kwargs):  # type: ignore[no-untyped-def]
+        raise RuntimeError("意外")
+
+    monkeypatch.setattr(svc, "score_intake", boom)
+    result = runner.invoke(app, ["score", str(MINI), str(tmp_path), "-o", str(tmp_path / "o")])
+    assert result.exit_code == 3
+    assert "Traceback" not in result.output and "--debug" in result.output
+
+
+def test_codes_lists_the_catalogue_and_readme_documents_it() -> None:
+    from kepu_inspect.core.problems import Code
+
+    result = runner.invoke(app, ["codes", "--format", "markdown"])
+    assert result.exit_code == 0
+    readme = (ROOT / "README.md").read_text("utf-8")
+    for code in Code:
+        assert code.name in result.output
+        assert f"| {code.name} |" in readme, f"README lacks {code.name}: run `kepu-inspect codes --format markdown`"
+
+
+def test_every_command_is_documented_in_readme() -> None:
+    readme = (ROOT / "README.md").read_text("utf-8")
+    names = ["rubric check", "rubric show", "rubric schema", "rubric import", "template", "check", "score", "codes"]
+    for name in names:
+        assert re.search(rf"kepu-inspect {name}\b", readme), f"README does not show `kepu-inspect {name}`"
+
+
+def test_template_check_score_on_mini(tmp_path: Path, filled_dir: Path) -> None:
+    out = tmp_path / "out"
+    result = runner.invoke(app, ["score", str(MINI), str(filled_dir), "-o", str(out), "--date", "2017-12-28",
+                                 "--reports", "json,csv"])
+    assert result.exit_code in (0, 1), result.output
+    assert "市直成员单位" in result.output and "名次" in result.output
+    assert {p.name for p in out.iterdir()} == {"问题清单.csv", "考核结果.csv", "考核结果.json"}
+    assert not list(filled_dir.glob(".*")) and not list(filled_dir.glob("*.tmp"))

@@ -1,0 +1,59 @@
+"""The bundled Pingdingshan example scores to its checked-in expected results (golden files)."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from kepu_inspect.cli.app import app
+from tests.conftest import ROOT
+
+EXAMPLE = Path("examples/pingdingshan-2017")
+RUBRIC = "rubrics/pingdingshan-2017.yaml"
+runner = CliRunner()
+
+
+@pytest.fixture(scope="module")
+def scored(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("scored")
+    cwd = os.getcwd()
+    os.chdir(ROOT)  # file paths in the results are as given on the command line
+    try:
+        result = runner.invoke(app, ["score", RUBRIC, str(EXAMPLE / "submissions"), "-o", str(out),
+                                     "--date", "2017-12-28", "--reports", "json,csv", "--quiet"])
+    finally:
+        os.chdir(cwd)
+    assert result.exit_code == 1, result.output  # the example has one file with errors, on purpose
+    return out
+
+
+@pytest.mark.parametrize("name", ["考核结果.json", "考核结果.csv", "问题清单.csv"])
+def test_matches_expected(scored: Path, name: str) -> None:
+    expected = (ROOT / EXAMPLE / "expected" / name).read_bytes()
+    assert (scored / name).read_bytes() == expected, f"{name} differs from the checked-in expected results"
+
+
+def test_example_story(scored: Path) -> None:
+    data = json.loads((scored / "考核结果.json").read_text("utf-8"))
+    units = {u["unit"]: u for u in data["units"]}
+    assert units["石龙区"]["grade"] == "不合格" and units["石龙区"]["gates"] == ["fraud"]
+    assert units["郏县"]["status"] == "missing"
+    assert "汝州市" not in units  # not assessed in 2017
+    codes = {p["code"] for p in data["problems"] if p["unit"] == "市体育局"}
+    assert {"WB015", "WB019", "WB023"} <= codes
+    groups = {g["group_id"]: g for g in data["rankings"]}
+    assert len(groups["county"]["rows"]) == 9 and len(groups["dept"]["rows"]) == 29
+    ranks = [r["rank"] for r in groups["dept"]["rows"] if r["rank"] is not None]
+    assert ranks == sorted(ranks) and ranks[0] == 1
+    assert len(data["files"]) == 37 and all(len(f["sha256"]) == 64 for f in data["files"])
+    assert data["rubric"]["content_hash"]
+
+
+def test_csv_has_bom_for_excel(scored: Path) -> None:
+    raw = (scored / "考核结果.csv").read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")
+    assert "名次" in raw.decode("utf-8-sig").splitlines()[0]
