@@ -10,7 +10,7 @@ import tempfile
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n", "\x00")
 
@@ -41,7 +41,7 @@ def atomic_path(target: Path) -> Iterator[Path]:
 
 
 @contextlib.contextmanager
-def atomic_open(target: Path, mode: str = "w", encoding: str | None = "utf-8", newline: str | None = None) -> Iterator[IO]:  # type: ignore[type-arg]
+def atomic_open(target: Path, mode: str = "w", encoding: str | None = "utf-8", newline: str | None = None) -> Iterator[IO[Any]]:
     with atomic_path(target) as tmp, open(tmp, mode, encoding=encoding if "b" not in mode else None,
                                           newline=newline) as fh:
         yield fh

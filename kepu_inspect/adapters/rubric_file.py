@@ -25,7 +25,8 @@ TYPE_NAMES = {"string": "文字", "integer": "整数", "number": "数字", "arra
 def schema() -> dict[str, Any]:
     """The rubric JSON Schema shipped inside the package."""
     text = resources.files("kepu_inspect.adapters").joinpath("schema/rubric.schema.json").read_text("utf-8")
-    return json.loads(text)  # type: ignore[no-any-return]
+    loaded: dict[str, Any] = json.loads(text)
+    return loaded
 
 
 @dataclass(frozen=True)
@@ -107,7 +108,7 @@ def _schema_detail(error: Any) -> str:
         return "不认识的字段：" + "、".join(f"“{e}”" for e in extra) + "（请检查拼写）"
     if v == "type":
         want = error.validator_value if isinstance(error.validator_value, list) else [error.validator_value]
-        return f"“{error.instance}”应为{'或'.join(TYPE_NAMES.get(w, w) for w in want)}"
+        return f"“{error.instance}”应为{'或'.join(TYPE_NAMES.get(str(w), str(w)) for w in want)}"
     if v == "enum":
         return f"“{error.instance}”不是允许的取值，应为：" + "、".join(str(x) for x in error.validator_value)
     if v == "const":
@@ -128,7 +129,7 @@ def _schema_detail(error: Any) -> str:
         return "gte 与 gt（或 lte 与 lt）不能同时使用"
     if v in ("oneOf", "anyOf"):
         return f"“{json.dumps(error.instance, ensure_ascii=False)[:60]}”不符合任何一种允许的写法"
-    return error.message  # type: ignore[no-any-return]
+    return str(error.message)
 
 
 def validate_document(doc: Any) -> list[Problem]:

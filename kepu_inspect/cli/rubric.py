@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -20,6 +20,9 @@ from kepu_inspect.cli.common import (
     guarded,
     out,
 )
+
+if TYPE_CHECKING:
+    from kepu_inspect.core.rubric import Rubric
 
 app = typer.Typer(help="考核细则：检查、查看、导出格式说明、从工作要点生成。", no_args_is_help=True)
 
@@ -54,7 +57,7 @@ def check_cmd(
     raise typer.Exit(EXIT_PROBLEMS if has_error else EXIT_OK)
 
 
-def load_or_exit(path: Path):  # type: ignore[no-untyped-def]
+def load_or_exit(path: Path) -> Rubric:
     """Load a rubric for a command that needs a valid one; print problems and exit otherwise."""
     from kepu_inspect.adapters.rubric_file import load_rubric
     from kepu_inspect.core.problems import has_errors

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -66,7 +67,7 @@ class Interval:
         return "且".join(parts) if parts else "任意值"
 
     @classmethod
-    def from_bounds(cls, bounds: dict[str, object]) -> Interval:
+    def from_bounds(cls, bounds: Mapping[str, object]) -> Interval:
         """Build from the rubric's ``gte``/``gt``/``lte``/``lt`` keys."""
         low = high = None
         low_inc, high_inc = True, False

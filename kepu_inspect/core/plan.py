@@ -144,7 +144,6 @@ _LABEL = (
 )
 _LABEL_RE = re.compile(_LABEL)
 _LABEL_BRACKET_RE = re.compile(rf"（\s*{_LABEL}")
-_LABEL_LINE_RE = re.compile(rf"(?:^|(?<=[。；;\n]))[ ]*(?:（[ ]*{_LABEL}[ ]*）[ ]*[：:]?|{_LABEL}[ ]*[：:])")
 # a label inside an annotation, but not the collective 各牵头单位
 _LABEL_STRIP_RE = re.compile(rf"(?<!各)(?<!项目){_LABEL}[ ]*(?:）)?[ ]*[：:]?")
 
@@ -162,19 +161,6 @@ def _struct(text: str) -> str:
 def compact(text: str) -> str:
     """Text reduced to its letters, for comparing copies that differ only in punctuation and breaks."""
     return re.sub(rf"[^0-9A-Za-z{_CJK}]", "", text)
-
-
-def _join_parts(parts: Iterable[str]) -> str:
-    """Join lines broken by a PDF: Chinese joins without a space, Latin words keep one."""
-    out = ""
-    for part in parts:
-        part = part.strip()
-        if not part:
-            continue
-        if out and out[-1].isascii() and out[-1].isalpha() and part[0].isascii() and part[0].isalpha():
-            out += " "
-        out += part
-    return re.sub(rf"(?<=[{_CJK}，。、；：（）“”])\s+(?=[{_CJK}，。、；：（）“”])", "", out)
 
 
 # --------------------------------------------------------------------------------------------
@@ -244,7 +230,7 @@ _PAGE_RES = [
 ]
 # a bare number continues the sentence when a measure word follows or a bracket / 第 precedes
 _MEASURE_NEXT = "年月日号时分秒%％‰万亿千百个项人次名家所篇期场批座条户村乡镇县区元种件台套部册本天周届位支类级倍米里亩吨余多以）)〕]】、，。；：-–—/.．~～"
-_NUMBER_PREV = "第约近达超共计逾（(〔[【“-–—~～/、，:："
+_NUMBER_PREV = "第约近达超共计逾（(〔[【“-–—~～/"
 
 
 def _is_page_number(lines: Sequence[str], i: int) -> bool:
@@ -335,12 +321,43 @@ class _Annotation:
     span: tuple[int, int]
 
 
-def _find_annotations(norm: str) -> list[_Annotation]:
-    """Every annotation in a block (already bracket-normalised), in order."""
+def _flatten(parts: Sequence[str]) -> tuple[str, frozenset[int]]:
+    """A block's lines joined as a PDF broke them (no separator), and where each line started.
+
+    Annotations are searched in the joined text, so （责任单 / 位：市教 / 育局） is found whole; the line
+    starts tell an annotation written on its own line from the same words inside a sentence."""
+    flat = ""
+    starts: list[int] = []
+    for part in parts:
+        part = part.strip()
+        if not part:
+            continue
+        if flat and flat[-1].isascii() and flat[-1].isalpha() and part[0].isascii() and part[0].isalpha():
+            flat += " "
+        starts.append(len(flat))
+        flat += part
+    return flat, frozenset(starts)
+
+
+def _starts_line(norm: str, pos: int, starts: frozenset[int]) -> bool:
+    while pos > 0 and norm[pos - 1] == " ":
+        pos -= 1
+    return pos == 0 or pos in starts or norm[pos - 1] in _TERMINATORS
+
+
+_LABEL_HEAD_RE = re.compile(rf"(?:（[ ]*{_LABEL}[ ]*）[ ]*[：:]?|{_LABEL}[ ]*[：:])")
+
+
+def _find_annotations(norm: str, starts: frozenset[int] = frozenset()) -> list[_Annotation]:
+    """Every annotation in a block (flattened and bracket-normalised), in order."""
     found: list[_Annotation] = []
 
     def taken(i: int) -> bool:
         return any(a.span[0] <= i < a.span[1] for a in found)
+
+    def line_end(pos: int) -> int:
+        later = [s for s in starts if s > pos]
+        return min(later) if later else len(norm)
 
     for m in _LABEL_BRACKET_RE.finditer(norm):
         if taken(m.start()):
@@ -352,14 +369,13 @@ def _find_annotations(norm: str) -> list[_Annotation]:
         after_label = inner[label.end():].strip(" ：:") if label else inner
         if not after_label and close is not None:
             # 【责任单位】市科协、市教育局: the label is bracketed, the list follows on the same line
-            line_end = norm.find("\n", end)
-            line_end = len(norm) if line_end < 0 else line_end
-            inner = inner + "：" + norm[end:line_end]
-            end = line_end
+            stop = line_end(end)
+            inner = inner + "：" + norm[end:stop]
+            end = stop
         found.append(_Annotation(label.group(0) if label else "", _LABEL_STRIP_RE.sub("；", inner), (m.start(), end)))
-    for m in _LABEL_LINE_RE.finditer(norm):
-        start = m.start() + (len(m.group(0)) - len(m.group(0).lstrip("。；;\n ")))
-        if taken(start):
+    for m in _LABEL_HEAD_RE.finditer(norm):
+        start = m.start()
+        if taken(start) or not _starts_line(norm, start, starts):
             continue
         end = len(norm)
         for a in found:  # stop before a later bracketed annotation
@@ -369,32 +385,36 @@ def _find_annotations(norm: str) -> list[_Annotation]:
         found.append(_Annotation(label.group(0) if label else "", _LABEL_STRIP_RE.sub("；", norm[start:end]),
                                  (start, end)))
     if not found:
-        stripped = norm.rstrip(" \n。；;.，,")
+        stripped = norm.rstrip(" 。；;.，,")
         if stripped.endswith(_CLOSE):
             open_at = _matching_open(stripped, len(stripped) - 1)
-            if open_at is not None:
-                before = stripped[:open_at].rstrip(" ")
-                inner = stripped[open_at + 1:-1]
-                if (not before or before[-1] in _TERMINATORS + "\n") and _unit_list_like(inner):
-                    found.append(_Annotation("", inner, (open_at, len(stripped))))
+            if open_at is not None and _starts_line(norm, open_at, starts) and _unit_list_like(stripped[open_at + 1:-1]):
+                found.append(_Annotation("", stripped[open_at + 1:-1], (open_at, len(stripped))))
     return sorted(found, key=lambda a: a.span[0])
+
+
+def _annotations_of(parts: Sequence[str]) -> tuple[str, list[_Annotation]]:
+    flat, starts = _flatten(parts)
+    return flat, _find_annotations(_struct(flat), starts)
 
 
 def _block_closes(parts: Sequence[str]) -> bool:
     """Whether an item's text already ends with its complete annotation (so later lines are not its text)."""
-    tail = _struct("\n".join(parts)[-800:])
-    stripped = tail.rstrip(" \n。；;.，,")
+    flat, starts = _flatten(parts[-12:])
+    norm = _struct(flat)
+    stripped = norm.rstrip(" 。；;.，,")
     if stripped.endswith(_CLOSE):
         open_at = _matching_open(stripped, len(stripped) - 1)
         if open_at is not None:
             inner = stripped[open_at + 1:-1]
             if _LABEL_RE.match(inner.strip()):
                 return True
-            before = stripped[:open_at].rstrip(" ")
-            if (not before or before[-1] in _TERMINATORS + "\n") and _unit_list_like(inner):
+            if _starts_line(norm, open_at, starts) and _unit_list_like(inner):
                 return True
     last = _struct(parts[-1]).strip()
-    return bool(_LABEL_LINE_RE.search(last)) and last[-1] not in _SEPARATORS + "：:" and not _unclosed(last)
+    head = _LABEL_HEAD_RE.search(last)
+    return (head is not None and _starts_line(last, head.start(), frozenset()) and last[-1] not in _SEPARATORS + "：:"
+            and not _unclosed(last))
 
 
 def _unclosed(text: str) -> bool:
@@ -403,7 +423,7 @@ def _unclosed(text: str) -> bool:
 
 def _is_annotation_line(text: str) -> bool:
     norm = _struct(text).strip()
-    return bool(_LABEL_LINE_RE.match(norm) or _LABEL_BRACKET_RE.match(norm))
+    return bool(_LABEL_HEAD_RE.match(norm) or _LABEL_BRACKET_RE.match(norm))
 
 
 # --------------------------------------------------------------------------------------------
@@ -493,10 +513,12 @@ class _Segmented:
     blocks: list[_Block]
     loose: list[tuple[int, str]]  # text outside any item (preamble, closing remarks, repeated preamble)
 
-    def score(self) -> tuple[int, int]:
+    def score(self) -> tuple[int, float]:
+        """The numbering that carries the annotations is the item level; sub-points (1. inside （1）)
+        would share the same annotations among more "items", so a higher share wins a tie."""
         items = [b for b in self.blocks if b.kind == "item"]
-        annotated = sum(1 for b in items if _find_annotations(_struct("\n".join(b.parts))))
-        return annotated, len(items)
+        annotated = sum(1 for b in items if _annotations_of(b.parts)[1])
+        return annotated, annotated / len(items) if items else 0.0
 
 
 def _segment(lines: Sequence[tuple[int, str]], style: ItemStyle) -> _Segmented:
@@ -604,18 +626,21 @@ def _strip_spans(raw: str, anns: Sequence[_Annotation]) -> str:
     return out + raw[pos:]
 
 
-def _block_content(block: _Block) -> tuple[str, list[_Annotation]]:
+def _block_content(block: _Block) -> tuple[str, str, list[_Annotation]]:
+    """An item's text without its annotations, the flattened block, and the annotations."""
     parts = list(block.parts)
-    raw = "\n".join(parts)
-    anns = _find_annotations(_struct(raw))
+    flat, anns = _annotations_of(parts)
     if not anns and len(parts) > 1:
         # paragraph style: each line ends a sentence, so later paragraphs are not this item's text
         ended = sum(1 for p in parts[:-1] if p[-1:] in _TERMINATORS)
         if ended >= max(1, (len(parts) - 1) * 0.6):
-            parts = parts[:1]
-            raw = parts[0]
-    text = _join_parts(_strip_spans(raw, anns).split("\n"))
-    return text.strip().rstrip("，,、"), anns
+            flat, anns = _annotations_of(parts[:1])
+    text = _tidy(_strip_spans(flat, anns))
+    return text.strip().rstrip("，,、"), flat, anns
+
+
+def _tidy(text: str) -> str:
+    return re.sub(rf"(?<=[{_CJK}，。、；：（）“”])\s+(?=[{_CJK}，。、；：（）“”])", "", text).strip()
 
 
 def short_title(text: str, number: int) -> str:
@@ -632,10 +657,8 @@ def short_title(text: str, number: int) -> str:
 
 
 def _heading_title(block: _Block) -> tuple[str, list[_Annotation]]:
-    raw = "\n".join(block.parts)
-    anns = _find_annotations(_struct(raw))
-    title = _join_parts(_strip_spans(raw, anns).split("\n"))
-    return title.strip().rstrip("。；;，,：: "), anns
+    flat, anns = _annotations_of(block.parts)
+    return _tidy(_strip_spans(flat, anns)).rstrip("。；;，,：: "), anns
 
 
 def _same_text(a: str, b: str) -> bool:
@@ -842,10 +865,10 @@ def parse_plan(
     dup_numbers: list[int] = []
 
     def register(names: Iterable[str]) -> None:
-        for n in names:
+        for n in map(simplify, names):
             kind = _collective_of(n)
             if kind is None:
-                registry.add(simplify(n))
+                registry.add(n)
             elif kind == "office" and n not in office_names:
                 office_names.append(n)
 
@@ -885,9 +908,9 @@ def parse_plan(
                 groups.append(PlanGroup(block.number, title_text, section_idx, tuple(leads), block.line))
                 group_idx = len(groups) - 1
             continue
-        content, anns = _block_content(block)
+        content, flat, anns = _block_content(block)
         names, bad = _annotation_pieces(anns)
-        annotation = "；".join(_clean_annotation(a.inner) for a in anns)
+        annotation = "；".join(_clean_annotation(_with_breaks(flat, a.span, block.parts)) for a in anns)
         item = _RawItem(block.number, content, names, annotation, bool(anns), bad, section_idx, group_idx,
                         block.line)
         dup = _find_duplicate(raw_items, item)
@@ -914,10 +937,10 @@ def parse_plan(
         coll: list[Collective] = []
         office: list[str] = []
         vague: list[str] = []
-        for n in names:
+        for n in map(simplify, names):
             kind = _collective_of(n)
             if kind is None:
-                out.append(canonical.get(simplify(n), simplify(n)))
+                out.append(canonical.get(n, n))
             elif kind == "office":
                 office.append(n)
             elif kind == "vague":
@@ -970,8 +993,24 @@ def parse_plan(
     )
 
 
-def _clean_annotation(inner: str) -> str:
-    return re.sub(r"\s+", "", inner).strip("；;：: ")
+def _with_breaks(flat: str, span: tuple[int, int], parts: Sequence[str]) -> str:
+    """The annotation's text; where a new line starts with a label (牵头单位：… / 配合单位：…) keep a ；."""
+    _, starts = _flatten(parts)
+    out = ""
+    for i in range(span[0], span[1]):
+        if i in starts and i > span[0] and out[-1:] not in _SEPARATORS and _LABEL_RE.match(flat, i):
+            out += "；"
+        out += flat[i]
+    return out
+
+
+def _clean_annotation(text: str) -> str:
+    """The annotation as written, for a comment: 责任单位：市科协、市教育局 (outer brackets dropped)."""
+    text = re.sub(r"\s+", " ", text).strip()
+    norm = _struct(text)
+    if norm.startswith(_OPEN) and _matching_close(norm, 0) == len(norm) - 1:
+        text = text[1:-1]
+    return text.strip("；;：: ")
 
 
 def _cn_numeral(n: int) -> str:

@@ -7,10 +7,11 @@ Guessing is worse than asking: ``8-9``, ``约8``, ``满分`` or a date are probl
 
 from __future__ import annotations
 
+import math
 import re
 import unicodedata
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from kepu_inspect.core.rules import InputSpec, Value
 
@@ -47,13 +48,16 @@ def parse_number(kind: str, text: str, unit: str = "") -> Parsed:
     if kind == "empty":
         return EMPTY
     if kind == "number":
+        # A number cell holds an IEEE double (Excel, WPS and LibreOffice all store one), so read it as
+        # that double: its shortest decimal form is what the application shows, and a crafted
+        # 1E+999999999 or 1E-999999999 cannot reach exact arithmetic (overflow, billion-digit text).
         try:
-            value = Decimal(text)
-        except InvalidOperation:
+            as_double = float(text)
+        except ValueError:
             return Parsed(None, "WB015")
-        if not value.is_finite():
+        if not math.isfinite(as_double):
             return Parsed(None, "WB015")
-        return Parsed(_tidy(value))
+        return Parsed(_tidy(Decimal(repr(as_double))))
     if kind == "error":
         return Parsed(None, "WB017")
     if kind == "date":

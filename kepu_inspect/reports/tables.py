@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
+from pathlib import PurePath
 
+from kepu_inspect.adapters.output import neutralise
 from kepu_inspect.core.numbers import ZERO, fmt
+from kepu_inspect.core.problems import Problem
 from kepu_inspect.core.ranking import Ranked
-from kepu_inspect.core.scoring import UnitResult
+from kepu_inspect.core.scoring import CriterionResult, ItemResult, UnitResult
 from kepu_inspect.services.scoring_service import ScoreRun
 
 RANKING_COLUMNS = ("名次", "单位", "自评分", "核定分", "加分", "扣分", "总分", "得分率", "等次", "备注")
@@ -110,7 +115,7 @@ def item_analysis(run: ScoreRun) -> list[ItemAnalysis]:
 
 def self_vs_verified(run: ScoreRun) -> list[tuple[str, ...]]:
     """Per unit: self total, verified total, difference, and the items suspected of over-claiming."""
-    rows = []
+    rows: list[tuple[str, ...]] = []
     for group in run.rubric.groups:
         for r in run.rankings.get(group.id, []):
             res = r.result
@@ -124,3 +129,158 @@ def self_vs_verified(run: ScoreRun) -> list[tuple[str, ...]]:
 
 
 SELF_VS_VERIFIED_COLUMNS = ("分组", "单位", "自评分", "核定分", "差值", "疑似虚报项数", "疑似虚报项目")
+
+
+# --- printable reports (xlsx, html): shared text helpers and tables -----------------------------
+
+# Characters XML 1.0 and HTML forbid (C0 controls except tab/newline/CR, DEL, lone surrogates, non-characters).
+_UNSAFE_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
+
+
+def safe_text(value: object) -> str:
+    """Text fit for any output: a formula-like start neutralised, characters XML/HTML forbid replaced."""
+    text = "" if value is None else str(value)
+    return _UNSAFE_CHARS.sub("\ufffd", str(neutralise(text)))
+
+
+def report_date(run: ScoreRun) -> str:
+    """The run's date as notices print it (2017年12月28日); other forms are shown as given."""
+    m = re.fullmatch(r"(\d{4})-(\d{1,2})-(\d{1,2})", run.date.strip())
+    return f"{m[1]}年{int(m[2])}月{int(m[3])}日" if m else run.date
+
+
+def group_title(run: ScoreRun, group_name: str) -> str:
+    return f"{report_title(run)}（{group_name}）"
+
+
+def grade_tone(run: ScoreRun, grade: str) -> int | None:
+    """0 (best band) … 3 (worst band), so every format colours 等次 alike; None for no or unknown grade."""
+    bands = sorted(run.rubric.grades, key=lambda b: -(b.interval.low if b.interval.low is not None else Decimal(-1)))
+    names = [b.name for b in bands]
+    if grade not in names:
+        return None
+    i = names.index(grade)
+    if len(names) > 1 and i == len(names) - 1:
+        return 3
+    return min(i, 2)
+
+
+def scored_in_rank_order(run: ScoreRun) -> list[tuple[str, Ranked]]:
+    """(group name, ranked) for every scored unit: groups in rubric order, units in ranking order."""
+    return [(g.name, r) for g in run.rubric.groups for r in run.rankings.get(g.id, []) if r.result.scored]
+
+
+def item_label(it: ItemResult) -> str:
+    return it.title + ("（加分项目）" if it.bonus_section else "")
+
+
+def criterion_label(c: CriterionResult) -> str:
+    return c.text + ("（加分）" if c.bonus else "")
+
+
+def inputs_text(c: CriterionResult) -> str:
+    """The unit's reported data for one criterion: 标签：值；标签：值."""
+    return "；".join(f"{label}：{value}" for label, value in c.inputs)
+
+
+DETAIL_COLUMNS = ("单位", "分组", "序号", "考核项目", "评分标准", "评分方式", "分值", "填报数据", "自评分", "核定分",
+                  "得分", "依据/理由")
+
+
+def detail_rows(run: ScoreRun) -> Iterator[tuple[str, ...]]:
+    """One row per criterion of every scored unit (DETAIL_COLUMNS), in ranking order."""
+    for group_name, r in scored_in_rank_order(run):
+        res = r.result
+        for it in res.items:
+            for c in it.criteria:
+                yield (res.unit_name, group_name, it.number, item_label(it), criterion_label(c), c.rule,
+                       fmt(c.max_points), inputs_text(c), "" if c.self_score is None else fmt(c.self_score),
+                       "" if c.verified is None else fmt(c.verified), fmt(c.points), c.reason)
+
+
+PROBLEM_COLUMNS = ("代码", "级别", "单位", "文件", "位置", "问题", "怎么改")
+_SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
+
+
+def sorted_problems(run: ScoreRun) -> list[Problem]:
+    """Errors first, then warnings, then notes; within a level by unit and file (stable otherwise)."""
+    return sorted(run.problems(), key=lambda p: (_SEVERITY_ORDER.get(p.severity.value, 3), p.unit or "", p.file or ""))
+
+
+def problem_row(p: Problem) -> tuple[str, ...]:
+    where = p.location
+    if p.file and where.startswith(p.file):
+        where = where[len(p.file):].removeprefix(" · ")
+    message = p.message + (f"（原值：{p.value}）" if p.value and p.value not in p.message else "")
+    return (p.code.name, p.severity.label, p.unit or "", PurePath(p.file).name if p.file else "", where, message,
+            p.hint)
+
+
+def problem_rows(run: ScoreRun) -> list[tuple[str, ...]]:
+    """The problems sheet (PROBLEM_COLUMNS): file names without folders, location inside the file."""
+    return [problem_row(p) for p in sorted_problems(run)]
+
+
+PROBLEM_SUMMARY_COLUMNS = ("代码", "级别", "条数", "涉及单位数", "示例")
+
+
+def problem_summary(run: ScoreRun) -> list[tuple[str, ...]]:
+    """Problems counted by code (PROBLEM_SUMMARY_COLUMNS), most severe and most frequent first."""
+    groups: dict[str, list[Problem]] = {}
+    for p in sorted_problems(run):
+        groups.setdefault(p.code.name, []).append(p)
+    rows = sorted(groups.values(), key=lambda ps: (_SEVERITY_ORDER.get(ps[0].severity.value, 3), -len(ps),
+                                                   ps[0].code.name))
+    return [(ps[0].code.name, ps[0].severity.label, str(len(ps)), str(len({p.unit for p in ps if p.unit})),
+             ps[0].message) for ps in rows]
+
+
+ITEM_ANALYSIS_COLUMNS = ("排序", "序号", "考核项目", "考核单位数", "平均得分率", "得分率最低的单位", "短板")
+WEAK_ITEMS = 5  # how many of the lowest-scoring items a report calls 短板
+
+
+def is_weak(position: int, analysis: ItemAnalysis) -> bool:
+    """短板: among the WEAK_ITEMS lowest average rates (0-based position), and not fully scored."""
+    return position < WEAK_ITEMS and analysis.average_rate < 1
+
+
+def item_analysis_rows(run: ScoreRun) -> list[tuple[str, ...]]:
+    """ITEM_ANALYSIS_COLUMNS rows, weakest item first; 平均得分率 as a percentage with one decimal."""
+    return [(str(i), a.number, a.title, str(a.units), fmt(a.average_rate * 100, 1) + "%", a.lowest_unit,
+             "短板" if is_weak(i - 1, a) else "")
+            for i, a in enumerate(item_analysis(run), start=1)]
+
+
+@dataclass(frozen=True)
+class MatrixColumn:
+    item_id: str
+    number: str
+    title: str
+    bonus: bool
+
+    @property
+    def heading(self) -> str:
+        return f"{self.number} {self.title}".strip() + ("（加分）" if self.bonus else "")
+
+
+@dataclass(frozen=True)
+class ScoreMatrix:
+    """Units × items: each cell the item's score rate (0–1), None where the item does not apply."""
+
+    columns: list[MatrixColumn]
+    rows: list[tuple[str, Ranked, tuple[Decimal | None, ...]]]  # group name, ranked unit, rates
+
+
+def score_matrix(run: ScoreRun) -> ScoreMatrix:
+    units = scored_in_rank_order(run)
+    present: dict[str, ItemResult] = {}
+    for _, r in units:
+        for it in r.result.items:
+            present.setdefault(it.item_id, it)
+    columns = [MatrixColumn(item.id, item.number, item.title, section.kind == "bonus")
+               for section, item in run.rubric.items() if item.id in present]
+    rows = []
+    for group_name, r in units:
+        rates = {it.item_id: it.rate for it in r.result.items}
+        rows.append((group_name, r, tuple(rates.get(col.item_id) for col in columns)))
+    return ScoreMatrix(columns, rows)

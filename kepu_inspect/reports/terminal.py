@@ -59,7 +59,7 @@ def ledger_view(intake: Intake) -> RenderableType:
 
 
 def summary_line(intake: Intake, problems: list[Problem]) -> Text:
-    counts = defaultdict(int)
+    counts: defaultdict[str, int] = defaultdict(int)
     for row in intake.ledger:
         counts[row.status] += 1
     errors = sum(1 for p in problems if p.severity is Severity.ERROR)
