@@ -37,6 +37,17 @@ class PlanText:
     problems: list[Problem] = field(default_factory=list)
 
 
+def os_error_text(exc: OSError) -> str:
+    """The reason a file cannot be opened, in words an office worker reads."""
+    if isinstance(exc, FileNotFoundError):
+        return "找不到该文件"
+    if isinstance(exc, IsADirectoryError):
+        return "这是一个文件夹，不是文件"
+    if isinstance(exc, PermissionError):
+        return "没有读取该文件的权限"
+    return exc.strerror or str(exc)
+
+
 def _fail(path: Path, detail: str, fix: str = _TO_DOCX) -> PlanText:
     return PlanText(None, "", [problem(Code.PL001, file=str(path), detail=detail, fix=fix)])
 
@@ -96,7 +107,7 @@ def read_plan(path: Path) -> PlanText:
                          "请确认选对了文件：工作要点通常只有几十 KB；如含大量图片，请另存为纯文本（.txt）。")
         data = path.read_bytes()
     except OSError as exc:
-        return _fail(path, exc.strerror or str(exc), "请确认文件存在且没有被其他程序占用。")
+        return _fail(path, os_error_text(exc), "请确认文件路径正确，且文件没有被其他程序占用。")
     if not data.strip():
         return _fail(path, "文件是空的", "请确认选对了文件并已保存内容。")
     kind = sniff_kind(data)
@@ -304,7 +315,7 @@ def read_units_file(path: Path) -> tuple[list[OfficialUnit], list[Problem]]:
             return _units_fail(path, "文件太大", "请确认选对了文件。")
         data = path.read_bytes()
     except OSError as exc:
-        return _units_fail(path, exc.strerror or str(exc), "请确认文件存在且没有被其他程序占用。")
+        return _units_fail(path, os_error_text(exc), "请确认文件路径正确，且文件没有被其他程序占用。")
     decoded = decode_text(data) if sniff_kind(data) == "text" else None
     if decoded is None:
         return _units_fail(path, "不是文本文件（Excel 表格请另存为 CSV）", fix_format)

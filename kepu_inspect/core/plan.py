@@ -143,7 +143,8 @@ _LABEL = (
     r"(?:[单單]位|部[门門]|[处處]室)|[牵牽][头頭](?=\s*[：:]))"
 )
 _LABEL_RE = re.compile(_LABEL)
-_LABEL_BRACKET_RE = re.compile(rf"（\s*{_LABEL}")
+# （责任单位：…）, （责任单位）…, （责任单位 市科协） — but not （责任单位要高度重视…） in running text
+_LABEL_BRACKET_RE = re.compile(rf"（\s*{_LABEL}(?=\s*[：:）]|\s)")
 # a label inside an annotation, but not the collective 各牵头单位
 _LABEL_STRIP_RE = re.compile(rf"(?<!各)(?<!项目){_LABEL}[ ]*(?:）)?[ ]*[：:]?")
 
@@ -186,11 +187,13 @@ def cn_number(text: str) -> int | None:
 
 _SECTION_RE = re.compile(rf"^(?:第([{_CN}]{{1,3}})(?:部分|章)[ 、.．:：]?|([{_CN}]{{1,3}})[ ]*[、.．])[ ]*(.*)$")
 _GROUP_RE = re.compile(rf"^[（(][ ]*([{_CN}]{{1,3}})[ ]*[）)][ ]*[、.．]?[ ]*(.*)$")
-ItemStyle = Literal["dot", "paren", "circled"]
+# cn_paren: items numbered （一）（二）, as some 实施方案 do; only tried when no other numbering is found
+ItemStyle = Literal["dot", "paren", "circled", "cn_paren"]
 _ITEM_RES: dict[str, re.Pattern[str]] = {
-    "dot": re.compile(r"^(\d{1,3})[ ]*(?:[.．、]|[)）])(?![0-9])[ ]*(.*)$"),
-    "paren": re.compile(r"^[（(][ ]*(\d{1,3})[ ]*[）)][ ]*[、.．]?[ ]*(.*)$"),
+    "dot": re.compile(r"^(\d{1,4})[ ]*(?:[.．、]|[)）])(?![0-9])[ ]*(.*)$"),
+    "paren": re.compile(r"^[（(][ ]*(\d{1,4})[ ]*[）)][ ]*[、.．]?[ ]*(.*)$"),
     "circled": re.compile(rf"^([{_CIRCLED}])[ 、.．]*(.*)$"),
+    "cn_paren": _GROUP_RE,
 }
 
 
@@ -202,7 +205,7 @@ class _Marker:
 
 
 def _marker(text: str, style: ItemStyle) -> _Marker | None:
-    if m := _GROUP_RE.match(text):
+    if style != "cn_paren" and (m := _GROUP_RE.match(text)):
         n = cn_number(m.group(1))
         if n is not None:
             return _Marker("group", n, m.group(2))
@@ -212,8 +215,9 @@ def _marker(text: str, style: ItemStyle) -> _Marker | None:
             return _Marker("section", n, m.group(3))
     if m := _ITEM_RES[style].match(text):
         raw = m.group(1)
-        n = _CIRCLED.index(raw) + 1 if style == "circled" else int(raw)
-        if n > 0:
+        n = (_CIRCLED.index(raw) + 1 if style == "circled" else cn_number(raw) if style == "cn_paren"
+             else int(raw))
+        if n:
             return _Marker("item", n, m.group(2))
     return None
 
@@ -259,7 +263,7 @@ def _running_headers(lines: Sequence[str], style: ItemStyle) -> set[str]:
 # --------------------------------------------------------------------------------------------
 _UNIT_SUFFIX = re.compile(
     r"(局|委|办|会|部|院|联|协|社|台|馆|厅|处|室|中心|公司|集团|所|站|队|署|府|行|校|学|园|县|区|市|团|组|关|"
-    r"单位|部门|宫|报|厂|场|旗|盟|科|股)$"
+    r"单位|部门|宫|报|厂|场|旗|盟|科|股|店)$"
 )
 
 
@@ -309,9 +313,20 @@ def _unit_like(piece: str) -> bool:
     return bool(piece) and len(piece) <= 25 and bool(_UNIT_SUFFIX.search(piece) or _collective_of(piece))
 
 
+def _plausible_name(name: str) -> bool:
+    """A unit name ends like one (局, 委, 中心 …) or is short; a sentence in the annotation is not a name."""
+    if _collective_of(name):
+        return True
+    if re.search(r"[。，！？：；]", name) or not re.search(f"[{_CJK}]", name):
+        return False
+    return len(name) <= 10 or (len(name) <= 20 and bool(_UNIT_SUFFIX.search(name)))
+
+
 def _unit_list_like(inner: str) -> bool:
-    pieces = _split_top(inner)
-    return bool(pieces) and all(_unit_like(p) for p in pieces)
+    """（市教育局、市科协） or （各成员单位） without a label; not （社区） or （流动） left on a line by a PDF."""
+    pieces = [_clean_piece(p) for p in _split_top(inner)]
+    return (bool(pieces) and all(_unit_like(p) for p in pieces)
+            and any(_collective_of(p) or p.startswith(("市", "团")) or len(p) >= 3 for p in pieces))
 
 
 @dataclass(frozen=True)
@@ -442,6 +457,7 @@ def _clean_piece(piece: str) -> str:
     piece = re.sub(r"[\s“”\"'‘’《》「」]", "", piece)
     piece = piece.translate(str.maketrans("()", "（）"))
     piece = re.sub(r"^(?:由|和|及|以及|或)", "", piece)
+    piece = re.sub(r"（(?:牵头|负责|配合|参与|协助|协办|主责)）$", "", piece)
     piece = re.sub(r"(?:等(?:有关|相关)?(?:单位|部门)?|牵头|负责|配合|参与|协助|协办|共同)+$", "", piece)
     return piece.strip("：:。.，,")
 
@@ -565,11 +581,10 @@ def _segment(lines: Sequence[tuple[int, str]], style: ItemStyle) -> _Segmented:
 def _accept(mk: _Marker, current: _Block | None, last: dict[str, int]) -> bool:
     """Sequence sense: inside an unfinished item only the next number (or a heading restart) starts a new
     item, so 3、4月… broken onto a new line stays text; between items any plausible number starts one."""
-    if mk.kind == "section":
-        return mk.number in (last["section"] + 1, 1)
-    if mk.kind == "group":
-        return mk.number in (last["group"] + 1, 1)
     inside_open_item = current is not None and current.kind == "item" and not current.closed
+    if mk.kind in ("section", "group"):
+        # a heading lost in a PDF copy must not shift the next one's items into the wrong place
+        return mk.number in (last[mk.kind] + 1, 1) or (not inside_open_item and mk.number > last[mk.kind])
     if not inside_open_item:
         return True
     assert current is not None
@@ -610,8 +625,13 @@ def _annotation_pieces(anns: Sequence[_Annotation]) -> tuple[list[str], list[str
                 if all(_unit_like(s) for s in subs if s):
                     names.extend(s for s in subs if s)
                     continue
-            if _collective_of(cleaned) or (len(cleaned) <= 25 and not re.search(r"[。，！？：]", cleaned)
-                                           and re.search(f"[{_CJK}]", cleaned)):
+            # 市教育局和市科协 / 市科协及各成员单位 — but 市工业和信息化委 stays whole: split on 和/及/与
+            # only where every part ends like a unit name
+            joined = re.split(r"以及|及|和|与", cleaned)
+            if len(joined) > 1 and all(_unit_like(s) for s in joined):
+                names.extend(_clean_piece(s) for s in joined)
+                continue
+            if _plausible_name(cleaned):
                 names.append(cleaned)
             else:
                 bad.append(piece.strip())
@@ -699,13 +719,27 @@ def _looks_traditional(text: str, to_simplified: Simplifier) -> bool:
     return changed >= 3 and changed >= 0.01 * max(cjk, 1)
 
 
+_TITLE_WORDS = re.compile(r"要点|方案|计划|安排|意见|通知|任务|分工")
+_NOT_TITLE = re.compile(r"^附件\s*\d*$|〔\d{4}〕|\[\d{4}\]|^\d{4}年\d{1,2}月\d{1,2}日$")
+
+
 def _doc_title(loose: Sequence[tuple[int, str]], first_line: int | None) -> str:
-    for no, text in loose:
-        if first_line is not None and no >= first_line:
-            break
-        if len(text) <= 60 and "。" not in text and re.search(f"[{_CJK}]", text):
-            return text.strip("《》 ")
-    return ""
+    """The plan's title: the first line before the first heading that reads like one. A PDF may break
+    it (平顶山市 / 2017 / 年全民科学素质工作要点), so up to four short lines are tried joined."""
+    head = [text for no, text in loose if first_line is None or no < first_line][:12]
+    head = [t for t in head if not _NOT_TITLE.search(t)]
+    fallback = ""
+    for i, text in enumerate(head):
+        joined = ""
+        for part in head[i:i + 4]:
+            joined += part
+            if "。" in joined or len(joined) > 60:
+                break
+            if _TITLE_WORDS.search(joined) and re.search(f"[{_CJK}]", joined):
+                return joined.strip("《》 ")
+        if not fallback and len(text) <= 60 and "。" not in text and len(compact(text)) >= 4:
+            fallback = text.strip("《》 ")
+    return fallback
 
 
 @dataclass
@@ -714,10 +748,12 @@ class _Registry:
 
     order: list[str] = field(default_factory=list)
     counts: Counter[str] = field(default_factory=Counter)
+    lines: dict[str, int] = field(default_factory=dict)
 
-    def add(self, name: str) -> None:
+    def add(self, name: str, line: int) -> None:
         if name not in self.counts:
             self.order.append(name)
+            self.lines[name] = line
         self.counts[name] += 1
 
 
@@ -765,7 +801,7 @@ def _resolve_units(
                 matched[name] = strong.pop()
                 guessed.add(name)
                 continue
-            problems.append(problem(Code.PL008, name=name))
+            problems.append(problem(Code.PL008, name=name, line=registry.lines.get(name)))
     # names that matched the same official unit are one unit
     by_official: dict[int, str] = {}
     for name, idx in matched.items():
@@ -783,7 +819,7 @@ def _resolve_units(
                 guessed.update((a, b))
             elif strength == "weak":
                 short, long = sorted((a, b), key=len)
-                problems.append(problem(Code.PL004, short=short, long=long))
+                problems.append(problem(Code.PL004, short=short, long=long, line=registry.lines.get(long)))
     clusters: dict[str, list[str]] = {}
     for name in registry.order:
         clusters.setdefault(uf.find(name), []).append(name)
@@ -791,10 +827,10 @@ def _resolve_units(
     canonical: dict[str, str] = {}
     used_official: set[int] = set()
     for members in clusters.values():
-        idx = next((matched[m] for m in members if m in matched), None)
-        if idx is not None:
-            ou = official[idx]
-            used_official.add(idx)
+        found = next((matched[m] for m in members if m in matched), None)
+        if found is not None:
+            ou = official[found]
+            used_official.add(found)
             name = ou.name
             aliases = [*ou.aliases, *(m for m in members if normalise_name(m) != normalise_name(name))]
             group: UnitGroup = ou.group or ("county" if looks_like_county(name) else "dept")
@@ -806,11 +842,11 @@ def _resolve_units(
         for m in members:
             canonical[m] = name
             if m in guessed and m != name:
-                problems.append(problem(Code.PL007, alias=m, name=name))
-        units.append(PlanUnit(name, group, unique_aliases, idx is not None, True,
+                problems.append(problem(Code.PL007, alias=m, name=name, line=registry.lines.get(m)))
+        units.append(PlanUnit(name, group, unique_aliases, found is not None, True,
                               sum(registry.counts[m] for m in members)))
-    for idx, ou in enumerate(official):
-        if idx not in used_official:
+    for index, ou in enumerate(official):
+        if index not in used_official:
             group = ou.group or ("county" if looks_like_county(ou.name) else "dept")
             units.append(PlanUnit(ou.name, group, tuple(ou.aliases), True, False, 0))
     return units, canonical
@@ -841,16 +877,19 @@ def parse_plan(
 
     # choose the item numbering style: the one whose items carry the annotations
     candidates: list[_Segmented] = []
-    for style in ("dot", "paren", "circled"):
-        lines = prepare_lines(text, style)  # type: ignore[arg-type]
-        if any(_marker(t, style) and _marker(t, style).kind == "item" for _, t in lines):  # type: ignore[arg-type, union-attr]
-            candidates.append(_segment(lines, style))  # type: ignore[arg-type]
+    styles: tuple[ItemStyle, ...] = ("dot", "paren", "circled")
+    for style in styles:
+        lines = prepare_lines(text, style)
+        if any((mk := _marker(t, style)) is not None and mk.kind == "item" for _, t in lines):
+            candidates.append(_segment(lines, style))
     if not candidates:
-        candidates.append(_segment(prepare_lines(text), "dot"))
+        lines = prepare_lines(text, "cn_paren")
+        candidates.append(_segment(lines, "cn_paren"))
     seg = max(candidates, key=lambda s: s.score())
     first_block_line = seg.blocks[0].line if seg.blocks else None
     title = _doc_title(seg.loose, first_block_line)
-    year_match = re.search(r"(20\d{2})\s*年", title) or re.search(r"(20\d{2})\s*年", text[:3000])
+    # the first year in the title: a plan for 2021—2025 is assessed from its first year
+    year_match = re.search(r"(20\d{2})(?!\d)", title) or re.search(r"(20\d{2})\s*年", text[:3000])
     year = int(year_match.group(1)) if year_match else None
     city_match = re.match(rf"^([{_CJK}]{{2,10}}?[省市县区州盟])", title)
     city = city_match.group(1) if city_match else ""
@@ -859,32 +898,38 @@ def parse_plan(
     groups: list[PlanGroup] = []
     raw_items: list[_RawItem] = []
     registry = _Registry()
-    office_names: list[str] = []
+    office_names: dict[str, int] = {}  # the office (市素质办) → line of its first mention
     section_idx: int | None = None
     group_idx: int | None = None
     dup_numbers: list[int] = []
+    dup_line = 0
+    repeating = False  # inside a passage that repeats earlier text (a second copy of the plan)
+    index = _ItemIndex()
 
-    def register(names: Iterable[str]) -> None:
+    def register(names: Iterable[str], line: int) -> None:
         for n in map(simplify, names):
             kind = _collective_of(n)
             if kind is None:
-                registry.add(n)
+                registry.add(n, line)
             elif kind == "office" and n not in office_names:
-                office_names.append(n)
+                office_names[n] = line
 
     for block in seg.blocks:
         if block.kind == "section":
             title_text, anns = _heading_title(block)
             heading = f"{_cn_numeral(block.number)}、{title_text}"
-            match = next((i for i, s in enumerate(sections) if _same_text(compact(s.title), compact(title_text))), None)
+            # a repeated copy repeats the heading with its number; short titles alone are not enough
+            match = next((i for i, s in enumerate(sections) if s.number == block.number
+                          and _same_text(compact(s.title), compact(title_text))), None)
             leads, _ = _annotation_pieces(anns)
+            repeating = match is not None
             if match is not None:
                 section_idx = match
                 if len(title_text) > len(sections[match].title):
                     sections[match] = PlanSection(block.number, heading, title_text, sections[match].line,
                                                   sections[match].leads)
             else:
-                register(leads)
+                register(leads, block.line)
                 sections.append(PlanSection(block.number, heading, title_text, block.line, tuple(leads)))
                 section_idx = len(sections) - 1
             group_idx = None
@@ -895,16 +940,16 @@ def parse_plan(
         if block.kind == "group":
             title_text, anns = _heading_title(block)
             leads, _ = _annotation_pieces(anns)
-            match = next((i for i, g in enumerate(groups) if g.section == section_idx
+            match = next((i for i, g in enumerate(groups) if g.section == section_idx and g.number == block.number
                           and _same_text(compact(g.title), compact(title_text))), None)
             if match is not None:
                 group_idx = match
                 if not groups[match].leads and leads:
-                    register(leads)
+                    register(leads, block.line)
                     groups[match] = PlanGroup(groups[match].number, groups[match].title, section_idx,
                                               tuple(leads), groups[match].line)
             else:
-                register(leads)
+                register(leads, block.line)
                 groups.append(PlanGroup(block.number, title_text, section_idx, tuple(leads), block.line))
                 group_idx = len(groups) - 1
             continue
@@ -913,24 +958,27 @@ def parse_plan(
         annotation = "；".join(_clean_annotation(_with_breaks(flat, a.span, block.parts)) for a in anns)
         item = _RawItem(block.number, content, names, annotation, bool(anns), bad, section_idx, group_idx,
                         block.line)
-        dup = _find_duplicate(raw_items, item)
+        dup = index.duplicate_of(item, repeating)
+        repeating = dup is not None
         if dup is not None:
             dup_numbers.append(dup.number)
+            dup_line = dup_line or block.line
             _merge_into(dup, item)
             if dup is not item and item.annotated and not dup.annotated:
-                register(names)
+                register(names, block.line)
             continue
-        register(names)
+        register(names, block.line)
         raw_items.append(item)
+        index.add(item)
 
     if not raw_items:
         problems.append(problem(Code.PL006))
     if dup_numbers:
-        problems.append(problem(Code.PL005, number=_ranges(dup_numbers)))
+        problems.append(problem(Code.PL005, number=_ranges(dup_numbers), line=dup_line))
 
     units, canonical = _resolve_units(registry, official, simplify, problems)
-    for name in office_names:
-        problems.append(problem(Code.PL010, name=name))
+    for name, line in office_names.items():
+        problems.append(problem(Code.PL010, name=name, line=line))
 
     def resolve(names: Iterable[str]) -> tuple[list[str], list[Collective], list[str], list[str]]:
         out: list[str] = []
@@ -970,7 +1018,8 @@ def parse_plan(
         for v in vague:
             problems.append(problem(Code.PL009, number=raw.number, text=v, meaning="全部市直成员单位", line=raw.line))
         if "leads" in coll and not groups_with_leads:
-            coll = [c for c in coll if c != "leads"] + (["dept"] if "dept" not in coll else [])
+            coll = [c for c in coll if c != "leads"]
+            coll += [] if "dept" in coll else ["dept"]
             problems.append(problem(Code.PL009, number=raw.number, text="各牵头单位（原文没有写明牵头部门）",
                                     meaning="全部市直成员单位", line=raw.line))
         if not raw.annotated:
@@ -1022,14 +1071,32 @@ def _cn_numeral(n: int) -> str:
     return digits[n // 10] + "十" + (digits[n % 10] if n % 10 else "")
 
 
-def _find_duplicate(kept: Sequence[_RawItem], item: _RawItem) -> _RawItem | None:
-    key = compact(item.text)
-    if len(key) < 6:
+class _ItemIndex:
+    """Earlier items by the start of their text and by number, so finding copies stays linear."""
+
+    def __init__(self) -> None:
+        self.by_head: dict[str, list[_RawItem]] = {}
+        self.by_number: dict[int, list[_RawItem]] = {}
+
+    def add(self, item: _RawItem) -> None:
+        self.by_head.setdefault(compact(item.text)[:4], []).append(item)
+        self.by_number.setdefault(item.number, []).append(item)
+
+    def duplicate_of(self, item: _RawItem, repeating: bool) -> _RawItem | None:
+        """An earlier item this one copies. Inside a repeated passage (the previous heading or item was a
+        copy) even a fragment cut short by the end of the copy counts; elsewhere a few words are not enough."""
+        key = compact(item.text)
+        if len(key) < (2 if repeating else 6):
+            return None
+        seen: set[int] = set()
+        for other in self.by_head.get(key[:4], []) + self.by_number.get(item.number, []):
+            if id(other) in seen:
+                continue
+            seen.add(id(other))
+            other_key = compact(other.text)
+            if (repeating and other_key.startswith(key)) or _same_text(other_key, key):
+                return other
         return None
-    for other in kept:
-        if _same_text(compact(other.text), key):
-            return other
-    return None
 
 
 def _merge_into(kept: _RawItem, copy: _RawItem) -> None:
