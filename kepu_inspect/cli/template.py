@@ -7,7 +7,17 @@ from typing import Annotated
 
 import typer
 
-from kepu_inspect.cli.common import EXIT_USAGE, RubricArg, UnitOpt, err, escape, guarded, out
+from kepu_inspect.cli.common import (
+    EXIT_PROBLEMS,
+    EXIT_USAGE,
+    RubricArg,
+    UnitOpt,
+    err,
+    escape,
+    fail_usage,
+    guarded,
+    out,
+)
 
 
 def register(app: typer.Typer) -> None:
@@ -24,26 +34,35 @@ def register(app: typer.Typer) -> None:
         from rich.progress import Progress
         from rich.table import Table
 
-        from kepu_inspect.adapters.template_writer import write_template
+        from kepu_inspect.adapters.template_writer import template_filenames, write_template
         from kepu_inspect.cli.rubric import load_or_exit
         from kepu_inspect.core.numbers import fmt
+        from kepu_inspect.core.rubric import Unit
 
         rubric = load_or_exit(rubric_path)
+        chosen: list[Unit] = []
         if unit:
-            chosen = []
             for name in unit:
                 found = rubric.find_unit(name)
                 if found is None:
-                    err().print(f"[red]考核细则中没有单位“{escape(name)}”[/]")
+                    err().print(f"[red]考核细则中没有单位“{escape(name)}”[/]（可用名称、简称、别名或编号）")
                     raise typer.Exit(EXIT_USAGE)
-                chosen.append(found)
+                if all(c.id != found.id for c in chosen):  # a unit named twice (name, alias) is written once
+                    chosen.append(found)
         else:
             chosen = [u for u in rubric.units if u.assessed or include_unassessed]
+        if output.exists() and not output.is_dir():
+            raise fail_usage(f"输出位置“{output}”是一个文件，请指定文件夹")
+        names = template_filenames(rubric, chosen)
         written = []
+        failed: list[tuple[Unit, str]] = []
         with Progress(console=err(), transient=True, disable=len(chosen) < 10) as progress:
             task = progress.add_task("正在生成自评表", total=len(chosen))
             for u in chosen:
-                written.append((u, write_template(rubric, u, output, password)))
+                try:
+                    written.append((u, write_template(rubric, u, output, password, names[u.id])))
+                except OSError as exc:  # e.g. the old file is open in Excel on Windows
+                    failed.append((u, exc.strerror or str(exc)))
                 progress.advance(task)
         table = Table(title=f"已生成 {len(written)} 份自评表（{escape(output)}）", title_justify="left")
         for col in ("单位", "分组", "项目数", "基本分满分", "文件"):
@@ -52,3 +71,8 @@ def register(app: typer.Typer) -> None:
             table.add_row(escape(u.name), escape(rubric.group(u.group).name), str(len(rubric.assignments(u))),
                           fmt(rubric.max_base(u)), escape(path.name))
         out().print(table)
+        for u, reason in failed:
+            err().print(f"[red]未能写入“{escape(names[u.id])}”[/]（{escape(u.name)}）：{escape(reason)}。"
+                        "如该文件正在 Excel/WPS 中打开，请先关闭后重试。")
+        if failed:
+            raise typer.Exit(EXIT_PROBLEMS)
