@@ -22,7 +22,8 @@ from kepu_inspect.cli.common import (
 )
 from kepu_inspect.cli.inputs import PathsArg, WorkersOpt, check_paths, intake_with_progress
 
-REPORT_KINDS = ("xlsx", "html", "csv", "json")
+REPORT_KINDS = ("xlsx", "html", "csv", "json", "ranking")
+DEFAULT_REPORTS = ("xlsx", "html", "csv", "json")
 
 
 def register(app: typer.Typer) -> None:
@@ -36,7 +37,7 @@ def register(app: typer.Typer) -> None:
         previous: Annotated[Path | None, typer.Option("--previous", help="上一年度的结果文件（考核结果.json），用于显示名次变化")] = None,
         date: Annotated[str | None, typer.Option("--date", help="报告日期（YYYY-MM-DD，默认今天）")] = None,
         name: Annotated[str, typer.Option("--name", help="报告文件名（不含扩展名）")] = "考核结果",
-        reports: Annotated[str, typer.Option("--reports", help="生成哪些报告，逗号分隔：xlsx,html,csv,json")] = ",".join(REPORT_KINDS),
+        reports: Annotated[str, typer.Option("--reports", help="生成哪些报告，逗号分隔：xlsx（完整）、html、csv、json、ranking（仅排名表的 xlsx）")] = ",".join(DEFAULT_REPORTS),
         workers: WorkersOpt = None,
         quiet: Annotated[bool, typer.Option("--quiet", "-q", help="不在屏幕上列出问题明细")] = False,
     ) -> None:
@@ -91,6 +92,12 @@ def register(app: typer.Typer) -> None:
 
             target = output / f"{stem}.xlsx"
             write_xlsx_report(run, target)
+            written.append(target)
+        if "ranking" in kinds:
+            from kepu_inspect.reports.xlsx_report import write_xlsx_report
+
+            target = output / f"{stem}-排名.xlsx"
+            write_xlsx_report(run, target, rankings_only=True)
             written.append(target)
         if "html" in kinds:
             from kepu_inspect.reports.html_report import render_html

@@ -1,0 +1,857 @@
+"""The printable result workbook of ``kepu-inspect score`` (考核结果.xlsx).
+
+Sheets: a ranking per group with a bar chart, 得分矩阵 (units × items, colour scale), 项目分析 (短板),
+自评与核定对比, 问题清单, and the item-level detail — a sheet per unit for a city-sized inspection, one
+filterable 评分明细 table when there are more than DETAIL_SHEET_LIMIT units.
+
+How it is written: openpyxl (write-only) builds the workbook's furniture — styles, column widths, merged
+titles, print setup, charts, conditional formats, filters — and the cell rows are produced here as sheet
+XML with a shared-string table and spliced into openpyxl's output. openpyxl spends about 8 s per million
+cells; a 3,000-unit inspection has about three million detail cells. The zip is written with fixed
+timestamps, so the same results give the same bytes.
+"""
+
+from __future__ import annotations
+
+import functools
+import io
+import re
+import zipfile
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+from types import SimpleNamespace
+from typing import IO
+
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.chart import BarChart, Reference
+from openpyxl.chart.label import DataLabelList
+from openpyxl.formatting.rule import ColorScaleRule
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet._write_only import WriteOnlyWorksheet
+
+from kepu_inspect.adapters.output import FIXED_TIME, ZIP_TIME, atomic_path, neutralise
+from kepu_inspect.core.numbers import HUNDRED, fmt, round_half_up
+from kepu_inspect.core.ranking import Ranked
+from kepu_inspect.core.scoring import CriterionResult, ItemResult, UnitResult
+from kepu_inspect.reports.tables import (
+    DETAIL_COLUMNS,
+    ITEM_ANALYSIS_COLUMNS,
+    PROBLEM_COLUMNS,
+    SELF_VS_VERIFIED_COLUMNS,
+    STATUS_LABEL,
+    WEAK_ITEMS,
+    criterion_label,
+    grade_tone,
+    group_title,
+    inputs_text,
+    is_weak,
+    item_analysis,
+    item_label,
+    problem_rows,
+    ranking_tables,
+    remark,
+    report_date,
+    report_title,
+    safe_text,
+    score_matrix,
+    scored_in_rank_order,
+    self_vs_verified,
+)
+from kepu_inspect.services.scoring_service import ScoreRun
+
+DETAIL_SHEET_LIMIT = 60  # more scored units than this: one filterable detail table instead of a sheet each
+CHART_MAX_BARS = 40  # a ranking chart shows at most this many units (the top of the ranking)
+
+BODY_FONT = "宋体"
+TITLE_FONT = "黑体"
+GRADE_FILLS = ("C6EFCE", "DDEBF7", "FFEB9C", "FFC7CE")  # tone 0 (best) … 3 (worst), as in the html report
+SEVERITY_FILLS = {"错误": "FFC7CE", "警告": "FFEB9C"}
+HEADER_FILL = "E7E6E6"
+PAPER_A4 = 9  # the OOXML paperSize code
+INVALID_SHEET_CHARS = re.compile(r"[\[\]:*?/\\\x00-\x1f\x7f]")
+MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+SST_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"
+SST_REL_TYPE = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/sharedStrings"
+# XML escapes, and the characters XML 1.0 forbids (C0 controls but tab/newline/CR, DEL) replaced.
+_XML_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;",
+                              **{chr(c): "\ufffd" for c in (*range(9), 11, 12, *range(14, 32), 127)}})
+_NEEDS_ESCAPE = re.compile("[&<>\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_SHEET_DATA = re.compile(rb"<sheetData\s*/>|<sheetData>\s*</sheetData>")
+_CORE_TIMES = re.compile(rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*(</dcterms:)")
+RowSource = Callable[[], Iterable[str]]
+
+
+LINE_HEIGHT = 13.5  # points per line of 10-pt 宋体
+
+
+def _display_width(text: str) -> int:
+    """Width in Excel column units: a CJK character takes two. Counted from the UTF-8 length, which is
+    fast (CJK is 3 bytes, ASCII 1) and accurate enough for choosing row heights."""
+    return (len(text.encode("utf-8", "surrogatepass")) + len(text)) // 2
+
+
+def _lines(text: str, width: float) -> int:
+    """Lines a wrapped cell of ``width`` column units needs for ``text``."""
+    if not text:
+        return 1
+    per_line = max(1, int(width) - 1)
+    return -(-_display_width(text) // per_line) + text.count("\n")
+
+
+def _height(lines: int) -> float | None:
+    """Row height for ``lines`` lines; None (the default height) for one line.
+
+    Excel and LibreOffice do not grow rows for wrapped text written by a program, so heights are set.
+    """
+    return None if lines <= 1 else lines * LINE_HEIGHT + 3
+
+
+def _header_text(text: str) -> str:
+    """Page header/footer text: '&' starts a code there, so a literal one is doubled."""
+    return safe_text(text).replace("&", "&&")
+
+
+class _Strings:
+    """The shared-string table: each distinct text stored once, cells refer to it by index."""
+
+    def __init__(self) -> None:
+        self.index: dict[str, int] = {}
+
+    def __call__(self, text: str) -> int:
+        i = self.index.get(text)
+        if i is None:
+            i = self.index[text] = len(self.index)
+        return i
+
+    def xml(self) -> Iterator[bytes]:
+        yield (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+               f'<sst xmlns="{MAIN_NS}" uniqueCount="{len(self.index)}">').encode()
+        chunk: list[str] = []
+        for text in self.index:
+            clean = str(neutralise(text))
+            if _NEEDS_ESCAPE.search(clean):  # rare: a plain search is much faster than translating every text
+                clean = clean.translate(_XML_ESCAPES)
+            space = ' xml:space="preserve"' if clean != clean.strip() or "\n" in clean else ""
+            chunk.append(f"<si><t{space}>{clean}</t></si>")
+            if len(chunk) >= 2000:
+                yield "".join(chunk).encode("utf-8", "replace")  # a lone surrogate becomes "?"
+                chunk = []
+        chunk.append("</sst>")
+        yield "".join(chunk).encode("utf-8", "replace")
+
+
+@dataclass(frozen=True)
+class _Styles:
+    """Cell format ids (cellXfs indexes), registered once per workbook."""
+
+    title: int
+    subtitle: int
+    subtitle_right: int
+    note: int
+    header: int
+    header_turned: int  # item headings of the score matrix, turned 90°
+    text: int
+    center: int
+    muted: int
+    number: int  # the rubric's decimals
+    number_bold: int
+    plain_number: int  # criterion points: as many decimals as the value has
+    integer: int
+    percent: int  # rates, the rubric's decimals
+    percent1: int  # item rates, one decimal
+    matrix: int
+    grades: tuple[int, int, int, int]
+    severity: dict[str, int]
+    flagged: int  # a number that deserves attention (over-claims)
+    flagged_integer: int
+    weak: int  # 短板
+
+
+def _ht(height: float | None) -> str:
+    return f' ht="{height:g}" customHeight="1"' if height else ""
+
+
+@functools.cache
+def _col(index: int) -> str:
+    """Column letters for a 0-based column index."""
+    return get_column_letter(index + 1)
+
+
+ROW_MARK = "\x00"  # stands for the row number in a row template; never part of the XML otherwise
+
+
+def _placed(cells: Sequence[str], row: str, start: int = 0) -> str:
+    """Cells with their references (r="B7") from column ``start`` on; each cell string starts with '<c '.
+
+    Readers accept cells without references, but Excel and WPS are safest with them.
+    """
+    return "".join(f'<c r="{_col(i)}{row}"{cell[2:]}' for i, cell in enumerate(cells, start))
+
+
+class _Sheet:
+    """One worksheet: the openpyxl object for its furniture, and its rows as XML (built or deferred)."""
+
+    def __init__(self, book: _Book, ws: WriteOnlyWorksheet) -> None:
+        self.book = book
+        self.ws = ws
+        self.parts: list[str | RowSource] = []
+        self.rows = 0
+        self.col_widths: list[float] = []
+
+    def row(self, cells: Sequence[str], height: float | None = None) -> int:
+        self.rows += 1
+        self.parts.append(f'<row r="{self.rows}"{_ht(height)}>{_placed(cells, str(self.rows))}</row>')
+        return self.rows
+
+    def defer(self, count: int, source: Callable[[int], Iterable[str]]) -> int:
+        """Reserve ``count`` rows whose XML ``source(first_row)`` yields at save time; returns the first row."""
+        first = self.rows + 1
+        self.rows += count
+        self.parts.append(lambda: source(first))
+        return first
+
+    def widths(self, widths: Sequence[float]) -> None:
+        self.col_widths = list(widths)
+        for i, w in enumerate(widths, start=1):
+            self.ws.column_dimensions[get_column_letter(i)].width = w
+
+    def merge(self, ref: str) -> None:
+        self.ws.merged_cells.add(ref)
+
+    def iter_xml(self) -> Iterator[str]:
+        for part in self.parts:
+            if isinstance(part, str):
+                yield part
+            else:
+                yield from part()
+
+
+class _Book:
+    def __init__(self, run: ScoreRun) -> None:
+        self.run = run
+        self.decimals = run.rubric.settings.decimals
+        self.wb = Workbook(write_only=True)
+        self.sst = _Strings()
+        self.sheets: list[_Sheet] = []
+        self._names: set[str] = set()
+        self._numbers: dict[Decimal, str] = {}
+        self._style: _Styles | None = None
+        # A cell registers its style with ``cell.parent.parent`` (the workbook); styles are made before
+        # any sheet may exist, so they are registered through this stand-in for a worksheet.
+        self._style_host = SimpleNamespace(parent=self.wb)
+
+    # --- cells ---------------------------------------------------------------------------------
+    def t(self, value: object, style: int) -> str:
+        """A text cell (neutralised when the table is written); empty text gives a styled blank cell."""
+        text = "" if value is None else str(value)
+        if not text:
+            return f'<c s="{style}"/>'
+        return f'<c s="{style}" t="s"><v>{self.sst(text)}</v></c>'
+
+    def n(self, value: Decimal | int | None, style: int) -> str:
+        """A numeric cell; the value is written exactly (no float), the style sets the shown decimals."""
+        if value is None:
+            return f'<c s="{style}"/>'
+        if isinstance(value, int):
+            return f'<c s="{style}"><v>{value}</v></c>'
+        text = self._numbers.get(value)
+        if text is None:
+            text = self._numbers[value] = f"{value:f}"
+        return f'<c s="{style}"><v>{text}</v></c>'
+
+    def blank(self, style: int) -> str:
+        return f'<c s="{style}"/>'
+
+    # --- sheets and styles -----------------------------------------------------------------------
+    def sheet(self, name: str) -> _Sheet:
+        # Excel: at most 31 characters, none of []:*?/\, not starting or ending with an apostrophe.
+        base = INVALID_SHEET_CHARS.sub("_", safe_text(name).removeprefix("'")).strip()[:31].strip("'") or "工作表"
+        title, n = base, 1
+        while title.casefold() in self._names:  # Excel compares sheet names case-insensitively
+            n += 1
+            suffix = f"({n})"
+            title = base[: 31 - len(suffix)] + suffix
+        self._names.add(title.casefold())
+        sheet = _Sheet(self, self.wb.create_sheet(title))
+        self.sheets.append(sheet)
+        return sheet
+
+    @property
+    def style(self) -> _Styles:
+        if self._style is None:
+            self._style = self._make_styles()
+        return self._style
+
+    def _xf(self, *, font: Font, fill: str | None = None, border: bool = True, align: Alignment | None = None,
+            number_format: str | None = None) -> int:
+        cell = WriteOnlyCell(self._style_host)
+        cell.font = font
+        if fill:
+            cell.fill = PatternFill("solid", fgColor=fill)
+        if border:
+            side = Side(style="thin", color="808080")
+            cell.border = Border(left=side, right=side, top=side, bottom=side)
+        if align is not None:
+            cell.alignment = align
+        if number_format:
+            cell.number_format = number_format
+        return cell.style_id
+
+    def _make_styles(self) -> _Styles:
+        d = self.decimals
+        body = Font(name=BODY_FONT, size=10)
+        bold = Font(name=BODY_FONT, size=10, bold=True)
+        grey = Font(name=BODY_FONT, size=10, color="808080")
+        small = Font(name=BODY_FONT, size=9)
+        red = Font(name=BODY_FONT, size=10, bold=True, color="C00000")
+        wrap = Alignment(wrap_text=True, vertical="center")
+        center = Alignment(horizontal="center", vertical="center", wrap_text=True)
+        number = "0." + "0" * d if d > 0 else "0"
+        percent = ("0." + "0" * d if d > 0 else "0") + "%"
+        return _Styles(
+            title=self._xf(font=Font(name=TITLE_FONT, size=16, bold=True), border=False, align=center),
+            subtitle=self._xf(font=body, border=False, align=Alignment(vertical="center")),
+            subtitle_right=self._xf(font=body, border=False, align=Alignment(horizontal="right", vertical="center")),
+            note=self._xf(font=Font(name=BODY_FONT, size=9, color="595959"), border=False,
+                          align=Alignment(wrap_text=True, vertical="top")),
+            header=self._xf(font=bold, fill=HEADER_FILL, align=center),
+            header_turned=self._xf(font=Font(name=BODY_FONT, size=9, bold=True), fill=HEADER_FILL,
+                                   align=Alignment(horizontal="center", vertical="bottom", wrap_text=True,
+                                                   textRotation=90)),
+            text=self._xf(font=body, align=wrap),
+            center=self._xf(font=body, align=center),
+            muted=self._xf(font=grey, align=wrap),
+            number=self._xf(font=body, align=center, number_format=number),
+            number_bold=self._xf(font=bold, align=center, number_format=number),
+            plain_number=self._xf(font=body, align=center, number_format="General"),
+            integer=self._xf(font=body, align=center, number_format="0"),
+            percent=self._xf(font=body, align=center, number_format=percent),
+            percent1=self._xf(font=body, align=center, number_format="0.0%"),
+            matrix=self._xf(font=small, align=center, number_format="0%"),
+            grades=tuple(self._xf(font=bold, fill=f, align=center) for f in GRADE_FILLS),  # type: ignore[arg-type]
+            severity={label: self._xf(font=body, fill=f, align=center) for label, f in SEVERITY_FILLS.items()},
+            flagged=self._xf(font=red, align=center, number_format=number),
+            flagged_integer=self._xf(font=red, align=center, number_format="0"),
+            weak=self._xf(font=red, fill="FFC7CE", align=center),
+        )
+
+    def grade_style(self, grade: str) -> int:
+        tone = grade_tone(self.run, grade)
+        return self.style.center if tone is None else self.style.grades[tone]
+
+    # --- shared sheet furniture ------------------------------------------------------------------
+    def title_rows(self, sheet: _Sheet, title: str, subtitle: str, columns: int) -> None:
+        """Row 1: the title across the table; row 2: what the sheet is, and the date on the right."""
+        s = self.style
+        last = get_column_letter(columns)
+        sheet.row([self.t(title, s.title)], height=30)
+        sheet.merge(f"A1:{last}1")
+        date = f"考核日期：{report_date(self.run)}"
+        if columns >= 4:
+            split = max(1, columns - 3)
+            sheet.row([self.t(subtitle, s.subtitle), *[self.blank(s.subtitle)] * (split - 1),
+                       self.t(date, s.subtitle_right)], height=20)
+            sheet.merge(f"A2:{get_column_letter(split)}2")
+            sheet.merge(f"{get_column_letter(split + 1)}2:{last}2")
+        else:
+            sheet.row([self.t(f"{subtitle}　{date}", s.subtitle)], height=20)
+            sheet.merge(f"A2:{last}2")
+
+    def header_row(self, sheet: _Sheet, columns: Sequence[str], height: float = 24) -> int:
+        return sheet.row([self.t(c, self.style.header) for c in columns], height=height)
+
+    def note_row(self, sheet: _Sheet, text: str) -> None:
+        """A note across the whole table (merged), tall enough for its text."""
+        width = sum(sheet.col_widths) or 60
+        row = sheet.row([self.t(text, self.style.note)], height=max(15.0, _lines(safe_text(text), width) * 12.5 + 3))
+        sheet.merge(f"A{row}:{get_column_letter(max(1, len(sheet.col_widths)))}{row}")
+
+    def print_setup(self, sheet: _Sheet, *, landscape: bool, title_rows: str | None, heading: str) -> None:
+        """A4, fitted to the page width, the header row repeated, title/date in the page header, page numbers."""
+        ws = sheet.ws
+        ws.page_setup.paperSize = PAPER_A4
+        ws.page_setup.orientation = "landscape" if landscape else "portrait"
+        ws.page_setup.fitToWidth = 1
+        ws.page_setup.fitToHeight = 0
+        ws.sheet_properties.pageSetUpPr.fitToPage = True
+        ws.print_options.horizontalCentered = True
+        ws.page_margins.left = ws.page_margins.right = 0.5
+        ws.page_margins.top = ws.page_margins.bottom = 0.75
+        ws.page_margins.header = ws.page_margins.footer = 0.3
+        if title_rows:
+            ws.print_title_rows = title_rows
+        ws.oddHeader.left.text = _header_text(heading)
+        ws.oddHeader.left.size = 9
+        ws.oddHeader.right.text = _header_text(report_date(self.run))
+        ws.oddHeader.right.size = 9
+        ws.oddFooter.center.text = "第 &P 页 共 &N 页"
+        ws.oddFooter.center.size = 9
+        ws.oddHeader.left.font = ws.oddHeader.right.font = ws.oddFooter.center.font = BODY_FONT
+
+    # --- writing ---------------------------------------------------------------------------------
+    def save(self, fh: IO[bytes]) -> None:
+        props = self.wb.properties
+        props.creator = "kepu-inspect"
+        props.title = report_title(self.run)
+        skeleton = io.BytesIO()
+        self.wb.save(skeleton)
+        src = zipfile.ZipFile(skeleton)
+        by_path = {sheet.ws.path.lstrip("/"): sheet for sheet in self.sheets}
+        names = src.namelist()
+        if "xl/sharedStrings.xml" in names:  # openpyxl wrote cells itself: not how this module works
+            raise RuntimeError("unexpected shared strings in the workbook skeleton")
+        order = ["[Content_Types].xml"] + [n for n in names if n != "[Content_Types].xml"]
+        with zipfile.ZipFile(fh, "w", zipfile.ZIP_DEFLATED) as dst:
+            for name in order:
+                content = src.read(name)
+                sheet = by_path.get(name)
+                if sheet is not None:
+                    self._write_sheet(dst, name, content, sheet)
+                    continue
+                if name == "docProps/core.xml":
+                    content = _CORE_TIMES.sub(rb"\g<1>" + FIXED_TIME.encode() + rb"\g<2>", content)
+                elif name == "[Content_Types].xml":
+                    content = content.replace(b"</Types>", (
+                        f'<Override PartName="/xl/sharedStrings.xml" ContentType="{SST_CONTENT_TYPE}"/></Types>'
+                    ).encode())
+                elif name == "xl/_rels/workbook.xml.rels":
+                    content = content.replace(b"</Relationships>", (
+                        f'<Relationship Id="rIdSharedStrings" Type="{SST_REL_TYPE}" Target="sharedStrings.xml"/>'
+                        "</Relationships>").encode())
+                dst.writestr(_entry(name, 6), content)
+            level = 1 if len(self.sst.index) > 20000 else 6
+            with dst.open(_entry("xl/sharedStrings.xml", level), "w") as out:
+                for chunk in self.sst.xml():
+                    out.write(chunk)
+
+    def _write_sheet(self, dst: zipfile.ZipFile, name: str, skeleton: bytes, sheet: _Sheet) -> None:
+        match = _SHEET_DATA.search(skeleton)
+        if match is None:
+            raise RuntimeError(f"no sheetData in {name}")
+        level = 1 if sheet.rows > 5000 else 6  # big tables: fast compression matters more than size
+        with dst.open(_entry(name, level), "w") as out:
+            out.write(skeleton[: match.start()] + b"<sheetData>")
+            chunk: list[str] = []
+            for row in sheet.iter_xml():
+                chunk.append(row)
+                if len(chunk) >= 1000:
+                    out.write("".join(chunk).encode())
+                    chunk = []
+            out.write("".join(chunk).encode())
+            out.write(b"</sheetData>" + skeleton[match.end():])
+
+
+def _entry(name: str, level: int) -> zipfile.ZipInfo:
+    """A zip entry with a fixed time and mode, so equal content gives equal bytes."""
+    info = zipfile.ZipInfo(name, date_time=ZIP_TIME)
+    info.compress_type = zipfile.ZIP_DEFLATED
+    info.external_attr = 0o600 << 16
+    # The per-entry level is ``compress_level`` from Python 3.13, ``_compresslevel`` before.
+    setattr(info, "compress_level" if hasattr(info, "compress_level") else "_compresslevel", level)
+    return info
+
+
+# --- the sheets ------------------------------------------------------------------------------------
+RATE_PLACES = 6  # rates are stored to six decimal places; the cell format shows fewer
+
+
+def _rate(value: Decimal | None) -> Decimal | None:
+    return None if value is None else round_half_up(value, RATE_PLACES)
+
+
+def _ranking_sheets(book: _Book) -> None:
+    run = book.run
+    for table in ranking_tables(run):
+        sheet = book.sheet(f"{table.group_name}排名")
+        columns = table.columns
+        names = [safe_text(r.result.unit_name) for r in table.ranked]
+        name_width = min(30, max([12, *(_display_width(n) + 2 for n in names)]))
+        widths = {"名次": 6, "单位": name_width, "等次": 8, "备注": 28, "较上年": 7, "得分率": 10}
+        sheet.widths([widths.get(c, 9) for c in columns])
+        book.title_rows(sheet, group_title(run, table.group_name), run.rubric.meta.issuer, len(columns))
+        header = book.header_row(sheet, columns)
+        first = header + 1
+        with_change = "较上年" in columns
+        for r in table.ranked:
+            lines = max(_lines(safe_text(r.result.unit_name), name_width), _lines(remark(r), widths["备注"]))
+            sheet.row(_ranking_cells(book, r, with_change), _height(lines))
+        last = sheet.rows
+        scored = sum(1 for r in table.ranked if r.result.scored)
+        if table.normalised:
+            notes = ["本组各单位考核项目不同，按得分率比较：总分 = 核定分 ÷ 基本分满分 × 100 + 加分 − 扣分。"]
+        else:
+            notes = ["总分 = 核定分 + 加分 − 扣分。"]
+        if scored < len(table.ranked):
+            notes.append("未报送或材料无效的单位列在表末，不参加排名。")
+        notes.append("名次相同者为并列，其后的名次顺延。")
+        book.note_row(sheet, "说明：" + "".join(notes))
+        sheet.ws.freeze_panes = f"C{first}"
+        book.print_setup(sheet, landscape=False, title_rows=f"{header}:{header}", heading=report_title(run))
+        if scored:
+            _ranking_chart(sheet, table.group_name, columns, first, scored, last + 3)
+
+
+def _ranking_cells(book: _Book, r: Ranked, with_change: bool) -> list[str]:
+    s, res = book.style, r.result
+    if res.scored:
+        cells = [book.n(r.rank, s.integer), book.t(res.unit_name, s.text), book.n(res.self_total, s.number),
+                 book.n(res.base, s.number), book.n(res.bonus, s.number), book.n(res.deductions, s.number),
+                 book.n(res.score, s.number_bold), book.n(res.rate / HUNDRED, s.percent),
+                 book.t(res.grade, book.grade_style(res.grade)), book.t(remark(r), s.text)]
+    else:
+        cells = [book.t("—", s.center), book.t(res.unit_name, s.muted), *[book.blank(s.number)] * 6,
+                 book.t(res.grade or "—", book.grade_style(res.grade) if res.grade else s.center),
+                 book.t(remark(r) or STATUS_LABEL.get(res.status, ""), s.muted)]
+    if with_change:
+        cells.append(book.t(r.change, s.center))
+    return cells
+
+
+def _bar_chart(title: str, bars: int) -> BarChart:
+    """Horizontal bars, first row at the top: long Chinese names stay readable."""
+    chart = BarChart()
+    chart.type = "bar"
+    chart.style = 10
+    chart.title = title
+    chart.legend = None
+    chart.x_axis.scaling.orientation = "maxMin"
+    chart.x_axis.delete = False
+    chart.y_axis.delete = False
+    chart.gapWidth = 60
+    chart.width = 17
+    chart.height = max(6.0, 0.55 * bars + 2.5)
+    return chart
+
+
+def _ranking_chart(sheet: _Sheet, group_name: str, columns: Sequence[str], first: int, scored: int,
+                   anchor_row: int) -> None:
+    """总分 of the scored units (the top CHART_MAX_BARS of a long ranking) as horizontal bars."""
+    ws = sheet.ws
+    total_col = columns.index("总分") + 1
+    name_col = columns.index("单位") + 1
+    bars = min(scored, CHART_MAX_BARS)
+    shown = f"（前{bars}名）" if scored > bars else ""
+    chart = _bar_chart(f"{safe_text(group_name)}总分{shown}", bars)
+    chart.add_data(Reference(ws, min_col=total_col, min_row=first - 1, max_row=first + bars - 1), titles_from_data=True)
+    chart.set_categories(Reference(ws, min_col=name_col, min_row=first, max_row=first + bars - 1))
+    chart.y_axis.number_format = "0"
+    chart.dataLabels = DataLabelList(showVal=True, showSerName=False, showCatName=False, showLegendKey=False,
+                                     showPercent=False)
+    ws.add_chart(chart, f"A{anchor_row}")
+
+
+def _matrix_sheet(book: _Book) -> None:
+    run, s = book.run, book.style
+    matrix = score_matrix(run)
+    fixed = ("分组", "单位", "名次", "总分")
+    columns = (*fixed, *(c.heading for c in matrix.columns))
+    sheet = book.sheet("得分矩阵")
+    item_width = 5.5
+    sheet.widths([12, 16, 5, 8, *[item_width] * len(matrix.columns)])
+    book.title_rows(sheet, f"{report_title(run)}：各单位分项得分率",
+                    "数值为各项得分率（得分 ÷ 分值），空白表示该项不适用于该单位；红低绿高", len(columns))
+    # Item headings are turned 90°, two lines to a column, so forty items still print legibly on one page.
+    longest = max((_display_width(safe_text(c.heading)) for c in matrix.columns), default=8)
+    header = sheet.row([book.t(c, s.header) for c in fixed] + [book.t(c.heading, s.header_turned)
+                                                                for c in matrix.columns],
+                       height=min(160.0, max(40.0, 6.0 * longest / 2 + 12)))
+    first = header + 1
+
+    def rows(first_row: int) -> Iterator[str]:
+        group_cells: dict[str, str] = {}
+        for i, (group_name, r, rates) in enumerate(matrix.rows):
+            gcell = group_cells.get(group_name)
+            if gcell is None:
+                gcell = group_cells[group_name] = book.t(group_name, s.text)
+            cells = [gcell, book.t(r.result.unit_name, s.text), book.n(r.rank, s.integer),
+                     book.n(r.result.score, s.number)]
+            cells.extend(book.n(_rate(v), s.matrix) for v in rates)
+            n = str(first_row + i)
+            yield f'<row r="{n}">{_placed(cells, n)}</row>'
+
+    sheet.defer(len(matrix.rows), rows)
+    last = sheet.rows
+    if matrix.rows and matrix.columns:
+        ref = f"E{first}:{get_column_letter(len(columns))}{last}"
+        sheet.ws.conditional_formatting.add(ref, ColorScaleRule(
+            start_type="min", start_color="F8696B", mid_type="percentile", mid_value=50, mid_color="FFEB84",
+            end_type="max", end_color="63BE7B"))
+        sheet.ws.auto_filter.ref = f"A{header}:{get_column_letter(len(columns))}{last}"
+    else:
+        book.note_row(sheet, "没有已评分的单位。")
+    sheet.ws.freeze_panes = f"E{first}"
+    book.print_setup(sheet, landscape=True, title_rows=f"{header}:{header}", heading=report_title(run))
+
+
+def _analysis_sheet(book: _Book) -> None:
+    run, s = book.run, book.style
+    analysis = item_analysis(run)
+    sheet = book.sheet("项目分析")
+    widths = [6, 8, 34, 10, 11, 18, 8]
+    sheet.widths(widths)
+    columns = ITEM_ANALYSIS_COLUMNS
+    book.title_rows(sheet, f"{report_title(run)}：考核项目分析", "按平均得分率由低到高排列", len(columns))
+    header = book.header_row(sheet, columns)
+    for i, a in enumerate(analysis):
+        weak = is_weak(i, a)
+        sheet.row([book.n(i + 1, s.integer), book.t(a.number, s.center), book.t(a.title, s.text),
+                   book.n(a.units, s.integer), book.n(_rate(a.average_rate), s.percent1), book.t(a.lowest_unit, s.text),
+                   book.t("短板" if weak else "", s.weak if weak else s.center)],
+                  _height(max(_lines(safe_text(a.title), widths[2]), _lines(safe_text(a.lowest_unit), widths[5]))))
+    if not analysis:
+        book.note_row(sheet, "没有已评分的单位。")
+    book.note_row(sheet, f"说明：平均得分率 = 各单位该项得分 ÷ 该项分值的平均数（不含加分项目）；平均得分率最低的"
+                  f"{WEAK_ITEMS}项（满分项目除外）列为短板，是下一年度工作的重点。")
+    book.print_setup(sheet, landscape=False, title_rows=f"{header}:{header}", heading=report_title(run))
+    bars = min(len(analysis), CHART_MAX_BARS)
+    if bars:
+        chart = _bar_chart("各项目平均得分率（由低到高）", bars)
+        chart.add_data(Reference(sheet.ws, min_col=5, min_row=header, max_row=header + bars), titles_from_data=True)
+        chart.set_categories(Reference(sheet.ws, min_col=3, min_row=header + 1, max_row=header + bars))
+        chart.y_axis.number_format = "0%"
+        chart.y_axis.scaling.min = 0
+        chart.y_axis.scaling.max = 1
+        sheet.ws.add_chart(chart, f"A{sheet.rows + 3}")
+
+
+def _self_vs_verified_sheet(book: _Book) -> None:
+    run, s = book.run, book.style
+    rows = self_vs_verified(run)
+    columns = SELF_VS_VERIFIED_COLUMNS
+    sheet = book.sheet("自评与核定对比")
+    widths = [12, 16, 9, 9, 9, 10, 60]
+    sheet.widths(widths)
+    threshold = run.rubric.settings.overclaim_threshold
+    rule = f"单项自评分比核定分高出 {fmt(threshold)} 分以上的，列为疑似虚报" if threshold is not None else "未设置疑似虚报标准"
+    book.title_rows(sheet, f"{report_title(run)}：自评分与核定分对比", f"差值 = 自评分 − 核定分；{rule}", len(columns))
+    header = book.header_row(sheet, columns)
+    for group, unit, self_total, base, diff, count, listed in rows:
+        flagged = count not in ("", "0")
+        sheet.row([book.t(group, s.text), book.t(unit, s.text), book.n(Decimal(self_total), s.number),
+                   book.n(Decimal(base), s.number), book.n(Decimal(diff), s.flagged if flagged else s.number),
+                   book.n(int(count), s.flagged_integer if flagged else s.integer), book.t(listed, s.text)],
+                  _height(max(_lines(safe_text(unit), widths[1]), _lines(safe_text(listed), widths[6]))))
+    if rows:
+        sheet.ws.auto_filter.ref = f"A{header}:{get_column_letter(len(columns))}{sheet.rows}"
+    else:
+        book.note_row(sheet, "没有已评分的单位。")
+    sheet.ws.freeze_panes = f"C{header + 1}"
+    book.print_setup(sheet, landscape=True, title_rows=f"{header}:{header}", heading=report_title(run))
+
+
+def _problems_sheet(book: _Book) -> None:
+    run, s = book.run, book.style
+    rows = problem_rows(run)
+    columns = PROBLEM_COLUMNS
+    sheet = book.sheet("问题清单")
+    widths = [8, 6, 14, 24, 14, 50, 38]
+    sheet.widths(widths)
+    counts = {label: sum(1 for r in rows if r[1] == label) for label in ("错误", "警告", "提示")}
+    summary = f"共 {len(rows)} 条（" + "，".join(f"{k} {v} 条" for k, v in counts.items()) + "）"
+    book.title_rows(sheet, f"{report_title(run)}：材料问题清单", summary, len(columns))
+    header = book.header_row(sheet, columns)
+    for row in rows:
+        code, level, unit, file, where, message, hint = row
+        lines = max(_lines(safe_text(text), w) for text, w in zip(row, widths, strict=True))
+        sheet.row([book.t(code, s.center), book.t(level, s.severity.get(level, s.center)), book.t(unit, s.text),
+                   book.t(file, s.text), book.t(where, s.text), book.t(message, s.text), book.t(hint, s.text)],
+                  _height(lines))
+    if rows:
+        sheet.ws.auto_filter.ref = f"A{header}:{get_column_letter(len(columns))}{sheet.rows}"
+    else:
+        book.note_row(sheet, "未发现问题。")
+    sheet.ws.freeze_panes = f"A{header + 1}"
+    book.print_setup(sheet, landscape=True, title_rows=f"{header}:{header}", heading=report_title(run))
+
+
+UNIT_COLUMNS = DETAIL_COLUMNS[2:]  # 序号 … 依据/理由: a unit's own sheet names the unit and group in its title
+UNIT_WIDTHS = (6, 16, 30, 12, 6, 26, 7, 7, 7, 46)
+_W_TITLE, _W_TEXT, _W_RULE, _W_INPUTS, _W_REASON = UNIT_WIDTHS[1], UNIT_WIDTHS[2], UNIT_WIDTHS[3], UNIT_WIDTHS[5], UNIT_WIDTHS[9]
+
+
+class _CriterionCells:
+    """The cells that are the same for a criterion in every unit (序号 … 分值), built once, with their lines."""
+
+    def __init__(self, book: _Book, with_title_lines: bool) -> None:
+        self.book = book
+        self.with_title_lines = with_title_lines
+        self.cache: dict[tuple[str, Decimal], tuple[list[str], int]] = {}
+
+    def __call__(self, it: ItemResult, c: CriterionResult) -> tuple[list[str], int]:
+        key = (c.uid, c.max_points)
+        hit = self.cache.get(key)
+        if hit is None:
+            book, s = self.book, self.book.style
+            title, text = item_label(it), criterion_label(c)
+            cells = [book.t(it.number, s.center), book.t(title, s.text), book.t(text, s.text),
+                     book.t(c.rule, s.center), book.n(c.max_points, s.plain_number)]
+            lines = max(_lines(safe_text(text), _W_TEXT), _lines(c.rule, _W_RULE))
+            if self.with_title_lines:
+                lines = max(lines, _lines(safe_text(title), _W_TITLE))
+            hit = self.cache[key] = (cells, lines)
+        return hit
+
+
+def _unit_summary(book: _Book, group_name: str, r: Ranked) -> str:
+    res: UnitResult = r.result
+    d = book.decimals
+    text = (f"单位：{res.unit_name}　分组：{group_name}　名次：{r.rank}　总分：{fmt(res.score, d)}　"
+            f"等次：{res.grade or '—'}　基本分满分：{fmt(res.max_base)}　自评分：{fmt(res.self_total, d)}　"
+            f"核定分：{fmt(res.base, d)}　加分：{fmt(res.bonus, d)}　扣分：{fmt(res.deductions, d)}")
+    return text + ("。" + "；".join(res.notes) if res.notes else "")
+
+
+def _unit_sheets(book: _Book) -> None:
+    run, s = book.run, book.style
+    criterion_cells = _CriterionCells(book, with_title_lines=False)
+    for group_name, r in scored_in_rank_order(run):
+        res = r.result
+        sheet = book.sheet(res.unit_name)
+        sheet.widths(UNIT_WIDTHS)
+        book.title_rows(sheet, f"{report_title(run)}：评分明细", f"{res.unit_name}（{group_name}）", len(UNIT_COLUMNS))
+        book.note_row(sheet, _unit_summary(book, group_name, r))
+        header = book.header_row(sheet, UNIT_COLUMNS)
+        for it in res.items:
+            start = sheet.rows + 1
+            for c in it.criteria:
+                fixed, lines = criterion_cells(it, c)
+                inputs = inputs_text(c)
+                if len(it.criteria) == 1:
+                    lines = max(lines, _lines(safe_text(item_label(it)), _W_TITLE))
+                lines = max(lines, _lines(safe_text(inputs), _W_INPUTS), _lines(safe_text(c.reason), _W_REASON))
+                sheet.row([*fixed, book.t(inputs, s.text), book.n(c.self_score, s.plain_number),
+                           book.n(c.verified, s.plain_number), book.n(c.points, s.plain_number),
+                           book.t(c.reason, s.text)], _height(lines))
+            if len(it.criteria) > 1:
+                sheet.merge(f"A{start}:A{sheet.rows}")
+                sheet.merge(f"B{start}:B{sheet.rows}")
+        total = sheet.row([book.t("合计（基本分）", s.header), *[book.blank(s.header)] * 3,
+                           book.n(res.max_base, s.number_bold), book.blank(s.header),
+                           book.n(res.self_total, s.number_bold), book.blank(s.header),
+                           book.n(res.base, s.number_bold), book.blank(s.header)])
+        sheet.merge(f"A{total}:D{total}")
+        sheet.ws.freeze_panes = f"C{header + 1}"
+        book.print_setup(sheet, landscape=True, title_rows=f"{header}:{header}",
+                         heading=f"{report_title(run)}　{res.unit_name}")
+
+
+def _detail_table(book: _Book) -> None:
+    run, s = book.run, book.style
+    units = scored_in_rank_order(run)
+    count = sum(len(it.criteria) for _, r in units for it in r.result.items)
+    sheet = book.sheet("评分明细")
+    sheet.widths([16, 12, *UNIT_WIDTHS])
+    columns = DETAIL_COLUMNS
+    book.title_rows(sheet, f"{report_title(run)}：评分明细", f"共 {len(units)} 个单位、{count} 条评分细项；"
+                    "可用表头的筛选按钮按单位、分组或项目筛选", len(columns))
+    header = book.header_row(sheet, columns)
+    criterion_cells = _CriterionCells(book, with_title_lines=True)
+
+    def rows(first_row: int) -> Iterator[str]:
+        # The hot loop of a large inspection (one pass per criterion of every unit): each row is a
+        # template with ROW_MARK for its number, lookups are inlined, and the cells that repeat
+        # (numbers, criterion texts, heights) come from caches.
+        n = first_row
+        text, index, mark = s.text, book.sst.index, ROW_MARK
+        numbers: dict[tuple[Decimal | None, Decimal | None, Decimal], str] = {}  # 自评分, 核定分, 得分 (I–K)
+        fixed_rows: dict[tuple[str, Decimal], tuple[str, int]] = {}
+        heights = [_ht(_height(lines)) for lines in range(200)]
+        per_inputs, per_reason = int(_W_INPUTS) - 1, int(_W_REASON) - 1
+        inputs_blank = f'<c r="H{mark}" s="{text}"/>'
+        inputs_head, reason_head = f'<c r="H{mark}" s="{text}" t="s"><v>', f'<c r="L{mark}" s="{text}" t="s"><v>'
+        for group_name, r in units:
+            res = r.result
+            head = f'<row r="{mark}"'
+            unit_cells = _placed([book.t(res.unit_name, text), book.t(group_name, text)], mark)
+            for it in res.items:
+                for c in it.criteria:
+                    key = (c.uid, c.max_points)
+                    hit = fixed_rows.get(key)
+                    if hit is None:
+                        cells, lines = criterion_cells(it, c)
+                        hit = fixed_rows[key] = (_placed(cells, mark, 2), lines)
+                    fixed, lines = hit
+                    reason = c.reason
+                    ri = index.get(reason)
+                    if ri is None:
+                        ri = index[reason] = len(index)
+                    need = -(-((len(reason.encode("utf-8", "surrogatepass")) + len(reason)) // 2) // per_reason)
+                    if need > lines:
+                        lines = need
+                    if c.inputs:
+                        inputs = inputs_text(c)
+                        ii = index.get(inputs)
+                        if ii is None:
+                            ii = index[inputs] = len(index)
+                        inputs_cell = f"{inputs_head}{ii}</v></c>"
+                        need = -(-((len(inputs.encode("utf-8", "surrogatepass")) + len(inputs)) // 2) // per_inputs)
+                        if need > lines:
+                            lines = need
+                    else:
+                        inputs_cell = inputs_blank
+                    values = (c.self_score, c.verified, c.points)
+                    number_cells = numbers.get(values)
+                    if number_cells is None:
+                        number_cells = numbers[values] = _placed([book.n(v, s.plain_number) for v in values], mark, 8)
+                    ht = heights[lines] if lines < 200 else _ht(_height(lines))
+                    yield (f"{head}{ht}>{unit_cells}{fixed}{inputs_cell}{number_cells}{reason_head}{ri}</v></c></row>"
+                           ).replace(mark, str(n))
+                    n += 1
+
+    sheet.defer(count, rows)
+    sheet.ws.auto_filter.ref = f"A{header}:{get_column_letter(len(columns))}{max(sheet.rows, header)}"
+    sheet.ws.freeze_panes = f"C{header + 1}"
+    book.print_setup(sheet, landscape=True, title_rows=f"{header}:{header}", heading=report_title(run))
+
+
+# --- entry points ----------------------------------------------------------------------------------
+def _build(run: ScoreRun, per_unit_sheets: bool | None, rankings_only: bool = False) -> _Book:
+    book = _Book(run)
+    _ranking_sheets(book)
+    if rankings_only and book.sheets:
+        return book
+    if not book.sheets:  # no group has units: still a valid, explained workbook
+        sheet = book.sheet("考核结果")
+        sheet.widths([16] * 6)
+        book.title_rows(sheet, report_title(run), run.rubric.meta.issuer, 6)
+        book.note_row(sheet, "没有参加考核的单位。")
+        book.print_setup(sheet, landscape=False, title_rows=None, heading=report_title(run))
+    _matrix_sheet(book)
+    _analysis_sheet(book)
+    _self_vs_verified_sheet(book)
+    _problems_sheet(book)
+    scored = len(scored_in_rank_order(run))
+    if per_unit_sheets is None:
+        per_unit_sheets = scored <= DETAIL_SHEET_LIMIT
+    if per_unit_sheets:
+        _unit_sheets(book)
+    else:
+        _detail_table(book)
+    return book
+
+
+def xlsx_report_bytes(run: ScoreRun, *, per_unit_sheets: bool | None = None) -> bytes:
+    """The report workbook as bytes (equal results give equal bytes)."""
+    out = io.BytesIO()
+    _build(run, per_unit_sheets).save(out)
+    return out.getvalue()
+
+
+def write_xlsx_report(run: ScoreRun, target: Path, *, per_unit_sheets: bool | None = None,
+                      rankings_only: bool = False) -> None:
+    """Write the report workbook to ``target`` atomically.
+
+    ``per_unit_sheets``: a detail sheet per unit (True) or one filterable 评分明细 table (False);
+    None chooses by size — per-unit sheets up to DETAIL_SHEET_LIMIT scored units.
+    ``rankings_only``: just the ranking sheets with their charts (the lean file for the notice).
+    """
+    book = _build(run, per_unit_sheets, rankings_only)
+    with atomic_path(target) as tmp, open(tmp, "wb") as fh:
+        book.save(fh)
+
+
+__all__ = ["DETAIL_SHEET_LIMIT", "write_xlsx_report", "xlsx_report_bytes"]
