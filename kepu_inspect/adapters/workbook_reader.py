@@ -9,7 +9,14 @@ from pathlib import Path
 from typing import Any, Literal
 
 from kepu_inspect.adapters import layout as L
-from kepu_inspect.adapters.xlsx_safe import RawCell, RawSheet, RawWorkbook, WorkbookError, read_workbook
+from kepu_inspect.adapters.xlsx_safe import (
+    RawCell,
+    RawSheet,
+    RawWorkbook,
+    WorkbookError,
+    open_regular,
+    read_workbook,
+)
 from kepu_inspect.core.checks import consistency_problems
 from kepu_inspect.core.numbers import ZERO, fmt
 from kepu_inspect.core.problems import Code, Problem, problem
@@ -20,6 +27,10 @@ from kepu_inspect.core.values import Parsed, clean_text, parse_input, parse_numb
 
 WANTED = {L.COVER_SHEET, L.ITEM_SHEET, L.IDENTITY_SHEET}
 EMPTY_CELL = RawCell("empty", "")
+# Ceiling for inputs the rubric leaves unbounded: the same bound the template's data validation
+# shows (template_writer.MAX_NUMBER). Larger values are typing accidents, and would overflow the
+# exact arithmetic of the rules (Decimal precision 28).
+MAX_INPUT = Decimal("999999999")
 
 
 @dataclass(frozen=True)
@@ -37,7 +48,7 @@ class FileReading:
 
 def sha256_of(path: Path) -> str:
     h = hashlib.sha256()
-    with open(path, "rb") as fh:
+    with open_regular(path) as fh:
         for chunk in iter(lambda: fh.read(1 << 20), b""):
             h.update(chunk)
     return h.hexdigest()
@@ -132,11 +143,10 @@ class _Reader:
         for name in (L.COVER_SHEET, L.ITEM_SHEET):
             copies = [n for n in wb.sheet_names if n != name and normalise_name(n).startswith(name)]
             if name not in wb.states:
+                # a sheet that looks renamed ("自评表-甲县") is named as the value, so the sheet stays a name
+                self.add(Code.WB010, sheet=name, value=copies[0] if copies else None)
                 if name == L.ITEM_SHEET:
-                    found = f"（找到工作表“{copies[0]}”，是否被改名？请改回“{name}”）" if copies else ""
-                    self.add(Code.WB010, sheet=name + found)
                     return False
-                self.add(Code.WB010, sheet=name)
                 continue
             if wb.states[name] != "visible":
                 self.add(Code.WB011, sheet=name)
@@ -166,10 +176,10 @@ class _Reader:
             self.cell_problem(parsed, ref, raw, spec)
             return parsed, True
         if spec.kind == "number" and isinstance(parsed.value, Decimal):
-            low, high = spec.low, spec.high
-            if (low is not None and parsed.value < low) or (high is not None and parsed.value > high):
-                self.add(Code.WB018, sheet=L.ITEM_SHEET, cell=ref, value=raw.text,
-                         low=fmt(low) if low is not None else "不限", high=fmt(high) if high is not None else "不限")
+            low = spec.low if spec.low is not None else -MAX_INPUT
+            high = spec.high if spec.high is not None else MAX_INPUT
+            if parsed.value < low or parsed.value > high:
+                self.add(Code.WB018, sheet=L.ITEM_SHEET, cell=ref, value=raw.text, low=fmt(low), high=fmt(high))
                 return Parsed(None, "WB018"), True
         return parsed, False
 
@@ -192,11 +202,19 @@ class _Reader:
         return value, False
 
     def read(self) -> FileReading:
-        digest = sha256_of(self.path)
+        digest = ""
         try:
+            digest = sha256_of(self.path)
             wb = read_workbook(self.path, WANTED)
         except WorkbookError as exc:
-            return FileReading(self.name, digest, "rejected", problems=[_rejection(exc, self.name)])
+            # Unreadable, but its name may still say whose it is: then the ledger shows that unit's
+            # material as invalid (not missing) and the unit gets the notice to resend it.
+            named = units_in_text(self.rubric, self.path.stem)
+            unit_id = named[0].id if len(named) == 1 else None
+            rejection = _rejection(exc, self.name)
+            if unit_id is not None:
+                rejection = rejection.at(unit=named[0].name)
+            return FileReading(self.name, digest, "rejected", unit_id, problems=[rejection])
         if wb.macro_enabled or self.path.suffix.lower() == ".xlsm":
             self.add(Code.WB031)
         identity: dict[str, str] = {}
@@ -308,5 +326,14 @@ class _Reader:
 
 
 def read_submission(rubric: Rubric, path: Path, display: str | None = None) -> FileReading:
-    """Read and check one workbook. Bad files come back as ``rejected`` with a problem, never an exception."""
-    return _Reader(rubric, path, display or str(path)).read()
+    """Read and check one workbook. Bad files come back as ``rejected`` with a problem, never an exception.
+
+    The last-resort guard keeps one file's unforeseen failure (a reader bug) from stopping a batch:
+    it becomes WB036 on that file, naming the exception, and the other files are still read.
+    """
+    name = display or str(path)
+    try:
+        return _Reader(rubric, path, name).read()
+    except Exception as exc:  # the isolation boundary: reported as a problem, never raised
+        detail = f"{type(exc).__name__}: {exc}"[:200]
+        return FileReading(name, "", "rejected", problems=[problem(Code.WB036, file=name, detail=detail)])

@@ -9,9 +9,13 @@ bomb vectors; Excel, WPS and LibreOffice never write them) and keeps only non-em
 from __future__ import annotations
 
 import contextlib
+import os
 import re
+import stat
+import struct
 import zipfile
 import zlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Literal
@@ -22,8 +26,13 @@ MAX_PART_BYTES = 64 * 1024 * 1024
 MAX_TOTAL_BYTES = 160 * 1024 * 1024
 MAX_RATIO = 200  # decompressed / compressed, for parts above 1 MB
 MAX_CELLS = 200_000
+MAX_CELL_CHARS = 32_767  # Excel's own limit for one cell; longer text did not come from a spreadsheet
 MAX_ENTRIES = 5_000
+MAX_DIRECTORY_BYTES = 4 * 1024 * 1024  # the zip's central directory; zipfile builds an object per entry
+MAX_ELEMENTS = 1_000_000  # XML elements over all parsed parts: bounds time when empty cells flood a sheet
 CHUNK = 256 * 1024
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+ENCRYPTION_STREAM = "EncryptionInfo".encode("utf-16-le")
 
 CellKind = Literal["number", "text", "bool", "error", "date", "empty"]
 
@@ -65,10 +74,11 @@ class RawWorkbook:
 def sniff(head: bytes, suffix: str) -> WorkbookError | None:
     """Recognise what a non-xlsx file really is, to tell the user how to fix it."""
     suffix = suffix.lower()
-    if head.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
-        if "EncryptionInfo".encode("utf-16-le") in head or b"E\x00n\x00c\x00r\x00y\x00p\x00t\x00" in head:
-            return WorkbookError("encrypted", "设置了打开密码的加密工作簿",
-                                 "请在 Excel/WPS 中打开，取消“打开密码”（文件 → 信息 → 保护工作簿 → 用密码进行加密，清空密码）后保存。")
+    # say "renamed" only when the name claims to be a workbook (a real .csv is not a renamed file)
+    renamed = f"，只是扩展名为 {suffix}" if suffix in (".xlsx", ".xlsm", ".xltx", ".xls", ".et", ".ett") else ""
+    if head.startswith(OLE_MAGIC):
+        if ENCRYPTION_STREAM in head or b"E\x00n\x00c\x00r\x00y\x00p\x00t\x00" in head:
+            return _encrypted()
         if suffix == ".et":
             return WorkbookError("legacy", "WPS 表格 .et 文件", "请在 WPS 中“另存为”Excel 工作簿(*.xlsx)后重新发送。")
         return WorkbookError("legacy", "Excel 97-2003 的 .xls 文件", "请在 Excel/WPS 中“另存为”Excel 工作簿(*.xlsx)后重新发送。")
@@ -76,7 +86,7 @@ def sniff(head: bytes, suffix: str) -> WorkbookError | None:
         return None
     text = head.lstrip(b"\xef\xbb\xbf \t\r\n").lower()
     if text.startswith((b"<!doctype html", b"<html", b"<table", b"<meta")) or b"<html" in text[:512]:
-        return WorkbookError("legacy", "网页（HTML）文件，只是扩展名改成了 .xlsx",
+        return WorkbookError("legacy", f"网页（HTML）文件{renamed}",
                              "请在 Excel/WPS 中打开后“另存为”Excel 工作簿(*.xlsx)。")
     if text.startswith(b"{\\rtf"):
         return WorkbookError("legacy", "RTF 文档", "请使用下发的 .xlsx 自评表模板填写。")
@@ -95,9 +105,30 @@ def sniff(head: bytes, suffix: str) -> WorkbookError | None:
             printable = False
             sample = ""
     if printable and ("," in sample or "\t" in sample or "，" in sample):
-        return WorkbookError("legacy", "CSV/文本文件，只是扩展名改成了 .xlsx",
+        return WorkbookError("legacy", f"CSV/文本文件{renamed}",
                              "请使用下发的 .xlsx 自评表模板填写后发送。")
     return WorkbookError("legacy", "无法识别的文件类型", "请使用下发的 .xlsx 自评表模板填写后发送。")
+
+
+def _encrypted() -> WorkbookError:
+    return WorkbookError("encrypted", "设置了打开密码的加密工作簿",
+                         "请在 Excel/WPS 中打开，取消“打开密码”（文件 → 信息 → 保护工作簿 → 用密码进行加密，清空密码），"
+                         "再另存为 .xlsx 后发送。")
+
+
+def _ole_names_encryption(fh: IO[bytes]) -> bool:
+    """An OLE2 file holding an ``EncryptionInfo`` stream is a password-encrypted .xlsx, not a .xls.
+
+    The directory sectors may sit anywhere in the file, so scan all of it (already size-bounded);
+    directory entries are 128-byte aligned, and the overlap covers any chunk boundary anyway.
+    """
+    fh.seek(0)
+    tail = b""
+    while chunk := fh.read(CHUNK * 4):
+        if ENCRYPTION_STREAM in tail + chunk:
+            return True
+        tail = chunk[-len(ENCRYPTION_STREAM):]
+    return False
 
 
 def _read_part(zf: zipfile.ZipFile, name: str, budget: list[int]) -> bytes:
@@ -143,9 +174,18 @@ def _local(tag: str) -> str:
     return tag.rpartition(":")[2]
 
 
-def _parse(data: bytes, start: object, end: object = None, chars: object = None) -> None:
+def _parse(data: bytes, budget: list[int], start: Callable[[str, dict[str, str]], None],
+           end: object = None, chars: object = None) -> None:
+    """Parse one part; ``budget`` counts elements over the whole workbook (empty cells cost time too)."""
     p = _parser()
-    p.StartElementHandler = start  # type: ignore[assignment]
+
+    def counted(tag: str, attrs: dict[str, str]) -> None:
+        budget[0] -= 1
+        if budget[0] < 0:
+            raise WorkbookError("bomb", f"XML 元素数量超过 {MAX_ELEMENTS}")
+        start(tag, attrs)
+
+    p.StartElementHandler = counted
     if end is not None:
         p.EndElementHandler = end  # type: ignore[assignment]
     if chars is not None:
@@ -156,15 +196,16 @@ def _parse(data: bytes, start: object, end: object = None, chars: object = None)
         raise WorkbookError("corrupt", f"XML 格式错误：{expat.ErrorString(exc.code)}") from None
 
 
-def _shared_strings(data: bytes) -> list[str]:
+def _shared_strings(data: bytes, budget: list[int]) -> list[str]:
     strings: list[str] = []
     buf: list[str] = []
-    state = {"in_t": False, "skip": 0}
+    state = {"in_t": False, "skip": 0, "chars": 0}
 
     def start(tag: str, attrs: dict[str, str]) -> None:
         t = _local(tag)
         if t == "si":
             buf.clear()
+            state["chars"] = 0
         elif t == "t" and not state["skip"]:
             state["in_t"] = True
         elif t in ("rPh", "phoneticPr"):
@@ -183,9 +224,12 @@ def _shared_strings(data: bytes) -> list[str]:
 
     def chars(text: str) -> None:
         if state["in_t"]:
+            state["chars"] += len(text)
+            if state["chars"] > MAX_CELL_CHARS:
+                raise WorkbookError("bomb", f"共享字符串超过 {MAX_CELL_CHARS} 个字符")
             buf.append(text)
 
-    _parse(data, start, end, chars)
+    _parse(data, budget, start, end, chars)
     return strings
 
 
@@ -194,7 +238,7 @@ _BUILTIN_DATE_IDS = set(range(14, 23)) | {27, 28, 29, 30, 31, 32, 33, 34, 35, 36
                                          56, 57, 58}
 
 
-def _date_styles(data: bytes) -> set[int]:
+def _date_styles(data: bytes, budget: list[int]) -> set[int]:
     """Indices of cell styles that display a number as a date (so a typed date is recognised)."""
     custom: dict[int, str] = {}
     xf_formats: list[int] = []
@@ -217,7 +261,7 @@ def _date_styles(data: bytes) -> set[int]:
         if _local(tag) == "cellXfs":
             state["in_xfs"] = False
 
-    _parse(data, start, end)
+    _parse(data, budget, start, end)
 
     def is_date(fid: int) -> bool:
         if fid in custom:
@@ -246,10 +290,11 @@ def _col_number(letters: str) -> int:
     return n
 
 
-def _sheet(data: bytes, name: str, state_: str, strings: list[str], date_styles: set[int]) -> RawSheet:
+def _sheet(data: bytes, name: str, state_: str, strings: list[str], date_styles: set[int],
+           budget: list[int]) -> RawSheet:
     sheet = RawSheet(name, state_)
     cur: dict[str, object] = {}
-    pos = {"row": 0, "col": 0, "count": 0}
+    pos = {"row": 0, "col": 0, "count": 0, "chars": 0}
     buf: list[str] = []
     flags = {"collect": False}
 
@@ -266,6 +311,7 @@ def _sheet(data: bytes, name: str, state_: str, strings: list[str], date_styles:
             else:
                 pos["col"] += 1
             cur.clear()
+            pos["chars"] = 0
             cur["t"] = attrs.get("t", "n")
             cur["s"] = attrs.get("s")
             cur["v"] = None
@@ -301,9 +347,12 @@ def _sheet(data: bytes, name: str, state_: str, strings: list[str], date_styles:
 
     def chars(text: str) -> None:
         if flags["collect"]:
+            pos["chars"] += len(text)  # counted before joining: a 60 MB value is refused, never built
+            if pos["chars"] > MAX_CELL_CHARS:
+                raise WorkbookError("bomb", f"工作表“{name}”有单元格内容超过 {MAX_CELL_CHARS} 个字符")
             buf.append(text)
 
-    _parse(data, start, end, chars)
+    _parse(data, budget, start, end, chars)
     return sheet
 
 
@@ -312,7 +361,8 @@ def _make_cell(cur: dict[str, object], strings: list[str], date_styles: set[int]
     if t == "inlineStr":
         text = str(cur.get("is") or "")
         return RawCell("text", text, formula) if text or formula else None
-    if v is None:
+    if v is None or (v == "" and t != "str"):
+        # openpyxl and some converters write an empty <v></v>: no value, and for a formula no saved result
         return RawCell("empty", "", True, cached=False) if formula else None
     v = str(v)
     if t == "s":
@@ -323,7 +373,7 @@ def _make_cell(cur: dict[str, object], strings: list[str], date_styles: set[int]
     if t in ("str", "inlineStr"):
         return RawCell("text", v, formula)
     if t == "b":
-        return RawCell("bool", "1" if v.strip() in ("1", "true") else "0", formula)
+        return RawCell("bool", "1" if v.strip().lower() in ("1", "true") else "0", formula)
     if t == "e":
         return RawCell("error", v, formula)
     if t == "d":
@@ -334,27 +384,69 @@ def _make_cell(cur: dict[str, object], strings: list[str], date_styles: set[int]
     return RawCell("number", v, formula)
 
 
+def open_regular(path: Path) -> IO[bytes]:
+    """Open a regular file for reading; a FIFO or device is refused, never waited on.
+
+    O_NONBLOCK makes opening a FIFO return at once (a plain open() would block until a writer
+    appears); fstat on the open descriptor then decides, so a file swapped after listing is caught.
+    O_NOATIME, where the system allows it (the file's owner), leaves even the access time alone.
+    """
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
+    try:
+        try:
+            fd = os.open(path, flags | getattr(os, "O_NOATIME", 0))
+        except PermissionError:  # O_NOATIME is refused on files we do not own: read them normally
+            fd = os.open(path, flags)
+    except OSError as exc:
+        raise WorkbookError("corrupt", f"无法打开文件：{exc.strerror or exc}") from None
+    if not stat.S_ISREG(os.fstat(fd).st_mode):
+        os.close(fd)
+        raise WorkbookError("legacy", "设备、管道等特殊文件，不是普通文件", "请直接提供填好的自评表文件。")
+    return os.fdopen(fd, "rb")
+
+
 def read_workbook(path: Path, wanted: set[str]) -> RawWorkbook:
     """Read the sheets named in ``wanted`` (others are listed, not parsed). Raises WorkbookError."""
-    size = path.stat().st_size
-    if size == 0:
-        raise WorkbookError("empty")
-    if size > MAX_FILE_BYTES:
-        raise WorkbookError("bomb", f"文件大小 {size // 1_000_000} MB")
-    with open(path, "rb") as fh:
+    with open_regular(path) as fh:
+        size = os.fstat(fh.fileno()).st_size
+        if size == 0:
+            raise WorkbookError("empty")
+        if size > MAX_FILE_BYTES:
+            raise WorkbookError("bomb", f"文件大小 {size // 1_000_000} MB")
         head = fh.read(8192)
         problem = sniff(head, path.suffix)
         if problem is not None:
-            if problem.kind == "encrypted" or head[:8] != b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
-                raise problem
-            # OLE2: scan further for the encryption stream name before calling it a legacy .xls
-            rest = fh.read(1024 * 1024)
-            if "EncryptionInfo".encode("utf-16-le") in rest:
-                raise WorkbookError("encrypted", "设置了打开密码的加密工作簿",
-                                    "请在 Excel/WPS 中打开，取消“打开密码”后保存为 .xlsx 再发送。")
+            if problem.kind != "encrypted" and head.startswith(OLE_MAGIC) and _ole_names_encryption(fh):
+                raise _encrypted()
             raise problem
+        _check_directory(fh, size)
         fh.seek(0)
         return _read_zip(fh, wanted)
+
+
+def _check_directory(fh: IO[bytes], size: int) -> None:
+    """Refuse a zip whose central directory is huge before zipfile builds one object per entry.
+
+    zipfile reads exactly the directory size the end record declares, so bounding that size bounds
+    the work (a 50 MB file can declare ~900,000 entries: seconds and hundreds of MB otherwise).
+    A missing or damaged end record is left for zipfile to report.
+    """
+    tail_len = min(size, 22 + 65_535)
+    fh.seek(size - tail_len)
+    tail = fh.read(tail_len)
+    at = tail.rfind(b"PK\x05\x06")
+    if at < 0 or at + 22 > len(tail):
+        return
+    entries, directory = struct.unpack_from("<HI", tail, at + 10)
+    if (entries == 0xFFFF or directory == 0xFFFFFFFF) and at >= 20 and tail[at - 20:at - 16] == b"PK\x06\x07":
+        (record_at,) = struct.unpack_from("<Q", tail, at - 20 + 8)  # zip64 end record
+        if record_at + 56 <= size:
+            fh.seek(record_at)
+            record = fh.read(56)
+            if record[:4] == b"PK\x06\x06":
+                entries, directory = struct.unpack_from("<QQ", record, 32)
+    if entries > MAX_ENTRIES or directory > MAX_DIRECTORY_BYTES:
+        raise WorkbookError("bomb", f"压缩包目录过大（{entries} 个文件，目录 {directory // 1024} KB）")
 
 
 def _read_zip(fh: IO[bytes], wanted: set[str]) -> RawWorkbook:
@@ -377,6 +469,7 @@ def _read_zip(fh: IO[bytes], wanted: set[str]) -> RawWorkbook:
                                         "请在 WPS/LibreOffice 中“另存为”Excel 工作簿(*.xlsx)。")
                 raise WorkbookError("corrupt", "缺少 xl/workbook.xml")
             budget = [MAX_TOTAL_BYTES]
+            elements = [MAX_ELEMENTS]
             sheets_meta: list[tuple[str, str, str]] = []
 
             def wb_start(tag: str, attrs: dict[str, str]) -> None:
@@ -384,7 +477,7 @@ def _read_zip(fh: IO[bytes], wanted: set[str]) -> RawWorkbook:
                     rid = next((v for k, v in attrs.items() if _local(k) == "id"), "")
                     sheets_meta.append((attrs.get("name", ""), attrs.get("state", "visible"), rid))
 
-            _parse(_read_part(zf, "xl/workbook.xml", budget), wb_start)
+            _parse(_read_part(zf, "xl/workbook.xml", budget), elements, wb_start)
             targets: dict[str, str] = {}
 
             def rel_start(tag: str, attrs: dict[str, str]) -> None:
@@ -392,13 +485,13 @@ def _read_zip(fh: IO[bytes], wanted: set[str]) -> RawWorkbook:
                     targets[attrs.get("Id", "")] = attrs.get("Target", "")
 
             if "xl/_rels/workbook.xml.rels" in names:
-                _parse(_read_part(zf, "xl/_rels/workbook.xml.rels", budget), rel_start)
+                _parse(_read_part(zf, "xl/_rels/workbook.xml.rels", budget), elements, rel_start)
             strings: list[str] = []
             if "xl/sharedStrings.xml" in names:
-                strings = _shared_strings(_read_part(zf, "xl/sharedStrings.xml", budget))
+                strings = _shared_strings(_read_part(zf, "xl/sharedStrings.xml", budget), elements)
             date_styles: set[int] = set()
             if "xl/styles.xml" in names:
-                date_styles = _date_styles(_read_part(zf, "xl/styles.xml", budget))
+                date_styles = _date_styles(_read_part(zf, "xl/styles.xml", budget), elements)
             sheets: dict[str, RawSheet] = {}
             for name, state, rid in sheets_meta:
                 if name not in wanted:
@@ -408,7 +501,7 @@ def _read_zip(fh: IO[bytes], wanted: set[str]) -> RawWorkbook:
                 part = re.sub(r"[^/]+/\.\./", "", part)
                 if part not in names:
                     raise WorkbookError("corrupt", f"工作表“{name}”的数据缺失")
-                sheets[name] = _sheet(_read_part(zf, part, budget), name, state, strings, date_styles)
+                sheets[name] = _sheet(_read_part(zf, part, budget), name, state, strings, date_styles, elements)
             return RawWorkbook(
                 sheet_names=[n for n, _, _ in sheets_meta],
                 states={n: s for n, s, _ in sheets_meta},
@@ -421,3 +514,5 @@ def _read_zip(fh: IO[bytes], wanted: set[str]) -> RawWorkbook:
         raise WorkbookError("corrupt", f"压缩包损坏：{type(exc).__name__}") from None
     except zlib.error as exc:  # a truncated or tampered deflate stream
         raise WorkbookError("corrupt", f"数据损坏：{exc}") from None
+    except (NotImplementedError, RuntimeError):  # zipfile: unknown compression method, encrypted entry
+        raise WorkbookError("corrupt", "压缩包使用了不支持的压缩方式或设置了密码") from None
