@@ -23,7 +23,7 @@ from kepu_inspect.core.problems import Code, Problem, problem
 from kepu_inspect.core.rubric import Rubric, Unit, normalise_name
 from kepu_inspect.core.rules import InputSpec
 from kepu_inspect.core.submission import CriterionEntry, ItemEntry, Submission
-from kepu_inspect.core.values import Parsed, clean_text, parse_input, parse_number, parse_yesno
+from kepu_inspect.core.values import Parsed, clean_text, parse_date, parse_input, parse_number, parse_yesno
 
 WANTED = {L.COVER_SHEET, L.ITEM_SHEET, L.IDENTITY_SHEET}
 EMPTY_CELL = RawCell("empty", "")
@@ -319,7 +319,10 @@ class _Reader:
         if cover is not None:
             contact = self.cell(cover, L.COVER_CONTACT_CELL).text.strip()
             phone = self.cell(cover, L.COVER_PHONE_CELL).text.strip()
-            filled = self.cell(cover, L.COVER_DATE_CELL).text.strip()
+            raw_date = self.cell(cover, L.COVER_DATE_CELL)
+            filled = parse_date(raw_date.kind, raw_date.text) or ""
+            if raw_date.text.strip() and not filled:
+                self.add(Code.WB029, sheet=L.COVER_SHEET, cell=L.COVER_DATE_CELL, value=raw_date.text)
             if not contact:
                 self.add(Code.WB035, sheet=L.COVER_SHEET, cell=L.COVER_CONTACT_CELL, label="联系人")
         return Submission(unit.id, criteria, items, gates, contact, phone, filled)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
 from pathlib import Path
 from typing import Annotated
 
@@ -39,6 +38,7 @@ def register(app: typer.Typer) -> None:
         from kepu_inspect.core.problems import Severity
         from kepu_inspect.reports.data_report import problems_csv
         from kepu_inspect.reports.notice import notice_text
+        from kepu_inspect.reports.safe_text import dumps
         from kepu_inspect.reports.terminal import ledger_view, problems_by_unit, summary_line
 
         check_format(fmt, ("table", "json", "csv"))
@@ -55,7 +55,7 @@ def register(app: typer.Typer) -> None:
                             "files": list(r.files)} for r in intake.ledger],
                 "problems": [p.as_dict() for p in problems],
             }
-            typer.echo(json.dumps(doc, ensure_ascii=False, indent=2))
+            typer.echo(dumps(doc))
         elif fmt == "csv":
             typer.echo(problems_csv(problems), nl=False)
         else:
@@ -67,7 +67,7 @@ def register(app: typer.Typer) -> None:
             today = dt.date.today().isoformat()
             by_unit: dict[str, list] = {}
             for p in problems:
-                if p.unit and p.severity is not Severity.INFO and p.code.name not in ("WB027",):
+                if p.unit and p.severity is not Severity.INFO and p.code.name not in ("WB026", "WB027"):
                     by_unit.setdefault(p.unit, []).append(p)
             from kepu_inspect.adapters.template_writer import safe_filename
 

@@ -52,8 +52,9 @@ def escape(text: object) -> str:
     """Make user-supplied text safe for rich: no markup, no terminal control sequences."""
     from rich.markup import escape as rich_escape
 
-    cleaned = "".join(ch if ch.isprintable() or ch in "\n" else "�" for ch in str(text))
-    return rich_escape(cleaned)
+    from kepu_inspect.reports.safe_text import displayable
+
+    return rich_escape(displayable(text))
 
 
 def guarded(func: F) -> F:

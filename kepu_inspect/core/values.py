@@ -7,6 +7,7 @@ Guessing is worse than asking: ``8-9``, ``约8``, ``满分`` or a date are probl
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 import re
 import unicodedata
@@ -126,3 +127,23 @@ def parse_input(spec: InputSpec, kind: str, text: str) -> Parsed:
     if spec.kind == "level":
         return parse_level(kind, text, spec.options)
     return parse_number(kind, text, spec.unit)
+
+
+_DATE_TEXT = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?$")
+_EXCEL_EPOCH = dt.date(1899, 12, 30)  # serial 1 = 1900-01-01 in Excel's (and LibreOffice's) 1900 system
+
+
+def parse_date(kind: str, text: str) -> str | None:
+    """A date cell (serial number) or date text (2017-12-20, 2017/12/20, 2017年12月20日) as ISO text."""
+    try:
+        if kind in ("date", "number"):
+            serial = float(text)
+            if kind == "number" and not 20_000 <= serial <= 80_000:  # plausible years only
+                return None
+            return (_EXCEL_EPOCH + dt.timedelta(days=int(serial))).isoformat()
+        m = _DATE_TEXT.match(clean_text(text).replace("日", "日"))
+        if m:
+            return dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3))).isoformat()
+    except (ValueError, OverflowError):
+        return None
+    return None

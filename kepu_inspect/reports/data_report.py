@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 from typing import Any
 
 from kepu_inspect import __version__
@@ -12,8 +11,16 @@ from kepu_inspect.adapters.output import neutralise
 from kepu_inspect.core.numbers import fmt
 from kepu_inspect.core.problems import Problem
 from kepu_inspect.core.scoring import UnitResult
+from kepu_inspect.reports.safe_text import displayable, dumps
 from kepu_inspect.reports.tables import ranking_tables, report_title
 from kepu_inspect.services.scoring_service import ScoreRun
+
+
+def _cell(value: object) -> object:
+    """A CSV cell: no formula injection, no control characters (a lone CR would break lines)."""
+    if isinstance(value, str):
+        value = displayable(value.replace("\r\n", "\n").replace("\r", "\n"))
+    return neutralise(value)
 
 
 def _unit_json(run: ScoreRun, res: UnitResult) -> dict[str, Any]:
@@ -76,7 +83,7 @@ def results_json(run: ScoreRun) -> str:
         "units": [_unit_json(run, run.results[u.id]) for u in run.rubric.units if u.id in run.results],
         "problems": _problems_json(run.problems()),
     }
-    return json.dumps(doc, ensure_ascii=False, indent=2) + "\n"
+    return dumps(doc) + "\n"
 
 
 def ranking_csv(run: ScoreRun) -> str:
@@ -89,7 +96,7 @@ def ranking_csv(run: ScoreRun) -> str:
     for t in tables:
         for row in t.rows:
             padded = (*row, *([""] * (len(columns) - 1 - len(row))))
-            writer.writerow([neutralise(t.group_name), *(neutralise(v) for v in padded)])
+            writer.writerow([_cell(t.group_name), *(_cell(v) for v in padded)])
     return buf.getvalue()
 
 
@@ -98,6 +105,6 @@ def problems_csv(problems: list[Problem]) -> str:
     writer = csv.writer(buf, lineterminator="\r\n")
     writer.writerow(("代码", "级别", "单位", "文件", "工作表", "单元格", "原值", "问题", "怎么改"))
     for p in problems:
-        writer.writerow([neutralise(v or "") for v in (p.code.name, p.severity.label, p.unit, p.file, p.sheet,
+        writer.writerow([_cell(v or "") for v in (p.code.name, p.severity.label, p.unit, p.file, p.sheet,
                                                         p.cell, p.value, p.message, p.hint)])
     return buf.getvalue()

@@ -7,6 +7,7 @@ from typing import Any
 from rich.table import Table
 
 from kepu_inspect.core.problems import Problem, Severity
+from kepu_inspect.reports.safe_text import displayable
 
 SEVERITY_STYLE = {Severity.ERROR: "red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
 
@@ -14,7 +15,7 @@ SEVERITY_STYLE = {Severity.ERROR: "red", Severity.WARNING: "yellow", Severity.IN
 def _clean(text: object) -> str:
     from rich.markup import escape
 
-    return escape("".join(ch if ch.isprintable() or ch == "\n" else "�" for ch in str(text)))
+    return escape(displayable(text))
 
 
 def problems_table(problems: list[Problem], title: str = "", show_file: bool = True) -> Table:

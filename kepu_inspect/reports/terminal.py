@@ -11,6 +11,7 @@ from rich.text import Text
 
 from kepu_inspect.core.problems import Problem, Severity
 from kepu_inspect.reports.problems_view import problems_table
+from kepu_inspect.reports.safe_text import displayable
 from kepu_inspect.reports.tables import ranking_tables, report_title
 from kepu_inspect.services.intake import Intake
 from kepu_inspect.services.scoring_service import ScoreRun
@@ -30,7 +31,7 @@ def ranking_view(run: ScoreRun) -> RenderableType:
             table.add_column(col, justify="right" if col in RIGHT else "left",
                              no_wrap=col != "备注", overflow="fold", min_width=8 if col == "备注" else None)
         for row in t.rows:
-            cells = [Text(v) for v in row]
+            cells = [Text(displayable(v)) for v in row]
             grade_index = t.columns.index("等次")
             cells[grade_index].stylize(GRADE_STYLE.get(row[grade_index], ""))
             table.add_row(*cells)
@@ -43,16 +44,16 @@ def ledger_view(intake: Intake) -> RenderableType:
     for col in ("单位", "分组", "状态", "文件"):
         table.add_column(col, overflow="fold")
     for row in intake.ledger:
-        table.add_row(Text(row.unit_name), Text(row.group), Text(row.status, style=LEDGER_STYLE[row.status]),
-                      Text("\n".join(row.files)))
+        table.add_row(Text(displayable(row.unit_name)), Text(displayable(row.group)),
+                      Text(row.status, style=LEDGER_STYLE[row.status]), Text(displayable("\n".join(row.files))))
     parts: list[RenderableType] = [table]
     extra = Table(title="未计入的文件", title_justify="left", title_style="bold")
     extra.add_column("文件", overflow="fold")
     extra.add_column("原因", overflow="fold")
     for path in intake.unidentified:
-        extra.add_row(Text(path), Text("无法确定所属单位或文件无法读取（见下方问题）"))
+        extra.add_row(Text(displayable(path)), Text("无法确定所属单位或文件无法读取（见下方问题）"))
     for s in intake.skipped:
-        extra.add_row(Text(s.path), Text("已跳过：" + s.reason))
+        extra.add_row(Text(displayable(s.path)), Text(displayable("已跳过：" + s.reason)))
     if extra.row_count:
         parts.append(extra)
     return RichGroup(*parts)
@@ -78,5 +79,5 @@ def problems_by_unit(problems: list[Problem]) -> RenderableType:
     parts: list[RenderableType] = []
     for unit in sorted(grouped, key=lambda u: (u.startswith("（"), u)):
         items = grouped[unit]
-        parts.append(problems_table(items, title=f"{unit}：{len(items)} 个问题"))
+        parts.append(problems_table(items, title=f"{displayable(unit)}：{len(items)} 个问题"))
     return RichGroup(*parts)

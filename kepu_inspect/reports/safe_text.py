@@ -1,0 +1,28 @@
+"""Text from untrusted workbooks, made safe to show: no terminal control sequences, no bidi tricks.
+
+Rich strips only a few control characters; an ESC, a C1 CSI (U+009B) or a right-to-left override
+(U+202E) in a cell or file name would otherwise reach the user's terminal or flip the text around.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+# C0/C1 controls except tab and newline, DEL, format characters (bidi overrides, zero-width),
+# line/paragraph separators.
+_UNSAFE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u00ad\u061c\u180e\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff"
+                     r"\ufff9-\ufffb]")
+REPLACEMENT = "\ufffd"
+
+
+def displayable(text: object) -> str:
+    """User text for the screen or a CSV cell: unsafe characters become �."""
+    return _UNSAFE.sub(REPLACEMENT, str(text))
+
+
+def dumps(doc: Any) -> str:
+    """JSON with Chinese kept readable but every unsafe character escaped as \\uXXXX (still valid JSON)."""
+    text = json.dumps(doc, ensure_ascii=False, indent=2)
+    return _UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
