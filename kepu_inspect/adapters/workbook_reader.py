@@ -25,7 +25,12 @@ from kepu_inspect.core.rules import InputSpec
 from kepu_inspect.core.submission import CriterionEntry, ItemEntry, Submission
 from kepu_inspect.core.values import Parsed, clean_text, parse_date, parse_input, parse_number, parse_yesno
 
-WANTED = {L.COVER_SHEET, L.ITEM_SHEET, L.IDENTITY_SHEET}
+# only the columns the reader looks at are kept: the rest is printed text it never needs
+WANTED: dict[str, frozenset[str] | None] = {
+    L.COVER_SHEET: frozenset({"C"}),
+    L.ITEM_SHEET: frozenset({L.COL_ID, L.COL_INPUT, L.COL_SELF, L.COL_EVIDENCE, L.COL_VERIFIED, L.COL_OPINION}),
+    L.IDENTITY_SHEET: frozenset({"A", "B"}),
+}
 EMPTY_CELL = RawCell("empty", "")
 # Ceiling for inputs the rubric leaves unbounded: the same bound the template's data validation
 # shows (template_writer.MAX_NUMBER). Larger values are typing accidents, and would overflow the
@@ -95,7 +100,12 @@ class _Reader:
         cover = wb.sheets.get(L.COVER_SHEET)
         cover_text = cover.cells.get(L.COVER_UNIT_CELL, EMPTY_CELL).text if cover else ""
         by_cover = rubric.find_unit(cover_text) if cover_text.strip() else None
-        by_name = units_in_text(rubric, self.path.stem)
+        stem = normalise_name(self.path.stem)
+        expected = by_identity or by_cover
+        if expected is not None and any(normalise_name(n) in stem for n in expected.names):
+            by_name = [expected]  # the usual case: no need to look for other units in the name
+        else:
+            by_name = units_in_text(rubric, self.path.stem)
         if identity.get("unit_id") and by_identity is None:
             self.add(Code.WB007, sheet=L.IDENTITY_SHEET,
                      detail=f"模板记录的单位编号“{identity['unit_id']}”不在本考核细则中")

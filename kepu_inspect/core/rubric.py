@@ -9,6 +9,7 @@ import hashlib
 import json
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from decimal import Decimal
 from typing import Literal
 
@@ -193,25 +194,51 @@ class Rubric:
             for item in section.items:
                 yield section, item
 
+    # Indexes, built once per rubric: a national run looks units up thousands of times.
+    # (cached_property stores into the instance dict, which a frozen dataclass allows.)
+    @cached_property
+    def _groups_by_id(self) -> dict[str, Group]:
+        return {g.id: g for g in self.groups}
+
+    @cached_property
+    def _units_by_id(self) -> dict[str, Unit]:
+        return {u.id: u for u in self.units}
+
+    @cached_property
+    def _units_by_name(self) -> dict[str, Unit]:
+        index: dict[str, Unit] = {}
+        for unit in self.units:  # names first, then ids, so a name never loses to an id
+            for n in unit.names:
+                index.setdefault(normalise_name(n), unit)
+        for unit in self.units:
+            index.setdefault(normalise_name(unit.id), unit)
+        return index
+
+    @cached_property
+    def _assignments(self) -> dict[str, list[Assignment]]:
+        return {}
+
     def group(self, group_id: str) -> Group:
-        return next(g for g in self.groups if g.id == group_id)
+        return self._groups_by_id[group_id]
 
     def unit(self, unit_id: str) -> Unit:
-        return next(u for u in self.units if u.id == unit_id)
+        return self._units_by_id[unit_id]
 
     def find_unit(self, name: str) -> Unit | None:
         """Resolve a unit by id, official name or alias (whitespace and bracket width ignored)."""
-        key = normalise_name(name)
-        for unit in self.units:
-            if key == normalise_name(unit.id) or any(key == normalise_name(n) for n in unit.names):
-                return unit
-        return None
+        return self._units_by_name.get(normalise_name(name))
 
     def assessed_units(self, group_id: str | None = None) -> list[Unit]:
         return [u for u in self.units if u.assessed and (group_id is None or u.group == group_id)]
 
     def assignments(self, unit: Unit) -> list[Assignment]:
         """The items that apply to ``unit``, in rubric order, with the largest matching weight."""
+        cached = self._assignments.get(unit.id)
+        if cached is None:
+            cached = self._assignments[unit.id] = self._compute_assignments(unit)
+        return cached
+
+    def _compute_assignments(self, unit: Unit) -> list[Assignment]:
         leads_of = {g.id: set(g.leads) for g in self.item_groups}
         result: list[Assignment] = []
         for section, item in self.items():
