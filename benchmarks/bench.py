@@ -107,14 +107,21 @@ def generate(items: int, units: int) -> tuple[Path, Path]:
 
 
 def _patch_unit(data: bytes, old_id: str, new_id: str, old_name: str, new_name: str) -> bytes:
-    """Clone a filled workbook for another unit: same-length ids, so only sharedStrings changes."""
+    """Clone a filled workbook for another unit: patch its id and name wherever text is stored.
+
+    openpyxl stores CJK text as numeric character references in inline strings, Excel in shared
+    strings as UTF-8: both forms are replaced.
+    """
+    pairs = [(old_id.encode(), new_id.encode()), (old_name.encode(), new_name.encode()),
+             (old_name.encode("ascii", "xmlcharrefreplace"), new_name.encode("ascii", "xmlcharrefreplace"))]
     src = zipfile.ZipFile(io.BytesIO(data))
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as dst:
         for info in src.infolist():
             content = src.read(info.filename)
-            if info.filename == "xl/sharedStrings.xml":
-                content = content.replace(old_id.encode(), new_id.encode()).replace(old_name.encode(), new_name.encode())
+            if info.filename.endswith(".xml"):
+                for old, new in pairs:
+                    content = content.replace(old, new)
             dst.writestr(info, content)
     return out.getvalue()
 

@@ -80,8 +80,21 @@ def criterion_uid(item_id: str, crit: Criterion) -> str:
     return f"{item_id}.{crit.id}"
 
 
+_ROWS_CACHE: dict[tuple[str, int], tuple[Criterion, list[InputRow]]] = {}
+
+
 def input_rows(item_id: str, crit: Criterion) -> list[InputRow]:
     """The rows a criterion occupies: its own row carries the first input, then one row per further input."""
+    key = (item_id, id(crit))
+    hit = _ROWS_CACHE.get(key)
+    if hit is not None and hit[0] is crit:  # identity check: an id can be reused after a rubric is freed
+        return hit[1]
+    rows = _input_rows(item_id, crit)
+    _ROWS_CACHE[key] = (crit, rows)
+    return rows
+
+
+def _input_rows(item_id: str, crit: Criterion) -> list[InputRow]:
     uid = criterion_uid(item_id, crit)
     specs = crit.inputs()
     if not specs:
@@ -116,7 +129,15 @@ def identity_values(rubric: Rubric, unit: Unit) -> dict[str, str]:
 
 
 def expected_rows(rubric: Rubric, unit: Unit) -> dict[str, tuple[Assignment, Criterion | None, InputRow | None]]:
-    """Every row id a unit's workbook must contain, with what it stands for."""
+    """Every row id a unit's workbook must contain, with what it stands for (computed once per unit)."""
+    key = ("expected_rows", unit.id)
+    cached = rubric.memo.get(key)
+    if cached is None:
+        cached = rubric.memo[key] = _expected_rows(rubric, unit)
+    return cached  # type: ignore[return-value]
+
+
+def _expected_rows(rubric: Rubric, unit: Unit) -> dict[str, tuple[Assignment, Criterion | None, InputRow | None]]:
     rows: dict[str, tuple[Assignment, Criterion | None, InputRow | None]] = {}
     for a in rubric.assignments(unit):
         rows[a.item.id] = (a, None, None)

@@ -18,7 +18,8 @@ import zlib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, Literal
+from typing import IO, Literal, NamedTuple
+from xml.etree.ElementTree import ParseError, fromstring
 from xml.parsers import expat
 
 MAX_FILE_BYTES = 50 * 1024 * 1024
@@ -47,8 +48,9 @@ class WorkbookError(Exception):
         self.fix = fix
 
 
-@dataclass(frozen=True)
-class RawCell:
+class RawCell(NamedTuple):
+    """One stored cell (a NamedTuple: hundreds are made per workbook, and they must be cheap)."""
+
     kind: CellKind
     text: str  # the stored value as text ("" when empty)
     formula: bool = False
@@ -389,6 +391,11 @@ def _fast_ok(data: bytes) -> bool:
 
 
 def _text(raw: bytes) -> str:
+    if b"&#" in raw:  # openpyxl writes CJK as numeric references: let the C parser decode them
+        try:
+            return fromstring(b"<t>" + raw + b"</t>").text or ""
+        except ParseError:
+            raise WorkbookError("corrupt", "单元格中有无效的字符引用") from None
     text = raw.decode("utf-8")
     if "&" in text:
         text = _REFS.sub(lambda m: _NAMED.get(m.group(1)) or chr(int(m.group(1)[2:], 16) if m.group(1)[1] == "x"
@@ -452,7 +459,10 @@ def _fast_sheet(data: bytes, name: str, state_: str, strings: _LazyStrings | lis
     if pattern is None:
         cols = b"[A-Z]{1,3}" if columns is None else b"(?:" + b"|".join(c.encode() for c in sorted(columns)) + b")"
         pattern = _cell_patterns[columns] = re.compile(
-            rb'<c r="(' + cols + rb')(\d+)"([^>]*?)(?<!/)>(.*?)</c>', re.S)
+            rb'<c r="(' + cols + rb')(\d+)"(?: s="(\d+)")?(?: t="(\w+)")?([^>/]*)>'  # ref, style, type, rest
+            rb'(?:(<f)[^>]*(?:/>|>[^<]*</f>))?'  # a formula (text without markup)
+            rb'(<v>([^<]*)</v>|<v/>)?'  # the stored value (the element, then its text)
+            rb'(.*?)</c>', re.S)  # anything else: an inline string
     if data.count(b"</c>") > MAX_CELLS:  # counted over every column, as the general parser does
         raise WorkbookError("bomb", f"工作表“{name}”单元格数量超过 {MAX_CELLS}")
     # cells in columns we skip must still point at real shared strings: a damaged file is reported
@@ -461,31 +471,50 @@ def _fast_sheet(data: bytes, name: str, state_: str, strings: _LazyStrings | lis
         raise WorkbookError("corrupt", "共享字符串索引无效")
     sheet = RawSheet(name, state_)
     count = 0
-    for m in pattern.finditer(data):
-        attrs, inner = m.group(3), m.group(4)
-        t_match = _ATTR_T.search(attrs)
-        t = t_match.group(1).decode() if t_match else "n"
-        formula = b"<f" in inner
+    cells, rows = sheet.cells, sheet.rows
+    for letters_b, row_b, s_b, t_b, attrs, f_tag, v_elem, v, rest in pattern.findall(data):
+        if not (v_elem or f_tag or rest):  # a styled empty cell: nothing to read
+            continue
+        if attrs and (b" t=" in attrs or b" s=" in attrs):  # attributes in an unusual order
+            t_match, s_match = _ATTR_T.search(attrs), _ATTR_S.search(attrs)
+            t_b = t_match.group(1) if t_match else t_b
+            s_b = s_match.group(1) if s_match else s_b
+        t = t_b.decode() if t_b else "n"
+        formula = bool(f_tag)
+        cell: RawCell | None
         if t == "inlineStr":
-            text = _join_t(inner[inner.find(b"<is"):]) if b"<is" in inner else ""
-            cell: RawCell | None = RawCell("text", text, formula) if text or formula else None
+            if rest.startswith(b"<is><t>") and rest.endswith(b"</t></is>") and rest.count(b"<t") == 1:
+                text = _text(rest[7:-9])  # the usual one-run inline string
+                if len(text) > MAX_CELL_CHARS:
+                    raise WorkbookError("bomb", f"有单元格内容超过 {MAX_CELL_CHARS} 个字符")
+            else:
+                text = _join_t(rest) if b"<t" in rest else ""
+            cell = RawCell("text", text, formula) if text or formula else None
+        elif t == "s" and v and not formula:  # the common case, straight through
+            try:
+                cell = RawCell("text", strings[int(v)])
+            except (ValueError, IndexError):
+                raise WorkbookError("corrupt", "共享字符串索引无效") from None
+        elif t == "n" and v and not formula and not (s_b and int(s_b) in date_styles):
+            cell = RawCell("number", v.decode())
         else:
-            v_match = _V.search(inner)
-            v = v_match.group(1) if v_match else None
-            if v is not None and len(v) > MAX_CELL_CHARS * 4:
+            if len(v) > MAX_CELL_CHARS * 4:
                 raise WorkbookError("bomb", f"工作表“{name}”有单元格内容超过 {MAX_CELL_CHARS} 个字符")
-            s_match = _ATTR_S.search(attrs)
-            cur: dict[str, object] = {"t": t, "v": None if v is None else _text(v), "f": formula, "is": None,
-                                      "s": s_match.group(1).decode() if s_match else None}
+            cur: dict[str, object] = {"t": t, "v": _text(v) if v_elem else None, "f": formula, "is": None,
+                                      "s": s_b.decode() if s_b else None}
             cell = _make_cell(cur, strings, date_styles)
         if cell is None:
             continue
         count += 1
         if count > MAX_CELLS:
             raise WorkbookError("bomb", f"工作表“{name}”单元格数量超过 {MAX_CELLS}")
-        letters, row = m.group(1).decode(), int(m.group(2))
-        sheet.cells[f"{letters}{row}"] = cell
-        sheet.rows.setdefault(row, {})[letters] = cell
+        letters = letters_b.decode()
+        cells[letters + row_b.decode()] = cell
+        row = int(row_b)
+        if row in rows:
+            rows[row][letters] = cell
+        else:
+            rows[row] = {letters: cell}
     return sheet
 
 

@@ -103,8 +103,13 @@ class Criterion:
     rule: Rule
     bonus: bool = False
 
+    @cached_property
+    def input_specs(self) -> tuple[InputSpec, ...]:
+        """Computed once: a national run asks for them once per criterion per workbook."""
+        return tuple(self.rule.inputs())
+
     def inputs(self) -> list[InputSpec]:
-        return self.rule.inputs()
+        return list(self.input_specs)
 
 
 @dataclass(frozen=True)
@@ -216,6 +221,11 @@ class Rubric:
 
     @cached_property
     def _assignments(self) -> dict[str, list[Assignment]]:
+        return {}
+
+    @cached_property
+    def memo(self) -> dict[object, object]:
+        """A cache for data derived from this rubric by adapters (e.g. a unit's expected rows)."""
         return {}
 
     def group(self, group_id: str) -> Group:
