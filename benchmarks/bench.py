@@ -20,7 +20,6 @@ import argparse
 import io
 import os
 import random
-import resource
 import shutil
 import statistics
 import subprocess
@@ -48,6 +47,12 @@ RULES = [
 ]
 
 
+def unit_name(i: int) -> str:
+    """All-CJK names (县区〇〇〇〇七): LibreOffice splits mixed CJK/ASCII text into runs, which a
+    byte-level clone could not patch."""
+    return "县区" + f"{i:05d}".translate(str.maketrans("0123456789", "〇一二三四五六七八九"))
+
+
 def make_rubric(items: int, units: int) -> str:
     """A national-scale rubric: ``units`` county-level units, ``items`` items worth 3 points each."""
     lines = [
@@ -58,7 +63,7 @@ def make_rubric(items: int, units: int) -> str:
         "grades: [{name: 优秀, gte: 90}, {name: 良好, gte: 80, lt: 90}, {name: 合格, gte: 60, lt: 80}, {name: 不合格, gte: 0, lt: 60}]",
         "units:",
     ]
-    lines += [f"  - {{id: U{i:05d}, name: 县区{i:05d}, group: county}}" for i in range(units)]
+    lines += [f"  - {{id: U{i:05d}, name: {unit_name(i)}, group: county}}" for i in range(units)]
     lines.append("sections:")
     per_section = 10
     for s in range(0, items, per_section):
@@ -95,11 +100,21 @@ def generate(items: int, units: int) -> tuple[Path, Path]:
     variants: list[bytes] = []
     proto = rubric.units[0]
     proto_template = template_bytes(rubric, proto)
-    tmp = base / "variant.xlsx"
-    for _v in range(min(VARIANTS, units)):
-        write_filled(proto_template, plausible_filling(rubric, proto, rng, quality=rng.uniform(0.5, 0.95)), tmp)
-        variants.append(tmp.read_bytes())
-    tmp.unlink()
+    made = base / "variants"
+    made.mkdir()
+    for v in range(min(VARIANTS, units)):
+        filling = plausible_filling(rubric, proto, rng, quality=rng.uniform(0.5, 0.95))
+        write_filled(proto_template, filling, made / f"v{v:02d}.xlsx")
+    paths = sorted(made.glob("*.xlsx"))
+    if shutil.which("soffice"):
+        # Re-save through LibreOffice, as a unit filling in Calc would: shared strings in UTF-8, cached
+        # formula results — the form real submissions take (openpyxl writes inline character references).
+        resaved = base / "resaved"
+        subprocess.run(["soffice", f"-env:UserInstallation=file://{base}/lo-profile", "--headless",
+                        "--convert-to", "xlsx:Calc MS Excel 2007 XML", "--outdir", str(resaved),
+                        *map(str, paths)], check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        paths = sorted(resaved.glob("*.xlsx"))
+    variants = [p.read_bytes() for p in paths]
     for i, unit in enumerate(rubric.units):
         data = variants[i % len(variants)]
         (folder / f"{unit.name}.xlsx").write_bytes(_patch_unit(data, proto.id, unit.id, proto.name, unit.name))
@@ -143,14 +158,23 @@ def floor_read(folder: Path) -> float:
     return elapsed
 
 
+_WRAPPER = (
+    "import resource, subprocess, sys, time\n"
+    "t = time.perf_counter()\n"
+    "rc = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL).returncode\n"
+    "print(time.perf_counter() - t, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, rc)\n"
+)
+
+
 def run_timed(cmd: list[str]) -> tuple[float, float, int]:
-    """Wall seconds, peak RSS (MB) of the child and its workers, exit code."""
-    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    start = time.perf_counter()
-    proc = subprocess.run(cmd, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
-    elapsed = time.perf_counter() - start
-    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    return elapsed, max(peak, before) / 1024, proc.returncode
+    """Wall seconds, peak RSS (MB) of the command and its workers, exit code.
+
+    Measured in a fresh wrapper process, so RUSAGE_CHILDREN covers only this command (and the pool
+    workers it reaps), not earlier children such as LibreOffice.
+    """
+    out = subprocess.run([sys.executable, "-c", _WRAPPER, *cmd], cwd=ROOT, capture_output=True, text=True,
+                         check=True).stdout.split()
+    return float(out[0]), int(out[1]) / 1024, int(out[2])
 
 
 def bench_score(units_list: list[int], items_list: list[int]) -> None:

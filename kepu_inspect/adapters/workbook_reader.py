@@ -22,6 +22,7 @@ from kepu_inspect.core.numbers import ZERO, fmt
 from kepu_inspect.core.problems import Code, Problem, problem
 from kepu_inspect.core.rubric import Rubric, Unit, normalise_name
 from kepu_inspect.core.rules import InputSpec
+from kepu_inspect.core.scoring import UnitResult
 from kepu_inspect.core.submission import CriterionEntry, ItemEntry, Submission
 from kepu_inspect.core.values import Parsed, clean_text, parse_date, parse_input, parse_number, parse_yesno
 
@@ -49,6 +50,7 @@ class FileReading:
     submission: Submission | None = None
     problems: list[Problem] = field(default_factory=list)
     identity: dict[str, str] = field(default_factory=dict)
+    result: UnitResult | None = None  # scored where it was read (in a worker), when scoring was asked for
 
 
 def sha256_of(path: Path) -> str:

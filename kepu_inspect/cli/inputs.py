@@ -24,7 +24,7 @@ def check_paths(paths: list[Path]) -> None:
         raise typer.Exit(EXIT_USAGE)
 
 
-def intake_with_progress(rubric: Rubric, paths: list[Path], workers: int | None) -> Intake:
+def intake_with_progress(rubric: Rubric, paths: list[Path], workers: int | None, score: bool = False) -> Intake:
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
     from kepu_inspect.services.intake import run_intake
@@ -36,4 +36,4 @@ def intake_with_progress(rubric: Rubric, paths: list[Path], workers: int | None)
         def on_total(n: int) -> None:
             progress.update(task, total=n, visible=n >= 20)
 
-        return run_intake(rubric, paths, lambda k: progress.advance(task, k), on_total, workers)
+        return run_intake(rubric, paths, lambda k: progress.advance(task, k), on_total, workers, score)

@@ -71,7 +71,7 @@ def register(app: typer.Typer) -> None:
             except (OSError, ValueError, KeyError, TypeError) as exc:
                 err().print(f"[red]无法读取上年结果文件 {escape(previous)}：{escape(exc)}[/]")
                 raise typer.Exit(EXIT_USAGE) from None
-        intake = intake_with_progress(rubric, paths, workers)
+        intake = intake_with_progress(rubric, paths, workers, score=True)
         run = score_intake(rubric, intake, report_date, prev)
         problems = run.problems()
         stem = safe_filename(name)

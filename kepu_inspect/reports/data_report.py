@@ -15,6 +15,8 @@ from kepu_inspect.reports.safe_text import displayable, dumps
 from kepu_inspect.reports.tables import ranking_tables, report_title
 from kepu_inspect.services.scoring_service import ScoreRun
 
+COMPACT_ABOVE = 200  # units; above this the results file is written compactly (it is read by programs)
+
 
 def _cell(value: object) -> object:
     """A CSV cell: no formula injection, no control characters (a lone CR would break lines)."""
@@ -83,7 +85,7 @@ def results_json(run: ScoreRun) -> str:
         "units": [_unit_json(run, run.results[u.id]) for u in run.rubric.units if u.id in run.results],
         "problems": _problems_json(run.problems()),
     }
-    return dumps(doc) + "\n"
+    return dumps(doc, compact=len(run.results) > COMPACT_ABOVE) + "\n"
 
 
 def ranking_csv(run: ScoreRun) -> str:

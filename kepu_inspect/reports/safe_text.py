@@ -22,7 +22,12 @@ def displayable(text: object) -> str:
     return _UNSAFE.sub(REPLACEMENT, str(text))
 
 
-def dumps(doc: Any) -> str:
-    """JSON with Chinese kept readable but every unsafe character escaped as \\uXXXX (still valid JSON)."""
-    text = json.dumps(doc, ensure_ascii=False, indent=2)
+def dumps(doc: Any, *, compact: bool = False) -> str:
+    """JSON with Chinese kept readable but every unsafe character escaped as \\uXXXX (still valid JSON).
+
+    ``compact`` uses the C encoder (``indent`` forces Python's pure-Python one, ~10× slower): for the
+    full results of a national run, which run to tens of MB.
+    """
+    text = (json.dumps(doc, ensure_ascii=False, separators=(",", ":")) if compact
+            else json.dumps(doc, ensure_ascii=False, indent=2))
     return _UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)

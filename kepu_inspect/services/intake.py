@@ -5,13 +5,14 @@ from __future__ import annotations
 import os
 import stat
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from kepu_inspect.adapters.workbook_reader import FileReading, read_submission
 from kepu_inspect.core.problems import Code, Problem, Severity, problem
 from kepu_inspect.core.rubric import Rubric
+from kepu_inspect.core.scoring import score_unit
 
 WORKBOOK_SUFFIXES = {".xlsx", ".xlsm", ".xltx", ".xls", ".et", ".ett", ".ods", ".csv"}
 BLOCKING = {"WB008", "WB010"}
@@ -125,40 +126,56 @@ def discover(paths: Iterable[Path]) -> tuple[list[Path], list[Skipped]]:
     return found, skipped
 
 
-def _read_serial(rubric: Rubric, files: list[Path], progress: Callable[[int], None] | None) -> list[FileReading]:
+def process_file(rubric: Rubric, path: Path, score: bool) -> FileReading:
+    """Read one file and, when asked, score it right there.
+
+    Scoring where the file was read lets each worker send back one small result instead of every
+    cell; the submission itself is then dropped. Whether the result counts is decided later by the
+    ledger (a unit with two files, for instance, is not scored at all).
+    """
+    reading = read_submission(rubric, path)
+    if score and reading.status == "read" and reading.submission is not None and reading.unit_id is not None:
+        unit = rubric.unit(reading.unit_id)
+        if unit.assessed:
+            result = score_unit(rubric, unit, reading.submission, (reading.path,), tuple(reading.problems))
+            reading = replace(reading, result=result, submission=None)
+    return reading
+
+
+def _read_serial(rubric: Rubric, files: list[Path], progress: Callable[[int], None] | None,
+                 score: bool) -> list[FileReading]:
     out = []
     for f in files:
-        out.append(read_submission(rubric, f))
+        out.append(process_file(rubric, f, score))
         if progress:
             progress(1)
     return out
 
 
-_WORKER_RUBRIC: Rubric | None = None
+_WORKER: dict[str, Any] = {}
 
 
-def _init_worker(rubric: Rubric) -> None:
-    global _WORKER_RUBRIC
-    _WORKER_RUBRIC = rubric
+def _init_worker(rubric: Rubric, score: bool) -> None:
+    _WORKER["rubric"], _WORKER["score"] = rubric, score
 
 
 def _read_one(path: Path) -> FileReading:
-    assert _WORKER_RUBRIC is not None
-    return read_submission(_WORKER_RUBRIC, path)
+    return process_file(_WORKER["rubric"], path, _WORKER["score"])
 
 
 def read_all(rubric: Rubric, files: list[Path], progress: Callable[[int], None] | None = None,
-             workers: int | None = None) -> list[FileReading]:
+             workers: int | None = None, score: bool = False) -> list[FileReading]:
     """Read files, in a process pool for large folders; results come back in input order."""
     n = workers if workers is not None else (os.cpu_count() or 1)
     if n <= 1 or len(files) < POOL_THRESHOLD:
-        return _read_serial(rubric, files, progress)
+        return _read_serial(rubric, files, progress, score)
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
     ctx = multiprocessing.get_context("fork" if hasattr(os, "fork") else "spawn")
     out: list[FileReading] = []
-    with ProcessPoolExecutor(max_workers=n, mp_context=ctx, initializer=_init_worker, initargs=(rubric,)) as pool:
+    with ProcessPoolExecutor(max_workers=n, mp_context=ctx, initializer=_init_worker,
+                             initargs=(rubric, score)) as pool:
         for reading in pool.map(_read_one, files, chunksize=max(1, len(files) // (n * 8))):
             out.append(reading)
             if progress:
@@ -201,11 +218,15 @@ def build_ledger(rubric: Rubric, readings: list[FileReading]) -> tuple[list[Ledg
 
 
 def run_intake(rubric: Rubric, paths: Iterable[Path], progress: Callable[[int], None] | None = None,
-               on_total: Callable[[int], None] | None = None, workers: int | None = None) -> Intake:
-    """Discover, read and account for every input; never raises for a bad file."""
+               on_total: Callable[[int], None] | None = None, workers: int | None = None,
+               score: bool = False) -> Intake:
+    """Discover, read and account for every input; never raises for a bad file.
+
+    ``score``: also score each readable file where it is read (see ``process_file``).
+    """
     files, skipped = discover(paths)
     if on_total:
         on_total(len(files))
-    readings = read_all(rubric, files, progress, workers)
+    readings = read_all(rubric, files, progress, workers, score)
     ledger, problems, unidentified = build_ledger(rubric, readings)
     return Intake(readings, skipped, ledger, unidentified, problems)

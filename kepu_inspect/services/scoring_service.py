@@ -39,8 +39,12 @@ def score_intake(rubric: Rubric, intake: Intake, date: str, previous: Mapping[st
         unit_problems = tuple(p for r in intake.readings if r.unit_id == unit.id for p in r.problems)
         if row.status == "已收到":
             reading = intake.reading_for(unit.id)
-            assert reading is not None and reading.submission is not None
-            result = score_unit(rubric, unit, reading.submission, files, unit_problems)
+            assert reading is not None
+            if reading.result is not None:  # already scored where it was read
+                result = reading.result
+            else:
+                assert reading.submission is not None
+                result = score_unit(rubric, unit, reading.submission, files, unit_problems)
             extra.extend(overclaim_problems(result, rubric))
         elif row.status == "未收到":
             result = unscored(rubric, unit, "missing", "未报送")
@@ -65,7 +69,7 @@ def score_intake(rubric: Rubric, intake: Intake, date: str, previous: Mapping[st
 def score_paths(rubric: Rubric, paths: Iterable[Path], date: str, previous: Mapping[str, Mapping[str, int]] | None = None,
                 progress: Callable[[int], None] | None = None, on_total: Callable[[int], None] | None = None,
                 workers: int | None = None) -> ScoreRun:
-    intake = run_intake(rubric, paths, progress, on_total, workers)
+    intake = run_intake(rubric, paths, progress, on_total, workers, score=True)
     return score_intake(rubric, intake, date, previous)
 
 

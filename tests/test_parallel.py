@@ -1,0 +1,40 @@
+"""The process pool gives exactly the serial results, in the same order (correctness, not speed)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from kepu_inspect.core.rubric import Rubric
+from kepu_inspect.reports.data_report import results_json
+from kepu_inspect.services import intake
+from kepu_inspect.services.scoring_service import score_intake
+from tests.conftest import ROOT
+
+EXAMPLE = ROOT / "examples" / "pingdingshan-2017" / "submissions"
+
+
+def test_pool_matches_serial(pingdingshan: Rubric, monkeypatch: pytest.MonkeyPatch) -> None:
+    paths = [EXAMPLE]
+    serial = intake.run_intake(pingdingshan, paths, workers=1)
+    monkeypatch.setattr(intake, "POOL_THRESHOLD", 2)  # force the pool on a city-sized folder
+    progress: list[int] = []
+    pooled = intake.run_intake(pingdingshan, paths, progress=progress.append, workers=2)
+    assert [r.path for r in pooled.readings] == [r.path for r in serial.readings]
+    assert pooled.readings == serial.readings
+    assert sum(progress) == len(serial.readings) == 37
+    a = results_json(score_intake(pingdingshan, serial, "2017-12-28"))
+    b = results_json(score_intake(pingdingshan, pooled, "2017-12-28"))
+    assert a == b
+
+
+def test_small_folders_do_not_start_a_pool(pingdingshan: Rubric, monkeypatch: pytest.MonkeyPatch) -> None:
+    def no_pool(*args: object, **kwargs: object) -> None:
+        raise AssertionError("a pool was started for a small folder")
+
+    import concurrent.futures
+
+    monkeypatch.setattr(concurrent.futures, "ProcessPoolExecutor", no_pool)
+    files = sorted(Path(EXAMPLE).iterdir())
+    assert len(intake.read_all(pingdingshan, files, workers=2)) == len(files) < intake.POOL_THRESHOLD
