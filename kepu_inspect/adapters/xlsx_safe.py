@@ -419,7 +419,7 @@ class _LazyStrings:
     """Shared strings split at C speed and decoded only when a wanted cell refers to one."""
 
     def __init__(self, data: bytes) -> None:
-        self.raw = [m.group(1) or b"" for m in _SI.finditer(data)]
+        self.raw = _SI.findall(data)  # the <si/> alternative gives b""
         if len(self.raw) > MAX_CELLS:
             raise WorkbookError("bomb", "共享字符串数量过多")
         self.done: dict[int, str] = {}

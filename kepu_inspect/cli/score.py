@@ -46,7 +46,12 @@ def register(app: typer.Typer) -> None:
         from kepu_inspect.adapters.template_writer import safe_filename
         from kepu_inspect.cli.rubric import load_or_exit
         from kepu_inspect.core.problems import Severity
-        from kepu_inspect.reports.data_report import problems_csv, ranking_csv, results_json
+        from kepu_inspect.reports.data_report import (
+            problems_csv,
+            ranking_csv,
+            results_json,
+            write_results_json,
+        )
         from kepu_inspect.reports.terminal import ledger_view, problems_by_unit, ranking_view, summary_line
         from kepu_inspect.services.scoring_service import load_previous, score_intake
 
@@ -78,7 +83,7 @@ def register(app: typer.Typer) -> None:
         written: list[Path] = []
         if "json" in kinds:
             target = output / f"{stem}.json"
-            write_text_atomic(target, results_json(run))
+            write_results_json(run, target)
             written.append(target)
         if "csv" in kinds:
             target = output / f"{stem}.csv"

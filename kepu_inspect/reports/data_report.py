@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Iterable, Iterator
+from pathlib import Path
 from typing import Any
 
 from kepu_inspect import __version__
-from kepu_inspect.adapters.output import neutralise
+from kepu_inspect.adapters.output import atomic_open, neutralise
 from kepu_inspect.core.numbers import fmt
 from kepu_inspect.core.problems import Problem
 from kepu_inspect.core.scoring import UnitResult
@@ -15,7 +17,6 @@ from kepu_inspect.reports.safe_text import displayable, dumps
 from kepu_inspect.reports.tables import ranking_tables, report_title
 from kepu_inspect.services.scoring_service import ScoreRun
 
-COMPACT_ABOVE = 200  # units; above this the results file is written compactly (it is read by programs)
 
 
 def _cell(value: object) -> object:
@@ -56,36 +57,58 @@ def _unit_json(run: ScoreRun, res: UnitResult) -> dict[str, Any]:
     }
 
 
-def _problems_json(problems: list[Problem]) -> list[dict[str, Any]]:
-    return [p.as_dict() for p in problems]
+def iter_results_json(run: ScoreRun) -> Iterator[str]:
+    """The results document in pieces: one line per file, unit, ranking and problem.
 
-
-def results_json(run: ScoreRun) -> str:
-    """Everything needed to audit and reproduce the results (rubric hash, each file's SHA-256)."""
+    Everything needed to audit and reproduce the results (rubric hash, each file's SHA-256). Written
+    piece by piece, so a national run never holds the whole document in memory, and each record is
+    encoded by json's C encoder; one record per line keeps it readable and diff-able.
+    """
     meta = run.rubric.meta
-    doc = {
+    head = {
         "tool": {"name": "kepu-inspect", "version": __version__},
         "title": report_title(run),
         "date": run.date,
         "rubric": {"id": meta.id, "title": meta.title, "year": meta.year, "version": meta.version,
                    "content_hash": run.rubric.content_hash, "decimals": run.rubric.settings.decimals},
-        "files": [{"path": r.path, "sha256": r.sha256, "status": r.status, "unit_id": r.unit_id}
-                  for r in run.intake.readings],
-        "skipped": [{"path": s.path, "reason": s.reason} for s in run.intake.skipped],
-        "ledger": [{"unit_id": row.unit_id, "unit": row.unit_name, "group": row.group, "status": row.status,
-                    "files": list(row.files)} for row in run.intake.ledger],
-        "rankings": [
+    }
+    d = run.rubric.settings.decimals
+    sections: list[tuple[str, Iterable[Any]]] = [
+        ("files", ({"path": r.path, "sha256": r.sha256, "status": r.status, "unit_id": r.unit_id}
+                   for r in run.intake.readings)),
+        ("skipped", ({"path": s.path, "reason": s.reason} for s in run.intake.skipped)),
+        ("ledger", ({"unit_id": row.unit_id, "unit": row.unit_name, "group": row.group, "status": row.status,
+                     "files": list(row.files)} for row in run.intake.ledger)),
+        ("rankings", (
             {"group_id": t.group_id, "group": t.group_name, "normalised": t.normalised,
              "rows": [{"rank": r.rank, "tie": r.tie, "tie_note": r.tie_note, "change": r.change,
                        "unit_id": r.result.unit_id, "unit": r.result.unit_name,
-                       "score": fmt(r.result.score, run.rubric.settings.decimals) if r.result.scored else None,
+                       "score": fmt(r.result.score, d) if r.result.scored else None,
                        "grade": r.result.grade, "status": r.result.status} for r in t.ranked]}
-            for t in ranking_tables(run)
-        ],
-        "units": [_unit_json(run, run.results[u.id]) for u in run.rubric.units if u.id in run.results],
-        "problems": _problems_json(run.problems()),
-    }
-    return dumps(doc, compact=len(run.results) > COMPACT_ABOVE) + "\n"
+            for t in ranking_tables(run))),
+        ("units", (_unit_json(run, run.results[u.id]) for u in run.rubric.units if u.id in run.results)),
+        ("problems", (p.as_dict() for p in run.problems())),
+    ]
+    yield "{" + dumps(head, compact=True)[1:-1]
+    for name, records in sections:
+        yield f',\n"{name}":['
+        first = True
+        for record in records:
+            yield ("\n" if first else ",\n") + dumps(record, compact=True)
+            first = False
+        yield "\n]"
+    yield "\n}\n"
+
+
+def results_json(run: ScoreRun) -> str:
+    return "".join(iter_results_json(run))
+
+
+def write_results_json(run: ScoreRun, target: Path) -> None:
+    """Stream the results document to ``target`` atomically."""
+    with atomic_open(target, "w", encoding="utf-8") as fh:
+        for piece in iter_results_json(run):
+            fh.write(piece)
 
 
 def ranking_csv(run: ScoreRun) -> str:
