@@ -68,7 +68,9 @@ def parse_document(text: str) -> tuple[Any, dict[str, int]]:
     """Parse YAML (JSON is valid YAML) and remember the line of every path."""
     import yaml
 
-    loader = yaml.SafeLoader(text)
+    # libyaml's loader when PyYAML was built with it (the wheels are): ~10× faster on a national rubric
+    loader_class = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    loader = loader_class(text)
     try:
         node = loader.get_single_node()
         if node is None:

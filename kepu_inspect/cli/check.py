@@ -39,7 +39,7 @@ def register(app: typer.Typer) -> None:
         from kepu_inspect.reports.data_report import problems_csv
         from kepu_inspect.reports.notice import notice_text
         from kepu_inspect.reports.safe_text import dumps
-        from kepu_inspect.reports.terminal import ledger_view, problems_by_unit, summary_line
+        from kepu_inspect.reports.terminal import ledger_view, problems_overview, summary_line
 
         check_format(fmt, ("table", "json", "csv"))
         rubric = load_or_exit(rubric_path)
@@ -61,7 +61,7 @@ def register(app: typer.Typer) -> None:
         else:
             out().print(ledger_view(intake))
             if problems:
-                out().print(problems_by_unit(problems))
+                out().print(problems_overview(problems))
             out().print(summary_line(intake, problems))
         if notice is not None:
             today = dt.date.today().isoformat()

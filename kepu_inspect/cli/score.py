@@ -52,7 +52,7 @@ def register(app: typer.Typer) -> None:
             results_json,
             write_results_json,
         )
-        from kepu_inspect.reports.terminal import ledger_view, problems_by_unit, ranking_view, summary_line
+        from kepu_inspect.reports.terminal import ledger_view, problems_overview, ranking_view, summary_line
         from kepu_inspect.services.scoring_service import load_previous, score_intake
 
         check_format(fmt, ("table", "json"))
@@ -114,7 +114,7 @@ def register(app: typer.Typer) -> None:
             typer.echo(results_json(run), nl=False)
         else:
             if problems and not quiet:
-                out().print(problems_by_unit(problems))
+                out().print(problems_overview(problems))
             out().print(ledger_view(intake))
             out().print(ranking_view(run))
             out().print(summary_line(intake, problems))

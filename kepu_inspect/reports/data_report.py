@@ -18,7 +18,6 @@ from kepu_inspect.reports.tables import ranking_tables, report_title
 from kepu_inspect.services.scoring_service import ScoreRun
 
 
-
 def _cell(value: object) -> object:
     """A CSV cell: no formula injection, no control characters (a lone CR would break lines)."""
     if isinstance(value, str):

@@ -22,7 +22,10 @@ LEDGER_STYLE = {"已收到": "green", "未收到": "yellow", "重复报送": "re
 RIGHT = {"自评分", "核定分", "加分", "扣分", "总分", "得分率", "名次"}
 
 
-def ranking_view(run: ScoreRun) -> RenderableType:
+SCREEN_ROWS = 60  # a screen table longer than this helps nobody: the reports have every row
+
+
+def ranking_view(run: ScoreRun, limit: int = SCREEN_ROWS) -> RenderableType:
     parts: list[RenderableType] = [Text(f"{report_title(run)}（{run.date}）", style="bold")]
     for t in ranking_tables(run):
         note = "（按得分率×100 比较）" if t.normalised else ""
@@ -30,12 +33,16 @@ def ranking_view(run: ScoreRun) -> RenderableType:
         for col in t.columns:
             table.add_column(col, justify="right" if col in RIGHT else "left",
                              no_wrap=col != "备注", overflow="fold", min_width=8 if col == "备注" else None)
-        for row in t.rows:
+        shown = t.rows if len(t.rows) <= limit else t.rows[: limit - 10]
+        for row in shown:
             cells = [Text(displayable(v)) for v in row]
             grade_index = t.columns.index("等次")
             cells[grade_index].stylize(GRADE_STYLE.get(row[grade_index], ""))
             table.add_row(*cells)
         parts.append(table)
+        if len(shown) < len(t.rows):
+            parts.append(Text(f"…… 仅显示前 {len(shown)} 名，共 {len(t.rows)} 个单位；完整排名见 xlsx / html / csv 报告。",
+                              style="dim"))
     return RichGroup(*parts)
 
 
@@ -43,10 +50,17 @@ def ledger_view(intake: Intake) -> RenderableType:
     table = Table(title="材料接收情况", title_justify="left", title_style="bold")
     for col in ("单位", "分组", "状态", "文件"):
         table.add_column(col, overflow="fold")
-    for row in intake.ledger:
+    rows = intake.ledger
+    received = [r for r in rows if r.status == "已收到"]
+    if len(rows) > SCREEN_ROWS:  # a national run: list only what needs attention
+        rows = [r for r in rows if r.status != "已收到"]
+    for row in rows:
         table.add_row(Text(displayable(row.unit_name)), Text(displayable(row.group)),
                       Text(row.status, style=LEDGER_STYLE[row.status]), Text(displayable("\n".join(row.files))))
     parts: list[RenderableType] = [table]
+    if len(rows) < len(intake.ledger):
+        parts.append(Text(f"其余 {len(received)} 个单位均已收到（完整收件情况见 json 报告或 check --format csv）。",
+                          style="dim"))
     extra = Table(title="未计入的文件", title_justify="left", title_style="bold")
     extra.add_column("文件", overflow="fold")
     extra.add_column("原因", overflow="fold")
@@ -70,6 +84,25 @@ def summary_line(intake: Intake, problems: list[Problem]) -> Text:
             f"已收到 {counts['已收到']}，未收到 {counts['未收到']}，重复 {counts['重复报送']}，"
             f"材料无效 {counts['材料无效']}；错误 {errors} 个，警告 {warnings} 个。")
     return Text(text, style="bold red" if errors else ("yellow" if warnings else "green"))
+
+
+def problems_overview(problems: list[Problem], limit: int = 200) -> RenderableType:
+    """Every problem grouped by unit, or — for a large run — a count per code, errors listed."""
+    if len(problems) <= limit:
+        return problems_by_unit(problems)
+    counts: dict[tuple[str, str, str], int] = defaultdict(int)
+    for p in problems:
+        counts[(p.code.name, p.severity.label, p.code.template)] += 1
+    table = Table(title=f"共 {len(problems)} 个问题（按代码汇总；逐条清单见 问题清单.csv）", title_justify="left")
+    for col in ("代码", "级别", "问题", "个数"):
+        table.add_column(col, overflow="fold")
+    for (code, label, template), n in sorted(counts.items()):
+        table.add_row(code, label, displayable(template), str(n))
+    errors = [p for p in problems if p.severity is Severity.ERROR]
+    parts: list[RenderableType] = [table]
+    if errors:
+        parts.append(problems_by_unit(errors[:limit]))
+    return RichGroup(*parts)
 
 
 def problems_by_unit(problems: list[Problem]) -> RenderableType:

@@ -47,11 +47,20 @@ class Intake:
     def all_problems(self) -> list[Problem]:
         return [p for r in self.readings for p in r.problems] + self.problems
 
+    def readings_by_unit(self) -> dict[str, list[FileReading]]:
+        """Readings grouped by unit id, in input order (built once: lookups per unit stay O(1))."""
+        grouped: dict[str, list[FileReading]] = {}
+        for r in self.readings:
+            if r.unit_id is not None:
+                grouped.setdefault(r.unit_id, []).append(r)
+        return grouped
+
     def reading_for(self, unit_id: str) -> FileReading | None:
+        """The one reading that counts for a unit (None unless the ledger says 已收到)."""
         row = next((r for r in self.ledger if r.unit_id == unit_id), None)
         if row is None or row.status != "已收到":
             return None
-        return next(r for r in self.readings if r.unit_id == unit_id and r.status == "read")
+        return next(r for r in self.readings_by_unit()[unit_id] if r.status == "read")
 
 
 def _skip_reason(name: str) -> str | None:

@@ -31,15 +31,16 @@ def score_intake(rubric: Rubric, intake: Intake, date: str, previous: Mapping[st
                  ) -> ScoreRun:
     results: dict[str, UnitResult] = {}
     extra: list[Problem] = []
+    by_unit = intake.readings_by_unit()
     for row in intake.ledger:
         unit = rubric.unit(row.unit_id)
         if row.status == "不参加考核":
             continue
         files = row.files
-        unit_problems = tuple(p for r in intake.readings if r.unit_id == unit.id for p in r.problems)
+        readings = by_unit.get(unit.id, [])
+        unit_problems = tuple(p for r in readings for p in r.problems)
         if row.status == "已收到":
-            reading = intake.reading_for(unit.id)
-            assert reading is not None
+            reading = next(r for r in readings if r.status == "read")
             if reading.result is not None:  # already scored where it was read
                 result = reading.result
             else:
