@@ -57,3 +57,27 @@ def test_csv_has_bom_for_excel(scored: Path) -> None:
     raw = (scored / "考核结果.csv").read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf")
     assert "名次" in raw.decode("utf-8-sig").splitlines()[0]
+
+
+def test_previous_year_changes(scored: Path, tmp_path: Path) -> None:
+    """--previous reads an earlier results file and marks each unit's rank change (↑2, ↓1, →, 新)."""
+    previous = json.loads((scored / "考核结果.json").read_text("utf-8"))
+    county = next(g for g in previous["rankings"] if g["group_id"] == "county")
+    first, second = county["rows"][0], county["rows"][1]
+    first["rank"], second["rank"] = 2, 1  # last year the two swapped places
+    county["rows"] = [r for r in county["rows"] if r["unit"] != "叶县"]  # and 叶县 was not ranked
+    last_year = tmp_path / "2016.json"
+    last_year.write_text(json.dumps(previous, ensure_ascii=False), "utf-8")
+    out = tmp_path / "out"
+    cwd = os.getcwd()
+    os.chdir(ROOT)
+    try:
+        result = runner.invoke(app, ["score", RUBRIC, str(EXAMPLE / "submissions"), "-o", str(out), "--date",
+                                     "2017-12-28", "--reports", "json", "--quiet", "--previous", str(last_year)])
+    finally:
+        os.chdir(cwd)
+    assert result.exit_code == 1, result.output
+    rows = {r["unit"]: r for g in json.loads((out / "考核结果.json").read_text("utf-8"))["rankings"] for r in g["rows"]}
+    assert rows[first["unit"]]["change"] == "↑1" and rows[second["unit"]]["change"] == "↓1"
+    assert rows["叶县"]["change"] == "新"
+    assert "↑1" in result.output  # the terminal ranking shows it too

@@ -26,6 +26,7 @@ from openpyxl.writer.excel import ExcelWriter
 
 from kepu_inspect.adapters import layout as L
 from kepu_inspect.adapters.output import normalise_xlsx_bytes, write_bytes_atomic
+from kepu_inspect.adapters.xlsx_print import a4_page_setup
 from kepu_inspect.core.numbers import ZERO, fmt
 from kepu_inspect.core.rubric import Assignment, Rubric, Unit
 
@@ -657,18 +658,7 @@ class TemplateBuilder:
 
     @staticmethod
     def page_setup(ws: Worksheet, *, landscape: bool, title_rows: str | None) -> None:
-        ws.page_setup.paperSize = ws.PAPERSIZE_A4
-        ws.page_setup.orientation = "landscape" if landscape else "portrait"
-        ws.page_setup.fitToWidth = 1
-        ws.page_setup.fitToHeight = 0
-        ws.sheet_properties.pageSetUpPr.fitToPage = True
-        ws.print_options.horizontalCentered = True
-        ws.page_margins.left = ws.page_margins.right = 0.5
-        ws.page_margins.top = ws.page_margins.bottom = 0.7
-        ws.page_margins.header = ws.page_margins.footer = 0.3
-        if title_rows:
-            ws.print_title_rows = title_rows
-        ws.oddFooter.center.text = "第 &P 页 共 &N 页"
+        a4_page_setup(ws, landscape=landscape, title_rows=title_rows)
         ws.oddFooter.center.font = BODY_FONT
 
 

@@ -34,6 +34,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
 from kepu_inspect.adapters.output import FIXED_TIME, ZIP_TIME, atomic_path, neutralise
+from kepu_inspect.adapters.xlsx_print import a4_page_setup
 from kepu_inspect.core.numbers import HUNDRED, fmt, round_half_up
 from kepu_inspect.core.ranking import Ranked
 from kepu_inspect.core.scoring import CriterionResult, ItemResult, UnitResult
@@ -71,7 +72,6 @@ TITLE_FONT = "黑体"
 GRADE_FILLS = ("C6EFCE", "DDEBF7", "FFEB9C", "FFC7CE")  # tone 0 (best) … 3 (worst), as in the html report
 SEVERITY_FILLS = {"错误": "FFC7CE", "警告": "FFEB9C"}
 HEADER_FILL = "E7E6E6"
-PAPER_A4 = 9  # the OOXML paperSize code
 INVALID_SHEET_CHARS = re.compile(r"[\[\]:*?/\\\x00-\x1f\x7f]")
 MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 SST_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"
@@ -373,22 +373,11 @@ class _Book:
     def print_setup(self, sheet: _Sheet, *, landscape: bool, title_rows: str | None, heading: str) -> None:
         """A4, fitted to the page width, the header row repeated, title/date in the page header, page numbers."""
         ws = sheet.ws
-        ws.page_setup.paperSize = PAPER_A4
-        ws.page_setup.orientation = "landscape" if landscape else "portrait"
-        ws.page_setup.fitToWidth = 1
-        ws.page_setup.fitToHeight = 0
-        ws.sheet_properties.pageSetUpPr.fitToPage = True
-        ws.print_options.horizontalCentered = True
-        ws.page_margins.left = ws.page_margins.right = 0.5
-        ws.page_margins.top = ws.page_margins.bottom = 0.75
-        ws.page_margins.header = ws.page_margins.footer = 0.3
-        if title_rows:
-            ws.print_title_rows = title_rows
+        a4_page_setup(ws, landscape=landscape, title_rows=title_rows, top_margin=0.75)
         ws.oddHeader.left.text = _header_text(heading)
         ws.oddHeader.left.size = 9
         ws.oddHeader.right.text = _header_text(report_date(self.run))
         ws.oddHeader.right.size = 9
-        ws.oddFooter.center.text = "第 &P 页 共 &N 页"
         ws.oddFooter.center.size = 9
         ws.oddHeader.left.font = ws.oddHeader.right.font = ws.oddFooter.center.font = BODY_FONT
 

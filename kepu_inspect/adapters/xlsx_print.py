@@ -1,0 +1,26 @@
+"""Print setup shared by every workbook the tool writes (templates and reports): A4, fit to width."""
+
+from __future__ import annotations
+
+from typing import Any
+
+PAPER_A4 = "9"  # OOXML paperSize code for A4
+
+
+def a4_page_setup(ws: Any, *, landscape: bool, title_rows: str | None, top_margin: float = 0.7) -> None:
+    """A4, one page wide (any number of pages tall), centred, header rows repeated, "第 X 页 共 Y 页".
+
+    ``ws`` is an openpyxl worksheet (normal or write-only); callers add their own page headers.
+    """
+    ws.page_setup.paperSize = PAPER_A4
+    ws.page_setup.orientation = "landscape" if landscape else "portrait"
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.print_options.horizontalCentered = True
+    ws.page_margins.left = ws.page_margins.right = 0.5
+    ws.page_margins.top = ws.page_margins.bottom = top_margin
+    ws.page_margins.header = ws.page_margins.footer = 0.3
+    if title_rows:
+        ws.print_title_rows = title_rows
+    ws.oddFooter.center.text = "第 &P 页 共 &N 页"
