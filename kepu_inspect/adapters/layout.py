@@ -9,7 +9,6 @@ unit that sorts, hides or inserts rows does not break reading.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from decimal import Decimal
 
 from kepu_inspect.core.rubric import Assignment, Criterion, Rubric, Unit
 from kepu_inspect.core.rules import InputSpec
@@ -60,13 +59,6 @@ COVER_DATE_CELL = "C7"
 IDENTITY_KEYS = ("rubric_id", "rubric_version", "rubric_hash", "structure", "unit_id", "unit_name",
                  "template_version", "year")
 
-# header aliases: what people (or older templates) call the columns, for a reader that checks headers
-HEADER_ALIASES: dict[str, tuple[str, ...]] = {
-    COL_SELF: ("自评分", "自评得分", "自查分"),
-    COL_VERIFIED: ("核定分", "审核分", "考核分", "核定得分"),
-    COL_EVIDENCE: ("佐证材料", "佐证材料目录", "证明材料"),
-}
-
 
 @dataclass(frozen=True)
 class InputRow:
@@ -109,10 +101,6 @@ def parse_row_id(row_id: str) -> tuple[str, str | None, str | None]:
     item, _, rest = row_id.partition(".")
     crit, _, key = rest.partition(":")
     return item, crit or None, key or None
-
-
-def scaled(points: Decimal, weight: Decimal) -> Decimal:
-    return points * weight
 
 
 def identity_values(rubric: Rubric, unit: Unit) -> dict[str, str]:

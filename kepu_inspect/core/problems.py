@@ -102,8 +102,6 @@ class Code(Enum):
 
     # --- scoring (SC) ---
     SC001 = (W, "第 {item} 项自评分比核定分高 {diff} 分，超过 {threshold} 分（疑似虚报）", "请该单位说明情况。")
-    SC002 = (W, "第 {item} 项未经核定，按{policy}计", "请督导检查组补填核定分。")
-    SC003 = (E, "单位“{unit}”材料无效，无法评分", "请先按检查结果修改材料后重新报送。")
 
     def __init__(self, severity: Severity, message: str, hint: str) -> None:
         self.severity = severity
