@@ -38,3 +38,16 @@ def test_small_folders_do_not_start_a_pool(pingdingshan: Rubric, monkeypatch: py
     monkeypatch.setattr(concurrent.futures, "ProcessPoolExecutor", no_pool)
     files = sorted(Path(EXAMPLE).iterdir())
     assert len(intake.read_all(pingdingshan, files, workers=2)) == len(files) < intake.POOL_THRESHOLD
+
+
+def test_lean_workers_give_the_same_results_file(pingdingshan: Rubric, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Records rendered in the workers, item detail dropped: the results file is unchanged."""
+    from kepu_inspect.reports.data_report import unit_record
+    from kepu_inspect.services.scoring_service import score_paths
+
+    full = results_json(score_paths(pingdingshan, [EXAMPLE], "2017-12-28", workers=1))
+    monkeypatch.setattr(intake, "POOL_THRESHOLD", 2)
+    lean_run = score_paths(pingdingshan, [EXAMPLE], "2017-12-28", workers=2,
+                           scoring=intake.Scoring(render=unit_record, keep_items=False))
+    assert all(not r.items for r in lean_run.results.values())
+    assert results_json(lean_run) == full

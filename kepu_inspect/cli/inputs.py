@@ -11,7 +11,7 @@ from kepu_inspect.cli.common import EXIT_USAGE, err, escape
 
 if TYPE_CHECKING:
     from kepu_inspect.core.rubric import Rubric
-    from kepu_inspect.services.intake import Intake
+    from kepu_inspect.services.intake import Intake, Scoring
 
 PathsArg = Annotated[list[Path], typer.Argument(help="自评表文件或文件夹（文件夹会递归查找）", show_default=False)]
 WorkersOpt = Annotated[int | None, typer.Option("--workers", help="并行读取的进程数（默认按 CPU 核数，文件少时不并行）")]
@@ -24,7 +24,8 @@ def check_paths(paths: list[Path]) -> None:
         raise typer.Exit(EXIT_USAGE)
 
 
-def intake_with_progress(rubric: Rubric, paths: list[Path], workers: int | None, score: bool = False) -> Intake:
+def intake_with_progress(rubric: Rubric, paths: list[Path], workers: int | None,
+                         scoring: Scoring | None = None) -> Intake:
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
     from kepu_inspect.services.intake import run_intake
@@ -36,4 +37,4 @@ def intake_with_progress(rubric: Rubric, paths: list[Path], workers: int | None,
         def on_total(n: int) -> None:
             progress.update(task, total=n, visible=n >= 20)
 
-        return run_intake(rubric, paths, lambda k: progress.advance(task, k), on_total, workers, score)
+        return run_intake(rubric, paths, lambda k: progress.advance(task, k), on_total, workers, scoring)

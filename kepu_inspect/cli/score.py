@@ -76,7 +76,13 @@ def register(app: typer.Typer) -> None:
             except (OSError, ValueError, KeyError, TypeError) as exc:
                 err().print(f"[red]无法读取上年结果文件 {escape(previous)}：{escape(exc)}[/]")
                 raise typer.Exit(EXIT_USAGE) from None
-        intake = intake_with_progress(rubric, paths, workers, score=True)
+        from kepu_inspect.reports.data_report import unit_record
+        from kepu_inspect.services.intake import Scoring
+
+        # item-level detail is only needed by the full xlsx and the html; the json records are
+        # rendered in the workers either way
+        scoring = Scoring(render=unit_record, keep_items="xlsx" in kinds or "html" in kinds)
+        intake = intake_with_progress(rubric, paths, workers, scoring)
         run = score_intake(rubric, intake, report_date, prev)
         problems = run.problems()
         stem = safe_filename(name)

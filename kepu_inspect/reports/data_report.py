@@ -12,6 +12,7 @@ from kepu_inspect import __version__
 from kepu_inspect.adapters.output import atomic_open, neutralise
 from kepu_inspect.core.numbers import fmt
 from kepu_inspect.core.problems import Problem
+from kepu_inspect.core.rubric import Rubric
 from kepu_inspect.core.scoring import UnitResult
 from kepu_inspect.reports.safe_text import displayable, dumps
 from kepu_inspect.reports.tables import ranking_tables, report_title
@@ -25,8 +26,12 @@ def _cell(value: object) -> object:
     return neutralise(value)
 
 
-def _unit_json(run: ScoreRun, res: UnitResult) -> dict[str, Any]:
-    d = run.rubric.settings.decimals
+def unit_record(rubric: Rubric, res: UnitResult) -> str:
+    """One unit's line in the results file (rendered where the unit was scored, in a worker)."""
+    return dumps(_unit_json(rubric.settings.decimals, res), compact=True)
+
+
+def _unit_json(d: int, res: UnitResult) -> dict[str, Any]:
     return {
         "unit_id": res.unit_id, "unit": res.unit_name, "group_id": res.group_id, "status": res.status,
         "max_base": fmt(res.max_base), "self_total": fmt(res.self_total, d), "base": fmt(res.base, d),
@@ -72,6 +77,8 @@ def iter_results_json(run: ScoreRun) -> Iterator[str]:
                    "content_hash": run.rubric.content_hash, "decimals": run.rubric.settings.decimals},
     }
     d = run.rubric.settings.decimals
+    # records already rendered in the workers, for the results that came from them
+    records = {id(r.result): r.record for r in run.intake.readings if r.record is not None and r.result is not None}
     sections: list[tuple[str, Iterable[Any]]] = [
         ("files", ({"path": r.path, "sha256": r.sha256, "status": r.status, "unit_id": r.unit_id}
                    for r in run.intake.readings)),
@@ -85,18 +92,24 @@ def iter_results_json(run: ScoreRun) -> Iterator[str]:
                        "score": fmt(r.result.score, d) if r.result.scored else None,
                        "grade": r.result.grade, "status": r.result.status} for r in t.ranked]}
             for t in ranking_tables(run))),
-        ("units", (_unit_json(run, run.results[u.id]) for u in run.rubric.units if u.id in run.results)),
+        ("units", (_unit_record(run, records, run.results[u.id]) for u in run.rubric.units if u.id in run.results)),
         ("problems", (p.as_dict() for p in run.problems())),
     ]
     yield "{" + dumps(head, compact=True)[1:-1]
-    for name, records in sections:
+    for name, entries in sections:
         yield f',\n"{name}":['
         first = True
-        for record in records:
-            yield ("\n" if first else ",\n") + dumps(record, compact=True)
+        for entry in entries:
+            yield ("\n" if first else ",\n") + (entry if isinstance(entry, str) else dumps(entry, compact=True))
             first = False
         yield "\n]"
     yield "\n}\n"
+
+
+def _unit_record(run: ScoreRun, records: dict[int, str], res: UnitResult) -> str:
+    """The worker's record when this very result object came from it, otherwise rendered here."""
+    record = records.get(id(res))
+    return record if record is not None else dumps(_unit_json(run.rubric.settings.decimals, res), compact=True)
 
 
 def results_json(run: ScoreRun) -> str:

@@ -12,7 +12,7 @@ from typing import Any, Literal
 from kepu_inspect.adapters.workbook_reader import FileReading, read_submission
 from kepu_inspect.core.problems import Code, Problem, Severity, problem
 from kepu_inspect.core.rubric import Rubric
-from kepu_inspect.core.scoring import score_unit
+from kepu_inspect.core.scoring import UnitResult, score_unit
 
 WORKBOOK_SUFFIXES = {".xlsx", ".xlsm", ".xltx", ".xls", ".et", ".ett", ".ods", ".csv"}
 BLOCKING = {"WB008", "WB010"}
@@ -135,7 +135,20 @@ def discover(paths: Iterable[Path]) -> tuple[list[Path], list[Skipped]]:
     return found, skipped
 
 
-def process_file(rubric: Rubric, path: Path, score: bool) -> FileReading:
+@dataclass(frozen=True)
+class Scoring:
+    """What a worker does after reading a file: score it, render its record, keep item detail or not.
+
+    ``render`` (a module-level function, so it can be sent to a worker) turns a unit's result into
+    its results-file record where the work is parallel; ``keep_items`` False drops the item-level
+    detail afterwards, so a run that writes no item-level report sends back only a small result.
+    """
+
+    render: Callable[[Rubric, UnitResult], str] | None = None
+    keep_items: bool = True
+
+
+def process_file(rubric: Rubric, path: Path, scoring: Scoring | None) -> FileReading:
     """Read one file and, when asked, score it right there.
 
     Scoring where the file was read lets each worker send back one small result instead of every
@@ -143,19 +156,22 @@ def process_file(rubric: Rubric, path: Path, score: bool) -> FileReading:
     ledger (a unit with two files, for instance, is not scored at all).
     """
     reading = read_submission(rubric, path)
-    if score and reading.status == "read" and reading.submission is not None and reading.unit_id is not None:
+    if scoring and reading.status == "read" and reading.submission is not None and reading.unit_id is not None:
         unit = rubric.unit(reading.unit_id)
         if unit.assessed:
             result = score_unit(rubric, unit, reading.submission, (reading.path,), tuple(reading.problems))
-            reading = replace(reading, result=result, submission=None)
+            record = scoring.render(rubric, result) if scoring.render else None
+            if not scoring.keep_items:
+                result = replace(result, items=())
+            reading = replace(reading, result=result, submission=None, record=record)
     return reading
 
 
 def _read_serial(rubric: Rubric, files: list[Path], progress: Callable[[int], None] | None,
-                 score: bool) -> list[FileReading]:
+                 scoring: Scoring | None) -> list[FileReading]:
     out = []
     for f in files:
-        out.append(process_file(rubric, f, score))
+        out.append(process_file(rubric, f, scoring))
         if progress:
             progress(1)
     return out
@@ -164,27 +180,27 @@ def _read_serial(rubric: Rubric, files: list[Path], progress: Callable[[int], No
 _WORKER: dict[str, Any] = {}
 
 
-def _init_worker(rubric: Rubric, score: bool) -> None:
-    _WORKER["rubric"], _WORKER["score"] = rubric, score
+def _init_worker(rubric: Rubric, scoring: Scoring | None) -> None:
+    _WORKER["rubric"], _WORKER["scoring"] = rubric, scoring
 
 
 def _read_one(path: Path) -> FileReading:
-    return process_file(_WORKER["rubric"], path, _WORKER["score"])
+    return process_file(_WORKER["rubric"], path, _WORKER["scoring"])
 
 
 def read_all(rubric: Rubric, files: list[Path], progress: Callable[[int], None] | None = None,
-             workers: int | None = None, score: bool = False) -> list[FileReading]:
+             workers: int | None = None, scoring: Scoring | None = None) -> list[FileReading]:
     """Read files, in a process pool for large folders; results come back in input order."""
     n = workers if workers is not None else (os.cpu_count() or 1)
     if n <= 1 or len(files) < POOL_THRESHOLD:
-        return _read_serial(rubric, files, progress, score)
+        return _read_serial(rubric, files, progress, scoring)
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
     ctx = multiprocessing.get_context("fork" if hasattr(os, "fork") else "spawn")
     out: list[FileReading] = []
     with ProcessPoolExecutor(max_workers=n, mp_context=ctx, initializer=_init_worker,
-                             initargs=(rubric, score)) as pool:
+                             initargs=(rubric, scoring)) as pool:
         for reading in pool.map(_read_one, files, chunksize=max(1, len(files) // (n * 8))):
             out.append(reading)
             if progress:
@@ -228,14 +244,14 @@ def build_ledger(rubric: Rubric, readings: list[FileReading]) -> tuple[list[Ledg
 
 def run_intake(rubric: Rubric, paths: Iterable[Path], progress: Callable[[int], None] | None = None,
                on_total: Callable[[int], None] | None = None, workers: int | None = None,
-               score: bool = False) -> Intake:
+               scoring: Scoring | None = None) -> Intake:
     """Discover, read and account for every input; never raises for a bad file.
 
-    ``score``: also score each readable file where it is read (see ``process_file``).
+    ``scoring``: also score each readable file where it is read (see ``process_file``).
     """
     files, skipped = discover(paths)
     if on_total:
         on_total(len(files))
-    readings = read_all(rubric, files, progress, workers, score)
+    readings = read_all(rubric, files, progress, workers, scoring)
     ledger, problems, unidentified = build_ledger(rubric, readings)
     return Intake(readings, skipped, ledger, unidentified, problems)

@@ -11,7 +11,7 @@ from kepu_inspect.core.problems import Problem
 from kepu_inspect.core.ranking import Ranked, rank_changes, rank_group
 from kepu_inspect.core.rubric import Rubric
 from kepu_inspect.core.scoring import UnitResult, overclaim_problems, score_unit, unscored
-from kepu_inspect.services.intake import Intake, run_intake
+from kepu_inspect.services.intake import Intake, Scoring, run_intake
 
 
 @dataclass
@@ -69,8 +69,8 @@ def score_intake(rubric: Rubric, intake: Intake, date: str, previous: Mapping[st
 
 def score_paths(rubric: Rubric, paths: Iterable[Path], date: str, previous: Mapping[str, Mapping[str, int]] | None = None,
                 progress: Callable[[int], None] | None = None, on_total: Callable[[int], None] | None = None,
-                workers: int | None = None) -> ScoreRun:
-    intake = run_intake(rubric, paths, progress, on_total, workers, score=True)
+                workers: int | None = None, scoring: Scoring | None = None) -> ScoreRun:
+    intake = run_intake(rubric, paths, progress, on_total, workers, scoring or Scoring())
     return score_intake(rubric, intake, date, previous)
 
 
