@@ -416,7 +416,10 @@ class _LazyStrings:
     """Shared strings split at C speed and decoded only when a wanted cell refers to one."""
 
     def __init__(self, data: bytes) -> None:
-        self.raw = _SI.findall(data)  # the <si/> alternative gives b""
+        pieces = data.split(b"<si>")[1:]  # C-speed; each piece still ends with "</si>…", cut on access
+        if b"<si/>" in data or b"<si " in data or len(pieces) != data.count(b"</si>"):
+            pieces = _SI.findall(data)  # unusual forms: the exact pattern (<si/> gives b"")
+        self.raw = pieces
         if len(self.raw) > MAX_CELLS:
             raise WorkbookError("bomb", "共享字符串数量过多")
         self.done: dict[int, str] = {}
@@ -424,7 +427,9 @@ class _LazyStrings:
     def __getitem__(self, index: int) -> str:
         text = self.done.get(index)
         if text is None:
-            text = self.done[index] = _join_t(self.raw[index])
+            raw = self.raw[index]
+            end = raw.find(b"</si>")
+            text = self.done[index] = _join_t(raw if end < 0 else raw[:end])
         return text
 
     def __len__(self) -> int:
