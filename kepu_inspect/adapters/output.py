@@ -86,3 +86,18 @@ def normalise_xlsx_bytes(data: bytes) -> bytes:
             zi.external_attr = 0o600 << 16
             dst.writestr(zi, content)
     return out.getvalue()
+
+
+_RESERVED = re.compile(r"^(CON|PRN|AUX|NUL|CONIN\$|CONOUT\$|COM[1-9¹²³]|LPT[1-9¹²³])(\..*)?$", re.IGNORECASE)
+# characters Windows refuses in names, control characters, and invisible direction overrides
+UNSAFE_FILENAME_CHARS = re.compile(r'[<>:"/\\|?*\x00-\x1f\x7f\u200e\u200f\u202a-\u202e\u2066-\u2069]')
+
+
+def safe_filename(name: str, limit: int = 80) -> str:
+    """A file name Windows accepts: no reserved characters or names, no trailing dot/space, bounded."""
+    cleaned = UNSAFE_FILENAME_CHARS.sub("_", name).strip().rstrip(". ")
+    if not cleaned:
+        cleaned = "未命名"
+    if _RESERVED.match(cleaned):
+        cleaned = "_" + cleaned
+    return cleaned[:limit].rstrip(". ") or "未命名"

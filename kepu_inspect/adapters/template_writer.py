@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import io
-import re
 import zipfile
 from collections.abc import Iterable
 from decimal import Decimal
@@ -25,7 +24,12 @@ from openpyxl.worksheet.worksheet import Worksheet
 from openpyxl.writer.excel import ExcelWriter
 
 from kepu_inspect.adapters import layout as L
-from kepu_inspect.adapters.output import normalise_xlsx_bytes, write_bytes_atomic
+from kepu_inspect.adapters.output import (
+    UNSAFE_FILENAME_CHARS,
+    normalise_xlsx_bytes,
+    safe_filename,
+    write_bytes_atomic,
+)
 from kepu_inspect.adapters.xlsx_print import a4_page_setup
 from kepu_inspect.core.numbers import ZERO, fmt
 from kepu_inspect.core.rubric import Assignment, Rubric, Unit
@@ -63,21 +67,6 @@ MIN_ROW_PT = 20.0
 # Excel serial numbers of 2000-01-01 and 2099-12-31 (1900 date system), for the date validation.
 DATE_LOW, DATE_HIGH = "36526", "73050"
 
-_RESERVED = re.compile(r"^(CON|PRN|AUX|NUL|CONIN\$|CONOUT\$|COM[1-9¹²³]|LPT[1-9¹²³])(\..*)?$", re.IGNORECASE)
-# characters Windows refuses in names, control characters, and invisible direction overrides
-_UNSAFE_CHARS = re.compile(r'[<>:"/\\|?*\x00-\x1f\x7f\u200e\u200f\u202a-\u202e\u2066-\u2069]')
-
-
-def safe_filename(name: str, limit: int = 80) -> str:
-    """A file name Windows accepts: no reserved characters or names, no trailing dot/space, bounded."""
-    cleaned = _UNSAFE_CHARS.sub("_", name).strip().rstrip(". ")
-    if not cleaned:
-        cleaned = "未命名"
-    if _RESERVED.match(cleaned):
-        cleaned = "_" + cleaned
-    return cleaned[:limit].rstrip(". ") or "未命名"
-
-
 TEMPLATE_NAME_LIMIT = 80
 _NAME_SUFFIX = "科学素质工作自评表"
 
@@ -88,7 +77,7 @@ def template_filename(rubric: Rubric, unit: Unit, tag: str = "") -> str:
     (a unit id) tells apart names that clean up to the same text."""
     prefix = f"{rubric.meta.year}年"
     # the name sits inside the file name, so a reserved device name (CON …) is harmless there
-    name = _UNSAFE_CHARS.sub("_", unit.name).strip().rstrip(". ") or "未命名"
+    name = UNSAFE_FILENAME_CHARS.sub("_", unit.name).strip().rstrip(". ") or "未命名"
     room = TEMPLATE_NAME_LIMIT - len(prefix) - len(_NAME_SUFFIX)
     if not tag and len(name) > room:
         tag = hashlib.sha256(unit.id.encode()).hexdigest()[:6]

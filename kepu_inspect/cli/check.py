@@ -69,7 +69,7 @@ def register(app: typer.Typer) -> None:
             for p in problems:
                 if p.unit and p.severity is not Severity.INFO and p.code.name not in ("WB026", "WB027"):
                     by_unit.setdefault(p.unit, []).append(p)
-            from kepu_inspect.adapters.template_writer import safe_filename
+            from kepu_inspect.adapters.output import safe_filename
 
             for unit_name, items in sorted(by_unit.items()):
                 target = notice / (safe_filename(f"{unit_name}退回修改通知") + ".txt")

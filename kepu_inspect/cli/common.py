@@ -50,11 +50,9 @@ def fail_usage(message: str) -> typer.Exit:
 
 def escape(text: object) -> str:
     """Make user-supplied text safe for rich: no markup, no terminal control sequences."""
-    from rich.markup import escape as rich_escape
+    from kepu_inspect.reports.safe_text import markup_safe
 
-    from kepu_inspect.reports.safe_text import displayable
-
-    return rich_escape(displayable(text))
+    return markup_safe(text)
 
 
 def guarded(func: F) -> F:

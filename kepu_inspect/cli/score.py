@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -22,8 +23,47 @@ from kepu_inspect.cli.common import (
 )
 from kepu_inspect.cli.inputs import PathsArg, WorkersOpt, check_paths, intake_with_progress
 
+if TYPE_CHECKING:
+    from kepu_inspect.services.scoring_service import ScoreRun
+
 REPORT_KINDS = ("xlsx", "html", "csv", "json", "ranking")
 DEFAULT_REPORTS = ("xlsx", "html", "csv", "json")
+
+
+def write_reports(run: ScoreRun, kinds: list[str], output: Path, stem: str) -> list[Path]:
+    """Write the chosen reports; each writer is imported only when its report is asked for."""
+    from kepu_inspect.adapters.output import write_text_atomic
+    from kepu_inspect.reports import data_report
+
+    def xlsx(target: Path, rankings_only: bool = False) -> None:
+        from kepu_inspect.reports.xlsx_report import write_xlsx_report
+
+        write_xlsx_report(run, target, rankings_only=rankings_only)
+
+    def html(target: Path) -> None:
+        from kepu_inspect.reports.html_report import render_html
+
+        write_text_atomic(target, render_html(run))
+
+    def csv(render: Callable[[], str]) -> Callable[[Path], None]:
+        # with a BOM, so Excel opens the UTF-8 text correctly
+        return lambda target: write_text_atomic(target, render(), encoding="utf-8-sig")
+
+    writers: dict[str, list[tuple[str, Callable[[Path], None]]]] = {
+        "json": [(f"{stem}.json", lambda target: data_report.write_results_json(run, target))],
+        "csv": [(f"{stem}.csv", csv(lambda: data_report.ranking_csv(run))),
+                ("问题清单.csv", csv(lambda: data_report.problems_csv(run.problems())))],
+        "xlsx": [(f"{stem}.xlsx", xlsx)],
+        "ranking": [(f"{stem}-排名.xlsx", lambda target: xlsx(target, rankings_only=True))],
+        "html": [(f"{stem}.html", html)],
+    }
+    written: list[Path] = []
+    for kind, files in writers.items():
+        if kind in kinds:
+            for filename, write in files:
+                write(output / filename)
+                written.append(output / filename)
+    return written
 
 
 def register(app: typer.Typer) -> None:
@@ -42,16 +82,9 @@ def register(app: typer.Typer) -> None:
         quiet: Annotated[bool, typer.Option("--quiet", "-q", help="不在屏幕上列出问题明细")] = False,
     ) -> None:
         """评分、排名并生成报告：屏幕排名表，以及 xlsx / html / csv / json 报告（可直接打印）。"""
-        from kepu_inspect.adapters.output import write_text_atomic
-        from kepu_inspect.adapters.template_writer import safe_filename
+        from kepu_inspect.adapters.output import safe_filename
         from kepu_inspect.cli.rubric import load_or_exit
         from kepu_inspect.core.problems import Severity
-        from kepu_inspect.reports.data_report import (
-            problems_csv,
-            ranking_csv,
-            results_json,
-            write_results_json,
-        )
         from kepu_inspect.reports.terminal import ledger_view, problems_overview, ranking_view, summary_line
         from kepu_inspect.services.scoring_service import load_previous, score_intake
 
@@ -76,7 +109,7 @@ def register(app: typer.Typer) -> None:
             except (OSError, ValueError, KeyError, TypeError) as exc:
                 err().print(f"[red]无法读取上年结果文件 {escape(previous)}：{escape(exc)}[/]")
                 raise typer.Exit(EXIT_USAGE) from None
-        from kepu_inspect.reports.data_report import unit_record
+        from kepu_inspect.reports.data_report import iter_results_json, unit_record
         from kepu_inspect.services.intake import Scoring
 
         # item-level detail is only needed by the full xlsx and the html; the json records are
@@ -85,39 +118,10 @@ def register(app: typer.Typer) -> None:
         intake = intake_with_progress(rubric, paths, workers, scoring)
         run = score_intake(rubric, intake, report_date, prev)
         problems = run.problems()
-        stem = safe_filename(name)
-        written: list[Path] = []
-        if "json" in kinds:
-            target = output / f"{stem}.json"
-            write_results_json(run, target)
-            written.append(target)
-        if "csv" in kinds:
-            target = output / f"{stem}.csv"
-            write_text_atomic(target, ranking_csv(run), encoding="utf-8-sig")
-            written.append(target)
-            target = output / "问题清单.csv"
-            write_text_atomic(target, problems_csv(problems), encoding="utf-8-sig")
-            written.append(target)
-        if "xlsx" in kinds:
-            from kepu_inspect.reports.xlsx_report import write_xlsx_report
-
-            target = output / f"{stem}.xlsx"
-            write_xlsx_report(run, target)
-            written.append(target)
-        if "ranking" in kinds:
-            from kepu_inspect.reports.xlsx_report import write_xlsx_report
-
-            target = output / f"{stem}-排名.xlsx"
-            write_xlsx_report(run, target, rankings_only=True)
-            written.append(target)
-        if "html" in kinds:
-            from kepu_inspect.reports.html_report import render_html
-
-            target = output / f"{stem}.html"
-            write_text_atomic(target, render_html(run))
-            written.append(target)
+        written = write_reports(run, kinds, output, safe_filename(name))
         if fmt == "json":
-            typer.echo(results_json(run), nl=False)
+            for piece in iter_results_json(run):
+                typer.echo(piece, nl=False)
         else:
             if problems and not quiet:
                 out().print(problems_overview(problems))

@@ -7,15 +7,12 @@ from typing import Any
 from rich.table import Table
 
 from kepu_inspect.core.problems import Problem, Severity
-from kepu_inspect.reports.safe_text import displayable
+from kepu_inspect.reports.safe_text import markup_safe
 
 SEVERITY_STYLE = {Severity.ERROR: "red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
 
 
-def _clean(text: object) -> str:
-    from rich.markup import escape
-
-    return escape(displayable(text))
+_clean = markup_safe
 
 
 def problems_table(problems: list[Problem], title: str = "", show_file: bool = True) -> Table:

@@ -22,6 +22,13 @@ def displayable(text: object) -> str:
     return _UNSAFE.sub(REPLACEMENT, str(text))
 
 
+def markup_safe(text: object) -> str:
+    """User text for a rich renderable: displayable, and rich markup such as ``[red]`` shown as text."""
+    from rich.markup import escape
+
+    return escape(displayable(text))
+
+
 def dumps(doc: Any, *, compact: bool = False) -> str:
     """JSON with Chinese kept readable but every unsafe character escaped as \\uXXXX (still valid JSON).
 
