@@ -51,3 +51,17 @@ def test_lean_workers_give_the_same_results_file(pingdingshan: Rubric, monkeypat
                            scoring=intake.Scoring(render=unit_record, keep_items=False))
     assert all(not r.items for r in lean_run.results.values())
     assert results_json(lean_run) == full
+
+
+def test_paused_gc_restores_the_collector_even_when_nested_or_failing() -> None:
+    import gc
+
+    assert gc.isenabled()
+    with pytest.raises(RuntimeError):
+        with intake.paused_gc():
+            assert not gc.isenabled() and gc.get_freeze_count() > 0
+            with intake.paused_gc():
+                assert not gc.isenabled()
+            assert not gc.isenabled()  # the inner exit does not resume the outer pause
+            raise RuntimeError
+    assert gc.isenabled() and gc.get_freeze_count() == 0

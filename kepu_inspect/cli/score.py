@@ -110,15 +110,16 @@ def register(app: typer.Typer) -> None:
                 err().print(f"[red]无法读取上年结果文件 {escape(previous)}：{escape(exc)}[/]")
                 raise typer.Exit(EXIT_USAGE) from None
         from kepu_inspect.reports.data_report import iter_results_json, unit_record
-        from kepu_inspect.services.intake import Scoring
+        from kepu_inspect.services.intake import Scoring, paused_gc
 
         # item-level detail is only needed by the full xlsx and the html; the json records are
         # rendered in the workers either way
         scoring = Scoring(render=unit_record, keep_items="xlsx" in kinds or "html" in kinds)
-        intake = intake_with_progress(rubric, paths, workers, scoring)
-        run = score_intake(rubric, intake, report_date, prev)
-        problems = run.problems()
-        written = write_reports(run, kinds, output, safe_filename(name))
+        with paused_gc():  # builds results and reports: many objects, no cycles
+            intake = intake_with_progress(rubric, paths, workers, scoring)
+            run = score_intake(rubric, intake, report_date, prev)
+            problems = run.problems()
+            written = write_reports(run, kinds, output, safe_filename(name))
         if fmt == "json":
             for piece in iter_results_json(run):
                 typer.echo(piece, nl=False)
