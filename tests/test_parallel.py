@@ -57,11 +57,30 @@ def test_paused_gc_restores_the_collector_even_when_nested_or_failing() -> None:
     import gc
 
     assert gc.isenabled()
-    with pytest.raises(RuntimeError):
+    with pytest.raises(RuntimeError), intake.paused_gc():
+        assert not gc.isenabled() and gc.get_freeze_count() > 0
         with intake.paused_gc():
-            assert not gc.isenabled() and gc.get_freeze_count() > 0
-            with intake.paused_gc():
-                assert not gc.isenabled()
-            assert not gc.isenabled()  # the inner exit does not resume the outer pause
-            raise RuntimeError
+            assert not gc.isenabled()
+        assert not gc.isenabled()  # the inner exit does not resume the outer pause
+        raise RuntimeError
     assert gc.isenabled() and gc.get_freeze_count() == 0
+
+
+def test_item_results_cross_processes_exactly_and_share_values(pingdingshan: Rubric) -> None:
+    """Compact pickling: equal results, exact Decimals (trailing zeros kept), shared objects."""
+    import pickle
+
+    readings = intake.run_intake(pingdingshan, [EXAMPLE], workers=1, scoring=intake.Scoring()).readings
+    results = [r.result for r in readings if r.result is not None and r.result.items]
+    assert len(results) > 20
+    back = [pickle.loads(pickle.dumps(res, protocol=pickle.HIGHEST_PROTOCOL)) for res in results]
+    assert back == results
+    for a, b in zip(back, results, strict=True):
+        for ia, ib in zip(a.items, b.items, strict=True):
+            assert str(ia.max_points) == str(ib.max_points)  # 2.0 stays 2.0, not 2
+            for ca, cb in zip(ia.criteria, ib.criteria, strict=True):
+                assert [str(x) for x in (ca.points, ca.self_score, ca.verified, ca.computed)] == \
+                       [str(x) for x in (cb.points, cb.self_score, cb.verified, cb.computed)]
+    first, second = back[0].items[0], back[1].items[0]
+    assert first.item_id == second.item_id and first.item_id is second.item_id  # interned
+    assert first.max_points == second.max_points and first.max_points is second.max_points  # shared

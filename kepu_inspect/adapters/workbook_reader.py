@@ -51,7 +51,7 @@ class FileReading:
     problems: list[Problem] = field(default_factory=list)
     identity: dict[str, str] = field(default_factory=dict)
     result: UnitResult | None = None  # scored where it was read (in a worker), when scoring was asked for
-    record: str | None = None  # the result's record for the results file, rendered in the worker
+    record: bytes | None = None  # the result's results-file record, rendered in the worker (pack_record)
 
 
 def sha256_of(path: Path) -> str:

@@ -16,6 +16,7 @@ from kepu_inspect.core.rubric import Rubric
 from kepu_inspect.core.scoring import UnitResult
 from kepu_inspect.reports.safe_text import displayable, dumps
 from kepu_inspect.reports.tables import ranking_tables, report_title
+from kepu_inspect.services.intake import unpack_record
 from kepu_inspect.services.scoring_service import ScoreRun
 
 
@@ -106,10 +107,11 @@ def iter_results_json(run: ScoreRun) -> Iterator[str]:
     yield "\n}\n"
 
 
-def _unit_record(run: ScoreRun, records: dict[int, str], res: UnitResult) -> str:
+def _unit_record(run: ScoreRun, records: dict[int, bytes], res: UnitResult) -> str:
     """The worker's record when this very result object came from it, otherwise rendered here."""
     record = records.get(id(res))
-    return record if record is not None else dumps(_unit_json(run.rubric.settings.decimals, res), compact=True)
+    return unpack_record(record) if record is not None else dumps(_unit_json(run.rubric.settings.decimals, res),
+                                                                   compact=True)
 
 
 def results_json(run: ScoreRun) -> str:

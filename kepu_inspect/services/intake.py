@@ -6,6 +6,7 @@ import contextlib
 import gc
 import os
 import stat
+import zlib
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -150,6 +151,20 @@ class Scoring:
     keep_items: bool = True
 
 
+def pack_record(text: str) -> bytes:
+    """A rendered record as it travels and waits: deflated UTF-8, ≈ 1/10 of the text's memory.
+
+    At 3,000 units the records (JSON with every criterion) would otherwise hold ≈ 100 MB in the main
+    process until the results file is written; compressing at the fastest level costs the workers
+    ≈ 0.1 ms per unit.
+    """
+    return zlib.compress(text.encode("utf-8"), 1)
+
+
+def unpack_record(data: bytes) -> str:
+    return zlib.decompress(data).decode("utf-8")
+
+
 def process_file(rubric: Rubric, path: Path, scoring: Scoring | None) -> FileReading:
     """Read one file and, when asked, score it right there.
 
@@ -162,7 +177,7 @@ def process_file(rubric: Rubric, path: Path, scoring: Scoring | None) -> FileRea
         unit = rubric.unit(reading.unit_id)
         if unit.assessed:
             result = score_unit(rubric, unit, reading.submission, (reading.path,), tuple(reading.problems))
-            record = scoring.render(rubric, result) if scoring.render else None
+            record = pack_record(scoring.render(rubric, result)) if scoring.render else None
             if not scoring.keep_items:
                 result = replace(result, items=())
             reading = replace(reading, result=result, submission=None, record=record)
