@@ -625,3 +625,26 @@ def test_unbounded_inputs_share_the_templates_ceiling() -> None:
     from kepu_inspect.adapters.template_writer import MAX_NUMBER
 
     assert MAX_INPUT == MAX_NUMBER
+
+
+@pytest.mark.parametrize(("entry", "expected"), [
+    ('<si><t xml:space="preserve"> 较好 </t></si>', "较好"),  # kept spaces, stripped as typed text is
+    ("<si><t>较&amp;好</t></si>", "较&好"),  # entities decoded
+    ("<si><t>&#36739;&#22909;</t></si>", "较好"),  # character references
+    ('<si><t xml:space="preserve">较</t><t>好</t></si>', "较好"),  # two runs (unusual, but legal)
+])
+def test_shared_string_forms_read_the_same(tmp_path: Path, mini: Rubric, entry: str, expected: str) -> None:
+    ref = cell_of(mini, A, L.COL_INPUT, "C2.a")
+    data, index = add_shared_strings(clean_bytes(mini, A), [entry])
+    data = set_cell_xml(data, ITEM, ref, f'<c r="{ref}" t="s"><v>{index}</v></c>')
+    reading, problems = _read_one(tmp_path, mini, data)
+    read = reading.submission.criteria["C2.a"].values.get("level")  # not a level: reported with its text
+    assert (read or next(p.value for p in problems if p.cell == ref)) == expected
+
+
+def test_overlong_shared_string_is_refused_on_the_fast_path(tmp_path: Path, mini: Rubric) -> None:
+    ref = cell_of(mini, A, L.COL_INPUT, "C2.a")
+    data, index = add_shared_strings(clean_bytes(mini, A), [f"<si><t>{'好' * 32_768}</t></si>"])
+    data = set_cell_xml(data, ITEM, ref, f'<c r="{ref}" t="s"><v>{index}</v></c>')
+    reading = read_submission(mini, write(tmp_path, NAME, data))
+    assert reading.status == "rejected" and [p.code for p in reading.problems] == [Code.WB004]

@@ -292,7 +292,7 @@ def _col_number(letters: str) -> int:
     return n
 
 
-def _sheet(data: bytes, name: str, state_: str, strings: _LazyStrings | list[str], date_styles: set[int],
+def _sheet(data: bytes, name: str, state_: str, strings: _LazyStrings | list[str], date_styles: frozenset[int],
            budget: list[int]) -> RawSheet:
     sheet = RawSheet(name, state_)
     cur: dict[str, object] = {}
@@ -412,6 +412,9 @@ def _join_t(inner: bytes) -> str:
     return text
 
 
+_PRESERVED = b'<t xml:space="preserve">'
+
+
 class _LazyStrings:
     """Shared strings split at C speed and decoded only when a wanted cell refers to one."""
 
@@ -429,11 +432,31 @@ class _LazyStrings:
         if text is None:
             raw = self.raw[index]
             end = raw.find(b"</si>")
-            text = self.done[index] = _join_t(raw if end < 0 else raw[:end])
+            inner = raw if end < 0 else raw[:end]
+            # the usual entry is one plain run: <t>…</t> or <t xml:space="preserve">…</t>
+            start = 3 if inner.startswith(b"<t>") else 24 if inner.startswith(_PRESERVED) else 0
+            if start and inner.count(b"<") == 2 and inner.endswith(b"</t>") and b"&" not in inner \
+                    and len(inner) <= MAX_CELL_CHARS:
+                text = inner[start:-4].decode("utf-8")
+            else:
+                text = _join_t(inner)
+            self.done[index] = text
         return text
 
     def __len__(self) -> int:
         return len(self.raw)
+
+
+# Files filled from one template in one program carry byte-identical styles: a batch parses each
+# distinct stylesheet once (a dict lookup hashes the bytes; parsing them costs ~40× more).
+_STYLES_SEEN: dict[bytes, frozenset[int]] = {}
+_SEEN_MAX = 64
+
+
+def _remember(cache: dict[bytes, frozenset[int]], key: bytes, value: frozenset[int]) -> None:
+    if len(cache) >= _SEEN_MAX:
+        cache.clear()
+    cache[key] = value
 
 
 def _fast_date_styles(data: bytes) -> set[int]:
@@ -445,7 +468,7 @@ def _fast_date_styles(data: bytes) -> set[int]:
     return {i for i, fid in enumerate(ids) if _is_date_format(fid, custom)}
 
 
-def _fast_sheet(data: bytes, name: str, state_: str, strings: _LazyStrings | list[str], date_styles: set[int],
+def _fast_sheet(data: bytes, name: str, state_: str, strings: _LazyStrings | list[str], date_styles: frozenset[int],
                 budget: list[int], columns: frozenset[str] | None) -> RawSheet | None:
     """Cells of a plain sheet, or None when the sheet needs the general parser."""
     tags = data.count(b"<c ") + data.count(b"<c>") + data.count(b"<c/")
@@ -520,7 +543,8 @@ def _fast_sheet(data: bytes, name: str, state_: str, strings: _LazyStrings | lis
     return sheet
 
 
-def _make_cell(cur: dict[str, object], strings: _LazyStrings | list[str], date_styles: set[int]) -> RawCell | None:
+def _make_cell(cur: dict[str, object], strings: _LazyStrings | list[str], date_styles: frozenset[int]
+               ) -> RawCell | None:
     t, v, formula = cur["t"], cur["v"], bool(cur["f"])
     if t == "inlineStr":
         text = str(cur.get("is") or "")
@@ -628,6 +652,37 @@ def _check_directory(fh: IO[bytes], size: int) -> None:
         raise WorkbookError("bomb", f"压缩包目录过大（{entries} 个文件，目录 {directory // 1024} KB）")
 
 
+_LAYOUTS_SEEN: dict[tuple[bytes, bytes], tuple[list[tuple[str, str, str]], dict[str, str]]] = {}
+
+
+def _book_layout(wb_data: bytes, rels_data: bytes, elements: list[int]
+                 ) -> tuple[list[tuple[str, str, str]], dict[str, str]]:
+    """Sheets (name, state, relationship id) and relationship targets; parsed once per distinct pair."""
+    key = (wb_data, rels_data)
+    seen = _LAYOUTS_SEEN.get(key)
+    if seen is not None:
+        return seen
+    sheets_meta: list[tuple[str, str, str]] = []
+    targets: dict[str, str] = {}
+
+    def wb_start(tag: str, attrs: dict[str, str]) -> None:
+        if _local(tag) == "sheet":
+            rid = next((v for k, v in attrs.items() if _local(k) == "id"), "")
+            sheets_meta.append((attrs.get("name", ""), attrs.get("state", "visible"), rid))
+
+    def rel_start(tag: str, attrs: dict[str, str]) -> None:
+        if _local(tag) == "Relationship":
+            targets[attrs.get("Id", "")] = attrs.get("Target", "")
+
+    _parse(wb_data, elements, wb_start)
+    if rels_data:
+        _parse(rels_data, elements, rel_start)
+    if len(_LAYOUTS_SEEN) >= _SEEN_MAX:
+        _LAYOUTS_SEEN.clear()
+    _LAYOUTS_SEEN[key] = (sheets_meta, targets)
+    return sheets_meta, targets
+
+
 def _read_zip(fh: IO[bytes], wanted: Mapping[str, frozenset[str] | None] | set[str]) -> RawWorkbook:
     columns_of: dict[str, frozenset[str] | None] = (
         dict(wanted) if isinstance(wanted, Mapping) else dict.fromkeys(wanted))
@@ -651,31 +706,23 @@ def _read_zip(fh: IO[bytes], wanted: Mapping[str, frozenset[str] | None] | set[s
                 raise WorkbookError("corrupt", "缺少 xl/workbook.xml")
             budget = [MAX_TOTAL_BYTES]
             elements = [MAX_ELEMENTS]
-            sheets_meta: list[tuple[str, str, str]] = []
-
-            def wb_start(tag: str, attrs: dict[str, str]) -> None:
-                if _local(tag) == "sheet":
-                    rid = next((v for k, v in attrs.items() if _local(k) == "id"), "")
-                    sheets_meta.append((attrs.get("name", ""), attrs.get("state", "visible"), rid))
-
-            _parse(_read_part(zf, "xl/workbook.xml", budget), elements, wb_start)
-            targets: dict[str, str] = {}
-
-            def rel_start(tag: str, attrs: dict[str, str]) -> None:
-                if _local(tag) == "Relationship":
-                    targets[attrs.get("Id", "")] = attrs.get("Target", "")
-
-            if "xl/_rels/workbook.xml.rels" in names:
-                _parse(_read_part(zf, "xl/_rels/workbook.xml.rels", budget), elements, rel_start)
+            wb_data = _read_part(zf, "xl/workbook.xml", budget)
+            rels_data = (_read_part(zf, "xl/_rels/workbook.xml.rels", budget)
+                         if "xl/_rels/workbook.xml.rels" in names else b"")
+            sheets_meta, targets = _book_layout(wb_data, rels_data, elements)
             strings: _LazyStrings | list[str] = []
             if "xl/sharedStrings.xml" in names:
                 data = _read_part(zf, "xl/sharedStrings.xml", budget)
                 plain = _fast_ok(data) and data.rstrip().endswith(b"</sst>")
                 strings = _LazyStrings(data) if plain else _shared_strings(data, elements)
-            date_styles: set[int] = set()
+            date_styles: frozenset[int] = frozenset()
             if "xl/styles.xml" in names:
                 data = _read_part(zf, "xl/styles.xml", budget)
-                date_styles = _fast_date_styles(data) if _fast_ok(data) else _date_styles(data, elements)
+                cached = _STYLES_SEEN.get(data)
+                if cached is None:
+                    cached = frozenset(_fast_date_styles(data) if _fast_ok(data) else _date_styles(data, elements))
+                    _remember(_STYLES_SEEN, data, cached)
+                date_styles = cached
             sheets: dict[str, RawSheet] = {}
             for name, state, rid in sheets_meta:
                 if name not in columns_of:

@@ -57,7 +57,7 @@ def fmt(value: Decimal | None, decimals: int | None = None) -> str:
         return "—"
     if decimals is not None:
         return f"{round_half_up(value, decimals):f}"
-    text = f"{value.normalize():f}" if value == value.to_integral() else f"{value:f}"
+    text = f"{value:f}"  # never an exponent; 3E+1 → "30"
     if "." in text:
         text = text.rstrip("0").rstrip(".")
     return text
