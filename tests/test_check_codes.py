@@ -30,6 +30,7 @@ from tests.workbook_factory import (
     inline,
     replace_parts,
     set_cell_xml,
+    sheet_part,
     template_for,
     with_openpyxl,
     write,
@@ -648,3 +649,21 @@ def test_overlong_shared_string_is_refused_on_the_fast_path(tmp_path: Path, mini
     data = set_cell_xml(data, ITEM, ref, f'<c r="{ref}" t="s"><v>{index}</v></c>')
     reading = read_submission(mini, write(tmp_path, NAME, data))
     assert reading.status == "rejected" and [p.code for p in reading.problems] == [Code.WB004]
+
+
+def test_sheet_with_a_prefixed_spreadsheet_namespace_reads_the_same(tmp_path: Path, mini: Rubric) -> None:
+    """<x:c …> (some SDKs write prefixed elements) must not be skipped by the fast path."""
+    import re
+
+    data = clean_bytes(mini, A)
+    main_ns = b"http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+
+    def prefixed(xml: bytes) -> bytes:
+        assert b"<x:" not in xml and re.search(rb"<[A-Za-z]+:", xml) is None  # a plain part to start from
+        xml = re.sub(rb"<(/?)(?![?!])([A-Za-z])", rb"<\1x:\2", xml)
+        return xml.replace(b'xmlns="' + main_ns + b'"', b'xmlns:x="' + main_ns + b'"', 1)
+
+    plain, _ = _read_one(tmp_path, mini, data)
+    parts = [sheet_part(data, ITEM), sheet_part(data, "封面"), "xl/styles.xml"]
+    reading, _ = _read_one(tmp_path, mini, replace_parts(data, dict.fromkeys(parts, prefixed)))
+    assert reading.submission == plain.submission and reading.submission.criteria and plain.submission.filled_on

@@ -365,7 +365,11 @@ def _sheet(data: bytes, name: str, state_: str, strings: _LazyStrings | list[str
 # other than the five predefined ones — goes to the expat path, which also refuses DTDs.
 _BAD_REF = re.compile(rb'<c r="(?![A-Z]{1,3}[0-9]+")')
 _SHARED_INDEX = re.compile(rb' t="s"><v>([0-9]+)</v>')
-_PREFIXED = re.compile(rb"<[A-Za-z_][\w.-]*:(?:c|si|t|v|f|is|xf|numFmt)[ >/]")
+# a prefix bound to the spreadsheet namespace (<x:c …>, as some SDKs write): the fast path matches
+# unprefixed names only, so such parts go to the general parser. Looking for the binding is a literal
+# search; looking for prefixed elements meant trying a pattern at every tag.
+_MAIN_PREFIX = re.compile(rb"""xmlns:[^\s=>]+\s*=\s*["'](?:http://schemas\.openxmlformats\.org/spreadsheetml/2006/main"""
+                          rb"""|http://purl\.oclc\.org/ooxml/spreadsheetml/main)["']""")
 _ENTITY = re.compile(rb"&(?!(?:lt|gt|amp|quot|apos|#[0-9]+|#x[0-9a-fA-F]+);)")
 _T = re.compile(rb"<t(?:\s[^>]*)?>(.*?)</t>|<t(?:\s[^>]*)?/>", re.S)
 _RPH = re.compile(rb"<rPh\b.*?</rPh>|<phoneticPr\b[^>]*>", re.S)
@@ -383,7 +387,7 @@ def _fast_ok(data: bytes) -> bool:
         if b"<!DOCTYPE" in data or b"<!ENTITY" in data:
             raise WorkbookError("xml", "文件中包含 DTD 或实体声明")
         return False  # comments or CDATA: let expat handle them
-    return _ENTITY.search(data) is None and _PREFIXED.search(data) is None and not data.startswith(
+    return _ENTITY.search(data) is None and _MAIN_PREFIX.search(data) is None and not data.startswith(
         (b"\xff\xfe", b"\xfe\xff"))
 
 
