@@ -499,8 +499,8 @@ def _fast_sheet(data: bytes, name: str, state_: str, strings: _LazyStrings | lis
     if indexes and max(map(int, indexes)) >= len(strings):
         raise WorkbookError("corrupt", "共享字符串索引无效")
     sheet = RawSheet(name, state_)
-    count = 0
     cells, rows = sheet.cells, sheet.rows
+    # no cell count here: matches end at distinct </c>, already counted against MAX_CELLS above
     for letters_b, row_b, s_b, t_b, attrs, f_tag, v_elem, v, rest in pattern.findall(data):
         if not (v_elem or f_tag or rest):  # a styled empty cell: nothing to read
             continue
@@ -508,35 +508,20 @@ def _fast_sheet(data: bytes, name: str, state_: str, strings: _LazyStrings | lis
             t_match, s_match = _ATTR_T.search(attrs), _ATTR_S.search(attrs)
             t_b = t_match.group(1) if t_match else t_b
             s_b = s_match.group(1) if s_match else s_b
-        t = t_b.decode() if t_b else "n"
-        formula = bool(f_tag)
         cell: RawCell | None
-        if t == "inlineStr":
-            if rest.startswith(b"<is><t>") and rest.endswith(b"</t></is>") and rest.count(b"<t") == 1:
-                text = _text(rest[7:-9])  # the usual one-run inline string
-                if len(text) > MAX_CELL_CHARS:
-                    raise WorkbookError("bomb", f"有单元格内容超过 {MAX_CELL_CHARS} 个字符")
-            else:
-                text = _join_t(rest) if b"<t" in rest else ""
-            cell = RawCell("text", text, formula) if text or formula else None
-        elif t == "s" and v and not formula:  # the common case, straight through
+        if f_tag:
+            cell = _slow_cell(name, t_b, s_b, v_elem, v, rest, True, strings, date_styles)
+        elif t_b == b"s" and v:  # the common case, straight through
             try:
                 cell = RawCell("text", strings[int(v)])
             except (ValueError, IndexError):
                 raise WorkbookError("corrupt", "共享字符串索引无效") from None
-        elif t == "n" and v and not formula and not (s_b and int(s_b) in date_styles):
+        elif not t_b and v and not (date_styles and s_b and int(s_b) in date_styles):
             cell = RawCell("number", v.decode())
         else:
-            if len(v) > MAX_CELL_CHARS * 4:
-                raise WorkbookError("bomb", f"工作表“{name}”有单元格内容超过 {MAX_CELL_CHARS} 个字符")
-            cur: dict[str, object] = {"t": t, "v": _text(v) if v_elem else None, "f": formula, "is": None,
-                                      "s": s_b.decode() if s_b else None}
-            cell = _make_cell(cur, strings, date_styles)
+            cell = _slow_cell(name, t_b, s_b, v_elem, v, rest, False, strings, date_styles)
         if cell is None:
             continue
-        count += 1
-        if count > MAX_CELLS:
-            raise WorkbookError("bomb", f"工作表“{name}”单元格数量超过 {MAX_CELLS}")
         letters = letters_b.decode()
         cells[letters + row_b.decode()] = cell
         row = int(row_b)
@@ -545,6 +530,25 @@ def _fast_sheet(data: bytes, name: str, state_: str, strings: _LazyStrings | lis
         else:
             rows[row] = {letters: cell}
     return sheet
+
+
+def _slow_cell(name: str, t_b: bytes, s_b: bytes, v_elem: bytes, v: bytes, rest: bytes, formula: bool,
+               strings: _LazyStrings | list[str], date_styles: frozenset[int]) -> RawCell | None:
+    """Every cell the fast path does not take straight through: inline strings, formulas, dates …"""
+    t = t_b.decode() if t_b else "n"
+    if t == "inlineStr":
+        if rest.startswith(b"<is><t>") and rest.endswith(b"</t></is>") and rest.count(b"<t") == 1:
+            text = _text(rest[7:-9])  # the usual one-run inline string
+            if len(text) > MAX_CELL_CHARS:
+                raise WorkbookError("bomb", f"有单元格内容超过 {MAX_CELL_CHARS} 个字符")
+        else:
+            text = _join_t(rest) if b"<t" in rest else ""
+        return RawCell("text", text, formula) if text or formula else None
+    if len(v) > MAX_CELL_CHARS * 4:
+        raise WorkbookError("bomb", f"工作表“{name}”有单元格内容超过 {MAX_CELL_CHARS} 个字符")
+    cur: dict[str, object] = {"t": t, "v": _text(v) if v_elem else None, "f": formula, "is": None,
+                              "s": s_b.decode() if s_b else None}
+    return _make_cell(cur, strings, date_styles)
 
 
 def _make_cell(cur: dict[str, object], strings: _LazyStrings | list[str], date_styles: frozenset[int]
