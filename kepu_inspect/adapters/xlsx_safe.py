@@ -516,7 +516,8 @@ def _fast_sheet(data: bytes, name: str, state_: str, strings: _LazyStrings | lis
                 cell = RawCell("text", strings[int(v)])
             except (ValueError, IndexError):
                 raise WorkbookError("corrupt", "共享字符串索引无效") from None
-        elif not t_b and v and not (date_styles and s_b and int(s_b) in date_styles):
+        elif (not t_b or t_b == b"n") and v and not (date_styles and s_b and int(s_b) in date_styles):
+            # a number (LibreOffice writes t="n", Excel leaves it out)
             cell = RawCell("number", v.decode())
         else:
             cell = _slow_cell(name, t_b, s_b, v_elem, v, rest, False, strings, date_styles)
