@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -48,9 +49,10 @@ def rank_group(results: Sequence[UnitResult], tie_breaks: Sequence[str] = (),
     for i, r in enumerate(scored):
         rank = ranked[-1].rank if i and key[scored[i - 1].unit_id] == key[r.unit_id] else i + 1
         ranked.append(Ranked(rank, r))
+    sharing = Counter(item.rank for item in ranked)  # counted once: a per-unit scan was quadratic
     out: list[Ranked] = []
     for i, item in enumerate(ranked):
-        shares = any(o.rank == item.rank and o is not item for o in ranked)
+        shares = sharing[item.rank] > 1
         note = ""
         for j in (i - 1, i + 1):
             if 0 <= j < len(ranked) and ranked[j].result.score == item.result.score and ranked[j].rank != item.rank:
