@@ -121,8 +121,10 @@ def register(app: typer.Typer) -> None:
             problems = run.problems()
             written = write_reports(run, kinds, output, safe_filename(name))
         if fmt == "json":
+            stdout = typer.get_binary_stream("stdout")
             for piece in iter_results_json(run):
-                typer.echo(piece, nl=False)
+                stdout.write(piece)
+            stdout.flush()
         else:
             if problems and not quiet:
                 out().print(problems_overview(problems))

@@ -62,12 +62,14 @@ def _unit_json(d: int, res: UnitResult) -> dict[str, Any]:
     }
 
 
-def iter_results_json(run: ScoreRun) -> Iterator[str]:
-    """The results document in pieces: one line per file, unit, ranking and problem.
+def iter_results_json(run: ScoreRun) -> Iterator[bytes]:
+    """The results document, UTF-8, in pieces: one line per file, unit, ranking and problem.
 
     Everything needed to audit and reproduce the results (rubric hash, each file's SHA-256). Written
     piece by piece, so a national run never holds the whole document in memory, and each record is
-    encoded by json's C encoder; one record per line keeps it readable and diff-able.
+    encoded by json's C encoder; one record per line keeps it readable and diff-able. Bytes, so the
+    workers' records go out as they came, and the file is the same on every system (no newline
+    translation).
     """
     meta = run.rubric.meta
     head = {
@@ -96,31 +98,33 @@ def iter_results_json(run: ScoreRun) -> Iterator[str]:
         ("units", (_unit_record(run, records, run.results[u.id]) for u in run.rubric.units if u.id in run.results)),
         ("problems", (p.as_dict() for p in run.problems())),
     ]
-    yield "{" + dumps(head, compact=True)[1:-1]
+    yield ("{" + dumps(head, compact=True)[1:-1]).encode()
     for name, entries in sections:
-        yield f',\n"{name}":['
+        yield f',\n"{name}":['.encode()
         first = True
         for entry in entries:
-            yield ("\n" if first else ",\n") + (entry if isinstance(entry, str) else dumps(entry, compact=True))
+            yield b"\n" if first else b",\n"
+            yield entry if isinstance(entry, bytes) else dumps(entry, compact=True).encode()
             first = False
-        yield "\n]"
-    yield "\n}\n"
+        yield b"\n]"
+    yield b"\n}\n"
 
 
-def _unit_record(run: ScoreRun, records: dict[int, bytes], res: UnitResult) -> str:
+def _unit_record(run: ScoreRun, records: dict[int, bytes], res: UnitResult) -> bytes:
     """The worker's record when this very result object came from it, otherwise rendered here."""
     record = records.get(id(res))
-    return unpack_record(record) if record is not None else dumps(_unit_json(run.rubric.settings.decimals, res),
-                                                                   compact=True)
+    if record is not None:
+        return unpack_record(record)
+    return dumps(_unit_json(run.rubric.settings.decimals, res), compact=True).encode()
 
 
 def results_json(run: ScoreRun) -> str:
-    return "".join(iter_results_json(run))
+    return b"".join(iter_results_json(run)).decode("utf-8")
 
 
 def write_results_json(run: ScoreRun, target: Path) -> None:
     """Stream the results document to ``target`` atomically."""
-    with atomic_open(target, "w", encoding="utf-8") as fh:
+    with atomic_open(target, "wb") as fh:
         for piece in iter_results_json(run):
             fh.write(piece)
 

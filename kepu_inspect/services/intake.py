@@ -161,8 +161,9 @@ def pack_record(text: str) -> bytes:
     return zlib.compress(text.encode("utf-8"), 1)
 
 
-def unpack_record(data: bytes) -> str:
-    return zlib.decompress(data).decode("utf-8")
+def unpack_record(data: bytes) -> bytes:
+    """The record's UTF-8 text, ready to be written as it is."""
+    return zlib.decompress(data)
 
 
 def process_file(rubric: Rubric, path: Path, scoring: Scoring | None) -> FileReading:
