@@ -92,3 +92,17 @@ def test_template_check_score_on_mini(tmp_path: Path, filled_dir: Path) -> None:
     assert "市直成员单位" in result.output and "名次" in result.output
     assert {p.name for p in out.iterdir()} == {"问题清单.csv", "考核结果.csv", "考核结果.json"}
     assert not list(filled_dir.glob(".*")) and not list(filled_dir.glob("*.tmp"))
+
+
+def test_score_format_json_prints_the_results_file(tmp_path: Path) -> None:
+    """--format json writes the same UTF-8 document to stdout as to 考核结果.json (real process)."""
+    import json
+
+    example = ROOT / "examples" / "pingdingshan-2017"
+    out = tmp_path / "out"
+    proc = subprocess.run([sys.executable, "-m", "kepu_inspect", "score", str(ROOT / "rubrics" / "pingdingshan-2017.yaml"),
+                           str(example / "submissions"), "-o", str(out), "--date", "2017-12-28", "--reports", "json",
+                           "--format", "json"], capture_output=True, cwd=tmp_path, check=False)
+    assert proc.returncode in (0, 1), proc.stderr.decode()
+    assert proc.stdout == (out / "考核结果.json").read_bytes()
+    assert b"\r\n" not in proc.stdout and json.loads(proc.stdout)["units"]
