@@ -117,8 +117,11 @@ def identity_values(rubric: Rubric, unit: Unit) -> dict[str, str]:
 
 
 def expected_rows(rubric: Rubric, unit: Unit) -> dict[str, tuple[Assignment, Criterion | None, InputRow | None]]:
-    """Every row id a unit's workbook must contain, with what it stands for (computed once per unit)."""
-    key = ("expected_rows", unit.id)
+    """Every row id a unit's workbook must contain, with what it stands for.
+
+    Computed once per assignment profile: units with the same items expect the same rows.
+    """
+    key = ("expected_rows", rubric.assignment_profile(unit))
     cached = rubric.memo.get(key)
     if cached is None:
         cached = rubric.memo[key] = _expected_rows(rubric, unit)

@@ -220,8 +220,20 @@ class Rubric:
         return index
 
     @cached_property
-    def _assignments(self) -> dict[str, list[Assignment]]:
+    def _assignments(self) -> dict[str, tuple[Assignment, ...]]:
         return {}
+
+    @cached_property
+    def _by_profile(self) -> dict[tuple[str, tuple[str, ...], str | None], tuple[Assignment, ...]]:
+        return {}
+
+    @cached_property
+    def _leads_of(self) -> dict[str, frozenset[str]]:
+        return {g.id: frozenset(g.leads) for g in self.item_groups}
+
+    @cached_property
+    def _named_units(self) -> frozenset[str]:
+        return frozenset(s.ref for _, item in self.items() for s in item.applies_to if s.kind == "unit")
 
     @cached_property
     def memo(self) -> dict[object, object]:
@@ -241,15 +253,28 @@ class Rubric:
     def assessed_units(self, group_id: str | None = None) -> list[Unit]:
         return [u for u in self.units if u.assessed and (group_id is None or u.group == group_id)]
 
-    def assignments(self, unit: Unit) -> list[Assignment]:
+    def assignment_profile(self, unit: Unit) -> tuple[str, tuple[str, ...], str | None]:
+        """What decides a unit's items: its group, the item groups it leads, whether items name it.
+
+        Units with equal profiles get the very same assignments (and, in adapters, the same expected
+        rows): a national rubric's 3,000 counties share one list instead of building 3,000.
+        """
+        leads = tuple(g for g, members in self._leads_of.items() if unit.id in members)
+        return unit.group, leads, unit.id if unit.id in self._named_units else None
+
+    def assignments(self, unit: Unit) -> tuple[Assignment, ...]:
         """The items that apply to ``unit``, in rubric order, with the largest matching weight."""
         cached = self._assignments.get(unit.id)
         if cached is None:
-            cached = self._assignments[unit.id] = self._compute_assignments(unit)
+            profile = self.assignment_profile(unit)
+            cached = self._by_profile.get(profile)
+            if cached is None:
+                cached = self._by_profile[profile] = self._compute_assignments(unit)
+            self._assignments[unit.id] = cached
         return cached
 
-    def _compute_assignments(self, unit: Unit) -> list[Assignment]:
-        leads_of = {g.id: set(g.leads) for g in self.item_groups}
+    def _compute_assignments(self, unit: Unit) -> tuple[Assignment, ...]:
+        leads_of = self._leads_of
         result: list[Assignment] = []
         for section, item in self.items():
             weights = [
@@ -261,7 +286,7 @@ class Rubric:
             ]
             if weights:
                 result.append(Assignment(item, section, max(weights)))
-        return result
+        return tuple(result)
 
     def max_base(self, unit: Unit) -> Decimal:
         return sum((a.max_points for a in self.assignments(unit)), ZERO)
