@@ -21,8 +21,9 @@ import openpyxl
 import pytest
 from openpyxl import Workbook, load_workbook
 
+from kepu_inspect.adapters import template_writer
 from kepu_inspect.adapters.rubric_file import load_rubric_text
-from kepu_inspect.adapters.template_writer import template_bytes
+from kepu_inspect.adapters.template_writer import TemplateBuilder, template_bytes
 from kepu_inspect.core.rubric import Rubric, Unit
 from tests import template_oracle
 from tests.conftest import MINI, PINGDINGSHAN, ROOT
@@ -145,3 +146,33 @@ def test_oracle_is_the_former_writer() -> None:
     """The oracle is only useful while it is openpyxl writing: it must not borrow the raw writer's parts."""
     source = Path(template_oracle.__file__).read_text("utf-8")
     assert "from openpyxl" in source and not re.search(r"^(from|import) \S*template_writer", source, re.MULTILINE)
+
+
+# --- item sheets shared between units with the same items ----------------------------------------------
+def test_a_shared_item_sheet_gives_the_same_file_as_building_it(pingdingshan: Rubric) -> None:
+    """Units with the same items get the first one's item sheet with their own name spliced in; the file is
+    the one a build from scratch gives, for awkward names too (escaped, header codes, spaces)."""
+    for rubric in (pingdingshan, _awkward()):
+        for unit in rubric.units:
+            assert template_bytes(rubric, unit) == TemplateBuilder(rubric, unit).xlsx(reuse=False), unit.id
+        cache = rubric.memo["template-items"]
+        assert isinstance(cache, dict) and 0 < len(cache) < len(rubric.units)  # some units did share
+
+
+def test_marker_character_in_the_rubric_falls_back_to_building() -> None:
+    rubric = _rubric(MINI.read_text("utf-8").replace("title: 测试市", "title: 测试\ue000市", 1))
+    assert "\ue000" in rubric.meta.title
+    for unit in rubric.units:
+        assert template_bytes(rubric, unit) == template_oracle.template_bytes(rubric, unit)
+    assert not rubric.memo.get("template-items")
+
+
+def test_item_sheet_cache_is_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(template_writer, "_ITEM_CACHE_SIZE", 1)
+    rubric = _rubric(PINGDINGSHAN.read_text("utf-8"))
+    units = rubric.units
+    structures = {tuple((a.item.id, a.weight) for a in rubric.assignments(u)) for u in units}
+    assert len(structures) > 2
+    for unit in units:
+        assert template_bytes(rubric, unit) == TemplateBuilder(rubric, unit).xlsx(reuse=False)
+    assert len(rubric.memo["template-items"]) == 1  # type: ignore[arg-type]

@@ -14,10 +14,11 @@ import hashlib
 import io
 import re
 import zipfile
+from collections import OrderedDict
 from collections.abc import Iterable
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, cast
 
 from kepu_inspect.adapters import layout as L
 from kepu_inspect.adapters.output import (
@@ -400,9 +401,13 @@ _HEADER_CONTROL = re.compile(r"[\001-\031]")
 
 
 def _header_xml(parts: list[tuple[str, str, str]]) -> str:
-    """Header or footer text: ``[(position L/C/R, font, text)]`` in the mini-language, its long codes
-    (``&[Page]``) shortened and control characters written as ``_xHHHH_``."""
-    text = "".join(f'&{pos}&"{font}"{body}' for pos, font, body in parts)
+    """Header or footer text: ``[(position L/C/R, font, text)]`` in the mini-language."""
+    return _header_body("".join(f'&{pos}&"{font}"{body}' for pos, font, body in parts))
+
+
+def _header_body(text: str) -> str:
+    """Header text escaped: long codes (``&[Page]``) shortened, control characters as ``_xHHHH_``, XML.
+    Each step looks at no more than a code, so a piece of the text is escaped as the whole would be."""
     text = _HEADER_CODES.sub(lambda m: "&" + _HEADER_CODE_LETTERS[m.group(1)], text)
     return _esc(_HEADER_CONTROL.sub(lambda m: f"_x{ord(m.group(0)):0>4x}_", text))
 
@@ -550,6 +555,12 @@ class _Sheet:
 
 
 _LETTERS = [""] + [_col_letter(i) for i in range(1, 27)]
+# Stands for the unit's name in a kept item sheet (a private-use character: no rubric text has one).
+_NAME_MARK = "\ue000"
+_NAME_MARK_XML = _NAME_MARK.encode("ascii", "xmlcharrefreplace")
+_ITEM_CACHE_SIZE = 16  # item-sheet structures kept per rubric (a few hundred KB each)
+# (item-sheet key) → (sheet before the name, between name and header name, after, options, styles, workbook)
+_ItemCache = OrderedDict[tuple[Any, ...], tuple[bytes, bytes, bytes, bytes, bytes, bytes]]
 
 
 
@@ -564,37 +575,44 @@ class TemplateBuilder:
         self.validations: dict[tuple[Any, ...], tuple[_Validation, list[str]]] = {}
         self.option_columns: dict[tuple[str, ...], str] = {}
         self.required_cells: dict[str, list[str]] = {}
-        self.last_row = 0
         self.cover = _Sheet(L.COVER_SHEET, self.styles)
         self.items = _Sheet(L.ITEM_SHEET, self.styles)
         self.options = _Sheet(L.OPTIONS_SHEET, self.styles, state="hidden")
         self.identity = _Sheet(L.IDENTITY_SHEET, self.styles, state="veryHidden")
 
     # --- workbook ---------------------------------------------------------------------------
-    def build(self) -> TemplateBuilder:
-        self.write_cover(self.cover)
-        self.write_items(self.items)
-        self.write_identity(self.identity)
-        return self
-
     @property
     def sheets(self) -> list[_Sheet]:
         """In tab order; the workbook opens on the cover, which has the contact cells and instructions."""
         return [self.cover, self.items, self.options, self.identity]
 
-    def xlsx(self) -> bytes:
-        """The package, every part deflated once, with fixed timestamps: equal inputs, equal bytes."""
+    def xlsx(self, reuse: bool = True) -> bytes:
+        """The package, every part deflated once, with fixed timestamps: equal inputs, equal bytes.
+
+        With ``reuse``, the item sheet and the parts that follow from it come from the last unit with
+        the same items, if any (see ``_item_parts``).
+        """
         hashed = _password_hash(self.password) if self.password else None
-        sheets = [ws.xml(selected=i == 0, password_hash=hashed) for i, ws in enumerate(self.sheets)]
+        self.write_cover(self.cover)
+        cover = self.cover.xml(selected=True, password_hash=hashed)  # first: its cell styles are numbered first
+        shared = self._item_parts(hashed, reuse)
+        if shared is None:  # the name cannot be spliced into this rubric's sheet: build it whole
+            return TemplateBuilder(self.rubric, self.unit, self.password).xlsx(reuse=False)
+        items, options, styles, workbook = shared
+        self.write_identity(self.identity)
+        identity = self.identity.xml(selected=False, password_hash=hashed)
         title = _clean(f"{self.rubric.meta.year}年{self.unit.name}自评表")
         parts: list[tuple[str, bytes]] = [
             ("docProps/app.xml", _APP_XML),
             ("docProps/core.xml", (_CORE_XML_HEAD + _esc(title) + _CORE_XML_TAIL).encode("utf-8")),
             ("xl/theme/theme1.xml", _THEME_BYTES),
-            *((f"xl/worksheets/sheet{i}.xml", xml) for i, xml in enumerate(sheets, start=1)),
-            ("xl/styles.xml", self.styles.xml().encode()),  # after the sheets: they number the xfs
+            ("xl/worksheets/sheet1.xml", cover),
+            ("xl/worksheets/sheet2.xml", items),
+            ("xl/worksheets/sheet3.xml", options),
+            ("xl/worksheets/sheet4.xml", identity),
+            ("xl/styles.xml", styles),
             ("_rels/.rels", _ROOT_RELS),
-            ("xl/workbook.xml", self.workbook_xml(hashed)),
+            ("xl/workbook.xml", workbook),
             ("xl/_rels/workbook.xml.rels", _WORKBOOK_RELS),
             ("[Content_Types].xml", _CONTENT_TYPES),
         ]
@@ -606,6 +624,51 @@ class TemplateBuilder:
                 info.external_attr = 0o600 << 16
                 archive.writestr(info, data)
         return buffer.getvalue()
+
+    def _item_parts(self, hashed: str | None, reuse: bool) -> tuple[bytes, bytes, bytes, bytes] | None:
+        """The item sheet, the options sheet, the stylesheet and the workbook part.
+
+        Only the unit's name (in row 2 and the page header) tells apart the item sheets of units with
+        the same items and weights — every county, say. The first such unit's sheet is written with a
+        marker for the name and kept, in pieces, on the rubric; later units get the pieces joined round
+        their name, escaped as the whole sheet would have escaped it. Building the sheet is most of the
+        cost of a template, so a national inspection builds a handful. Nothing else about the unit is
+        on these parts: the cover (written before, so its styles are numbered first, as always) and the
+        identity sheet are written for every unit.
+        """
+        name = self.unit.name
+        if not reuse or len(self.unit_line(name)) > _MAX_CELL_TEXT:
+            self.write_items(self.items, name)
+            return self._serialise_items(hashed)
+        key = (tuple((a.section.id, a.item.id, a.weight) for a in self.rubric.assignments(self.unit)), hashed)
+        cache = cast(_ItemCache, self.rubric.memo.setdefault("template-items", OrderedDict()))
+        hit = cache.get(key)
+        if hit is None:
+            self.write_items(self.items, _NAME_MARK)
+            items, *rest = self._serialise_items(hashed)
+            pieces = items.split(_NAME_MARK_XML)
+            if len(pieces) != 3:  # the rubric's own text holds the marker character
+                return None
+            hit = cache[key] = (pieces[0], pieces[1], pieces[2], rest[0], rest[1], rest[2])
+            if len(cache) > _ITEM_CACHE_SIZE:
+                cache.popitem(last=False)
+        cache.move_to_end(key)
+        before, between, after, options, styles, workbook = hit
+        items = b"".join((before, _esc(_clean(name)).encode("ascii", "xmlcharrefreplace"), between,
+                          _header_body(_header_text(name)).encode("ascii", "xmlcharrefreplace"), after))
+        return items, options, styles, workbook
+
+    def _serialise_items(self, hashed: str | None) -> tuple[bytes, bytes, bytes, bytes]:
+        items = self.items.xml(selected=False, password_hash=hashed)
+        options = self.options.xml(selected=False, password_hash=hashed)
+        # the stylesheet last: writing the sheets numbers the cell styles (the identity sheet has none)
+        return items, options, self.styles.xml().encode(), self.workbook_xml(hashed)
+
+    def unit_line(self, name: str) -> str:
+        """Row 2 of the item sheet: the unit, its maximum and the rubric."""
+        meta = self.rubric.meta
+        return (f"被考核单位：{name}　　　基本分满分：{fmt(self.rubric.max_base(self.unit))} 分　　　"
+                f"考核细则：{meta.title}（版本 {meta.version}）")
 
     def workbook_xml(self, password_hash: str | None) -> bytes:
         lock = f'workbookPassword="{password_hash}" ' if password_hash else ""
@@ -722,7 +785,7 @@ class TemplateBuilder:
     def require(self, col: str, row: int) -> None:
         self.required_cells.setdefault(col, []).append(f"{col}{row}")
 
-    def write_items(self, ws: _Sheet) -> None:
+    def write_items(self, ws: _Sheet, name: str) -> None:
         rubric, unit = self.rubric, self.unit
         s = ws
         meta = rubric.meta
@@ -735,8 +798,7 @@ class TemplateBuilder:
         ws.height(1, 30)
         max_base = rubric.max_base(unit)
         s.merge(f"B2:{last}2")
-        s.put("B", 2, f"被考核单位：{unit.name}　　　基本分满分：{fmt(max_base)} 分　　　考核细则：{meta.title}（版本 {meta.version}）",
-              align=LEFT, border=False)
+        s.put("B", 2, self.unit_line(name), align=LEFT, border=False)
         ws.height(2, 20)
         s.merge(f"{L.COL_NO}3:{L.COL_MAX}3")
         for col in "BCDE":
@@ -801,12 +863,11 @@ class TemplateBuilder:
         s.put("B", row + 1, "被考核单位负责人（签字）：                    督导检查组成员（签字）：",
               border=False, align=LEFT)
         ws.height(row + 1, 36)
-        self.last_row = row
         for dv, refs in self.validations.values():
             ws.validate(dv, refs)
         self.add_required_highlight(ws)
         ws.page = (True, L.TITLE_ROWS)  # A4 landscape, the column headings repeated on every page
-        ws.header_right = _header_text(f"被考核单位：{unit.name}")
+        ws.header_right = _header_text(f"被考核单位：{name}")
         ws.print_area = f"B1:{last}{row + 1}"
 
     def write_totals(self, s: _Sheet, row: int, max_base: Decimal, base_rows: list[int], bonus_rows: list[int],
@@ -1037,7 +1098,7 @@ _CONTENT_TYPES = (
 
 def template_bytes(rubric: Rubric, unit: Unit, password: str | None = None) -> bytes:
     """The workbook as bytes; equal inputs give equal bytes (fixed timestamps)."""
-    return TemplateBuilder(rubric, unit, password).build().xlsx()
+    return TemplateBuilder(rubric, unit, password).xlsx()
 
 
 def write_template(rubric: Rubric, unit: Unit, directory: Path, password: str | None = None,
