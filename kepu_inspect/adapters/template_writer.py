@@ -10,6 +10,7 @@ as ASCII with numeric character references) so a template is the same file it al
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import io
 import re
@@ -112,6 +113,7 @@ def template_filenames(rubric: Rubric, units: Iterable[Unit]) -> dict[str, str]:
     return names
 
 
+@functools.lru_cache(maxsize=4096)  # the same criteria are measured for every unit
 def _lines(text: str, width: float) -> int:
     """Estimated wrapped line count in a column ``width`` characters wide (Excel's unit: one digit).
 
@@ -176,12 +178,11 @@ def _split_ref(ref: str) -> tuple[int, int]:
     return _col_index(letters), int(ref[len(letters):])
 
 
-def _compact(refs: list[str]) -> str:
-    """``G9 G7 G8 G12`` → ``G7:G9 G12``: consecutive cells of a column become one range, and the
-    ranges are listed by column, then row (the order Excel and openpyxl write them in)."""
+def _compact(cells: list[tuple[int, int]]) -> str:
+    """``G7 G8 G9 G12`` ((column, row) pairs) → ``G7:G9 G12``: a run of cells down a column becomes one
+    range, and ranges are listed by column, then row (the order Excel and openpyxl write them in)."""
     runs: list[list[int]] = []  # [column, first row, last row]
-    for ref in refs:
-        col, row = _split_ref(ref)
+    for col, row in cells:
         if runs and runs[-1][0] == col and runs[-1][2] == row - 1:
             runs[-1][2] = row
         else:
@@ -253,14 +254,20 @@ class _Styles:
         self.fills: dict[str, int] = {}
         self.borders = 0  # 1 once the thin border is used
         self.formats: dict[str, int] = {}
-        self.resolved: dict[tuple[Any, ...], _Xf] = {}
-        self.xfs: dict[_Xf, int] = {_DEFAULT_XF: 0}
+        # a cell holds a style handle: an index into ``handles``; 0 is the default style
+        self.resolved: dict[tuple[Any, ...], int] = {}
+        self.handles: list[_Xf] = [_DEFAULT_XF]
+        self.handle_of: dict[_Xf, int] = {_DEFAULT_XF: 0}
+        # per handle, its ``s`` attribute once the cell format is numbered (when first written)
+        self.s_attr: list[str | None] = [""]
+        self.xfs: list[_Xf] = [_DEFAULT_XF]
 
     def resolve(self, font: _Font | None, fill: str | None, align: _Align | None, border: bool, unlocked: bool,
-                fmt_: str | None) -> _Xf:
+                fmt_: str | None) -> int:
+        """The handle of a style, its font, fill and format numbered the first time they are used."""
         key = (font, fill, align, border, unlocked, fmt_)
-        xf = self.resolved.get(key)
-        if xf is None:
+        handle = self.resolved.get(key)
+        if handle is None:
             font_id = 0 if font is None else self.fonts.setdefault(font, len(self.fonts) + 1)
             fill_id = 0 if fill is None else self.fills.setdefault(fill, len(self.fills) + 2)
             if border:
@@ -271,14 +278,21 @@ class _Styles:
                 fmt_id = _BUILTIN_FORMATS[fmt_]
             else:
                 fmt_id = self.formats.setdefault(fmt_, len(self.formats) + 164)
-            xf = self.resolved[key] = (fmt_id, font_id, fill_id, int(border), unlocked, align)
-        return xf
+            xf: _Xf = (fmt_id, font_id, fill_id, int(border), unlocked, align)
+            handle = self.handle_of.get(xf)
+            if handle is None:
+                handle = self.handle_of[xf] = len(self.handles)
+                self.handles.append(xf)
+                self.s_attr.append(None)
+            self.resolved[key] = handle
+        return handle
 
-    def xf_id(self, xf: _Xf) -> int:
-        index = self.xfs.get(xf)
-        if index is None:
-            index = self.xfs[xf] = len(self.xfs)
-        return index
+    def number(self, handle: int) -> str:
+        """The ``s`` attribute for a style written for the first time: cell formats are numbered in
+        the order cells are written."""
+        self.xfs.append(self.handles[handle])
+        attr = self.s_attr[handle] = f' s="{len(self.xfs) - 1}"'
+        return attr
 
     def xml(self) -> str:
         parts = [f'<styleSheet xmlns="{_MAIN_NS}">']
@@ -421,13 +435,14 @@ class _Sheet:
     def __init__(self, title: str, styles: _Styles, state: str = "visible") -> None:
         self.title = title
         self.styles = styles
+        self.resolved = styles.resolved
         self.state = state
-        self.cells: dict[tuple[int, int], tuple[Any, _Xf]] = {}
+        self.cells: dict[tuple[int, int], tuple[Any, int]] = {}  # (row, column) → (value, style handle)
         self.heights: dict[int, float] = {}
         self.widths: dict[int, tuple[float, bool]] = {}  # column → (width, hidden)
         # a set of (min row, min col, max row, max col): merges are listed in set order, as openpyxl did
         self.merges: set[tuple[int, int, int, int]] = set()
-        self.validations: list[tuple[_Validation, list[str]]] = []
+        self.validations: list[tuple[_Validation, list[tuple[int, int]]]] = []
         self.highlights: list[tuple[str, str, bool]] = []  # (sqref, formula, written with stopIfTrue="0")
         self.active_cell = "A1"
         self.frozen: str | None = None
@@ -438,20 +453,20 @@ class _Sheet:
     def put(self, col: str, row: int, value: Any = None, *, font: _Font | None = BODY, fill: str | None = None,
             align: _Align | None = WRAP, border: bool = True, unlocked: bool = False,
             fmt_: str | None = None) -> None:
-        if isinstance(value, str) and not isinstance(value, _Formula):
+        if value.__class__ is str:  # not a _Formula
             value = _clean(value)[:_MAX_CELL_TEXT]
-        self.cells[(row, _COL_INDEX.get(col) or _col_index(col))] = (
-            value, self.styles.resolve(font, fill, align, border, unlocked, fmt_))
+        handle = self.resolved.get((font, fill, align, border, unlocked, fmt_))
+        if handle is None:
+            handle = self.styles.resolve(font, fill, align, border, unlocked, fmt_)
+        self.cells[(row, _COL_INDEX.get(col) or _col_index(col))] = (value, handle)
 
     def text(self, ref: str, value: str) -> None:
         """An unstyled text cell (the hidden sheets)."""
         col, row = _split_ref(ref)
-        self.cells[(row, col)] = (_clean(value)[:_MAX_CELL_TEXT], _DEFAULT_XF)
+        self.cells[(row, col)] = (_clean(value)[:_MAX_CELL_TEXT], 0)
 
-    def merge(self, ref: str) -> None:
-        first, _, last = ref.partition(":")
-        (c1, r1), (c2, r2) = _split_ref(first), _split_ref(last)
-        self.merges.add((r1, c1, r2, c2))
+    def merge(self, first_col: str, first_row: int, last_col: str, last_row: int) -> None:
+        self.merges.add((first_row, _col_index(first_col), last_row, _col_index(last_col)))
 
     def height(self, row: int, points: float) -> None:
         self.heights[row] = points
@@ -459,12 +474,14 @@ class _Sheet:
     def width(self, col: str, width: float, hidden: bool = False) -> None:
         self.widths[_col_index(col)] = (width, hidden)
 
-    def validate(self, dv: _Validation, refs: list[str]) -> None:
-        self.validations.append((dv, refs))
+    def validate(self, dv: _Validation, cells: list[tuple[int, int]]) -> None:
+        """``dv`` for ``cells``, (column, row) pairs."""
+        self.validations.append((dv, cells))
 
-    def highlight_empty(self, refs: list[str], stop_if_true: bool = False) -> None:
+    def highlight_empty(self, cells: list[tuple[int, int]], stop_if_true: bool = False) -> None:
         """Orange until filled; the formula is relative to the range's first (topmost) cell."""
-        self.highlights.append((_compact(refs), f"LEN(TRIM({refs[0]}))=0", stop_if_true))
+        col, row = cells[0]
+        self.highlights.append((_compact(cells), f"LEN(TRIM({_col_letter(col)}{row}))=0", stop_if_true))
 
     # --- SpreadsheetML ------------------------------------------------------------------------------
     def dimension(self) -> str:
@@ -525,33 +542,38 @@ class _Sheet:
         return "".join(parts).encode("ascii", "xmlcharrefreplace")
 
     def _rows(self, parts: list[str]) -> None:
-        xf_id = self.styles.xf_id
+        styles = self.styles
+        s_attr = styles.s_attr
         by_row: dict[int, list[int]] = {r: [] for r in self.heights}
         for r, c in sorted(self.cells):
             by_row.setdefault(r, []).append(c)
-        cells, heights = self.cells, self.heights
+        cells, heights, letters = self.cells, self.heights, _LETTERS
+        append = parts.append
         for r in sorted(by_row):
             height = heights.get(r)
-            parts.append(f'<row r="{r}" ht="{_num(height)}" customHeight="1">' if height else f'<row r="{r}">')
+            append(f'<row r="{r}" ht="{_num(height)}" customHeight="1">' if height else f'<row r="{r}">')
             for c in by_row[r]:
-                value, xf = cells[(r, c)]
-                styled = xf != _DEFAULT_XF
-                if value is None and not styled:
+                value, handle = cells[(r, c)]
+                if value is None and not handle:
                     continue
-                head = f'<c r="{_col_letter(c) if c > 26 else _LETTERS[c]}{r}"' + (f' s="{xf_id(xf)}"' if styled else "")
+                attr = s_attr[handle]
+                if attr is None:
+                    attr = styles.number(handle)
+                head = f'<c r="{letters[c] if c <= 26 else _col_letter(c)}{r}"{attr}'
                 if value is None:
-                    parts.append(head + ' t="n"></c>')
-                elif isinstance(value, _Formula):
-                    parts.append(f"{head}><f>{_esc(value[1:])}</f><v></v></c>")
-                elif isinstance(value, str):
+                    append(head + ' t="n"></c>')
+                elif value.__class__ is str:
                     if not value:
-                        parts.append(head + ' t="inlineStr"></c>')
+                        append(head + ' t="inlineStr"></c>')
+                    elif value != value.strip():
+                        append(f'{head} t="inlineStr"><is><t xml:space="preserve">{_esc(value)}</t></is></c>')
                     else:
-                        space = ' xml:space="preserve"' if value != value.strip() else ""
-                        parts.append(f'{head} t="inlineStr"><is><t{space}>{_esc(value)}</t></is></c>')
+                        append(f'{head} t="inlineStr"><is><t>{_esc(value)}</t></is></c>')
+                elif isinstance(value, _Formula):
+                    append(f"{head}><f>{_esc(value[1:])}</f><v></v></c>")
                 else:
-                    parts.append(f'{head} t="n"><v>{_num(value)}</v></c>')
-            parts.append("</row>")
+                    append(f'{head} t="n"><v>{_num(value)}</v></c>')
+            append("</row>")
 
 
 _LETTERS = [""] + [_col_letter(i) for i in range(1, 27)]
@@ -572,9 +594,9 @@ class TemplateBuilder:
         self.unit = unit
         self.password = password
         self.styles = _Styles()
-        self.validations: dict[tuple[Any, ...], tuple[_Validation, list[str]]] = {}
+        self.validations: dict[tuple[Any, ...], tuple[_Validation, list[tuple[int, int]]]] = {}
         self.option_columns: dict[tuple[str, ...], str] = {}
-        self.required_cells: dict[str, list[str]] = {}
+        self.required_cells: dict[str, list[tuple[int, int]]] = {}
         self.cover = _Sheet(L.COVER_SHEET, self.styles)
         self.items = _Sheet(L.ITEM_SHEET, self.styles)
         self.options = _Sheet(L.OPTIONS_SHEET, self.styles, state="hidden")
@@ -702,11 +724,11 @@ class TemplateBuilder:
         ws.width("A", 3)
         ws.width("B", 18)
         ws.width("C", 52)
-        s.merge("B2:C2")
+        s.merge("B", 2, "C", 2)
         s.put("B", 2, f"{meta.year}年度全民科学素质工作目标责任\n自查自评表", font=TITLE, align=CENTER, border=False)
         s.put("C", 2, border=False, align=None)
         ws.height(2, 60)
-        s.merge("B3:C3")
+        s.merge("B", 3, "C", 3)
         s.put("B", 3, meta.title, font=NOTE, align=CENTER, border=False)
         ws.height(3, 8 + 17 * _lines(meta.title, 66))
         # rows 4–7: layout.COVER_UNIT_CELL, COVER_CONTACT_CELL, COVER_PHONE_CELL, COVER_DATE_CELL
@@ -720,7 +742,7 @@ class TemplateBuilder:
             ws.height(i, max(26, _height(_lines(value or "", 52))))
         self.cover_validations(ws)
         for ref in (L.COVER_CONTACT_CELL, L.COVER_PHONE_CELL):
-            ws.highlight_empty([ref])
+            ws.highlight_empty([_split_ref(ref)])
         s.put("B", 9, "单位负责人签字：", font=BOLD, border=False, align=LEFT)
         s.put("C", 9, "（单位盖章）            年    月    日", border=False, align=LEFT)
         ws.height(9, 48)
@@ -737,7 +759,7 @@ class TemplateBuilder:
             "6．如有弄虚作假，经查实的，考核等次直接定为不合格。",
         ]
         for i, text in enumerate(notes, start=11):
-            s.merge(f"B{i}:C{i}")
+            s.merge("B", i, "C", i)
             s.put("B", i, text, font=NOTE_BOLD if i == 11 else NOTE, border=False, align=WRAP_TOP)
             ws.height(i, 4 + 17 * _lines(text, 66))
         ws.page = (False, None)  # A4 portrait
@@ -756,7 +778,7 @@ class TemplateBuilder:
                                     error="请按“年-月-日”格式填写日期，如 2017-12-15。")),
         ]
         for ref, dv in checks:
-            ws.validate(dv, [ref])
+            ws.validate(dv, [_split_ref(ref)])
 
     def write_identity(self, ws: _Sheet) -> None:
         for i, (key, value) in enumerate(L.identity_values(self.rubric, self.unit).items(), start=1):
@@ -773,17 +795,17 @@ class TemplateBuilder:
                 self.options.text(f"{col}{i}", name)
         return f"'{L.OPTIONS_SHEET}'!${col}$1:${col}${len(options)}"
 
-    def validate(self, ref: str, key: tuple[Any, ...], kind: str, **options: Any) -> None:
-        """Add ``ref`` to the validation for ``key``, made from ``_dv(kind, **options)`` the first time:
+    def validate(self, col: str, row: int, key: tuple[Any, ...], kind: str, **options: Any) -> None:
+        """Add the cell to the validation for ``key``, made from ``_dv(kind, **options)`` the first time:
         one validation per distinct rule keeps the file small."""
         entry = self.validations.get(key)
         if entry is None:
             entry = (_dv(kind, **options), [])
             self.validations[key] = entry
-        entry[1].append(ref)
+        entry[1].append((_COL_INDEX[col], row))
 
     def require(self, col: str, row: int) -> None:
-        self.required_cells.setdefault(col, []).append(f"{col}{row}")
+        self.required_cells.setdefault(col, []).append((_COL_INDEX[col], row))
 
     def write_items(self, ws: _Sheet, name: str) -> None:
         rubric, unit = self.rubric, self.unit
@@ -792,21 +814,21 @@ class TemplateBuilder:
         last = L.COLUMNS[-1][0]
         for col, _, width in L.COLUMNS:
             ws.width(col, width, hidden=col == L.COL_ID)
-        s.merge(f"B1:{last}1")
+        s.merge("B", 1, last, 1)
         s.put("B", 1, f"{meta.year}年度全民科学素质工作目标责任考核自评表", font=SHEET_TITLE,
               align=CENTER, border=False)
         ws.height(1, 30)
         max_base = rubric.max_base(unit)
-        s.merge(f"B2:{last}2")
+        s.merge("B", 2, last, 2)
         s.put("B", 2, self.unit_line(name), align=LEFT, border=False)
         ws.height(2, 20)
-        s.merge(f"{L.COL_NO}3:{L.COL_MAX}3")
+        s.merge(L.COL_NO, 3, L.COL_MAX, 3)
         for col in "BCDE":
             s.put(col, 3, "考核项目及评分标准" if col == "B" else None, font=BOLD, align=CENTER, fill=SECTION_FILL)
-        s.merge(f"{L.COL_LABEL}3:{L.COL_EVIDENCE}3")
+        s.merge(L.COL_LABEL, 3, L.COL_EVIDENCE, 3)
         for col in "FGHI":
             s.put(col, 3, "单位自评（由被考核单位填写）" if col == "F" else None, font=BOLD, align=CENTER, fill=INPUT_FILL)
-        s.merge(f"{L.COL_VERIFIED}3:{L.COL_OPINION}3")
+        s.merge(L.COL_VERIFIED, 3, L.COL_OPINION, 3)
         for col in "JK":
             s.put(col, 3, "由督导检查组填写" if col == "J" else None, font=BOLD, align=CENTER, fill=INSPECTOR_FILL)
         for col, title, _ in L.COLUMNS:
@@ -827,7 +849,7 @@ class TemplateBuilder:
                 continue
             is_bonus = section.kind == "bonus"
             s.put(L.COL_ID, row, f"T:{section.id}", border=False, align=None)
-            s.merge(f"{L.COL_NO}{row}:{L.COL_TEXT}{row}")
+            s.merge(L.COL_NO, row, L.COL_TEXT, row)
             s.put(L.COL_NO, row, section.title + ("（加分项目，不计入基本分）" if is_bonus else ""), font=BOLD,
                   fill=SECTION_FILL)
             for col in "CDEFGHIJK":
@@ -840,7 +862,7 @@ class TemplateBuilder:
                 row = self.write_item(ws, s, a, row)
             # section subtotal
             s.put(L.COL_ID, row, f"S:{section.id}", border=False, align=None)
-            s.merge(f"{L.COL_NO}{row}:{L.COL_TEXT}{row}")
+            s.merge(L.COL_NO, row, L.COL_TEXT, row)
             s.put(L.COL_NO, row, f"{section.title} 小计", font=BOLD, align=RIGHT)
             for col in "CD":
                 s.put(col, row)
@@ -885,7 +907,7 @@ class TemplateBuilder:
             if not rows_:
                 continue
             s.put(L.COL_ID, row, rid, border=False, align=None)
-            s.merge(f"{L.COL_NO}{row}:{L.COL_TEXT}{row}")
+            s.merge(L.COL_NO, row, L.COL_TEXT, row)
             s.put(L.COL_NO, row, label, font=BOLD, align=RIGHT, fill=SECTION_FILL)
             for col in "CD":
                 s.put(col, row, fill=SECTION_FILL)
@@ -909,22 +931,22 @@ class TemplateBuilder:
         """Vetoes (弄虚作假 …), answered by the inspection team."""
         for gate in self.rubric.gates:
             s.put(L.COL_ID, row, f"G:{gate.id}", border=False, align=None)
-            s.merge(f"{L.COL_NO}{row}:{L.COL_TEXT}{row}")
+            s.merge(L.COL_NO, row, L.COL_TEXT, row)
             effect = f"等次定为{gate.grade}" if gate.grade else f"扣{fmt(gate.deduct)}分"
             text = f"否决事项：{gate.name}（{gate.description or effect}）"
             s.put(L.COL_NO, row, text, fill=INSPECTOR_FILL)
             for col in "CD":
                 s.put(col, row, fill=INSPECTOR_FILL)
-            s.merge(f"{L.COL_MAX}{row}:{L.COL_SELF}{row}")
+            s.merge(L.COL_MAX, row, L.COL_SELF, row)
             s.put(L.COL_MAX, row, "由督导检查组填写 →", fill=INSPECTOR_FILL, align=CENTER)
             for col in "FGHI":
                 s.put(col, row, fill=INSPECTOR_FILL)
             s.put(L.COL_VERIFIED, row, unlocked=True, fill=INSPECTOR_FILL, align=CENTER)
-            self.validate(f"{L.COL_VERIFIED}{row}", ("gate",),
+            self.validate(L.COL_VERIFIED, row, ("gate",),
                 "list", formula1='"是,否"', title="否决事项（督导检查组填写）",
                 prompt="督导检查组填写：经查实存在该情形的选“是”，否则选“否”。", error="请从下拉列表中选择“是”或“否”。")
             s.put(L.COL_OPINION, row, unlocked=True, fill=INSPECTOR_FILL)
-            self.validate(f"{L.COL_OPINION}{row}", ("gate-note",),
+            self.validate(L.COL_OPINION, row, ("gate-note",),
                 "text", title="核查意见（督导检查组填写）", prompt="督导检查组填写：查实情况、依据或扣分说明。")
             ws.height(row, _height(_lines(text, 64)))
             row += 1
@@ -950,11 +972,11 @@ class TemplateBuilder:
         s.put(L.COL_INPUT, row)
         s.put(L.COL_EVIDENCE, row, unlocked=True, fill=INPUT_FILL, align=WRAP_TOP)
         prompt = f"请列出佐证材料名称或编号。本项要求：{item.evidence or '请列出佐证材料名称'}"
-        self.validate(f"{L.COL_EVIDENCE}{row}", ("evidence", prompt), "text", title="佐证材料", prompt=prompt)
+        self.validate(L.COL_EVIDENCE, row, ("evidence", prompt), "text", title="佐证材料", prompt=prompt)
         if item.evidence_required:
             self.require(L.COL_EVIDENCE, row)
         s.put(L.COL_OPINION, row, unlocked=True, fill=INSPECTOR_FILL, align=WRAP_TOP)
-        self.validate(f"{L.COL_OPINION}{row}", ("opinion",),
+        self.validate(L.COL_OPINION, row, ("opinion",),
             "text", title="核查意见（督导检查组填写）", prompt="督导检查组填写：核定分与自评分不一致时，请写明理由。")
         ws.height(first, _height(_lines(text, 46)))
         row += 1
@@ -977,12 +999,12 @@ class TemplateBuilder:
                           align=WRAP_TOP if several else WRAP)
                     s.put(L.COL_MAX, row, float(crit_max), align=CENTER)
                     s.put(L.COL_SELF, row, unlocked=True, fill=INPUT_FILL, align=CENTER, fmt_="General")
-                    self.validate(f"{L.COL_SELF}{row}", ("self", crit_max),
+                    self.validate(L.COL_SELF, row, ("self", crit_max),
                         "decimal", low=ZERO, high=crit_max, title="自评分",
                         prompt=f"请按评分标准填写自评分（0～{fmt(crit_max)}分）。", error=f"自评分应为 0～{fmt(crit_max)} 之间的数字。")
                     self.require(L.COL_SELF, row)
                     s.put(L.COL_VERIFIED, row, unlocked=True, fill=INSPECTOR_FILL, align=CENTER)
-                    self.validate(f"{L.COL_VERIFIED}{row}", ("verified", crit_max),
+                    self.validate(L.COL_VERIFIED, row, ("verified", crit_max),
                         "decimal", low=ZERO, high=crit_max, title="核定分（督导检查组填写）",
                         prompt=f"督导检查组填写核定分（0～{fmt(crit_max)}分）。", error=f"核定分应为 0～{fmt(crit_max)} 之间的数字。")
                 else:
@@ -996,7 +1018,7 @@ class TemplateBuilder:
             # the scores stay in its first row, where the reader looks
             if row - start > 1:
                 for col in (L.COL_TEXT, L.COL_MAX, L.COL_SELF, L.COL_VERIFIED):
-                    s.merge(f"{col}{start}:{col}{row - 1}")
+                    s.merge(col, start, col, row - 1)
             heights = [_height(n) for n in label_lines]
             deficit = _height(_lines(crit.text, 46)) - sum(heights)
             for i, h in enumerate(heights):
@@ -1005,7 +1027,7 @@ class TemplateBuilder:
         # reader) stays in the item's own row. Top-aligned so a block split by a page break still shows it.
         if row - 1 > first:
             for col in (L.COL_NO, L.COL_TITLE, L.COL_EVIDENCE, L.COL_OPINION):
-                s.merge(f"{col}{first}:{col}{row - 1}")
+                s.merge(col, first, col, row - 1)
         for col in (L.COL_SELF, L.COL_VERIFIED):
             s.put(col, first, _sum_formula(col, base_rows) if base_rows else None, font=BOLD, align=CENTER,
                   fmt_="0.00")
@@ -1023,24 +1045,23 @@ class TemplateBuilder:
         suffix = f"（{spec.unit}）" if spec.unit and spec.kind == "number" else ""
         label = spec.label if spec.label.endswith(suffix) else spec.label + suffix
         s.put(L.COL_LABEL, row, label)
-        ref = f"{L.COL_INPUT}{row}"
         s.put(L.COL_INPUT, row, unlocked=True, fill=INPUT_FILL, align=CENTER)
         self.require(L.COL_INPUT, row)
         if spec.kind == "yesno":
-            self.validate(ref, ("yesno",),
+            self.validate(L.COL_INPUT, row, ("yesno",),
                 "list", formula1='"是,否"', title="是/否", prompt="请从下拉列表中选择“是”或“否”。",
                 error="只能选择“是”或“否”。")
         elif spec.kind == "level":
             rng = self.option_range(spec.options)
             names = "、".join(spec.options)
-            self.validate(ref, ("level", spec.options),
+            self.validate(L.COL_INPUT, row, ("level", spec.options),
                 "list", formula1=rng, title="等级", prompt="请从下拉列表中选择：" + names,
                 error="请从下拉列表中选择：" + names)
         else:
             unit = spec.unit or ""
             low = spec.low if spec.low is not None else -MAX_NUMBER
             bound = f"不小于 {fmt(low)} 的" if spec.high is None else f"{fmt(low)}～{fmt(spec.high)} 之间的"
-            self.validate(ref, ("number", low, spec.high, unit),
+            self.validate(L.COL_INPUT, row, ("number", low, spec.high, unit),
                 "decimal", low=low, high=spec.high, title="填写数值",
                 prompt=f"请填写{bound}数字{('（单位：' + unit + '）') if unit else ''}，不要填写文字或单位。",
                 error=f"请填写{bound}数字，不要填写文字、范围或单位。")
