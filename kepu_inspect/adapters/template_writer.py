@@ -226,7 +226,7 @@ def _attr(text: str) -> str:
 
 
 def _num(value: float) -> str:
-    return format(value, ".16g")  # openpyxl's number format: 15.0 → "15", no exponent below 1e16
+    return format(value, ".16g")  # as openpyxl wrote numbers: 15.0 → "15", 16 significant digits
 
 
 # OOXML's built-in number formats this writer may use; any other format is numbered from 164 up.
@@ -429,7 +429,7 @@ def _header_body(text: str) -> str:
 class _Sheet:
     """One worksheet as the builder describes it, and its SpreadsheetML.
 
-    Cells are kept as (value, resolved style); the XML is written once all are placed, rows in order.
+    Cells are kept as (value, style handle); the XML is written once all are placed, rows in order.
     """
 
     def __init__(self, title: str, styles: _Styles, state: str = "visible") -> None:
@@ -453,6 +453,7 @@ class _Sheet:
     def put(self, col: str, row: int, value: Any = None, *, font: _Font | None = BODY, fill: str | None = None,
             align: _Align | None = WRAP, border: bool = True, unlocked: bool = False,
             fmt_: str | None = None) -> None:
+        """One cell. Rubric text such as "=10分以上…" stays text: only a ``_Formula`` is written as one."""
         if value.__class__ is str:  # not a _Formula
             value = _clean(value)[:_MAX_CELL_TEXT]
         handle = self.resolved.get((font, fill, align, border, unlocked, fmt_))
