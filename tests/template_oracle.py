@@ -1,0 +1,627 @@
+"""The template writer as it was before it wrote SpreadsheetML itself: openpyxl, cell by cell.
+
+Kept as an independent second implementation for ``tests/test_template_raw.py``, which checks that
+``kepu_inspect.adapters.template_writer`` writes the same workbook. A deliberate layout change must be
+made here too (or this oracle retired in favour of the semantic checks alone).
+"""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from decimal import Decimal
+from typing import Any
+
+from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.formatting.rule import FormulaRule
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
+from openpyxl.styles.cell_style import StyleArray
+from openpyxl.utils import get_column_letter
+from openpyxl.utils.cell import column_index_from_string
+from openpyxl.workbook.protection import WorkbookProtection
+from openpyxl.worksheet.cell_range import CellRange, MultiCellRange
+from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.worksheet import Worksheet
+from openpyxl.writer.excel import ExcelWriter
+
+from kepu_inspect.adapters import layout as L
+from kepu_inspect.adapters.output import normalise_xlsx_bytes
+from kepu_inspect.adapters.xlsx_print import a4_page_setup
+from kepu_inspect.core.numbers import ZERO, fmt
+from kepu_inspect.core.rubric import Assignment, Rubric, Unit
+
+# Fonts every Chinese Windows (and WPS) has: 宋体 SimSun, 黑体 SimHei, 仿宋 FangSong.
+BODY_FONT = "宋体"
+TITLE_FONT = "黑体"
+NOTE_FONT = "仿宋"
+
+THIN = Side(style="thin", color="808080")
+BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
+INPUT_FILL = PatternFill("solid", fgColor="FFF9E5")
+INSPECTOR_FILL = PatternFill("solid", fgColor="E8F0FB")
+SECTION_FILL = PatternFill("solid", fgColor="E7E6E6")
+MISSING_FILL = PatternFill("solid", fgColor="FCE4D6", bgColor="FCE4D6")
+UNLOCKED = Protection(locked=False)
+WRAP = Alignment(wrap_text=True, vertical="center")
+WRAP_TOP = Alignment(wrap_text=True, vertical="top")
+CENTER = Alignment(horizontal="center", vertical="center", wrap_text=True)
+CENTER_TOP = Alignment(horizontal="center", vertical="top", wrap_text=True)
+RIGHT = Alignment(horizontal="right", vertical="center")
+LEFT = Alignment(vertical="center")
+MAX_NUMBER = Decimal("999999999")
+BODY = Font(name=BODY_FONT, size=10.5)
+BOLD = Font(name=BODY_FONT, size=10.5, bold=True)
+NOTE = Font(name=NOTE_FONT, size=11)
+NOTE_BOLD = Font(name=NOTE_FONT, size=11, bold=True)
+
+# Row heights in points. A 10.5 pt CJK line needs ~13.5 pt in Excel (宋体) but ~15.5 pt in LibreOffice
+# with Noto CJK, so plan for the larger: a clipped criterion on paper is worse than white space.
+LINE_PT = 16.0
+ROW_PAD_PT = 4.0
+MIN_ROW_PT = 20.0
+
+# Excel serial numbers of 2000-01-01 and 2099-12-31 (1900 date system), for the date validation.
+DATE_LOW, DATE_HIGH = "36526", "73050"
+
+def _lines(text: str, width: float) -> int:
+    """Estimated wrapped line count in a column ``width`` characters wide (Excel's unit: one digit).
+
+    A CJK character is two digits wide at 10.5 pt and never straddles a line; in 宋体 so are curly
+    quotes, dashes and other non-ASCII signs. A little of the width is lost to cell padding.
+    """
+    per_line = max(2, int(width * 0.95))
+    total = 0
+    for part in str(text).split("\n"):
+        if part.isascii():
+            total += max(1, -(-len(part) // per_line))
+            continue
+        lines, used = 1, 0
+        for ch in part:
+            w = 1 if ch.isascii() else 2
+            if used + w > per_line:
+                lines, used = lines + 1, 0
+            used += w
+        total += lines
+    return total
+
+
+def _height(lines: int, line_pt: float = LINE_PT) -> float:
+    return max(MIN_ROW_PT, lines * line_pt + ROW_PAD_PT)
+
+
+class _Formula(str):
+    """A formula the writer means; any other text starting with ``=`` is written as plain text."""
+
+
+def _sum_formula(col: str, rows: list[int], cap: Decimal | None = None) -> _Formula:
+    """A live total of ``rows`` in ``col``. The filler's 自评分 total always shows; the inspectors'
+    核定分 total stays blank until they enter a score, so an empty column does not read as 0."""
+    refs = ",".join(f"{col}{r}" for r in rows)
+    total = f"SUM({refs})" if cap is None else f"MIN({fmt(cap)},SUM({refs}))"
+    return _Formula(f"={total}" if col != L.COL_VERIFIED else f'=IF(COUNT({refs})=0,"",{total})')
+
+
+def _compact(refs: list[str]) -> str:
+    """``G7 G8 G9 G12`` → ``G7:G9 G12``: shorter files, and far fewer range objects for openpyxl to build."""
+    runs: list[list[Any]] = []  # [column, first row, last row]
+    for ref in refs:
+        col, row = ref.rstrip("0123456789"), int(ref.lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ"))
+        if runs and runs[-1][0] == col and runs[-1][2] == row - 1:
+            runs[-1][2] = row
+        else:
+            runs.append([col, row, row])
+    return " ".join(f"{c}{a}" if a == b else f"{c}{a}:{c}{b}" for c, a, b in runs)
+
+
+def _clean(text: str) -> str:
+    """Drop control characters XML cannot hold (a rubric may carry one in from a copied name)."""
+    return ILLEGAL_CHARACTERS_RE.sub("", text)
+
+
+def _header_text(text: str) -> str:
+    """Header/footer text is a mini-language where ``&`` starts a code; a literal one is ``&&``."""
+    return _clean(text).replace("&", "&&")
+
+
+_COL_INDEX = {get_column_letter(i): i for i in range(1, 27)}
+
+
+class _Sheet:
+    """Small helpers over one worksheet, so the writer reads like the printed form.
+
+    Setting a font, fill or border on an openpyxl cell hashes the style object every time, which was
+    most of the writing time; each distinct combination is therefore resolved once and its style
+    indices are copied onto later cells.
+    """
+
+    def __init__(self, ws: Worksheet, cache: dict[tuple[Any, ...], tuple[StyleArray, tuple[Any, ...]]]) -> None:
+        self.ws = ws
+        self.cache = cache
+
+    def put(self, col: str, row: int, value: Any = None, *, font: Font | None = BODY, fill: PatternFill | None = None,
+            align: Alignment | None = WRAP, border: bool = True, unlocked: bool = False,
+            fmt_: str | None = None) -> None:
+        cell = self.ws.cell(row=row, column=_COL_INDEX.get(col) or column_index_from_string(col))
+        if value is not None:
+            cell.value = _clean(value) if isinstance(value, str) else value
+            if cell.data_type == "f" and not isinstance(value, _Formula):
+                cell.data_type = "s"  # rubric text such as "=10分以上…" must not become a formula
+        # the cache entry keeps the style objects alive, so their ids cannot be reused by others
+        key = (id(font), id(fill), id(align), border, unlocked, fmt_)
+        cached = self.cache.get(key)
+        if cached is not None:
+            cell._style = StyleArray(cached[0])
+            return
+        if font is not None:
+            cell.font = font
+        if fill is not None:
+            cell.fill = fill
+        if align is not None:
+            cell.alignment = align
+        if border:
+            cell.border = BORDER
+        if unlocked:
+            cell.protection = UNLOCKED
+        if fmt_:
+            cell.number_format = fmt_
+        self.cache[key] = (StyleArray(cell._style), (font, fill, align))
+
+    def merge(self, ref: str) -> None:
+        """Merge without openpyxl's per-cell reformatting: the cells are already styled by ``put``."""
+        self.ws.merged_cells.ranges.add(CellRange(ref))
+
+
+def _dv(kind: str, *, formula1: str | None = None, formula2: str | None = None, low: Decimal | None = None,
+        high: Decimal | None = None, prompt: str, title: str, error: str = "") -> DataValidation:
+    if kind == "list":
+        dv = DataValidation(type="list", formula1=formula1, allow_blank=True)
+    elif kind in ("date", "textLength"):
+        dv = DataValidation(type=kind, operator="between", formula1=formula1, formula2=formula2, allow_blank=True)
+    elif kind == "text":
+        dv = DataValidation(type=None, allow_blank=True)  # prompt only: any text is fine
+    else:
+        dv = DataValidation(type="decimal", operator="between", formula1=fmt(low if low is not None else ZERO),
+                            formula2=fmt(high if high is not None else MAX_NUMBER), allow_blank=True)
+    # Excel's limits: titles 32 characters, prompt 255, error 225
+    dv.promptTitle = title[:32]
+    dv.prompt = prompt[:255]
+    dv.showInputMessage = True
+    if kind == "text":
+        dv.showErrorMessage = False
+    else:
+        dv.errorTitle = "输入有误"
+        dv.error = error[:225]
+        dv.showErrorMessage = True
+        dv.errorStyle = "stop"
+    return dv
+
+
+class TemplateBuilder:
+    """Builds one unit's workbook. Split from writing so tests can inspect the openpyxl object."""
+
+    def __init__(self, rubric: Rubric, unit: Unit, password: str | None = None) -> None:
+        self.rubric = rubric
+        self.unit = unit
+        self.password = password
+        self.wb = Workbook()
+        self.style_cache: dict[tuple[Any, ...], tuple[StyleArray, tuple[Any, ...]]] = {}
+        self.validations: dict[tuple[Any, ...], tuple[DataValidation, list[str]]] = {}
+        self.option_columns: dict[tuple[str, ...], str] = {}
+        self.required_cells: dict[str, list[str]] = {}
+        self.last_row = 0
+
+    # --- workbook ---------------------------------------------------------------------------
+    def build(self) -> Workbook:
+        wb = self.wb
+        cover = wb.active
+        assert cover is not None
+        cover.title = L.COVER_SHEET
+        items = wb.create_sheet(L.ITEM_SHEET)
+        options = wb.create_sheet(L.OPTIONS_SHEET)
+        identity = wb.create_sheet(L.IDENTITY_SHEET)
+        self.options = options
+        self.write_cover(cover)
+        self.write_items(items)
+        self.write_identity(identity)
+        options.sheet_state = "hidden"
+        identity.sheet_state = "veryHidden"
+        for ws in (cover, items, options, identity):
+            ws.protection.sheet = True
+            ws.protection.formatRows = False  # let people heighten rows to read long criteria
+            ws.protection.formatColumns = False
+            if self.password:
+                ws.protection.password = self.password
+            ws.sheet_view.tabSelected = ws is cover
+        wb.security = WorkbookProtection(lockStructure=True)
+        if self.password:
+            wb.security.workbookPassword = self.password
+        # open on the cover: it has the unit's contact cells and the filling instructions
+        wb.active = 0
+        props = wb.properties
+        props.creator = "kepu-inspect"
+        props.title = _clean(f"{self.rubric.meta.year}年{self.unit.name}自评表")
+        return wb
+
+    def write_cover(self, ws: Worksheet) -> None:
+        meta = self.rubric.meta
+        s = _Sheet(ws, self.style_cache)
+        ws.column_dimensions["A"].width = 3
+        ws.column_dimensions["B"].width = 18
+        ws.column_dimensions["C"].width = 52
+        s.merge("B2:C2")
+        s.put("B", 2, f"{meta.year}年度全民科学素质工作目标责任\n自查自评表", font=Font(name=TITLE_FONT, size=18, bold=True),
+              align=CENTER, border=False)
+        s.put("C", 2, border=False, align=None)
+        ws.row_dimensions[2].height = 60
+        s.merge("B3:C3")
+        s.put("B", 3, meta.title, font=NOTE, align=CENTER, border=False)
+        ws.row_dimensions[3].height = 8 + 17 * _lines(meta.title, 66)
+        # rows 4–7: layout.COVER_UNIT_CELL, COVER_CONTACT_CELL, COVER_PHONE_CELL, COVER_DATE_CELL
+        rows = [("单位名称", self.unit.name, False), ("联系人", None, True), ("联系电话", None, True),
+                ("填报日期", None, True)]
+        for i, (label, value, editable) in enumerate(rows, start=4):
+            s.put("B", i, label, font=BOLD, align=CENTER)
+            ref = f"C{i}"
+            s.put("C", i, value, unlocked=editable, fill=INPUT_FILL if editable else None,
+                  fmt_="yyyy-mm-dd" if ref == L.COVER_DATE_CELL else "@" if ref == L.COVER_PHONE_CELL else None)
+            ws.row_dimensions[i].height = max(26, _height(_lines(value or "", 52)))
+        self.cover_validations(ws)
+        for ref in (L.COVER_CONTACT_CELL, L.COVER_PHONE_CELL):
+            ws.conditional_formatting.add(ref, FormulaRule(formula=[f"LEN(TRIM({ref}))=0"], fill=MISSING_FILL))
+        s.put("B", 9, "单位负责人签字：", font=BOLD, border=False, align=LEFT)
+        s.put("C", 9, "（单位盖章）            年    月    日", border=False, align=LEFT)
+        ws.row_dimensions[9].height = 48
+        deadline = f"请于 {meta.deadline} 前" if meta.deadline else "请按通知要求的时间"
+        protect = ("表格已设保护密码" if self.password
+                   else "表格已保护，无需密码即可撤销保护，但请不要这样做")
+        notes = [
+            "填表说明",
+            "1．本表由被考核单位如实填写；“核定分”“核查意见”及否决事项由督导检查组填写，单位不要填写。",
+            "2．黄色单元格为填写区：按“填报项目”填写数值，或从下拉列表中选择“是/否”或等级；再填写自评分和佐证材料。",
+            "3．橙色表示尚未填写的必填项，填写后颜色自动消失。自评分不得超过该项分值。",
+            f"4．请勿增删、移动工作表或表中行列，请勿修改表格结构（{protect}）。",
+            f"5．{deadline}将本表电子版（.xlsx）和签字盖章的纸质版报送{meta.issuer}。",
+            "6．如有弄虚作假，经查实的，考核等次直接定为不合格。",
+        ]
+        for i, text in enumerate(notes, start=11):
+            s.merge(f"B{i}:C{i}")
+            s.put("B", i, text, font=NOTE_BOLD if i == 11 else NOTE, border=False, align=WRAP_TOP)
+            ws.row_dimensions[i].height = 4 + 17 * _lines(text, 66)
+        self.page_setup(ws, landscape=False, title_rows=None)
+        ws.print_area = f"B2:C{10 + len(notes)}"
+        ws.sheet_view.selection[0].activeCell = L.COVER_CONTACT_CELL
+        ws.sheet_view.selection[0].sqref = L.COVER_CONTACT_CELL
+
+    def cover_validations(self, ws: Worksheet) -> None:
+        checks = [
+            (L.COVER_CONTACT_CELL, _dv("textLength", formula1="1", formula2="30", title="联系人",
+                                       prompt="请填写本单位负责填报的联系人姓名。", error="请填写联系人姓名（不超过30个字）。")),
+            (L.COVER_PHONE_CELL, _dv("textLength", formula1="5", formula2="40", title="联系电话",
+                                     prompt="请填写联系电话：座机请带区号（如 0375-1234567），或填写手机号码。",
+                                     error="请填写有效的联系电话（座机请带区号）。")),
+            (L.COVER_DATE_CELL, _dv("date", formula1=DATE_LOW, formula2=DATE_HIGH, title="填报日期",
+                                    prompt="请填写日期，如 2017-12-15。",
+                                    error="请按“年-月-日”格式填写日期，如 2017-12-15。")),
+        ]
+        for ref, dv in checks:
+            dv.sqref = MultiCellRange(ref)
+            ws.add_data_validation(dv)
+
+    def write_identity(self, ws: Worksheet) -> None:
+        for i, (key, value) in enumerate(L.identity_values(self.rubric, self.unit).items(), start=1):
+            ws.cell(row=i, column=1, value=key)
+            # the one deliberate change since: text that looks like a formula (a unit named "=…") stays text
+            ws.cell(row=i, column=2, value=_clean(value)).data_type = "s"
+
+    def option_range(self, options: tuple[str, ...]) -> str:
+        """Level lists live on a hidden sheet: inline lists over 255 characters break files."""
+        col = self.option_columns.get(options)
+        if col is None:
+            col = get_column_letter(len(self.option_columns) + 1)
+            self.option_columns[options] = col
+            for i, name in enumerate(options, start=1):
+                self.options[f"{col}{i}"] = name
+                self.options[f"{col}{i}"].data_type = "s"  # as above
+        return f"'{L.OPTIONS_SHEET}'!${col}$1:${col}${len(options)}"
+
+    def validate(self, ref: str, key: tuple[Any, ...], kind: str, **options: Any) -> None:
+        """Add ``ref`` to the validation for ``key``, made from ``_dv(kind, **options)`` the first time:
+        one validation per distinct rule keeps the file small."""
+        entry = self.validations.get(key)
+        if entry is None:
+            entry = (_dv(kind, **options), [])
+            self.validations[key] = entry
+        entry[1].append(ref)
+
+    def require(self, col: str, row: int) -> None:
+        self.required_cells.setdefault(col, []).append(f"{col}{row}")
+
+    def write_items(self, ws: Worksheet) -> None:
+        rubric, unit = self.rubric, self.unit
+        s = _Sheet(ws, self.style_cache)
+        meta = rubric.meta
+        last = L.COLUMNS[-1][0]
+        for col, _, width in L.COLUMNS:
+            ws.column_dimensions[col].width = width
+        ws.column_dimensions[L.COL_ID].hidden = True
+        s.merge(f"B1:{last}1")
+        s.put("B", 1, f"{meta.year}年度全民科学素质工作目标责任考核自评表", font=Font(name=TITLE_FONT, size=16, bold=True),
+              align=CENTER, border=False)
+        ws.row_dimensions[1].height = 30
+        max_base = rubric.max_base(unit)
+        s.merge(f"B2:{last}2")
+        s.put("B", 2, f"被考核单位：{unit.name}　　　基本分满分：{fmt(max_base)} 分　　　考核细则：{meta.title}（版本 {meta.version}）",
+              align=LEFT, border=False)
+        ws.row_dimensions[2].height = 20
+        s.merge(f"{L.COL_NO}3:{L.COL_MAX}3")
+        for col in "BCDE":
+            s.put(col, 3, "考核项目及评分标准" if col == "B" else None, font=BOLD, align=CENTER, fill=SECTION_FILL)
+        s.merge(f"{L.COL_LABEL}3:{L.COL_EVIDENCE}3")
+        for col in "FGHI":
+            s.put(col, 3, "单位自评（由被考核单位填写）" if col == "F" else None, font=BOLD, align=CENTER, fill=INPUT_FILL)
+        s.merge(f"{L.COL_VERIFIED}3:{L.COL_OPINION}3")
+        for col in "JK":
+            s.put(col, 3, "由督导检查组填写" if col == "J" else None, font=BOLD, align=CENTER, fill=INSPECTOR_FILL)
+        for col, title, _ in L.COLUMNS:
+            s.put(col, L.HEADER_ROW, title, font=BOLD, align=CENTER,
+                  fill=INSPECTOR_FILL if col in (L.COL_VERIFIED, L.COL_OPINION) else SECTION_FILL)
+        ws.row_dimensions[L.HEADER_ROW].height = 20
+        ws.freeze_panes = f"C{L.FIRST_DATA_ROW}"
+
+        row = L.FIRST_DATA_ROW
+        assignments = rubric.assignments(unit)
+        base_subtotals: list[int] = []
+        bonus_subtotals: list[int] = []
+        self.item_bonus_rows: list[int] = []  # bonus criteria inside base items count as 加分
+        bonus_max = ZERO
+        for section in rubric.sections:
+            sec_items = [a for a in assignments if a.section.id == section.id]
+            if not sec_items:
+                continue
+            is_bonus = section.kind == "bonus"
+            s.put(L.COL_ID, row, f"T:{section.id}", border=False, align=None)
+            s.merge(f"{L.COL_NO}{row}:{L.COL_TEXT}{row}")
+            s.put(L.COL_NO, row, section.title + ("（加分项目，不计入基本分）" if is_bonus else ""), font=BOLD,
+                  fill=SECTION_FILL)
+            for col in "CDEFGHIJK":
+                s.put(col, row, fill=SECTION_FILL)
+            ws.row_dimensions[row].height = _height(_lines(section.title, 60))
+            row += 1
+            item_rows: list[int] = []
+            for a in sec_items:
+                item_rows.append(row)
+                row = self.write_item(ws, s, a, row)
+            # section subtotal
+            s.put(L.COL_ID, row, f"S:{section.id}", border=False, align=None)
+            s.merge(f"{L.COL_NO}{row}:{L.COL_TEXT}{row}")
+            s.put(L.COL_NO, row, f"{section.title} 小计", font=BOLD, align=RIGHT)
+            for col in "CD":
+                s.put(col, row)
+            sec_max = sum((a.item.points * a.weight for a in sec_items), ZERO)
+            cap = section.cap if is_bonus else None
+            if cap is not None:
+                sec_max = min(sec_max, cap)
+            if is_bonus:
+                bonus_max += sec_max
+            s.put(L.COL_MAX, row, float(sec_max), font=BOLD, align=CENTER)
+            for col in (L.COL_SELF, L.COL_VERIFIED):
+                s.put(col, row, _sum_formula(col, item_rows, cap), font=BOLD, align=CENTER, fmt_="0.00")
+            for col in (L.COL_LABEL, L.COL_INPUT, L.COL_EVIDENCE, L.COL_OPINION):
+                s.put(col, row)
+            ws.row_dimensions[row].height = _height(_lines(section.title + " 小计", 60))
+            (bonus_subtotals if is_bonus else base_subtotals).append(row)
+            row += 1
+        row = self.write_totals(s, row, max_base, base_subtotals, bonus_subtotals, bonus_max)
+        row = self.write_gates(ws, s, row)
+        s.put("B", row + 1, "被考核单位负责人（签字）：                    督导检查组成员（签字）：",
+              border=False, align=LEFT)
+        ws.row_dimensions[row + 1].height = 36
+        self.last_row = row
+        for dv, refs in self.validations.values():
+            dv.sqref = MultiCellRange(_compact(refs))
+            ws.add_data_validation(dv)
+        self.add_required_highlight(ws)
+        self.page_setup(ws, landscape=True, title_rows=L.TITLE_ROWS)
+        ws.oddHeader.right.text = _header_text(f"被考核单位：{unit.name}")
+        ws.oddHeader.right.font = BODY_FONT
+        ws.print_area = f"B1:{last}{row + 1}"
+
+    def write_totals(self, s: _Sheet, row: int, max_base: Decimal, base_rows: list[int], bonus_rows: list[int],
+                     bonus_max: Decimal) -> int:
+        """基本分合计 and 加分合计, live formulas over the subtotal rows (加分 capped as the rubric says)."""
+        bonus_cap = self.rubric.settings.bonus_cap
+        bonus_refs = bonus_rows + self.item_bonus_rows
+        bonus_max += sum((self._item_bonus_max(a) for a in self.rubric.assignments(self.unit)), ZERO)
+        if bonus_cap is not None:
+            bonus_max = min(bonus_max, bonus_cap)
+        for label, rows_, max_value, rid, cap in (
+            ("基本分合计", base_rows, max_base, "S:base", None),
+            ("加分合计", bonus_refs, bonus_max, "S:bonus", bonus_cap),
+        ):
+            if not rows_:
+                continue
+            s.put(L.COL_ID, row, rid, border=False, align=None)
+            s.merge(f"{L.COL_NO}{row}:{L.COL_TEXT}{row}")
+            s.put(L.COL_NO, row, label, font=BOLD, align=RIGHT, fill=SECTION_FILL)
+            for col in "CD":
+                s.put(col, row, fill=SECTION_FILL)
+            s.put(L.COL_MAX, row, float(max_value), font=BOLD, align=CENTER, fill=SECTION_FILL)
+            for col in (L.COL_SELF, L.COL_VERIFIED):
+                s.put(col, row, _sum_formula(col, rows_, cap), font=BOLD, align=CENTER, fill=SECTION_FILL,
+                      fmt_="0.00")
+            for col in (L.COL_LABEL, L.COL_INPUT, L.COL_EVIDENCE, L.COL_OPINION):
+                s.put(col, row, fill=SECTION_FILL)
+            s.ws.row_dimensions[row].height = MIN_ROW_PT
+            row += 1
+        return row
+
+    @staticmethod
+    def _item_bonus_max(a: Assignment) -> Decimal:
+        if a.is_bonus:
+            return ZERO
+        return sum((c.points * a.weight for c in a.item.criteria if c.bonus), ZERO)
+
+    def write_gates(self, ws: Worksheet, s: _Sheet, row: int) -> int:
+        """Vetoes (弄虚作假 …), answered by the inspection team."""
+        for gate in self.rubric.gates:
+            s.put(L.COL_ID, row, f"G:{gate.id}", border=False, align=None)
+            s.merge(f"{L.COL_NO}{row}:{L.COL_TEXT}{row}")
+            effect = f"等次定为{gate.grade}" if gate.grade else f"扣{fmt(gate.deduct)}分"
+            text = f"否决事项：{gate.name}（{gate.description or effect}）"
+            s.put(L.COL_NO, row, text, fill=INSPECTOR_FILL)
+            for col in "CD":
+                s.put(col, row, fill=INSPECTOR_FILL)
+            s.merge(f"{L.COL_MAX}{row}:{L.COL_SELF}{row}")
+            s.put(L.COL_MAX, row, "由督导检查组填写 →", fill=INSPECTOR_FILL, align=CENTER)
+            for col in "FGHI":
+                s.put(col, row, fill=INSPECTOR_FILL)
+            s.put(L.COL_VERIFIED, row, unlocked=True, fill=INSPECTOR_FILL, align=CENTER)
+            self.validate(f"{L.COL_VERIFIED}{row}", ("gate",),
+                "list", formula1='"是,否"', title="否决事项（督导检查组填写）",
+                prompt="督导检查组填写：经查实存在该情形的选“是”，否则选“否”。", error="请从下拉列表中选择“是”或“否”。")
+            s.put(L.COL_OPINION, row, unlocked=True, fill=INSPECTOR_FILL)
+            self.validate(f"{L.COL_OPINION}{row}", ("gate-note",),
+                "text", title="核查意见（督导检查组填写）", prompt="督导检查组填写：查实情况、依据或扣分说明。")
+            ws.row_dimensions[row].height = _height(_lines(text, 64))
+            row += 1
+        return row
+
+    def write_item(self, ws: Worksheet, s: _Sheet, a: Assignment, row: int) -> int:
+        item, weight = a.item, a.weight
+        first = row
+        s.put(L.COL_ID, row, item.id, border=False, align=None)
+        s.put(L.COL_NO, row, item.number or item.id, align=CENTER_TOP)
+        s.put(L.COL_TITLE, row, item.title, font=BOLD, align=WRAP_TOP)
+        extras = []
+        if item.plan_items:
+            extras.append("工作要点第" + "、".join(str(n) for n in item.plan_items) + "条")
+        if item.verification:
+            extras.append("核查方式：" + item.verification)
+        if weight != 1:
+            extras.append(f"本单位为牵头单位，分值×{fmt(weight)}")
+        text = "\n".join(part for part in (item.content, ("（" + "；".join(extras) + "）") if extras else "") if part)
+        s.put(L.COL_TEXT, row, text or item.title, align=WRAP_TOP)
+        s.put(L.COL_MAX, row, float(item.points * weight), font=BOLD, align=CENTER)
+        s.put(L.COL_LABEL, row, "本项小计", font=BOLD, align=CENTER)
+        s.put(L.COL_INPUT, row)
+        s.put(L.COL_EVIDENCE, row, unlocked=True, fill=INPUT_FILL, align=WRAP_TOP)
+        prompt = f"请列出佐证材料名称或编号。本项要求：{item.evidence or '请列出佐证材料名称'}"
+        self.validate(f"{L.COL_EVIDENCE}{row}", ("evidence", prompt), "text", title="佐证材料", prompt=prompt)
+        if item.evidence_required:
+            self.require(L.COL_EVIDENCE, row)
+        s.put(L.COL_OPINION, row, unlocked=True, fill=INSPECTOR_FILL, align=WRAP_TOP)
+        self.validate(f"{L.COL_OPINION}{row}", ("opinion",),
+            "text", title="核查意见（督导检查组填写）", prompt="督导检查组填写：核定分与自评分不一致时，请写明理由。")
+        ws.row_dimensions[first].height = _height(_lines(text, 46))
+        row += 1
+        base_rows: list[int] = []
+        for crit in item.criteria:
+            crit_max = crit.points * weight
+            start = row
+            label_lines: list[int] = []
+            for n, ir in enumerate(L.input_rows(item.id, crit)):
+                s.put(L.COL_ID, row, ir.row_id, border=False, align=None)
+                for col in (L.COL_NO, L.COL_TITLE, L.COL_EVIDENCE, L.COL_OPINION):
+                    s.put(col, row)
+                if n == 0:
+                    if crit.bonus and not a.is_bonus:
+                        self.item_bonus_rows.append(row)
+                    else:
+                        base_rows.append(row)
+                    several = len(crit.inputs()) > 1  # merged below; top-aligned survives a page break
+                    s.put(L.COL_TEXT, row, ("【加分】" if crit.bonus else "") + crit.text,
+                          align=WRAP_TOP if several else WRAP)
+                    s.put(L.COL_MAX, row, float(crit_max), align=CENTER)
+                    s.put(L.COL_SELF, row, unlocked=True, fill=INPUT_FILL, align=CENTER, fmt_="General")
+                    self.validate(f"{L.COL_SELF}{row}", ("self", crit_max),
+                        "decimal", low=ZERO, high=crit_max, title="自评分",
+                        prompt=f"请按评分标准填写自评分（0～{fmt(crit_max)}分）。", error=f"自评分应为 0～{fmt(crit_max)} 之间的数字。")
+                    self.require(L.COL_SELF, row)
+                    s.put(L.COL_VERIFIED, row, unlocked=True, fill=INSPECTOR_FILL, align=CENTER)
+                    self.validate(f"{L.COL_VERIFIED}{row}", ("verified", crit_max),
+                        "decimal", low=ZERO, high=crit_max, title="核定分（督导检查组填写）",
+                        prompt=f"督导检查组填写核定分（0～{fmt(crit_max)}分）。", error=f"核定分应为 0～{fmt(crit_max)} 之间的数字。")
+                else:
+                    s.put(L.COL_TEXT, row, align=WRAP_TOP)
+                    s.put(L.COL_MAX, row, align=CENTER)
+                    s.put(L.COL_SELF, row, fill=INPUT_FILL, align=CENTER, fmt_="General")
+                    s.put(L.COL_VERIFIED, row, fill=INSPECTOR_FILL, align=CENTER)
+                label_lines.append(_lines(self.write_input(s, ir, row), 16))
+                row += 1
+            # a criterion with several inputs is one box for its text, points and scores, as printed;
+            # the scores stay in its first row, where the reader looks
+            if row - start > 1:
+                for col in (L.COL_TEXT, L.COL_MAX, L.COL_SELF, L.COL_VERIFIED):
+                    s.merge(f"{col}{start}:{col}{row - 1}")
+            heights = [_height(n) for n in label_lines]
+            deficit = _height(_lines(crit.text, 46)) - sum(heights)
+            for i, h in enumerate(heights):
+                ws.row_dimensions[start + i].height = h + max(0.0, deficit) / len(heights)
+        # one 序号, 考核项目, 佐证材料 and 核查意见 box per item, as on the printed form; the value (and the
+        # reader) stays in the item's own row. Top-aligned so a block split by a page break still shows it.
+        if row - 1 > first:
+            for col in (L.COL_NO, L.COL_TITLE, L.COL_EVIDENCE, L.COL_OPINION):
+                s.merge(f"{col}{first}:{col}{row - 1}")
+        for col in (L.COL_SELF, L.COL_VERIFIED):
+            s.put(col, first, _sum_formula(col, base_rows) if base_rows else None, font=BOLD, align=CENTER,
+                  fmt_="0.00")
+        return row
+
+    def write_input(self, s: _Sheet, ir: L.InputRow, row: int) -> str:
+        """The 填报项目 label and 填报值 cell of one input row; returns the label."""
+        spec = ir.spec
+        if spec.kind == "score":
+            label = "（直接填写自评分）"
+            s.put(L.COL_LABEL, row, label)
+            s.put(L.COL_INPUT, row, "—", align=CENTER)
+            return label
+        # per-category labels already carry their unit: 省级示范社区（个）
+        suffix = f"（{spec.unit}）" if spec.unit and spec.kind == "number" else ""
+        label = spec.label if spec.label.endswith(suffix) else spec.label + suffix
+        s.put(L.COL_LABEL, row, label)
+        ref = f"{L.COL_INPUT}{row}"
+        s.put(L.COL_INPUT, row, unlocked=True, fill=INPUT_FILL, align=CENTER)
+        self.require(L.COL_INPUT, row)
+        if spec.kind == "yesno":
+            self.validate(ref, ("yesno",),
+                "list", formula1='"是,否"', title="是/否", prompt="请从下拉列表中选择“是”或“否”。",
+                error="只能选择“是”或“否”。")
+        elif spec.kind == "level":
+            rng = self.option_range(spec.options)
+            names = "、".join(spec.options)
+            self.validate(ref, ("level", spec.options),
+                "list", formula1=rng, title="等级", prompt="请从下拉列表中选择：" + names,
+                error="请从下拉列表中选择：" + names)
+        else:
+            unit = spec.unit or ""
+            low = spec.low if spec.low is not None else -MAX_NUMBER
+            bound = f"不小于 {fmt(low)} 的" if spec.high is None else f"{fmt(low)}～{fmt(spec.high)} 之间的"
+            self.validate(ref, ("number", low, spec.high, unit),
+                "decimal", low=low, high=spec.high, title="填写数值",
+                prompt=f"请填写{bound}数字{('（单位：' + unit + '）') if unit else ''}，不要填写文字或单位。",
+                error=f"请填写{bound}数字，不要填写文字、范围或单位。")
+        return label
+
+    def add_required_highlight(self, ws: Worksheet) -> None:
+        """Empty required inputs show orange until filled. One rule per column, its formula relative
+        to the column's first (topmost) cell, which Excel and LibreOffice both take as the anchor."""
+        for _col, refs in sorted(self.required_cells.items()):
+            if refs:
+                rule = FormulaRule(formula=[f"LEN(TRIM({refs[0]}))=0"], fill=MISSING_FILL, stopIfTrue=False)
+                ws.conditional_formatting.add(_compact(refs), rule)
+
+    @staticmethod
+    def page_setup(ws: Worksheet, *, landscape: bool, title_rows: str | None) -> None:
+        a4_page_setup(ws, landscape=landscape, title_rows=title_rows)
+        ws.oddFooter.center.font = BODY_FONT
+
+
+def template_bytes(rubric: Rubric, unit: Unit, password: str | None = None) -> bytes:
+    """The workbook as bytes; equal inputs give equal bytes (fixed timestamps)."""
+    wb = TemplateBuilder(rubric, unit, password).build()
+    buffer = io.BytesIO()
+    # stored, not deflated: normalise_xlsx_bytes compresses every part once anyway
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_STORED) as archive:
+        ExcelWriter(wb, archive).write_data()
+    return normalise_xlsx_bytes(buffer.getvalue())
