@@ -3,6 +3,7 @@
     python benchmarks/bench.py score --units 50 500 3000 --items 40 120
     python benchmarks/bench.py help
     python benchmarks/bench.py template --units 200
+    python benchmarks/bench.py example --runs 15 [--against /path/to/another/checkout]
 
 `score` generates N realistic filled workbooks (a synthetic rubric with 40 or 120 items over ten rule
 kinds; ~50 distinct fillings made through openpyxl, cloned per unit with the unit id patched), then in
@@ -166,13 +167,13 @@ _WRAPPER = (
 )
 
 
-def run_timed(cmd: list[str]) -> tuple[float, float, int]:
+def run_timed(cmd: list[str], cwd: Path = ROOT, env: dict[str, str] | None = None) -> tuple[float, float, int]:
     """Wall seconds, peak RSS (MB) of the command and its workers, exit code.
 
     Measured in a fresh wrapper process, so RUSAGE_CHILDREN covers only this command (and the pool
     workers it reaps), not earlier children such as LibreOffice.
     """
-    out = subprocess.run([sys.executable, "-c", _WRAPPER, *cmd], cwd=ROOT, capture_output=True, text=True,
+    out = subprocess.run([sys.executable, "-c", _WRAPPER, *cmd], cwd=cwd, env=env, capture_output=True, text=True,
                          check=True).stdout.split()
     return float(out[0]), int(out[1]) / 1024, int(out[2])
 
@@ -217,6 +218,35 @@ def bench_help(repeat: int = 15) -> None:
     print(f"--help: minimal typer app {base * 1000:.0f} ms, kepu-inspect {ours * 1000:.0f} ms, ratio {ours / base:.2f}")
 
 
+def bench_example(runs: int, against: Path | None) -> None:
+    """The bundled Pingdingshan example, every report, as a user runs it; with ``against``, the same
+    command from another checkout (e.g. an older commit), interleaved run by run so that a busy
+    machine slows both alike. Byte-compiled modules are written on a first, untimed run."""
+    trees = {"this checkout": ROOT, **({f"{against}": against} if against else {})}
+    times: dict[str, list[tuple[float, float]]] = {name: [] for name in trees}
+
+    def once(tree: Path) -> tuple[float, float]:
+        env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+        env["PYTHONPATH"] = str(tree)  # `-m` from the tree's root runs that tree's code
+        out = WORK / "example"
+        shutil.rmtree(out, ignore_errors=True)
+        wall, rss, rc = run_timed([sys.executable, "-m", "kepu_inspect", "score", "rubrics/pingdingshan-2017.yaml",
+                                   "examples/pingdingshan-2017/submissions", "-o", str(out), "--date", "2017-12-28"],
+                                  cwd=tree, env=env)
+        assert rc == 1, rc  # the example has a unit with errors, on purpose
+        return wall, rss
+
+    for tree in trees.values():
+        once(tree)
+    for i in range(runs):
+        for name, tree in (list(trees.items()) if i % 2 == 0 else list(reversed(trees.items()))):
+            times[name].append(once(tree))
+    for name, rows in times.items():
+        walls = [w for w, _ in rows]
+        print(f"example ({name}): {runs} runs, wall median {statistics.median(walls):.2f} s, min {min(walls):.2f}, "
+              f"max {max(walls):.2f}; peak RSS {max(r for _, r in rows):.0f} MB")
+
+
 def bench_template(units: int) -> None:
     """Templates per second, in-process: every unit (units with the same items share the item sheet, as
     counties do) and cold (each template built whole, as for a unit whose items no other unit has)."""
@@ -258,12 +288,17 @@ def main() -> None:
     sub.add_parser("help")
     t = sub.add_parser("template")
     t.add_argument("--units", type=int, default=100)
+    e = sub.add_parser("example")
+    e.add_argument("--runs", type=int, default=15)
+    e.add_argument("--against", type=Path, help="another checkout to compare with (interleaved)")
     args = parser.parse_args()
     print(f"machine: {os.cpu_count()} cores, Python {sys.version.split()[0]}")
     if args.what == "score":
         bench_score(args.units, args.items)
     elif args.what == "help":
         bench_help()
+    elif args.what == "example":
+        bench_example(args.runs, args.against)
     else:
         bench_template(args.units)
 

@@ -45,6 +45,21 @@ def test_help_does_not_import_heavy_libraries() -> None:
     assert "HEAVY []" in result.stdout, result.stdout[-500:]
 
 
+def test_scoring_the_example_does_not_import_openpyxl_or_jsonschema(tmp_path: Path) -> None:
+    """Every report of the bundled example, from a valid rubric: neither library is needed (issue 7:
+    together they were a quarter of the run). Which modules load is checked, not how long it takes."""
+    code = ("import sys; sys.argv=['kepu-inspect','score','rubrics/pingdingshan-2017.yaml',"
+            f"'examples/pingdingshan-2017/submissions','-o',{str(tmp_path)!r},'--date','2017-12-28','--quiet']\n"
+            "from kepu_inspect.cli.app import main\n"
+            "try:\n main()\nexcept SystemExit as e: print('EXIT', e.code)\n"
+            "heavy=[m for m in ('openpyxl','jsonschema','numpy','pandas') if m in sys.modules]\n"
+            "print('HEAVY', heavy)")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False, cwd=ROOT)
+    assert "EXIT 1" in result.stdout and "HEAVY []" in result.stdout, result.stdout[-500:] + result.stderr[-500:]
+    assert {p.name for p in tmp_path.iterdir()} == {"考核结果.xlsx", "考核结果.html", "考核结果.csv", "考核结果.json",
+                                                    "问题清单.csv"}
+
+
 def test_usage_errors_exit_2(tmp_path: Path) -> None:
     assert runner.invoke(app, ["score", str(MINI)]).exit_code == 2  # no paths
     assert runner.invoke(app, ["score", str(MINI), str(tmp_path / "nope")]).exit_code == 2

@@ -236,3 +236,16 @@ def test_nothing_scored_still_gives_a_complete_workbook() -> None:
     assert book.sheetnames == FIXED_SHEETS
     assert all(r[0] == "—" for r in _rows(book["县（市、区）排名"])[3:-1])
     assert not book["县（市、区）排名"]._charts
+
+
+def test_every_part_is_well_formed_xml(tmp_path: Path) -> None:
+    """The furniture is written as text (reports/xlsx_parts.py): every part must still parse, with
+    hostile names, control characters and characters outside the BMP in titles, sheets and headers."""
+    from xml.etree import ElementTree
+
+    runs = [scored_run(rubric_from(MINI, HOSTILE), tmp_path / "in"),
+            synthetic_run(4, 3, unit_name=lambda i: f"\x01单位{i}\x07[a]/b & <x> \"q\" 'a'\r\U0001F600")]
+    for run in runs:
+        with zipfile.ZipFile(io.BytesIO(xlsx_report_bytes(run))) as z:
+            for name in z.namelist():
+                ElementTree.fromstring(z.read(name))

@@ -6,7 +6,7 @@ import datetime as dt
 import hashlib
 import json
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from functools import cache
 from importlib import resources
@@ -134,13 +134,35 @@ def _schema_detail(error: Any) -> str:
     return str(error.message)
 
 
-def validate_document(doc: Any) -> list[Problem]:
-    """JSON Schema problems, each with its path (all of them, not just the first)."""
+@cache
+def _valid_check() -> Callable[[Any], bool] | None:
+    """The shipped schema compiled to a yes/no check; None if it uses something the compiler lacks."""
+    from kepu_inspect.adapters.schema_check import Unsupported, compile_schema
+
+    try:
+        return compile_schema(schema())
+    except Unsupported:
+        return None
+
+
+@cache
+def _validator() -> Any:
     from jsonschema import Draft202012Validator
 
-    validator = Draft202012Validator(schema())
+    return Draft202012Validator(schema())
+
+
+def validate_document(doc: Any) -> list[Problem]:
+    """JSON Schema problems, each with its path (all of them, not just the first).
+
+    A valid document is recognised by the compiled check (adapters/schema_check.py) without importing
+    jsonschema; only an invalid one is walked by jsonschema, for its detailed errors.
+    """
+    check = _valid_check()
+    if check is not None and check(doc):
+        return []
     problems = []
-    for error in sorted(validator.iter_errors(doc), key=lambda e: [str(p) for p in e.absolute_path]):
+    for error in sorted(_validator().iter_errors(doc), key=lambda e: [str(p) for p in e.absolute_path]):
         path = format_path(error.absolute_path)
         problems.append(problem(Code.RB001, path=path or "(根)", detail=_schema_detail(error)))
     return problems

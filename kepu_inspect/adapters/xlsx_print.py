@@ -1,4 +1,8 @@
-"""Print setup shared by every workbook the tool writes (templates and reports): A4, fit to width."""
+"""Print setup of the workbooks written through openpyxl (templates): A4, fit to width.
+
+The score report does not use openpyxl; reports/xlsx_parts.py writes the same settings as XML
+(with a 0.75 top margin). Change both together.
+"""
 
 from __future__ import annotations
 

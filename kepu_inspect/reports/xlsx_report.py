@@ -4,11 +4,12 @@ Sheets: a ranking per group with a bar chart, 得分矩阵 (units × items, colo
 自评与核定对比, 问题清单, and the item-level detail — a sheet per unit for a city-sized inspection, one
 filterable 评分明细 table when there are more than DETAIL_SHEET_LIMIT units.
 
-How it is written: openpyxl (write-only) builds the workbook's furniture — styles, column widths, merged
-titles, print setup, charts, conditional formats, filters — and the cell rows are produced here as sheet
-XML with a shared-string table and spliced into openpyxl's output. openpyxl spends about 8 s per million
-cells; a 3,000-unit inspection has about three million detail cells. The zip is written with fixed
-timestamps, so the same results give the same bytes.
+How it is written: the cell rows are produced here as sheet XML with a shared-string table, and the
+workbook's furniture — styles, column widths, merged titles, print setup, charts, conditional formats,
+filters — by xlsx_parts, all without openpyxl: openpyxl spends about 8 s per million cells (a 3,000-unit
+inspection has about three million detail cells), and importing it and building its objects was a
+third of a small ``score`` run. The zip is written with fixed timestamps, so the same results give the
+same bytes.
 """
 
 from __future__ import annotations
@@ -21,23 +22,13 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
-from types import SimpleNamespace
 from typing import IO
 
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.chart import BarChart, Reference
-from openpyxl.chart.label import DataLabelList
-from openpyxl.formatting.rule import ColorScaleRule
-from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
-from openpyxl.utils import get_column_letter
-from openpyxl.worksheet._write_only import WriteOnlyWorksheet
-
 from kepu_inspect.adapters.output import FIXED_TIME, ZIP_TIME, atomic_path, neutralise
-from kepu_inspect.adapters.xlsx_print import a4_page_setup
 from kepu_inspect.core.numbers import HUNDRED, fmt, round_half_up
 from kepu_inspect.core.ranking import Ranked
 from kepu_inspect.core.scoring import CriterionResult, ItemResult, UnitResult
+from kepu_inspect.reports import xlsx_parts
 from kepu_inspect.reports.tables import (
     DETAIL_COLUMNS,
     ITEM_ANALYSIS_COLUMNS,
@@ -62,6 +53,7 @@ from kepu_inspect.reports.tables import (
     scored_in_rank_order,
     self_vs_verified,
 )
+from kepu_inspect.reports.xlsx_parts import Alignment, BarChart, Font, SheetSetup, Styles, col_letter
 from kepu_inspect.services.scoring_service import ScoreRun
 
 DETAIL_SHEET_LIMIT = 60  # more scored units than this: one filterable detail table instead of a sheet each
@@ -73,15 +65,11 @@ GRADE_FILLS = ("C6EFCE", "DDEBF7", "FFEB9C", "FFC7CE")  # tone 0 (best) … 3 (w
 SEVERITY_FILLS = {"错误": "FFC7CE", "警告": "FFEB9C"}
 HEADER_FILL = "E7E6E6"
 INVALID_SHEET_CHARS = re.compile(r"[\[\]:*?/\\\x00-\x1f\x7f]")
-MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
-SST_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"
-SST_REL_TYPE = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/sharedStrings"
+MAIN_NS = xlsx_parts.MAIN_NS
 # XML escapes, and the characters XML 1.0 forbids (C0 controls but tab/newline/CR, DEL) replaced.
 _XML_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;",
                               **{chr(c): "\ufffd" for c in (*range(9), 11, 12, *range(14, 32), 127)}})
 _NEEDS_ESCAPE = re.compile("[&<>\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-_SHEET_DATA = re.compile(rb"<sheetData\s*/>|<sheetData>\s*</sheetData>")
-_CORE_TIMES = re.compile(rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*(</dcterms:)")
 RowSource = Callable[[], Iterable[str]]
 
 
@@ -178,7 +166,7 @@ def _ht(height: float | None) -> str:
 @functools.cache
 def _col(index: int) -> str:
     """Column letters for a 0-based column index."""
-    return get_column_letter(index + 1)
+    return col_letter(index + 1)
 
 
 ROW_MARK = "\x00"  # stands for the row number in a row template; never part of the XML otherwise
@@ -193,11 +181,11 @@ def _placed(cells: Sequence[str], row: str, start: int = 0) -> str:
 
 
 class _Sheet:
-    """One worksheet: the openpyxl object for its furniture, and its rows as XML (built or deferred)."""
+    """One worksheet: its furniture (xlsx_parts.SheetSetup), and its rows as XML (built or deferred)."""
 
-    def __init__(self, book: _Book, ws: WriteOnlyWorksheet) -> None:
+    def __init__(self, book: _Book, title: str) -> None:
         self.book = book
-        self.ws = ws
+        self.setup = SheetSetup(title)
         self.parts: list[str | RowSource] = []
         self.rows = 0
         self.col_widths: list[float] = []
@@ -216,11 +204,10 @@ class _Sheet:
 
     def widths(self, widths: Sequence[float]) -> None:
         self.col_widths = list(widths)
-        for i, w in enumerate(widths, start=1):
-            self.ws.column_dimensions[get_column_letter(i)].width = w
+        self.setup.col_widths = self.col_widths
 
     def merge(self, ref: str) -> None:
-        self.ws.merged_cells.add(ref)
+        self.setup.merge(ref)
 
     def iter_xml(self) -> Iterator[str]:
         for part in self.parts:
@@ -234,15 +221,12 @@ class _Book:
     def __init__(self, run: ScoreRun) -> None:
         self.run = run
         self.decimals = run.rubric.settings.decimals
-        self.wb = Workbook(write_only=True)
+        self.styles = Styles()
         self.sst = _Strings()
         self.sheets: list[_Sheet] = []
         self._names: set[str] = set()
         self._numbers: dict[Decimal, str] = {}
         self._style: _Styles | None = None
-        # A cell registers its style with ``cell.parent.parent`` (the workbook); styles are made before
-        # any sheet may exist, so they are registered through this stand-in for a worksheet.
-        self._style_host = SimpleNamespace(parent=self.wb)
 
     # --- cells ---------------------------------------------------------------------------------
     def t(self, value: object, style: int) -> str:
@@ -276,7 +260,7 @@ class _Book:
             suffix = f"({n})"
             title = base[: 31 - len(suffix)] + suffix
         self._names.add(title.casefold())
-        sheet = _Sheet(self, self.wb.create_sheet(title))
+        sheet = _Sheet(self, title)
         self.sheets.append(sheet)
         return sheet
 
@@ -288,18 +272,8 @@ class _Book:
 
     def _xf(self, *, font: Font, fill: str | None = None, border: bool = True, align: Alignment | None = None,
             number_format: str | None = None) -> int:
-        cell = WriteOnlyCell(self._style_host)
-        cell.font = font
-        if fill:
-            cell.fill = PatternFill("solid", fgColor=fill)
-        if border:
-            side = Side(style="thin", color="808080")
-            cell.border = Border(left=side, right=side, top=side, bottom=side)
-        if align is not None:
-            cell.alignment = align
-        if number_format:
-            cell.number_format = number_format
-        return cell.style_id
+        return self.styles.xf(font=font, fill=fill or None, border=border, align=align,
+                              number_format=number_format or None)
 
     def _make_styles(self) -> _Styles:
         d = self.decimals
@@ -321,7 +295,7 @@ class _Book:
             header=self._xf(font=bold, fill=HEADER_FILL, align=center),
             header_turned=self._xf(font=Font(name=BODY_FONT, size=9, bold=True), fill=HEADER_FILL,
                                    align=Alignment(horizontal="center", vertical="bottom", wrap_text=True,
-                                                   textRotation=90)),
+                                                   text_rotation=90)),
             text=self._xf(font=body, align=wrap),
             center=self._xf(font=body, align=center),
             muted=self._xf(font=grey, align=wrap),
@@ -347,7 +321,7 @@ class _Book:
     def title_rows(self, sheet: _Sheet, title: str, subtitle: str, columns: int) -> None:
         """Row 1: the title across the table; row 2: what the sheet is, and the date on the right."""
         s = self.style
-        last = get_column_letter(columns)
+        last = col_letter(columns)
         sheet.row([self.t(title, s.title)], height=30)
         sheet.merge(f"A1:{last}1")
         date = f"考核日期：{report_date(self.run)}"
@@ -355,8 +329,8 @@ class _Book:
             split = max(1, columns - 3)
             sheet.row([self.t(subtitle, s.subtitle), *[self.blank(s.subtitle)] * (split - 1),
                        self.t(date, s.subtitle_right)], height=20)
-            sheet.merge(f"A2:{get_column_letter(split)}2")
-            sheet.merge(f"{get_column_letter(split + 1)}2:{last}2")
+            sheet.merge(f"A2:{col_letter(split)}2")
+            sheet.merge(f"{col_letter(split + 1)}2:{last}2")
         else:
             sheet.row([self.t(f"{subtitle}　{date}", s.subtitle)], height=20)
             sheet.merge(f"A2:{last}2")
@@ -368,62 +342,58 @@ class _Book:
         """A note across the whole table (merged), tall enough for its text."""
         width = sum(sheet.col_widths) or 60
         row = sheet.row([self.t(text, self.style.note)], height=max(15.0, _lines(safe_text(text), width) * 12.5 + 3))
-        sheet.merge(f"A{row}:{get_column_letter(max(1, len(sheet.col_widths)))}{row}")
+        sheet.merge(f"A{row}:{col_letter(max(1, len(sheet.col_widths)))}{row}")
 
     def print_setup(self, sheet: _Sheet, *, landscape: bool, title_rows: str | None, heading: str) -> None:
         """A4, fitted to the page width, the header row repeated, title/date in the page header, page numbers."""
-        ws = sheet.ws
-        a4_page_setup(ws, landscape=landscape, title_rows=title_rows, top_margin=0.75)
-        ws.oddHeader.left.text = _header_text(heading)
-        ws.oddHeader.left.size = 9
-        ws.oddHeader.right.text = _header_text(report_date(self.run))
-        ws.oddHeader.right.size = 9
-        ws.oddFooter.center.size = 9
-        ws.oddHeader.left.font = ws.oddHeader.right.font = ws.oddFooter.center.font = BODY_FONT
+        setup = sheet.setup
+        setup.landscape = landscape
+        setup.title_rows = title_rows
+        setup.header_left = _header_text(heading)
+        setup.header_right = _header_text(report_date(self.run))
+        setup.header_font = BODY_FONT
 
     # --- writing ---------------------------------------------------------------------------------
     def save(self, fh: IO[bytes]) -> None:
-        props = self.wb.properties
-        props.creator = "kepu-inspect"
-        props.title = report_title(self.run)
-        skeleton = io.BytesIO()
-        self.wb.save(skeleton)
-        src = zipfile.ZipFile(skeleton)
-        by_path = {sheet.ws.path.lstrip("/"): sheet for sheet in self.sheets}
-        names = src.namelist()
-        if "xl/sharedStrings.xml" in names:  # openpyxl wrote cells itself: not how this module works
-            raise RuntimeError("unexpected shared strings in the workbook skeleton")
-        order = ["[Content_Types].xml"] + [n for n in names if n != "[Content_Types].xml"]
+        """The package, its parts in the order openpyxl wrote them (with [Content_Types].xml first)."""
+        sheets = [sheet.setup for sheet in self.sheets]
+        charts = [sheet for sheet in sheets if sheet.chart is not None]
         with zipfile.ZipFile(fh, "w", zipfile.ZIP_DEFLATED) as dst:
-            for name in order:
-                content = src.read(name)
-                sheet = by_path.get(name)
-                if sheet is not None:
-                    self._write_sheet(dst, name, content, sheet)
-                    continue
-                if name == "docProps/core.xml":
-                    content = _CORE_TIMES.sub(rb"\g<1>" + FIXED_TIME.encode() + rb"\g<2>", content)
-                elif name == "[Content_Types].xml":
-                    content = content.replace(b"</Types>", (
-                        f'<Override PartName="/xl/sharedStrings.xml" ContentType="{SST_CONTENT_TYPE}"/></Types>'
-                    ).encode())
-                elif name == "xl/_rels/workbook.xml.rels":
-                    content = content.replace(b"</Relationships>", (
-                        f'<Relationship Id="rIdSharedStrings" Type="{SST_REL_TYPE}" Target="sharedStrings.xml"/>'
-                        "</Relationships>").encode())
-                dst.writestr(_entry(name, 6), content)
+
+            def put(name: str, content: str | bytes) -> None:
+                dst.writestr(_entry(name, 6), content.encode() if isinstance(content, str) else content)
+
+            put("[Content_Types].xml", xlsx_parts.content_types(sheets, shared_strings=True))
+            put("docProps/app.xml", xlsx_parts.APP_XML)
+            put("docProps/core.xml", xlsx_parts.core_xml("kepu-inspect", report_title(self.run), FIXED_TIME))
+            put("xl/theme/theme1.xml", xlsx_parts.theme_xml())
+            drawing = 0
+            for i, sheet in enumerate(self.sheets, start=1):
+                self._write_sheet(dst, f"xl/worksheets/sheet{i}.xml", sheet)
+                chart = sheet.setup.chart
+                if chart is not None:
+                    drawing += 1
+                    put(f"xl/drawings/drawing{drawing}.xml", chart.drawing_xml())
+                    put(f"xl/drawings/_rels/drawing{drawing}.xml.rels", xlsx_parts.relationships(
+                        [(f"{xlsx_parts.REL_NS}/chart", f"/xl/charts/chart{drawing}.xml", "rId1")]))
+                    put(f"xl/worksheets/_rels/sheet{i}.xml.rels", xlsx_parts.relationships(
+                        [(f"{xlsx_parts.REL_NS}/drawing", f"/xl/drawings/drawing{drawing}.xml", "rId1")]))
+            for n, setup in enumerate(charts, start=1):
+                assert setup.chart is not None
+                put(f"xl/charts/chart{n}.xml", setup.chart.xml())
+            put("xl/styles.xml", self.styles.xml())
+            put("_rels/.rels", xlsx_parts.ROOT_RELS)
+            put("xl/workbook.xml", xlsx_parts.workbook_xml(sheets))
+            put("xl/_rels/workbook.xml.rels", xlsx_parts.workbook_rels(sheets, shared_strings=True))
             level = 1 if len(self.sst.index) > 20000 else 6
             with dst.open(_entry("xl/sharedStrings.xml", level), "w") as out:
                 for chunk in self.sst.xml():
                     out.write(chunk)
 
-    def _write_sheet(self, dst: zipfile.ZipFile, name: str, skeleton: bytes, sheet: _Sheet) -> None:
-        match = _SHEET_DATA.search(skeleton)
-        if match is None:
-            raise RuntimeError(f"no sheetData in {name}")
+    def _write_sheet(self, dst: zipfile.ZipFile, name: str, sheet: _Sheet) -> None:
         level = 1 if sheet.rows > 5000 else 6  # big tables: fast compression matters more than size
         with dst.open(_entry(name, level), "w") as out:
-            out.write(skeleton[: match.start()] + b"<sheetData>")
+            out.write(sheet.setup.head_xml().encode())
             chunk: list[str] = []
             for row in sheet.iter_xml():
                 chunk.append(row)
@@ -431,7 +401,7 @@ class _Book:
                     out.write("".join(chunk).encode())
                     chunk = []
             out.write("".join(chunk).encode())
-            out.write(b"</sheetData>" + skeleton[match.end():])
+            out.write(sheet.setup.tail_xml().encode())
 
 
 def _entry(name: str, level: int) -> zipfile.ZipInfo:
@@ -478,7 +448,7 @@ def _ranking_sheets(book: _Book) -> None:
             notes.append("未报送或材料无效的单位列在表末，不参加排名。")
         notes.append("名次相同者为并列，其后的名次顺延。")
         book.note_row(sheet, "说明：" + "".join(notes))
-        sheet.ws.freeze_panes = f"C{first}"
+        sheet.setup.freeze = f"C{first}"
         book.print_setup(sheet, landscape=False, title_rows=f"{header}:{header}", heading=report_title(run))
         if scored:
             _ranking_chart(sheet, table.group_name, columns, first, scored, last + 3)
@@ -500,37 +470,21 @@ def _ranking_cells(book: _Book, r: Ranked, with_change: bool) -> list[str]:
     return cells
 
 
-def _bar_chart(title: str, bars: int) -> BarChart:
-    """Horizontal bars, first row at the top: long Chinese names stay readable."""
-    chart = BarChart()
-    chart.type = "bar"
-    chart.style = 10
-    chart.title = title
-    chart.legend = None
-    chart.x_axis.scaling.orientation = "maxMin"
-    chart.x_axis.delete = False
-    chart.y_axis.delete = False
-    chart.gapWidth = 60
-    chart.width = 17
-    chart.height = max(6.0, 0.55 * bars + 2.5)
-    return chart
+def _chart_height(bars: int) -> float:
+    """Centimetres for ``bars`` horizontal bars (title and axis included)."""
+    return max(6.0, 0.55 * bars + 2.5)
 
 
 def _ranking_chart(sheet: _Sheet, group_name: str, columns: Sequence[str], first: int, scored: int,
                    anchor_row: int) -> None:
-    """总分 of the scored units (the top CHART_MAX_BARS of a long ranking) as horizontal bars."""
-    ws = sheet.ws
-    total_col = columns.index("总分") + 1
-    name_col = columns.index("单位") + 1
+    """总分 of the scored units (the top CHART_MAX_BARS of a long ranking) as horizontal bars, first
+    row at the top: long Chinese names stay readable."""
     bars = min(scored, CHART_MAX_BARS)
     shown = f"（前{bars}名）" if scored > bars else ""
-    chart = _bar_chart(f"{safe_text(group_name)}总分{shown}", bars)
-    chart.add_data(Reference(ws, min_col=total_col, min_row=first - 1, max_row=first + bars - 1), titles_from_data=True)
-    chart.set_categories(Reference(ws, min_col=name_col, min_row=first, max_row=first + bars - 1))
-    chart.y_axis.number_format = "0"
-    chart.dataLabels = DataLabelList(showVal=True, showSerName=False, showCatName=False, showLegendKey=False,
-                                     showPercent=False)
-    ws.add_chart(chart, f"A{anchor_row}")
+    sheet.setup.chart = BarChart(
+        title=f"{safe_text(group_name)}总分{shown}", sheet=sheet.setup.title, data_col=columns.index("总分") + 1,
+        header_row=first - 1, last_row=first + bars - 1, category_col=columns.index("单位") + 1,
+        number_format="0", anchor=f"A{anchor_row}", height=_chart_height(bars), data_labels=True)
 
 
 def _matrix_sheet(book: _Book) -> None:
@@ -565,14 +519,11 @@ def _matrix_sheet(book: _Book) -> None:
     sheet.defer(len(matrix.rows), rows)
     last = sheet.rows
     if matrix.rows and matrix.columns:
-        ref = f"E{first}:{get_column_letter(len(columns))}{last}"
-        sheet.ws.conditional_formatting.add(ref, ColorScaleRule(
-            start_type="min", start_color="F8696B", mid_type="percentile", mid_value=50, mid_color="FFEB84",
-            end_type="max", end_color="63BE7B"))
-        sheet.ws.auto_filter.ref = f"A{header}:{get_column_letter(len(columns))}{last}"
+        sheet.setup.color_scale = f"E{first}:{col_letter(len(columns))}{last}"  # red (low) – yellow – green
+        sheet.setup.auto_filter = f"A{header}:{col_letter(len(columns))}{last}"
     else:
         book.note_row(sheet, "没有已评分的单位。")
-    sheet.ws.freeze_panes = f"E{first}"
+    sheet.setup.freeze = f"E{first}"
     book.print_setup(sheet, landscape=True, title_rows=f"{header}:{header}", heading=report_title(run))
 
 
@@ -598,13 +549,10 @@ def _analysis_sheet(book: _Book) -> None:
     book.print_setup(sheet, landscape=False, title_rows=f"{header}:{header}", heading=report_title(run))
     bars = min(len(analysis), CHART_MAX_BARS)
     if bars:
-        chart = _bar_chart("各项目平均得分率（由低到高）", bars)
-        chart.add_data(Reference(sheet.ws, min_col=5, min_row=header, max_row=header + bars), titles_from_data=True)
-        chart.set_categories(Reference(sheet.ws, min_col=3, min_row=header + 1, max_row=header + bars))
-        chart.y_axis.number_format = "0%"
-        chart.y_axis.scaling.min = 0
-        chart.y_axis.scaling.max = 1
-        sheet.ws.add_chart(chart, f"A{sheet.rows + 3}")
+        sheet.setup.chart = BarChart(
+            title="各项目平均得分率（由低到高）", sheet=sheet.setup.title, data_col=5, header_row=header,
+            last_row=header + bars, category_col=3, number_format="0%", anchor=f"A{sheet.rows + 3}",
+            height=_chart_height(bars), axis_min_max=(0, 1))
 
 
 def _self_vs_verified_sheet(book: _Book) -> None:
@@ -625,10 +573,10 @@ def _self_vs_verified_sheet(book: _Book) -> None:
                    book.n(int(count), s.flagged_integer if flagged else s.integer), book.t(listed, s.text)],
                   _height(max(_lines(safe_text(unit), widths[1]), _lines(safe_text(listed), widths[6]))))
     if rows:
-        sheet.ws.auto_filter.ref = f"A{header}:{get_column_letter(len(columns))}{sheet.rows}"
+        sheet.setup.auto_filter = f"A{header}:{col_letter(len(columns))}{sheet.rows}"
     else:
         book.note_row(sheet, "没有已评分的单位。")
-    sheet.ws.freeze_panes = f"C{header + 1}"
+    sheet.setup.freeze = f"C{header + 1}"
     book.print_setup(sheet, landscape=True, title_rows=f"{header}:{header}", heading=report_title(run))
 
 
@@ -650,10 +598,10 @@ def _problems_sheet(book: _Book) -> None:
                    book.t(file, s.text), book.t(where, s.text), book.t(message, s.text), book.t(hint, s.text)],
                   _height(lines))
     if rows:
-        sheet.ws.auto_filter.ref = f"A{header}:{get_column_letter(len(columns))}{sheet.rows}"
+        sheet.setup.auto_filter = f"A{header}:{col_letter(len(columns))}{sheet.rows}"
     else:
         book.note_row(sheet, "未发现问题。")
-    sheet.ws.freeze_panes = f"A{header + 1}"
+    sheet.setup.freeze = f"A{header + 1}"
     book.print_setup(sheet, landscape=True, title_rows=f"{header}:{header}", heading=report_title(run))
 
 
@@ -723,7 +671,7 @@ def _unit_sheets(book: _Book) -> None:
                            book.n(res.self_total, s.number_bold), book.blank(s.header),
                            book.n(res.base, s.number_bold), book.blank(s.header)])
         sheet.merge(f"A{total}:D{total}")
-        sheet.ws.freeze_panes = f"C{header + 1}"
+        sheet.setup.freeze = f"C{header + 1}"
         book.print_setup(sheet, landscape=True, title_rows=f"{header}:{header}",
                          heading=f"{report_title(run)}　{res.unit_name}")
 
@@ -792,8 +740,8 @@ def _detail_table(book: _Book) -> None:
                     n += 1
 
     sheet.defer(count, rows)
-    sheet.ws.auto_filter.ref = f"A{header}:{get_column_letter(len(columns))}{max(sheet.rows, header)}"
-    sheet.ws.freeze_panes = f"C{header + 1}"
+    sheet.setup.auto_filter = f"A{header}:{col_letter(len(columns))}{max(sheet.rows, header)}"
+    sheet.setup.freeze = f"C{header + 1}"
     book.print_setup(sheet, landscape=True, title_rows=f"{header}:{header}", heading=report_title(run))
 
 
