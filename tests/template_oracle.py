@@ -27,7 +27,7 @@ from openpyxl.writer.excel import ExcelWriter
 
 from kepu_inspect.adapters import layout as L
 from kepu_inspect.adapters.output import normalise_xlsx_bytes
-from kepu_inspect.adapters.xlsx_print import a4_page_setup
+from kepu_inspect.adapters.xlsx_print import HEADER_MARGIN, PAGE_FOOTER, PAPER_A4, SIDE_MARGIN
 from kepu_inspect.core.numbers import ZERO, fmt
 from kepu_inspect.core.rubric import Assignment, Rubric, Unit
 
@@ -63,6 +63,25 @@ MIN_ROW_PT = 20.0
 
 # Excel serial numbers of 2000-01-01 and 2099-12-31 (1900 date system), for the date validation.
 DATE_LOW, DATE_HIGH = "36526", "73050"
+
+
+def a4_page_setup(ws: Any, *, landscape: bool, title_rows: str | None, top_margin: float = 0.7) -> None:
+    """A4, one page wide (any number of pages tall), centred, header rows repeated, "第 X 页 共 Y 页".
+
+    ``ws`` is an openpyxl worksheet (normal or write-only); callers add their own page headers.
+    """
+    ws.page_setup.paperSize = PAPER_A4
+    ws.page_setup.orientation = "landscape" if landscape else "portrait"
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.print_options.horizontalCentered = True
+    ws.page_margins.left = ws.page_margins.right = SIDE_MARGIN
+    ws.page_margins.top = ws.page_margins.bottom = top_margin
+    ws.page_margins.header = ws.page_margins.footer = HEADER_MARGIN
+    if title_rows:
+        ws.print_title_rows = title_rows
+    ws.oddFooter.center.text = PAGE_FOOTER
 
 def _lines(text: str, width: float) -> int:
     """Estimated wrapped line count in a column ``width`` characters wide (Excel's unit: one digit).

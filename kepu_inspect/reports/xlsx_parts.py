@@ -14,8 +14,9 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from functools import cache
-from importlib import resources
+
+from kepu_inspect.adapters.xlsx_print import PAGE_FOOTER, a4_page_setup_xml
+from kepu_inspect.adapters.xlsx_theme import THEME_XML
 
 MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -317,11 +318,8 @@ class SheetSetup:
                          '<color rgb="00F8696B"/><color rgb="00FFEB84"/><color rgb="0063BE7B"/></colorScale>'
                          "</cfRule></conditionalFormatting>")
         header = _header_footer([("L", self.header_left), ("R", self.header_right)], self.header_font, 9)
-        footer = _header_footer([("C", "第 &P 页 共 &N 页")], self.header_font, 9)
-        parts.append('<printOptions horizontalCentered="1"/><pageMargins left="0.5" right="0.5" top="0.75" '
-                     'bottom="0.75" header="0.3" footer="0.3"/>'
-                     f'<pageSetup orientation="{"landscape" if self.landscape else "portrait"}" paperSize="9" '
-                     'fitToHeight="0" fitToWidth="1"/>'
+        footer = _header_footer([("C", PAGE_FOOTER)], self.header_font, 9)
+        parts.append(a4_page_setup_xml(landscape=self.landscape, top_margin=0.75) +
                      f"<headerFooter><oddHeader>{ascii_xml(header)}</oddHeader><oddFooter>{ascii_xml(footer)}</oddFooter>"
                      "<evenHeader></evenHeader><evenFooter></evenFooter><firstHeader></firstHeader><firstFooter></firstFooter>"
                      "</headerFooter>")
@@ -415,7 +413,9 @@ def workbook_rels(sheets: Sequence[SheetSetup], shared_strings: bool) -> str:
     return body
 
 
-@cache
+THEME_BYTES = THEME_XML.encode()
+
+
 def theme_xml() -> bytes:
-    """The default Office theme (as openpyxl ships it)."""
-    return resources.files("kepu_inspect.reports").joinpath("assets/theme1.xml").read_bytes()
+    """The default Office theme (as openpyxl ships it), shared with the template writer."""
+    return THEME_BYTES
