@@ -5,6 +5,7 @@ from __future__ import annotations
 from kepu_inspect.core.numbers import fmt, round_half_up
 from kepu_inspect.core.problems import Code, Problem, problem
 from kepu_inspect.core.rubric import Rubric, Unit
+from kepu_inspect.core.scoring import entry_outcome
 from kepu_inspect.core.submission import Submission
 
 
@@ -17,7 +18,7 @@ def consistency_problems(rubric: Rubric, unit: Unit, submission: Submission, fil
             entry = submission.criteria.get(f"{a.item.id}.{crit.id}")
             if entry is None or entry.self_score is None or not crit.inputs() or entry.unreadable:
                 continue
-            outcome = crit.rule.evaluate(crit.points, entry.values, unit.params)
+            outcome = entry_outcome(crit, entry, unit.params)
             if outcome.points is None:
                 continue
             computed = round_half_up(outcome.points * a.weight, d)

@@ -7,6 +7,7 @@ why it got what it got (verified score, the rule applied to the unit's inputs, o
 from __future__ import annotations
 
 import sys
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, Literal
@@ -14,7 +15,7 @@ from typing import Any, Literal
 from kepu_inspect.core.numbers import HUNDRED, ZERO, fmt, round_half_up, shared_decimal
 from kepu_inspect.core.problems import Code, Problem, problem
 from kepu_inspect.core.rubric import Assignment, Criterion, Rubric, Unit
-from kepu_inspect.core.rules import Value
+from kepu_inspect.core.rules import Outcome, Value
 from kepu_inspect.core.submission import CriterionEntry, Submission
 
 Basis = Literal["verified", "self", "zero", "missing"]
@@ -149,6 +150,13 @@ def _display(value: Value | None) -> str:
     return str(value)
 
 
+def entry_outcome(crit: Criterion, entry: CriterionEntry, params: Mapping[str, Decimal]) -> Outcome:
+    """``crit``'s rule applied to the unit's own inputs, evaluated once per entry."""
+    if not entry.outcome:
+        entry.outcome.append(crit.rule.evaluate(crit.points, entry.values, params))
+    return entry.outcome[0]
+
+
 def score_criterion(rubric: Rubric, unit: Unit, a: Assignment, crit: Criterion,
                     entry: CriterionEntry | None) -> CriterionResult:
     uid = f"{a.item.id}.{crit.id}"
@@ -160,7 +168,10 @@ def score_criterion(rubric: Rubric, unit: Unit, a: Assignment, crit: Criterion,
     verified = entry.verified if entry else None
     if not specs and self_score is not None:  # discretionary: the unit's proposal is its input
         values["score"] = self_score / weight
-    outcome = crit.rule.evaluate(crit.points, values, unit.params)
+    if specs and entry is not None:
+        outcome = entry_outcome(crit, entry, unit.params)
+    else:
+        outcome = crit.rule.evaluate(crit.points, values, unit.params)
     computed = None if outcome.points is None else min(max(outcome.points * weight, ZERO), top)
     weight_note = f"（牵头单位分值×{fmt(weight)}）" if weight != 1 and computed is not None else ""
     shown = tuple((s.label, _display(values.get(s.key))) for s in specs)
