@@ -84,3 +84,11 @@ def test_item_results_cross_processes_exactly_and_share_values(pingdingshan: Rub
     first, second = back[0].items[0], back[1].items[0]
     assert first.item_id == second.item_id and first.item_id is second.item_id  # interned
     assert first.max_points == second.max_points and first.max_points is second.max_points  # shared
+
+
+@pytest.mark.parametrize("compress", [False, True])
+def test_records_unpack_to_their_utf8_text(compress: bool) -> None:
+    text = '{"unit":"甲县","items":[]}'
+    packed = intake.pack_record(text, compress)
+    assert (packed != text.encode()) is compress
+    assert intake.unpack_record(packed) == text.encode("utf-8")
