@@ -228,6 +228,10 @@ class Rubric:
         return {}
 
     @cached_property
+    def _max_base(self) -> dict[int, Decimal]:
+        return {}
+
+    @cached_property
     def _leads_of(self) -> dict[str, frozenset[str]]:
         return {g.id: frozenset(g.leads) for g in self.item_groups}
 
@@ -289,7 +293,12 @@ class Rubric:
         return tuple(result)
 
     def max_base(self, unit: Unit) -> Decimal:
-        return sum((a.max_points for a in self.assignments(unit)), ZERO)
+        assignments = self.assignments(unit)
+        key = id(assignments)  # shared per assignment profile, and kept alive by the cache above
+        total = self._max_base.get(key)
+        if total is None:
+            total = self._max_base[key] = sum((a.max_points for a in assignments), ZERO)
+        return total
 
     def structure_fingerprint(self) -> str:
         """Hash of what a filled workbook depends on (ids, points, inputs), not wording.

@@ -331,22 +331,31 @@ class _Builder:
         units_raw = self.doc["units"]
         index = {u["id"]: i for i, u in enumerate(units_raw)}
         applied: dict[str, set[str]] = {}
+        # units sharing an assignment profile share one tuple: its needs are worked out once
+        units_of: dict[int, list[str]] = {}
+        needs: dict[int, list[str]] = {}
         for unit in rubric.assessed_units():
             assignments = rubric.assignments(unit)
             if not assignments:
                 self.add(Code.RB009, f"units[{index[unit.id]}]", unit=unit.name)
-            for a in assignments:
-                applied.setdefault(a.item.id, set()).add(unit.id)
-                for c in a.item.criteria:
-                    for param in c.rule.params_needed():
-                        if param not in unit.params:
-                            self.add(Code.RB011, f"units[{index[unit.id]}].params", unit=unit.name, param=param)
+            key = id(assignments)
+            if key not in units_of:
+                units_of[key] = []
+                needs[key] = list(dict.fromkeys(param for a in assignments for c in a.item.criteria
+                                                for param in c.rule.params_needed()))
+            units_of[key].append(unit.id)
+            for param in needs[key]:
+                if param not in unit.params:
+                    self.add(Code.RB011, f"units[{index[unit.id]}].params", unit=unit.name, param=param)
             group = rubric.group(unit.group)
             if group.total is not None and not group.normalise:
                 mx = rubric.max_base(unit)
                 if mx != group.total:
                     self.add(Code.RB016, f"units[{index[unit.id]}]", unit=unit.name, actual=fmt(mx),
                              expected=fmt(group.total))
+        for unit_ids in units_of.values():
+            for a in rubric.assignments(rubric.unit(unit_ids[0])):
+                applied.setdefault(a.item.id, set()).update(unit_ids)
         for gi, group in enumerate(rubric.groups):
             if group.total is None:
                 continue
