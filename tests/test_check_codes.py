@@ -667,3 +667,14 @@ def test_sheet_with_a_prefixed_spreadsheet_namespace_reads_the_same(tmp_path: Pa
     parts = [sheet_part(data, ITEM), sheet_part(data, "封面"), "xl/styles.xml"]
     reading, _ = _read_one(tmp_path, mini, replace_parts(data, dict.fromkeys(parts, prefixed)))
     assert reading.submission == plain.submission and reading.submission.criteria and plain.submission.filled_on
+
+
+@pytest.mark.parametrize("opening", ['<c\tr="{ref}"', '<c  r="{ref}"', '<c\nr="{ref}" t="inlineStr"'])
+def test_unusual_whitespace_in_a_cell_tag_is_still_read(tmp_path: Path, mini: Rubric, opening: str) -> None:
+    """Legal XML the fast cell pattern would skip goes to the general parser instead of being lost."""
+    ref = cell_of(mini, A, L.COL_INPUT, "C2.a")
+    xml = inline(ref, "较好").replace(f'<c r="{ref}" t="inlineStr"', opening.format(ref=ref) +
+                                     ("" if "inlineStr" in opening else ' t="inlineStr"'))
+    assert "\t" in xml or "  " in xml or "\n" in xml
+    reading, _ = _read_one(tmp_path, mini, set_cell_xml(clean_bytes(mini, A), ITEM, ref, xml))
+    assert reading.submission.criteria["C2.a"].values["level"] == "较好"

@@ -363,7 +363,9 @@ def _sheet(data: bytes, name: str, state_: str, strings: _LazyStrings | list[str
 # DTD. For such parts, C-speed regular expressions over the bytes replace one Python callback per XML
 # element (~10× faster). Anything unusual — a namespace prefix, a cell without r, a comment, an entity
 # other than the five predefined ones — goes to the expat path, which also refuses DTDs.
-_BAD_REF = re.compile(rb'<c r="(?![A-Z]{1,3}[0-9]+")')
+# a cell element the cell pattern below would not see: <c>, <c/>, other whitespace, no reference
+# first, or a malformed one
+_ODD_CELL = re.compile(rb'<c(?:[>/\t\r\n]| (?!r="[A-Z]{1,3}[0-9]+"))')
 _SHARED_INDEX = re.compile(rb' t="s"><v>([0-9]+)</v>')
 # a prefix bound to the spreadsheet namespace (<x:c …>, as some SDKs write): the fast path matches
 # unprefixed names only, so such parts go to the general parser. Looking for the binding is a literal
@@ -383,7 +385,7 @@ _cell_patterns: dict[frozenset[str] | None, re.Pattern[bytes]] = {}
 
 def _fast_ok(data: bytes) -> bool:
     """True when ``data`` has the plain shape every known spreadsheet writer produces."""
-    if b"<!" in data:
+    if b"!" in data and b"<!" in data:  # "!" alone is a memchr; "<!" a slower two-byte search
         if b"<!DOCTYPE" in data or b"<!ENTITY" in data:
             raise WorkbookError("xml", "文件中包含 DTD 或实体声明")
         return False  # comments or CDATA: let expat handle them
@@ -475,13 +477,12 @@ def _fast_date_styles(data: bytes) -> set[int]:
 def _fast_sheet(data: bytes, name: str, state_: str, strings: _LazyStrings | list[str], date_styles: frozenset[int],
                 budget: list[int], columns: frozenset[str] | None) -> RawSheet | None:
     """Cells of a plain sheet, or None when the sheet needs the general parser."""
-    tags = data.count(b"<c ") + data.count(b"<c>") + data.count(b"<c/")
-    # every cell with a well-formed reference and the root closed (a cut-off part fails the zip's CRC
-    # or this test): otherwise the general parser decides, and reports a damaged file precisely
-    if (tags != data.count(b'<c r="') or _BAD_REF.search(data) is not None
-            or not data.rstrip().endswith(b"</worksheet>")):
+    # every cell written <c r="A1"… with a well-formed reference and the root closed (a cut-off part
+    # fails the zip's CRC or this test): otherwise the general parser decides, and reports a damaged
+    # file precisely
+    if _ODD_CELL.search(data) is not None or not data.rstrip().endswith(b"</worksheet>"):
         return None
-    budget[0] -= tags
+    budget[0] -= data.count(b'<c r="')
     if budget[0] < 0:
         raise WorkbookError("bomb", f"XML 元素数量超过 {MAX_ELEMENTS}")
     pattern = _cell_patterns.get(columns)
