@@ -511,7 +511,10 @@ def _fast_sheet(data: bytes, name: str, state_: str, strings: _LazyStrings | lis
             s_b = s_match.group(1) if s_match else s_b
         cell: RawCell | None
         if f_tag:
-            cell = _slow_cell(name, t_b, s_b, v_elem, v, rest, True, strings, date_styles)
+            if v and (not t_b or t_b == b"n") and not (date_styles and s_b and int(s_b) in date_styles):
+                cell = RawCell("number", v.decode(), True)  # a subtotal with its saved result
+            else:
+                cell = _slow_cell(name, t_b, s_b, v_elem, v, rest, True, strings, date_styles)
         elif t_b == b"s" and v:  # the common case, straight through
             try:
                 cell = RawCell("text", strings[int(v)])
