@@ -13,6 +13,15 @@ from dataclasses import dataclass
 from kepu_inspect.core.rubric import Assignment, Criterion, Rubric, Unit
 from kepu_inspect.core.rules import InputSpec
 
+
+def col_letter(index: int) -> str:
+    """Column letters for a 1-based column index (1 → A, 27 → AA), for every writer and the reader."""
+    letters = ""
+    while index > 0:
+        index, rem = divmod(index - 1, 26)
+        letters = chr(65 + rem) + letters
+    return letters
+
 TEMPLATE_VERSION = "1"
 
 COVER_SHEET = "封面"

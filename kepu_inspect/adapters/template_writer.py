@@ -152,12 +152,7 @@ def _sum_formula(col: str, rows: list[int], cap: Decimal | None = None) -> _Form
     return _Formula(f"={total}" if col != L.COL_VERIFIED else f'=IF(COUNT({refs})=0,"",{total})')
 
 
-def _col_letter(index: int) -> str:
-    letters = ""
-    while index:
-        index, rem = divmod(index - 1, 26)
-        letters = chr(65 + rem) + letters
-    return letters
+_col_letter = L.col_letter
 
 
 _COL_INDEX = {_col_letter(i): i for i in range(1, 27)}

@@ -22,6 +22,8 @@ from typing import IO, Literal, NamedTuple
 from xml.etree.ElementTree import ParseError, fromstring
 from xml.parsers import expat
 
+from kepu_inspect.adapters.layout import col_letter
+
 MAX_FILE_BYTES = 50 * 1024 * 1024
 MAX_PART_BYTES = 64 * 1024 * 1024
 MAX_TOTAL_BYTES = 160 * 1024 * 1024
@@ -277,14 +279,6 @@ def _is_date_format(fid: int, custom: dict[int, str]) -> bool:
 _REF = re.compile(r"([A-Z]{1,3})(\d+)$")
 
 
-def _col_letters(n: int) -> str:
-    out = ""
-    while n:
-        n, rem = divmod(n - 1, 26)
-        out = chr(65 + rem) + out
-    return out
-
-
 def _col_number(letters: str) -> int:
     n = 0
     for ch in letters:
@@ -343,7 +337,7 @@ def _sheet(data: bytes, name: str, state_: str, strings: _LazyStrings | list[str
                 pos["count"] += 1
                 if pos["count"] > MAX_CELLS:
                     raise WorkbookError("bomb", f"工作表“{name}”单元格数量超过 {MAX_CELLS}")
-                letters = _col_letters(pos["col"])
+                letters = col_letter(pos["col"])
                 sheet.cells[f"{letters}{pos['row']}"] = cell
                 sheet.rows.setdefault(pos["row"], {})[letters] = cell
 

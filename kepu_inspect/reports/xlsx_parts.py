@@ -15,6 +15,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
+from kepu_inspect.adapters.layout import col_letter
 from kepu_inspect.adapters.xlsx_print import PAGE_FOOTER, a4_page_setup_xml
 from kepu_inspect.adapters.xlsx_theme import THEME_XML
 
@@ -58,15 +59,6 @@ def ascii_xml(value: str) -> str:
 def number(value: float) -> str:
     """Numbers in attributes, as openpyxl's safe_string formats them."""
     return f"{value:.16g}"
-
-
-def col_letter(index: int) -> str:
-    """Column letters for a 1-based column index."""
-    letters = ""
-    while index > 0:
-        index, rem = divmod(index - 1, 26)
-        letters = chr(65 + rem) + letters
-    return letters
 
 
 _CELL = re.compile(r"^([A-Z]+)(\d+)$")
