@@ -651,7 +651,13 @@ def test_overlong_shared_string_is_refused_on_the_fast_path(tmp_path: Path, mini
     assert reading.status == "rejected" and [p.code for p in reading.problems] == [Code.WB004]
 
 
-def test_sheet_with_a_prefixed_spreadsheet_namespace_reads_the_same(tmp_path: Path, mini: Rubric) -> None:
+@pytest.mark.parametrize("namespace", [
+    b"http://schemas.openxmlformats.org/spreadsheetml/2006/main",
+    b"&#104;ttp://schemas.openxmlformats.org/spreadsheetml/2006/main",  # the same name, character references
+    b"&#x68;ttp://schemas.openxmlformats.org/spreadsheetml/2006/main",
+])
+def test_sheet_with_a_prefixed_spreadsheet_namespace_reads_the_same(tmp_path: Path, mini: Rubric,
+                                                                    namespace: bytes) -> None:
     """<x:c …> (some SDKs write prefixed elements) must not be skipped by the fast path."""
     import re
 
@@ -661,7 +667,8 @@ def test_sheet_with_a_prefixed_spreadsheet_namespace_reads_the_same(tmp_path: Pa
     def prefixed(xml: bytes) -> bytes:
         assert b"<x:" not in xml and re.search(rb"<[A-Za-z]+:", xml) is None  # a plain part to start from
         xml = re.sub(rb"<(/?)(?![?!])([A-Za-z])", rb"<\1x:\2", xml)
-        return xml.replace(b'xmlns="' + main_ns + b'"', b'xmlns:x="' + main_ns + b'"', 1)
+        xml = xml.replace(b"<x:worksheet", b"<worksheet", 1).replace(b"</x:worksheet>", b"</worksheet>")
+        return xml.replace(b'xmlns="' + main_ns + b'"', b'xmlns="' + main_ns + b'" xmlns:x="' + namespace + b'"', 1)
 
     plain, _ = _read_one(tmp_path, mini, data)
     parts = [sheet_part(data, ITEM), sheet_part(data, "封面"), "xl/styles.xml"]
@@ -678,3 +685,58 @@ def test_unusual_whitespace_in_a_cell_tag_is_still_read(tmp_path: Path, mini: Ru
     assert "\t" in xml or "  " in xml or "\n" in xml
     reading, _ = _read_one(tmp_path, mini, set_cell_xml(clean_bytes(mini, A), ITEM, ref, xml))
     assert reading.submission.criteria["C2.a"].values["level"] == "较好"
+
+
+def test_processing_instruction_text_is_not_read_as_cells(tmp_path: Path, mini: Rubric) -> None:
+    ref = cell_of(mini, A, L.COL_INPUT, "C2.a")
+    plain, _ = _read_one(tmp_path, mini, clean_bytes(mini, A))
+
+    def hide(xml: bytes) -> bytes:
+        return xml.replace(b"</sheetData>", f'</sheetData><?note <c r="{ref}"><v>999</v></c> ?>'.encode(), 1)
+
+    data = clean_bytes(mini, A)
+    reading, _ = _read_one(tmp_path, mini, replace_parts(data, {sheet_part(data, ITEM): hide}))
+    assert reading.submission == plain.submission
+
+
+@pytest.mark.parametrize("attributes", [
+    """ t='inlineStr'""",  # single quotes
+    ' xml:lang="zh/CN" t="inlineStr"',  # a "/" inside a value
+    ' t="inlineStr" alt="a>b"',  # a ">" inside a value
+])
+def test_unusual_cell_attributes_are_read(tmp_path: Path, mini: Rubric, attributes: str) -> None:
+    ref = cell_of(mini, A, L.COL_INPUT, "C2.a")
+    xml = f'<c r="{ref}"{attributes}><is><t>较好</t></is></c>'
+    reading, _ = _read_one(tmp_path, mini, set_cell_xml(clean_bytes(mini, A), ITEM, ref, xml))
+    assert reading.submission.criteria["C2.a"].values["level"] == "较好"
+
+
+@pytest.mark.parametrize("index", ["-1", " 0", "0_0", "+1"])
+def test_shared_string_index_must_be_plain_digits(tmp_path: Path, mini: Rubric, index: str) -> None:
+    """int() would take these (-1 is the last string); a spreadsheet never writes them."""
+    ref = cell_of(mini, A, L.COL_INPUT, "C2.a")
+    data = set_cell_xml(clean_bytes(mini, A), ITEM, ref, f'<c r="{ref}" t="s"><v>{index}</v></c>')
+    reading = read_submission(mini, write(tmp_path, NAME, data))
+    assert reading.status == "rejected" and [p.code for p in reading.problems] == [Code.WB002]
+
+
+def test_batch_caches_charge_the_element_budget_and_keep_only_small_parts() -> None:
+    """A cached stylesheet or layout costs what parsing it cost: a file's verdict never depends on which
+    files came before it; and a big part is never kept in memory."""
+    from kepu_inspect.adapters import xlsx_safe as X
+
+    xfs = b"".join(b'<xf numFmtId="14"/>' for _ in range(50))
+    styles = b"<?xml version='1.0'?><styleSheet><!-- expat --><cellXfs>" + xfs + b"</cellXfs></styleSheet>"
+    assert X._date_styles_of(styles, [1000]) == frozenset(range(50))
+    for _ in range(2):  # the cached copy is refused exactly like the first
+        with pytest.raises(X.WorkbookError, match="元素数量"):
+            X._date_styles_of(styles, [10])
+    workbook = b'<workbook><sheets><sheet name="a" r:id="rId1"/></sheets></workbook>'
+    rels = b'<Relationships><Relationship Id="rId1" Target="worksheets/sheet1.xml"/></Relationships>'
+    assert X._book_layout(workbook, rels, [100])[0] == (("a", "visible", "rId1"),)
+    for _ in range(2):
+        with pytest.raises(X.WorkbookError, match="元素数量"):
+            X._book_layout(workbook, rels, [3])
+    big = styles.replace(b"<!-- expat -->", b"<!--" + b" " * X._SEEN_PART_BYTES + b"-->")
+    X._date_styles_of(big, [1000])
+    assert big not in X._STYLES_SEEN

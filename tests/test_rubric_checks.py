@@ -144,3 +144,26 @@ def test_schema_errors_are_chinese() -> None:
     problems = validate_document({"rubric": {}, "groups": [], "units": [], "sections": [], "grades": []})
     assert problems and all(p.code.name == "RB001" for p in problems)
     assert any("缺少必填项" in p.message for p in problems)
+
+
+@pytest.mark.parametrize("value", [".nan", ".inf", "-.inf", ".NaN"])
+def test_nan_and_infinity_are_refused_with_their_line(value: str) -> None:
+    """JSON Schema takes YAML's .nan/.inf as numbers; no score can be compared with them."""
+    broken = _mutate(TEXT, "  bonus_cap: 3", f"  bonus_cap: {value}")
+    loaded = load_rubric_text(broken, Path("nan.yaml"))
+    assert loaded.rubric is None
+    (hit,) = loaded.problems
+    assert hit.code.name == "RB001" and ".nan" in hit.message and hit.path == "scoring.bonus_cap"
+    assert hit.line == broken[: broken.index(value)].count("\n") + 1
+
+
+def test_max_base_survives_pickling_with_every_unit() -> None:
+    """Derived caches travel with the rubric to spawned workers: they must not be keyed by object ids."""
+    import pickle
+
+    rubric = load_rubric(MINI).rubric
+    assert rubric is not None
+    expected = {u.id: rubric.max_base(u) for u in rubric.units}
+    for _ in range(20):
+        back = pickle.loads(pickle.dumps(rubric))
+        assert {u.id: back.max_base(u) for u in back.units} == expected

@@ -5,8 +5,9 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import math
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, replace
 from functools import cache
 from importlib import resources
@@ -152,16 +153,31 @@ def _validator() -> Any:
     return Draft202012Validator(schema())
 
 
+def _non_finite(node: Any, where: list[str | int]) -> Iterator[list[str | int]]:
+    if isinstance(node, float) and not math.isfinite(node):
+        yield list(where)
+    elif isinstance(node, dict):
+        for key, value in node.items():
+            yield from _non_finite(value, [*where, key])
+    elif isinstance(node, list):
+        for index, value in enumerate(node):
+            yield from _non_finite(value, [*where, index])
+
+
 def validate_document(doc: Any) -> list[Problem]:
     """JSON Schema problems, each with its path (all of them, not just the first).
 
     A valid document is recognised by the compiled check (adapters/schema_check.py) without importing
     jsonschema; only an invalid one is walked by jsonschema, for its detailed errors.
     """
+    # YAML's .nan and .inf are numbers to JSON Schema, but no score can be compared with them
+    problems = [problem(Code.RB001, path=format_path(where) or "(根)", detail="数值无效（.nan 或 .inf），请填写具体数字")
+                for where in _non_finite(doc, [])]
+    if problems:
+        return problems
     check = _valid_check()
     if check is not None and check(doc):
         return []
-    problems = []
     for error in sorted(_validator().iter_errors(doc), key=lambda e: [str(p) for p in e.absolute_path]):
         path = format_path(error.absolute_path)
         problems.append(problem(Code.RB001, path=path or "(根)", detail=_schema_detail(error)))

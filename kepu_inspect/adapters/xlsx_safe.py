@@ -358,19 +358,20 @@ def _sheet(data: bytes, name: str, state_: str, strings: _LazyStrings | list[str
 # element (~10× faster). Anything unusual — a namespace prefix, a cell without r, a comment, an entity
 # other than the five predefined ones — goes to the expat path, which also refuses DTDs.
 # a cell element the cell pattern below would not see: <c>, <c/>, other whitespace, no reference
-# first, or a malformed one
+# first, or a malformed one (attribute values holding "/", ">" or quotes are read by the pattern)
 _ODD_CELL = re.compile(rb'<c(?:[>/\t\r\n]| (?!r="[A-Z]{1,3}[0-9]+"))')
 _SHARED_INDEX = re.compile(rb' t="s"><v>([0-9]+)</v>')
 # a prefix bound to the spreadsheet namespace (<x:c …>, as some SDKs write): the fast path matches
 # unprefixed names only, so such parts go to the general parser. Looking for the binding is a literal
 # search; looking for prefixed elements meant trying a pattern at every tag.
+# A namespace written with character references (&#104;ttp…) may be that one too: also general parser.
 _MAIN_PREFIX = re.compile(rb"""xmlns:[^\s=>]+\s*=\s*["'](?:http://schemas\.openxmlformats\.org/spreadsheetml/2006/main"""
-                          rb"""|http://purl\.oclc\.org/ooxml/spreadsheetml/main)["']""")
+                          rb"""["']|http://purl\.oclc\.org/ooxml/spreadsheetml/main["']|[^"'<]*&)""")
 _ENTITY = re.compile(rb"&(?!(?:lt|gt|amp|quot|apos|#[0-9]+|#x[0-9a-fA-F]+);)")
 _T = re.compile(rb"<t(?:\s[^>]*)?>(.*?)</t>|<t(?:\s[^>]*)?/>", re.S)
 _RPH = re.compile(rb"<rPh\b.*?</rPh>|<phoneticPr\b[^>]*>", re.S)
-_ATTR_T = re.compile(rb'\st="([^"]*)"')
-_ATTR_S = re.compile(rb'\ss="([^"]*)"')
+_ATTR_T = re.compile(rb"""\st\s*=\s*(?:"([^"]*)"|'([^']*)')""")
+_ATTR_S = re.compile(rb"""\ss\s*=\s*(?:"([^"]*)"|'([^']*)')""")
 _SI = re.compile(rb"<si>(.*?)</si>|<si/>", re.S)
 _REFS = re.compile(r"&(lt|gt|amp|quot|apos|#[0-9]+|#x[0-9a-fA-F]+);")
 _NAMED = {"lt": "<", "gt": ">", "amp": "&", "quot": '"', "apos": "'"}
@@ -383,6 +384,9 @@ def _fast_ok(data: bytes) -> bool:
         if b"<!DOCTYPE" in data or b"<!ENTITY" in data:
             raise WorkbookError("xml", "文件中包含 DTD 或实体声明")
         return False  # comments or CDATA: let expat handle them
+    after = data.find(b"?>") + 2 if data.startswith(b"<?xml") else 0
+    if data.count(b"?", after) and data.find(b"<?", after) >= 0:  # a one-byte count first: fast
+        return False  # a processing instruction besides the declaration: its text is not content
     return _ENTITY.search(data) is None and _MAIN_PREFIX.search(data) is None and not data.startswith(
         (b"\xff\xfe", b"\xfe\xff"))
 
@@ -447,16 +451,34 @@ class _LazyStrings:
         return len(self.raw)
 
 
-# Files filled from one template in one program carry byte-identical styles: a batch parses each
-# distinct stylesheet once (a dict lookup hashes the bytes; parsing them costs ~40× more).
-_STYLES_SEEN: dict[bytes, frozenset[int]] = {}
+# Files filled from one template in one program carry byte-identical styles and workbook layouts: a
+# batch parses each distinct one once (a dict lookup hashes the bytes; parsing costs ~40× more). Only
+# small parts are kept (a crafted 60 MB stylesheet must not stay in memory), few of them, and a hit
+# charges the XML element budget exactly as parsing did, so a file's verdict never depends on which
+# files came before it.
 _SEEN_MAX = 64
+_SEEN_PART_BYTES = 256 * 1024
+_STYLES_SEEN: dict[bytes, tuple[frozenset[int], int]] = {}
 
 
-def _remember(cache: dict[bytes, frozenset[int]], key: bytes, value: frozenset[int]) -> None:
-    if len(cache) >= _SEEN_MAX:
-        cache.clear()
-    cache[key] = value
+def _charge(elements: list[int], cost: int) -> None:
+    elements[0] -= cost
+    if elements[0] < 0:
+        raise WorkbookError("bomb", f"XML 元素数量超过 {MAX_ELEMENTS}")
+
+
+def _date_styles_of(data: bytes, elements: list[int]) -> frozenset[int]:
+    seen = _STYLES_SEEN.get(data) if len(data) <= _SEEN_PART_BYTES else None
+    if seen is not None:
+        _charge(elements, seen[1])
+        return seen[0]
+    before = elements[0]
+    styles = frozenset(_fast_date_styles(data) if _fast_ok(data) else _date_styles(data, elements))
+    if len(data) <= _SEEN_PART_BYTES:
+        if len(_STYLES_SEEN) >= _SEEN_MAX:
+            _STYLES_SEEN.clear()
+        _STYLES_SEEN[data] = (styles, before - elements[0])
+    return styles
 
 
 def _fast_date_styles(data: bytes) -> set[int]:
@@ -483,9 +505,10 @@ def _fast_sheet(data: bytes, name: str, state_: str, strings: _LazyStrings | lis
     if pattern is None:
         cols = b"[A-Z]{1,3}" if columns is None else b"(?:" + b"|".join(c.encode() for c in sorted(columns)) + b")"
         pattern = _cell_patterns[columns] = re.compile(
-            rb'<c r="(' + cols + rb')(\d+)"(?: s="(\d+)")?(?: t="(\w+)")?([^>/]*)>'  # ref, style, type, rest
+            # ref, style, type, other attributes (quoted values may hold "/" or ">")
+            rb'<c r="(' + cols + rb""")(\d+)"(?: s="(\d+)")?(?: t="(\w+)")?((?:[^>/"']|"[^"]*"|'[^']*')*)>"""
             rb'(?:(<f)[^>]*(?:/>|>[^<]*</f>))?'  # a formula (text without markup)
-            rb'(<v>([^<]*)</v>|<v/>)?'  # the stored value (the element, then its text)
+            rb'(<v(?:\s[^>]*)?>([^<]*)</v>|<v/>)?'  # the stored value (the element, then its text)
             rb'(.*?)</c>', re.S)  # anything else: an inline string
     if data.count(b"</c>") > MAX_CELLS:  # counted over every column, as the general parser does
         raise WorkbookError("bomb", f"工作表“{name}”单元格数量超过 {MAX_CELLS}")
@@ -499,26 +522,24 @@ def _fast_sheet(data: bytes, name: str, state_: str, strings: _LazyStrings | lis
     for letters_b, row_b, s_b, t_b, attrs, f_tag, v_elem, v, rest in pattern.findall(data):
         if not (v_elem or f_tag or rest):  # a styled empty cell: nothing to read
             continue
-        if attrs and (b" t=" in attrs or b" s=" in attrs):  # attributes in an unusual order
+        if attrs and (b"t" in attrs or b"s" in attrs):  # attributes in an unusual order or quoting
             t_match, s_match = _ATTR_T.search(attrs), _ATTR_S.search(attrs)
-            t_b = t_match.group(1) if t_match else t_b
-            s_b = s_match.group(1) if s_match else s_b
+            t_b = (t_match.group(1) if t_match.group(1) is not None else t_match.group(2)) if t_match else t_b
+            s_b = (s_match.group(1) if s_match.group(1) is not None else s_match.group(2)) if s_match else s_b
         cell: RawCell | None
-        if f_tag:
-            if v and (not t_b or t_b == b"n") and not (date_styles and s_b and int(s_b) in date_styles):
-                cell = RawCell("number", v.decode(), True)  # a subtotal with its saved result
-            else:
-                cell = _slow_cell(name, t_b, s_b, v_elem, v, rest, True, strings, date_styles)
-        elif t_b == b"s" and v:  # the common case, straight through
+        if t_b == b"s" and v and not f_tag:  # the common case, straight through
+            if not v.isdigit():
+                raise WorkbookError("corrupt", "共享字符串索引无效")
             try:
                 cell = RawCell("text", strings[int(v)])
-            except (ValueError, IndexError):
+            except IndexError:
                 raise WorkbookError("corrupt", "共享字符串索引无效") from None
-        elif (not t_b or t_b == b"n") and v and not (date_styles and s_b and int(s_b) in date_styles):
-            # a number (LibreOffice writes t="n", Excel leaves it out)
-            cell = RawCell("number", v.decode())
+        elif ((not t_b or t_b == b"n") and v and len(v) <= MAX_CELL_CHARS and b"&" not in v
+              and not (date_styles and s_b and s_b.isdigit() and int(s_b) in date_styles)):
+            # a number (LibreOffice writes t="n", Excel leaves it out), or a formula's saved result
+            cell = RawCell("number", v.decode(), bool(f_tag))
         else:
-            cell = _slow_cell(name, t_b, s_b, v_elem, v, rest, False, strings, date_styles)
+            cell = _slow_cell(name, t_b, s_b, v_elem, v, rest, bool(f_tag), strings, date_styles)
         if cell is None:
             continue
         letters = letters_b.decode()
@@ -562,6 +583,8 @@ def _make_cell(cur: dict[str, object], strings: _LazyStrings | list[str], date_s
     v = str(v)
     if t == "s":
         try:
+            if not (v.isascii() and v.isdigit()):  # int() would take "-1", " 1" or "0_0"
+                raise ValueError(v)
             return RawCell("text", strings[int(v)], formula)
         except (ValueError, IndexError):
             raise WorkbookError("corrupt", "共享字符串索引无效") from None
@@ -659,16 +682,18 @@ def _check_directory(fh: IO[bytes], size: int) -> None:
         raise WorkbookError("bomb", f"压缩包目录过大（{entries} 个文件，目录 {directory // 1024} KB）")
 
 
-_LAYOUTS_SEEN: dict[tuple[bytes, bytes], tuple[list[tuple[str, str, str]], dict[str, str]]] = {}
+_LAYOUTS_SEEN: dict[tuple[bytes, bytes], tuple[tuple[tuple[str, str, str], ...], dict[str, str], int]] = {}
 
 
 def _book_layout(wb_data: bytes, rels_data: bytes, elements: list[int]
-                 ) -> tuple[list[tuple[str, str, str]], dict[str, str]]:
+                 ) -> tuple[tuple[tuple[str, str, str], ...], dict[str, str]]:
     """Sheets (name, state, relationship id) and relationship targets; parsed once per distinct pair."""
     key = (wb_data, rels_data)
-    seen = _LAYOUTS_SEEN.get(key)
+    small = len(wb_data) + len(rels_data) <= _SEEN_PART_BYTES
+    seen = _LAYOUTS_SEEN.get(key) if small else None
     if seen is not None:
-        return seen
+        _charge(elements, seen[2])
+        return seen[0], dict(seen[1])
     sheets_meta: list[tuple[str, str, str]] = []
     targets: dict[str, str] = {}
 
@@ -681,13 +706,15 @@ def _book_layout(wb_data: bytes, rels_data: bytes, elements: list[int]
         if _local(tag) == "Relationship":
             targets[attrs.get("Id", "")] = attrs.get("Target", "")
 
+    before = elements[0]
     _parse(wb_data, elements, wb_start)
     if rels_data:
         _parse(rels_data, elements, rel_start)
-    if len(_LAYOUTS_SEEN) >= _SEEN_MAX:
-        _LAYOUTS_SEEN.clear()
-    _LAYOUTS_SEEN[key] = (sheets_meta, targets)
-    return sheets_meta, targets
+    if small:
+        if len(_LAYOUTS_SEEN) >= _SEEN_MAX:
+            _LAYOUTS_SEEN.clear()
+        _LAYOUTS_SEEN[key] = (tuple(sheets_meta), dict(targets), before - elements[0])
+    return tuple(sheets_meta), targets
 
 
 def _read_zip(fh: IO[bytes], wanted: Mapping[str, frozenset[str] | None] | set[str]) -> RawWorkbook:
@@ -725,11 +752,7 @@ def _read_zip(fh: IO[bytes], wanted: Mapping[str, frozenset[str] | None] | set[s
             date_styles: frozenset[int] = frozenset()
             if "xl/styles.xml" in names:
                 data = _read_part(zf, "xl/styles.xml", budget)
-                cached = _STYLES_SEEN.get(data)
-                if cached is None:
-                    cached = frozenset(_fast_date_styles(data) if _fast_ok(data) else _date_styles(data, elements))
-                    _remember(_STYLES_SEEN, data, cached)
-                date_styles = cached
+                date_styles = _date_styles_of(data, elements)
             sheets: dict[str, RawSheet] = {}
             for name, state, rid in sheets_meta:
                 if name not in columns_of:

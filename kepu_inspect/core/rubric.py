@@ -228,7 +228,7 @@ class Rubric:
         return {}
 
     @cached_property
-    def _max_base(self) -> dict[int, Decimal]:
+    def _max_base(self) -> dict[tuple[str, tuple[str, ...], str | None], Decimal]:
         return {}
 
     @cached_property
@@ -293,11 +293,10 @@ class Rubric:
         return tuple(result)
 
     def max_base(self, unit: Unit) -> Decimal:
-        assignments = self.assignments(unit)
-        key = id(assignments)  # shared per assignment profile, and kept alive by the cache above
-        total = self._max_base.get(key)
+        profile = self.assignment_profile(unit)
+        total = self._max_base.get(profile)
         if total is None:
-            total = self._max_base[key] = sum((a.max_points for a in assignments), ZERO)
+            total = self._max_base[profile] = sum((a.max_points for a in self.assignments(unit)), ZERO)
         return total
 
     def structure_fingerprint(self) -> str:

@@ -332,13 +332,13 @@ class _Builder:
         index = {u["id"]: i for i, u in enumerate(units_raw)}
         applied: dict[str, set[str]] = {}
         # units sharing an assignment profile share one tuple: its needs are worked out once
-        units_of: dict[int, list[str]] = {}
-        needs: dict[int, list[str]] = {}
+        units_of: dict[tuple[str, tuple[str, ...], str | None], list[str]] = {}
+        needs: dict[tuple[str, tuple[str, ...], str | None], list[str]] = {}
         for unit in rubric.assessed_units():
             assignments = rubric.assignments(unit)
             if not assignments:
                 self.add(Code.RB009, f"units[{index[unit.id]}]", unit=unit.name)
-            key = id(assignments)
+            key = rubric.assignment_profile(unit)
             if key not in units_of:
                 units_of[key] = []
                 needs[key] = list(dict.fromkeys(param for a in assignments for c in a.item.criteria

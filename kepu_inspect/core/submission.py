@@ -18,7 +18,7 @@ class CriterionEntry:
     unreadable: tuple[str, ...] = ()  # input keys whose cell had a problem (not just empty)
     # the rule applied to these values, kept once computed: the consistency check and scoring both
     # need it for every criterion of every file (see scoring.entry_outcome)
-    outcome: list[Outcome] = field(default_factory=list, compare=False, repr=False)
+    outcome: list[Outcome] = field(default_factory=list, init=False, compare=False, repr=False)
 
 
 @dataclass(frozen=True)
