@@ -385,7 +385,7 @@ def _fast_ok(data: bytes) -> bool:
             raise WorkbookError("xml", "文件中包含 DTD 或实体声明")
         return False  # comments or CDATA: let expat handle them
     after = data.find(b"?>") + 2 if data.startswith(b"<?xml") else 0
-    if data.count(b"?", after) and data.find(b"<?", after) >= 0:  # a one-byte count first: fast
+    if data.find(b"?", after) >= 0 and data.find(b"<?", after) >= 0:  # a one-byte search first: fast
         return False  # a processing instruction besides the declaration: its text is not content
     return _ENTITY.search(data) is None and _MAIN_PREFIX.search(data) is None and not data.startswith(
         (b"\xff\xfe", b"\xfe\xff"))
@@ -506,7 +506,7 @@ def _fast_sheet(data: bytes, name: str, state_: str, strings: _LazyStrings | lis
         cols = b"[A-Z]{1,3}" if columns is None else b"(?:" + b"|".join(c.encode() for c in sorted(columns)) + b")"
         pattern = _cell_patterns[columns] = re.compile(
             # ref, style, type, other attributes (quoted values may hold "/" or ">")
-            rb'<c r="(' + cols + rb""")(\d+)"(?: s="(\d+)")?(?: t="(\w+)")?((?:[^>/"']|"[^"]*"|'[^']*')*)>"""
+            rb'<c r="(' + cols + rb""")(\d+)"(?: s="(\d+)")?(?: t="(\w+)")?((?:[^>/"']++|"[^"]*+"|'[^']*+')*+)>"""
             rb'(?:(<f)[^>]*(?:/>|>[^<]*</f>))?'  # a formula (text without markup)
             rb'(<v(?:\s[^>]*)?>([^<]*)</v>|<v/>)?'  # the stored value (the element, then its text)
             rb'(.*?)</c>', re.S)  # anything else: an inline string
