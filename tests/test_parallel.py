@@ -92,3 +92,13 @@ def test_records_unpack_to_their_utf8_text(compress: bool) -> None:
     packed = intake.pack_record(text, compress)
     assert (packed != text.encode()) is compress
     assert intake.unpack_record(packed) == text.encode("utf-8")
+
+
+def test_check_only_intake_keeps_every_problem_and_no_submission(pingdingshan: Rubric,
+                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    full = intake.run_intake(pingdingshan, [EXAMPLE], workers=1)
+    monkeypatch.setattr(intake, "POOL_THRESHOLD", 2)
+    checked = intake.run_intake(pingdingshan, [EXAMPLE], workers=2, scoring=intake.CHECK_ONLY)
+    assert all(r.submission is None and r.result is None for r in checked.readings)
+    assert any(r.submission is not None for r in full.readings)
+    assert checked.all_problems() == full.all_problems() and checked.ledger == full.ledger

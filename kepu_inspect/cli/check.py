@@ -44,7 +44,9 @@ def register(app: typer.Typer) -> None:
         check_format(fmt, ("table", "json", "csv"))
         rubric = load_or_exit(rubric_path)
         check_paths(paths)
-        intake = intake_with_progress(rubric, paths, workers)
+        from kepu_inspect.services.intake import CHECK_ONLY
+
+        intake = intake_with_progress(rubric, paths, workers, CHECK_ONLY)
         problems = intake.all_problems()
         if fmt == "json":
             doc = {

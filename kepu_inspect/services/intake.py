@@ -146,10 +146,16 @@ class Scoring:
     ``render`` (a module-level function, so it can be sent to a worker) turns a unit's result into
     its results-file record where the work is parallel; ``keep_items`` False drops the item-level
     detail afterwards, so a run that writes no item-level report sends back only a small result.
+    ``score`` False is a check only: nothing is scored and the submission is dropped once checked,
+    so a national ``check`` holds problems, not every value of every workbook.
     """
 
     render: Callable[[Rubric, UnitResult], str] | None = None
     keep_items: bool = True
+    score: bool = True
+
+
+CHECK_ONLY = Scoring(score=False)
 
 
 def pack_record(text: str, compress: bool) -> bytes:
@@ -176,6 +182,8 @@ def process_file(rubric: Rubric, path: Path, scoring: Scoring | None) -> FileRea
     ledger (a unit with two files, for instance, is not scored at all).
     """
     reading = read_submission(rubric, path)
+    if scoring and not scoring.score:
+        return replace(reading, submission=None) if reading.submission is not None else reading
     if scoring and reading.status == "read" and reading.submission is not None and reading.unit_id is not None:
         unit = rubric.unit(reading.unit_id)
         if unit.assessed:
