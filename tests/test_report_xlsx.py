@@ -249,3 +249,26 @@ def test_every_part_is_well_formed_xml(tmp_path: Path) -> None:
         with zipfile.ZipFile(io.BytesIO(xlsx_report_bytes(run))) as z:
             for name in z.namelist():
                 ElementTree.fromstring(z.read(name))
+
+
+@pytest.mark.libreoffice
+def test_libreoffice_opens_the_report_and_reads_the_ranking(tmp_path: Path, mini_run: ScoreRun) -> None:
+    """The report's parts are written by hand (no openpyxl): LibreOffice must open every sheet and read
+    the same ranking back (converted to xlsx by Calc, then read with openpyxl)."""
+    import shutil
+    import subprocess
+
+    soffice = shutil.which("soffice") or shutil.which("libreoffice")
+    if soffice is None:
+        pytest.skip("LibreOffice (soffice) is not installed; .ci/run installs it")
+    src = tmp_path / "report.xlsx"
+    write_xlsx_report(mini_run, src)
+    out = tmp_path / "resaved"
+    result = subprocess.run([soffice, f"-env:UserInstallation={(tmp_path / 'profile').as_uri()}", "--headless",
+                             "--norestore", "--convert-to", "xlsx:Calc MS Excel 2007 XML", "--outdir", str(out),
+                             str(src)], capture_output=True, text=True, timeout=180, check=False)
+    assert result.returncode == 0, result.stderr[-2000:]
+    ours, theirs = openpyxl.load_workbook(src), openpyxl.load_workbook(out / "report.xlsx")
+    assert theirs.sheetnames == ours.sheetnames
+    for name in ours.sheetnames[:2]:  # the ranking sheets: every value LibreOffice read is ours
+        assert _rows(theirs[name]) == _rows(ours[name]), name
