@@ -29,7 +29,8 @@ runner = CliRunner()
 # what the mixed folder holds, and what the ledger must make of it (Pingdingshan 2017, 38 assessed units)
 RECEIVED = {"xinhua": "新华区", "zhanhe": "湛河区"}
 DUPLICATE = ("宝丰县.xlsx", "宝丰县(修改版).xlsx")
-INJECTED = "[red]约[/red]\x9b31m\r\u202e8"  # rich markup, an 8-bit CSI, a carriage return, a bidi override
+# rich markup, an emoji code, an 8-bit CSI, a carriage return, a bidi override
+INJECTED = "[red]约[/red]:smile:\x9b31m\r\u202e8"
 
 
 def _no_identity(data: bytes) -> bytes:
@@ -231,7 +232,7 @@ def test_cell_text_never_reaches_the_screen_raw(inbox: Path, wide_console: Any) 
     out = result.stdout
     for raw in ("\x1b", "\x9b", "\r", "\u202e"):
         assert raw not in out, repr(raw)
-    assert "[red]约[/red]" in out  # markup shown as text, not interpreted
+    assert "[red]约[/red]:smile:" in out and "\U0001f604" not in out  # markup and emoji codes shown as text
 
 
 @pytest.mark.parametrize("fmt", ["json", "csv"])

@@ -32,7 +32,7 @@ def out() -> Console:
     """Console for results (stdout)."""
     from rich.console import Console
 
-    return Console(highlight=False, soft_wrap=False)
+    return Console(highlight=False, soft_wrap=False, emoji=False)  # ":smile:" in a name stays text
 
 
 @functools.cache
@@ -40,7 +40,7 @@ def err() -> Console:
     """Console for diagnostics and progress (stderr), so stdout stays clean for data."""
     from rich.console import Console
 
-    return Console(stderr=True, highlight=False)
+    return Console(stderr=True, highlight=False, emoji=False)
 
 
 def fail_usage(message: str) -> typer.Exit:
