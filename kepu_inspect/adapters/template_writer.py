@@ -152,10 +152,9 @@ def _sum_formula(col: str, rows: list[int], cap: Decimal | None = None) -> _Form
     return _Formula(f"={total}" if col != L.COL_VERIFIED else f'=IF(COUNT({refs})=0,"",{total})')
 
 
-_col_letter = L.col_letter
 
 
-_COL_INDEX = {_col_letter(i): i for i in range(1, 27)}
+_COL_INDEX = {L.col_letter(i): i for i in range(1, 27)}
 
 
 def _col_index(letters: str) -> int:
@@ -183,7 +182,7 @@ def _compact(cells: list[tuple[int, int]]) -> str:
         else:
             runs.append([col, row, row])
     unique = {(c, a, b) for c, a, b in runs}
-    return " ".join(f"{_col_letter(c)}{a}" if a == b else f"{_col_letter(c)}{a}:{_col_letter(c)}{b}"
+    return " ".join(f"{L.col_letter(c)}{a}" if a == b else f"{L.col_letter(c)}{a}:{L.col_letter(c)}{b}"
                     for c, a, b in sorted(unique))
 
 
@@ -477,7 +476,7 @@ class _Sheet:
     def highlight_empty(self, cells: list[tuple[int, int]], stop_if_true: bool = False) -> None:
         """Orange until filled; the formula is relative to the range's first (topmost) cell."""
         col, row = cells[0]
-        self.highlights.append((_compact(cells), f"LEN(TRIM({_col_letter(col)}{row}))=0", stop_if_true))
+        self.highlights.append((_compact(cells), f"LEN(TRIM({L.col_letter(col)}{row}))=0", stop_if_true))
 
     # --- SpreadsheetML ------------------------------------------------------------------------------
     def dimension(self) -> str:
@@ -485,7 +484,7 @@ class _Sheet:
             return "A1:A1"
         rows = [r for r, _ in self.cells]
         cols = [c for _, c in self.cells]
-        return f"{_col_letter(min(cols))}{min(rows)}:{_col_letter(max(cols))}{max(rows)}"
+        return f"{L.col_letter(min(cols))}{min(rows)}:{L.col_letter(max(cols))}{max(rows)}"
 
     def xml(self, selected: bool, password_hash: str | None) -> bytes:
         fit = '<pageSetUpPr fitToPage="1"/>' if self.page else "<pageSetUpPr/>"
@@ -513,7 +512,7 @@ class _Sheet:
         parts.append(_SHEET_PROTECTION + (f' password="{password_hash}"/>' if password_hash else "/>"))
         if self.merges:
             parts.append(f'<mergeCells count="{len(self.merges)}">')
-            parts += [f'<mergeCell ref="{_col_letter(c1)}{r1}:{_col_letter(c2)}{r2}"/>'
+            parts += [f'<mergeCell ref="{L.col_letter(c1)}{r1}:{L.col_letter(c2)}{r2}"/>'
                       for r1, c1, r2, c2 in self.merges]
             parts.append("</mergeCells>")
         for priority, (sqref, formula, stop) in enumerate(self.highlights, start=1):
@@ -555,7 +554,7 @@ class _Sheet:
                 attr = s_attr[handle]
                 if attr is None:
                     attr = styles.number(handle)
-                head = f'<c r="{letters[c] if c <= 26 else _col_letter(c)}{r}"{attr}'
+                head = f'<c r="{letters[c] if c <= 26 else L.col_letter(c)}{r}"{attr}'
                 if value is None:
                     append(head + ' t="n"></c>')
                 elif value.__class__ is str:
@@ -572,7 +571,7 @@ class _Sheet:
             append("</row>")
 
 
-_LETTERS = [""] + [_col_letter(i) for i in range(1, 27)]
+_LETTERS = [""] + [L.col_letter(i) for i in range(1, 27)]
 # Stands for the unit's name in a kept item sheet (a private-use character: no rubric text has one).
 _NAME_MARK = "\ue000"
 _NAME_MARK_XML = _NAME_MARK.encode("ascii", "xmlcharrefreplace")
@@ -708,7 +707,7 @@ class TemplateBuilder:
             if ws.print_area:
                 (c1, r1), (c2, r2) = (_split_ref(ref) for ref in ws.print_area.split(":"))
                 names.append(f'<definedName name="_xlnm.Print_Area" localSheetId="{i}">{_esc(quoted)}!'
-                             f"${_col_letter(c1)}${r1}:${_col_letter(c2)}${r2}</definedName>")
+                             f"${L.col_letter(c1)}${r1}:${L.col_letter(c2)}${r2}</definedName>")
         if names:
             parts.append("<definedNames>" + "".join(names) + "</definedNames>")
         parts.append('<calcPr calcId="124519" fullCalcOnLoad="1"/></workbook>')
@@ -785,7 +784,7 @@ class TemplateBuilder:
         """Level lists live on a hidden sheet: inline lists over 255 characters break files."""
         col = self.option_columns.get(options)
         if col is None:
-            col = _col_letter(len(self.option_columns) + 1)
+            col = L.col_letter(len(self.option_columns) + 1)
             self.option_columns[options] = col
             for i, name in enumerate(options, start=1):
                 self.options.text(f"{col}{i}", name)

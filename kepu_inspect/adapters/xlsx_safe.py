@@ -18,7 +18,8 @@ import zlib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, Literal, NamedTuple
+from types import MappingProxyType
+from typing import IO, Literal, NamedTuple, TypeVar
 from xml.etree.ElementTree import ParseError, fromstring
 from xml.parsers import expat
 
@@ -458,6 +459,8 @@ class _LazyStrings:
 # files came before it.
 _SEEN_MAX = 64
 _SEEN_PART_BYTES = 256 * 1024
+_K = TypeVar("_K")
+_V = TypeVar("_V")
 _STYLES_SEEN: dict[bytes, tuple[frozenset[int], int]] = {}
 
 
@@ -467,18 +470,26 @@ def _charge(elements: list[int], cost: int) -> None:
         raise WorkbookError("bomb", f"XML 元素数量超过 {MAX_ELEMENTS}")
 
 
-def _date_styles_of(data: bytes, elements: list[int]) -> frozenset[int]:
-    seen = _STYLES_SEEN.get(data) if len(data) <= _SEEN_PART_BYTES else None
+def _once_per_batch(cache: dict[_K, tuple[_V, int]], key: _K, size: int, elements: list[int],
+                    parse: Callable[[], _V]) -> _V:
+    """``parse()``, or what it gave for the same bytes earlier in the batch (charged the same elements)."""
+    small = size <= _SEEN_PART_BYTES
+    seen = cache.get(key) if small else None
     if seen is not None:
         _charge(elements, seen[1])
         return seen[0]
     before = elements[0]
-    styles = frozenset(_fast_date_styles(data) if _fast_ok(data) else _date_styles(data, elements))
-    if len(data) <= _SEEN_PART_BYTES:
-        if len(_STYLES_SEEN) >= _SEEN_MAX:
-            _STYLES_SEEN.clear()
-        _STYLES_SEEN[data] = (styles, before - elements[0])
-    return styles
+    value = parse()
+    if small:
+        if len(cache) >= _SEEN_MAX:
+            cache.clear()
+        cache[key] = (value, before - elements[0])
+    return value
+
+
+def _date_styles_of(data: bytes, elements: list[int]) -> frozenset[int]:
+    return _once_per_batch(_STYLES_SEEN, data, len(data), elements, lambda: frozenset(
+        _fast_date_styles(data) if _fast_ok(data) else _date_styles(data, elements)))
 
 
 def _fast_date_styles(data: bytes) -> set[int]:
@@ -682,39 +693,32 @@ def _check_directory(fh: IO[bytes], size: int) -> None:
         raise WorkbookError("bomb", f"压缩包目录过大（{entries} 个文件，目录 {directory // 1024} KB）")
 
 
-_LAYOUTS_SEEN: dict[tuple[bytes, bytes], tuple[tuple[tuple[str, str, str], ...], dict[str, str], int]] = {}
+_Layout = tuple[tuple[tuple[str, str, str], ...], Mapping[str, str]]
+_LAYOUTS_SEEN: dict[tuple[bytes, bytes], tuple[_Layout, int]] = {}
 
 
-def _book_layout(wb_data: bytes, rels_data: bytes, elements: list[int]
-                 ) -> tuple[tuple[tuple[str, str, str], ...], dict[str, str]]:
+def _book_layout(wb_data: bytes, rels_data: bytes, elements: list[int]) -> _Layout:
     """Sheets (name, state, relationship id) and relationship targets; parsed once per distinct pair."""
-    key = (wb_data, rels_data)
-    small = len(wb_data) + len(rels_data) <= _SEEN_PART_BYTES
-    seen = _LAYOUTS_SEEN.get(key) if small else None
-    if seen is not None:
-        _charge(elements, seen[2])
-        return seen[0], dict(seen[1])
-    sheets_meta: list[tuple[str, str, str]] = []
-    targets: dict[str, str] = {}
 
-    def wb_start(tag: str, attrs: dict[str, str]) -> None:
-        if _local(tag) == "sheet":
-            rid = next((v for k, v in attrs.items() if _local(k) == "id"), "")
-            sheets_meta.append((attrs.get("name", ""), attrs.get("state", "visible"), rid))
+    def parse() -> _Layout:
+        sheets_meta: list[tuple[str, str, str]] = []
+        targets: dict[str, str] = {}
 
-    def rel_start(tag: str, attrs: dict[str, str]) -> None:
-        if _local(tag) == "Relationship":
-            targets[attrs.get("Id", "")] = attrs.get("Target", "")
+        def wb_start(tag: str, attrs: dict[str, str]) -> None:
+            if _local(tag) == "sheet":
+                rid = next((v for k, v in attrs.items() if _local(k) == "id"), "")
+                sheets_meta.append((attrs.get("name", ""), attrs.get("state", "visible"), rid))
 
-    before = elements[0]
-    _parse(wb_data, elements, wb_start)
-    if rels_data:
-        _parse(rels_data, elements, rel_start)
-    if small:
-        if len(_LAYOUTS_SEEN) >= _SEEN_MAX:
-            _LAYOUTS_SEEN.clear()
-        _LAYOUTS_SEEN[key] = (tuple(sheets_meta), dict(targets), before - elements[0])
-    return tuple(sheets_meta), targets
+        def rel_start(tag: str, attrs: dict[str, str]) -> None:
+            if _local(tag) == "Relationship":
+                targets[attrs.get("Id", "")] = attrs.get("Target", "")
+
+        _parse(wb_data, elements, wb_start)
+        if rels_data:
+            _parse(rels_data, elements, rel_start)
+        return tuple(sheets_meta), MappingProxyType(targets)  # shared by the batch: read-only
+
+    return _once_per_batch(_LAYOUTS_SEEN, (wb_data, rels_data), len(wb_data) + len(rels_data), elements, parse)
 
 
 def _read_zip(fh: IO[bytes], wanted: Mapping[str, frozenset[str] | None] | set[str]) -> RawWorkbook:

@@ -163,11 +163,11 @@ def score_criterion(rubric: Rubric, unit: Unit, a: Assignment, crit: Criterion,
     weight = a.weight
     top = crit.points * weight
     specs = crit.inputs()
-    values: dict[str, Value] = dict(entry.values) if entry else {}
+    values: Mapping[str, Value] = entry.values if entry else {}
     self_score = entry.self_score if entry else None
     verified = entry.verified if entry else None
     if not specs and self_score is not None:  # discretionary: the unit's proposal is its input
-        values["score"] = self_score / weight
+        values = {**values, "score": self_score / weight}
     if specs and entry is not None:
         outcome = entry_outcome(crit, entry, unit.params)
     else:

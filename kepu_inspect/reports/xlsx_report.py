@@ -24,6 +24,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import IO
 
+from kepu_inspect.adapters.layout import col_letter
 from kepu_inspect.adapters.output import FIXED_TIME, ZIP_TIME, atomic_path, neutralise
 from kepu_inspect.core.numbers import HUNDRED, fmt, round_half_up
 from kepu_inspect.core.ranking import Ranked
@@ -53,7 +54,7 @@ from kepu_inspect.reports.tables import (
     scored_in_rank_order,
     self_vs_verified,
 )
-from kepu_inspect.reports.xlsx_parts import Alignment, BarChart, Font, SheetSetup, Styles, col_letter
+from kepu_inspect.reports.xlsx_parts import Alignment, BarChart, Font, SheetSetup, Styles
 from kepu_inspect.services.scoring_service import ScoreRun
 
 DETAIL_SHEET_LIMIT = 60  # more scored units than this: one filterable detail table instead of a sheet each
