@@ -111,14 +111,28 @@ def generate(items: int, units: int) -> tuple[Path, Path]:
         # Re-save through LibreOffice, as a unit filling in Calc would: shared strings in UTF-8, cached
         # formula results — the form real submissions take (openpyxl writes inline character references).
         resaved = base / "resaved"
-        subprocess.run(["soffice", f"-env:UserInstallation=file://{base}/lo-profile", "--headless",
-                        "--convert-to", "xlsx:Calc MS Excel 2007 XML", "--outdir", str(resaved),
-                        *map(str, paths)], check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        subprocess.run(
+            [
+                "soffice",
+                f"-env:UserInstallation=file://{base}/lo-profile",
+                "--headless",
+                "--convert-to",
+                "xlsx:Calc MS Excel 2007 XML",
+                "--outdir",
+                str(resaved),
+                *map(str, paths),
+            ],
+            check=True,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
         paths = sorted(resaved.glob("*.xlsx"))
     variants = [p.read_bytes() for p in paths]
     for i, unit in enumerate(rubric.units):
         data = variants[i % len(variants)]
-        (folder / f"{unit.name}.xlsx").write_bytes(_patch_unit(data, proto.id, unit.id, proto.name, unit.name))
+        (folder / f"{unit.name}.xlsx").write_bytes(
+            _patch_unit(data, proto.id, unit.id, proto.name, unit.name)
+        )
     return rubric_path, folder
 
 
@@ -128,8 +142,11 @@ def _patch_unit(data: bytes, old_id: str, new_id: str, old_name: str, new_name: 
     openpyxl stores CJK text as numeric character references in inline strings, Excel in shared
     strings as UTF-8: both forms are replaced.
     """
-    pairs = [(old_id.encode(), new_id.encode()), (old_name.encode(), new_name.encode()),
-             (old_name.encode("ascii", "xmlcharrefreplace"), new_name.encode("ascii", "xmlcharrefreplace"))]
+    pairs = [
+        (old_id.encode(), new_id.encode()),
+        (old_name.encode(), new_name.encode()),
+        (old_name.encode("ascii", "xmlcharrefreplace"), new_name.encode("ascii", "xmlcharrefreplace")),
+    ]
     src = zipfile.ZipFile(io.BytesIO(data))
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as dst:
@@ -167,35 +184,62 @@ _WRAPPER = (
 )
 
 
-def run_timed(cmd: list[str], cwd: Path = ROOT, env: dict[str, str] | None = None) -> tuple[float, float, int]:
+def run_timed(
+    cmd: list[str], cwd: Path = ROOT, env: dict[str, str] | None = None
+) -> tuple[float, float, int]:
     """Wall seconds, peak RSS (MB) of the command and its workers, exit code.
 
     Measured in a fresh wrapper process, so RUSAGE_CHILDREN covers only this command (and the pool
     workers it reaps), not earlier children such as LibreOffice.
     """
-    out = subprocess.run([sys.executable, "-c", _WRAPPER, *cmd], cwd=cwd, env=env, capture_output=True, text=True,
-                         check=True).stdout.split()
+    out = subprocess.run(
+        [sys.executable, "-c", _WRAPPER, *cmd], cwd=cwd, env=env, capture_output=True, text=True, check=True
+    ).stdout.split()
     return float(out[0]), int(out[1]) / 1024, int(out[2])
 
 
 def bench_score(units_list: list[int], items_list: list[int]) -> None:
-    print(f"{'items':>5} {'units':>6} | {'floor s':>8} | {'lean s':>7} {'ms/wb':>6} {'×floor':>6} {'RSS MB':>7} |"
-          f" {'full s':>7} {'ms/wb':>6} {'×floor':>6} {'RSS MB':>7}")
+    print(
+        f"{'items':>5} {'units':>6} | {'floor s':>8} | {'lean s':>7} {'ms/wb':>6} {'×floor':>6} {'RSS MB':>7} |"
+        f" {'full s':>7} {'ms/wb':>6} {'×floor':>6} {'RSS MB':>7}"
+    )
     for items in items_list:
         for units in units_list:
             rubric, folder = generate(items, units)
             out = WORK / "out"
             floor = min(floor_read(folder) for _ in range(2))
-            lean_cmd = [*KEPU, "score", str(rubric), str(folder), "-o", str(out / "lean"), "--reports", "json,ranking",
-                        "--quiet", "--date", "2025-12-31"]
-            full_cmd = [*KEPU, "score", str(rubric), str(folder), "-o", str(out / "full"), "--quiet", "--date",
-                        "2025-12-31"]
+            lean_cmd = [
+                *KEPU,
+                "score",
+                str(rubric),
+                str(folder),
+                "-o",
+                str(out / "lean"),
+                "--reports",
+                "json,ranking",
+                "--quiet",
+                "--date",
+                "2025-12-31",
+            ]
+            full_cmd = [
+                *KEPU,
+                "score",
+                str(rubric),
+                str(folder),
+                "-o",
+                str(out / "full"),
+                "--quiet",
+                "--date",
+                "2025-12-31",
+            ]
             lean, lean_rss, rc1 = run_timed(lean_cmd)
             full, full_rss, rc2 = run_timed(full_cmd)
             assert rc1 in (0, 1) and rc2 in (0, 1), (rc1, rc2)
-            print(f"{items:>5} {units:>6} | {floor:>8.2f} | {lean:>7.2f} {lean / units * 1000:>6.2f} {lean / floor:>6.2f}"
-                  f" {lean_rss:>7.0f} | {full:>7.2f} {full / units * 1000:>6.2f} {full / floor:>6.2f} {full_rss:>7.0f}",
-                  flush=True)
+            print(
+                f"{items:>5} {units:>6} | {floor:>8.2f} | {lean:>7.2f} {lean / units * 1000:>6.2f} {lean / floor:>6.2f}"
+                f" {lean_rss:>7.0f} | {full:>7.2f} {full / units * 1000:>6.2f} {full / floor:>6.2f} {full_rss:>7.0f}",
+                flush=True,
+            )
 
 
 def bench_help(repeat: int = 15) -> None:
@@ -203,7 +247,9 @@ def bench_help(repeat: int = 15) -> None:
     WORK.mkdir(parents=True, exist_ok=True)
     minimal.write_text(
         "import typer\napp = typer.Typer()\n\n@app.command()\ndef hello(name: str) -> None:\n    print(name)\n\n"
-        "@app.command()\ndef bye(name: str) -> None:\n    print(name)\n\napp()\n", "utf-8")
+        "@app.command()\ndef bye(name: str) -> None:\n    print(name)\n\napp()\n",
+        "utf-8",
+    )
 
     def median(cmd: list[str]) -> float:
         times = []
@@ -215,7 +261,9 @@ def bench_help(repeat: int = 15) -> None:
 
     base = median([sys.executable, str(minimal), "--help"])
     ours = median([*KEPU, "--help"])
-    print(f"--help: minimal typer app {base * 1000:.0f} ms, kepu-inspect {ours * 1000:.0f} ms, ratio {ours / base:.2f}")
+    print(
+        f"--help: minimal typer app {base * 1000:.0f} ms, kepu-inspect {ours * 1000:.0f} ms, ratio {ours / base:.2f}"
+    )
 
 
 def bench_example(runs: int, against: Path | None) -> None:
@@ -230,21 +278,36 @@ def bench_example(runs: int, against: Path | None) -> None:
         env["PYTHONPATH"] = str(tree)  # `-m` from the tree's root runs that tree's code
         out = WORK / "example"
         shutil.rmtree(out, ignore_errors=True)
-        wall, rss, rc = run_timed([sys.executable, "-m", "kepu_inspect", "score", "rubrics/pingdingshan-2017.yaml",
-                                   "examples/pingdingshan-2017/submissions", "-o", str(out), "--date", "2017-12-28"],
-                                  cwd=tree, env=env)
+        wall, rss, rc = run_timed(
+            [
+                sys.executable,
+                "-m",
+                "kepu_inspect",
+                "score",
+                "rubrics/pingdingshan-2017.yaml",
+                "examples/pingdingshan-2017/submissions",
+                "-o",
+                str(out),
+                "--date",
+                "2017-12-28",
+            ],
+            cwd=tree,
+            env=env,
+        )
         assert rc == 1, rc  # the example has a unit with errors, on purpose
         return wall, rss
 
     for tree in trees.values():
         once(tree)
     for i in range(runs):
-        for name, tree in (list(trees.items()) if i % 2 == 0 else list(reversed(trees.items()))):
+        for name, tree in list(trees.items()) if i % 2 == 0 else list(reversed(trees.items())):
             times[name].append(once(tree))
     for name, rows in times.items():
         walls = [w for w, _ in rows]
-        print(f"example ({name}): {runs} runs, wall median {statistics.median(walls):.2f} s, min {min(walls):.2f}, "
-              f"max {max(walls):.2f}; peak RSS {max(r for _, r in rows):.0f} MB")
+        print(
+            f"example ({name}): {runs} runs, wall median {statistics.median(walls):.2f} s, min {min(walls):.2f}, "
+            f"max {max(walls):.2f}; peak RSS {max(r for _, r in rows):.0f} MB"
+        )
 
 
 def bench_template(units: int) -> None:
@@ -264,23 +327,29 @@ def bench_template(units: int) -> None:
             template_bytes(rubric, unit)
         per = (time.perf_counter() - start) / units * 1000
         cold = []
-        for unit in rubric.units[:max(5, units // 5)]:
+        for unit in rubric.units[: max(5, units // 5)]:
             t0 = time.perf_counter()
             TemplateBuilder(rubric, unit).xlsx(reuse=False)
             cold.append((time.perf_counter() - t0) * 1000)
-        print(f"template: {items} items, {units} units, {per:.1f} ms per template (in-process, bytes only); "
-              f"cold (item sheet not shared) median {statistics.median(cold):.1f} ms")
+        print(
+            f"template: {items} items, {units} units, {per:.1f} ms per template (in-process, bytes only); "
+            f"cold (item sheet not shared) median {statistics.median(cold):.1f} ms"
+        )
     real = ROOT / "rubrics" / "pingdingshan-2017.yaml"
     out = WORK / "templates"
     shutil.rmtree(out, ignore_errors=True)
     elapsed, _, rc = run_timed([*KEPU, "template", str(real), "-o", str(out)])
     n = len(list(out.glob("*.xlsx")))
-    print(f"template: `kepu-inspect template rubrics/pingdingshan-2017.yaml` wrote {n} files in {elapsed:.2f} s "
-          f"({elapsed / max(n, 1) * 1000:.0f} ms per file incl. start-up), exit {rc}")
+    print(
+        f"template: `kepu-inspect template rubrics/pingdingshan-2017.yaml` wrote {n} files in {elapsed:.2f} s "
+        f"({elapsed / max(n, 1) * 1000:.0f} ms per file incl. start-up), exit {rc}"
+    )
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     sub = parser.add_subparsers(dest="what", required=True)
     s = sub.add_parser("score")
     s.add_argument("--units", type=int, nargs="+", default=[50, 500, 3000])

@@ -32,7 +32,9 @@ def phases(base: Path, full: bool) -> None:
 
     def mark(label: str, since: float) -> float:
         now = time.perf_counter()
-        print(f"{label:<28} {now - since:6.2f} s   peak RSS {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024} MB")
+        print(
+            f"{label:<28} {now - since:6.2f} s   peak RSS {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024} MB"
+        )
         return now
 
     t = mark("imports", start)
@@ -43,7 +45,9 @@ def phases(base: Path, full: bool) -> None:
     out = WORK / "out" / "phases"
     out.mkdir(parents=True, exist_ok=True)
     with paused_gc():
-        intake = run_intake(rubric, [base / "submissions"], scoring=Scoring(render=unit_record, keep_items=full))
+        intake = run_intake(
+            rubric, [base / "submissions"], scoring=Scoring(render=unit_record, keep_items=full)
+        )
         t = mark("read + check + score", t)
         run = score_intake(rubric, intake, "2025-12-31")
         t = mark("ledger + ranking", t)
@@ -51,8 +55,10 @@ def phases(base: Path, full: bool) -> None:
             write_reports(run, [kind], out, "phases")
             t = mark(f"report {kind}", t)
     own, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
-    print(f"{'total':<28} {time.perf_counter() - start:6.2f} s   CPU main {own.ru_utime + own.ru_stime:.2f} s, "
-          f"workers {kids.ru_utime + kids.ru_stime:.2f} s")
+    print(
+        f"{'total':<28} {time.perf_counter() - start:6.2f} s   CPU main {own.ru_utime + own.ru_stime:.2f} s, "
+        f"workers {kids.ru_utime + kids.ru_stime:.2f} s"
+    )
 
 
 def stages(base: Path, passes: int = 40) -> None:
@@ -68,8 +74,11 @@ def stages(base: Path, passes: int = 40) -> None:
     assert rubric is not None
     files = sorted((base / "submissions").iterdir())[:40]
     readings = [read_submission(rubric, f) for f in files]
-    results = [score_unit(rubric, rubric.unit(r.unit_id), r.submission, (r.path,), tuple(r.problems))
-               for r in readings if r.unit_id and r.submission]
+    results = [
+        score_unit(rubric, rubric.unit(r.unit_id), r.submission, (r.path,), tuple(r.problems))
+        for r in readings
+        if r.unit_id and r.submission
+    ]
 
     def floor() -> None:
         for f in files:
@@ -81,8 +90,11 @@ def stages(base: Path, passes: int = 40) -> None:
         "floor (calamine, all sheets)": floor,
         "safe read (3 sheets)": lambda: [read_workbook(f, WANTED) for f in files],
         "read + identify + check": lambda: [read_submission(rubric, f) for f in files],
-        "score": lambda: [score_unit(rubric, rubric.unit(r.unit_id), r.submission, (r.path,), tuple(r.problems))
-                          for r in readings if r.unit_id and r.submission],
+        "score": lambda: [
+            score_unit(rubric, rubric.unit(r.unit_id), r.submission, (r.path,), tuple(r.problems))
+            for r in readings
+            if r.unit_id and r.submission
+        ],
         "json record": lambda: [unit_record(rubric, res) for res in results],
     }
     best = dict.fromkeys(steps, float("inf"))
@@ -99,15 +111,21 @@ def stages(base: Path, passes: int = 40) -> None:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--units", type=int, default=3000)
     parser.add_argument("--items", type=int, default=40)
-    parser.add_argument("--full", action="store_true", help="every report (item detail) instead of json + ranking")
+    parser.add_argument(
+        "--full", action="store_true", help="every report (item detail) instead of json + ranking"
+    )
     parser.add_argument("--stages", action="store_true", help="per-workbook steps on one core")
     args = parser.parse_args()
     base = WORK / f"{args.items}items-{args.units}units"
     if not (base / "submissions").is_dir():
-        sys.exit(f"no files in {base}: run `python benchmarks/bench.py score --units {args.units} --items {args.items}`")
+        sys.exit(
+            f"no files in {base}: run `python benchmarks/bench.py score --units {args.units} --items {args.items}`"
+        )
     if args.stages:
         stages(base)
     else:

@@ -69,10 +69,24 @@ def main() -> None:
     if EXPECTED.exists():
         shutil.rmtree(EXPECTED)
     subprocess.run(
-        [sys.executable, "-m", "kepu_inspect", "score", "rubrics/pingdingshan-2017.yaml",
-         "examples/pingdingshan-2017/submissions", "-o", "examples/pingdingshan-2017/expected",
-         "--date", DATE, "--reports", "json,csv", "--quiet"],
-        cwd=ROOT, check=False, stdout=subprocess.DEVNULL,
+        [
+            sys.executable,
+            "-m",
+            "kepu_inspect",
+            "score",
+            "rubrics/pingdingshan-2017.yaml",
+            "examples/pingdingshan-2017/submissions",
+            "-o",
+            "examples/pingdingshan-2017/expected",
+            "--date",
+            DATE,
+            "--reports",
+            "json,csv",
+            "--quiet",
+        ],
+        cwd=ROOT,
+        check=False,
+        stdout=subprocess.DEVNULL,
     )
     print(f"wrote {len(list(SUBMISSIONS.glob('*.xlsx')))} workbooks to {SUBMISSIONS.relative_to(ROOT)}")
 

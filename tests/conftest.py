@@ -43,5 +43,9 @@ def filled_dir(tmp_path: Path, mini: Rubric) -> Path:
     for unit in mini.assessed_units():
         if unit.id == "B":
             continue
-        write_filled(template_bytes(mini, unit), plausible_filling(mini, unit, rng), folder / template_filename(mini, unit))
+        write_filled(
+            template_bytes(mini, unit),
+            plausible_filling(mini, unit, rng),
+            folder / template_filename(mini, unit),
+        )
     return folder

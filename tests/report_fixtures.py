@@ -49,39 +49,93 @@ def scored_run(rubric: Rubric, folder: Path, *, skip: tuple[str, ...] = ("B",), 
     for unit in rubric.assessed_units():
         if unit.id in skip:
             continue
-        write_filled(template_bytes(rubric, unit), plausible_filling(rubric, unit, rng),
-                     folder / template_filename(rubric, unit))
+        write_filled(
+            template_bytes(rubric, unit),
+            plausible_filling(rubric, unit, rng),
+            folder / template_filename(rubric, unit),
+        )
     return score_paths(rubric, [folder], date="2017-12-28")
 
 
 _RULES = ("达标计分", "按完成比例计分", "分档计分", "按等级计分", "逐项计分", "按次扣分")
-_TITLES = ("科普经费保障", "科普阵地建设", "青少年科技竞赛", "科普志愿者行动", "科普信息化工程", "组织领导",
-           "社区科普益民工程", "农村科普示范基地", "科技工作者日活动", "大众媒体科技宣传")
+_TITLES = (
+    "科普经费保障",
+    "科普阵地建设",
+    "青少年科技竞赛",
+    "科普志愿者行动",
+    "科普信息化工程",
+    "组织领导",
+    "社区科普益民工程",
+    "农村科普示范基地",
+    "科技工作者日活动",
+    "大众媒体科技宣传",
+)
 
 
 def _default_name(i: int) -> str:
     return f"测试单位{i:05d}" + ("科学技术协会" if i % 7 == 0 else "")
 
 
-def synthetic_run(units: int = 3000, items: int = 40, seed: int = 3, missing_every: int = 97,
-                  unit_name: Callable[[int], str] = _default_name) -> ScoreRun:
+def synthetic_run(
+    units: int = 3000,
+    items: int = 40,
+    seed: int = 3,
+    missing_every: int = 97,
+    unit_name: Callable[[int], str] = _default_name,
+) -> ScoreRun:
     """A run of ``units`` units × ``items`` items (2–3 criteria each, ~2.2 on average), built directly."""
     rng = random.Random(seed)
-    groups = (Group("county", "县（市、区）", "county"), Group("dept", "市直成员单位", "department", normalise=True))
-    unit_list = tuple(Unit(f"U{i:05d}", unit_name(i), "county" if i % 3 == 0 else "dept") for i in range(units))
+    groups = (
+        Group("county", "县（市、区）", "county"),
+        Group("dept", "市直成员单位", "department", normalise=True),
+    )
+    unit_list = tuple(
+        Unit(f"U{i:05d}", unit_name(i), "county" if i % 3 == 0 else "dept") for i in range(units)
+    )
     bonus_items = max(1, items // 20)
-    item_defs = [Item(f"I{j:03d}", str(j + 1), _TITLES[j % len(_TITLES)] + (f"（{j // len(_TITLES) + 1}）" if j >= 10 else ""),
-                      "", Decimal(0), (), ()) for j in range(items)]
-    sections = (Section("S1", "一、基本工作", tuple(item_defs[: items - bonus_items])),
-                Section("X", "加分项目", tuple(item_defs[items - bonus_items:]), kind="bonus", cap=Decimal(5)))
-    grades = (GradeBand("优秀", Interval(Decimal(90))), GradeBand("良好", Interval(Decimal(80), True, Decimal(90))),
-              GradeBand("合格", Interval(Decimal(60), True, Decimal(80))),
-              GradeBand("不合格", Interval(Decimal(0), True, Decimal(60))))
-    rubric = Rubric(Meta("synthetic", "合成考核细则", 2017, "测试市全民科学素质工作领导小组办公室", "1.0"),
-                    Settings(decimals=2, overclaim_threshold=Decimal(2), overclaim_deduction=Decimal("0.5")),
-                    groups, unit_list, (), sections, (), grades)
-    shapes = [[(Decimal(rng.choice((2, 3, 4, 5))), rng.choice(_RULES), f"评分细项{j + 1}-{k + 1}：按考核细则要求开展相关工作并提供佐证材料")
-               for k in range(rng.choice((2, 2, 2, 2, 3)))] for j in range(items)]
+    item_defs = [
+        Item(
+            f"I{j:03d}",
+            str(j + 1),
+            _TITLES[j % len(_TITLES)] + (f"（{j // len(_TITLES) + 1}）" if j >= 10 else ""),
+            "",
+            Decimal(0),
+            (),
+            (),
+        )
+        for j in range(items)
+    ]
+    sections = (
+        Section("S1", "一、基本工作", tuple(item_defs[: items - bonus_items])),
+        Section("X", "加分项目", tuple(item_defs[items - bonus_items :]), kind="bonus", cap=Decimal(5)),
+    )
+    grades = (
+        GradeBand("优秀", Interval(Decimal(90))),
+        GradeBand("良好", Interval(Decimal(80), True, Decimal(90))),
+        GradeBand("合格", Interval(Decimal(60), True, Decimal(80))),
+        GradeBand("不合格", Interval(Decimal(0), True, Decimal(60))),
+    )
+    rubric = Rubric(
+        Meta("synthetic", "合成考核细则", 2017, "测试市全民科学素质工作领导小组办公室", "1.0"),
+        Settings(decimals=2, overclaim_threshold=Decimal(2), overclaim_deduction=Decimal("0.5")),
+        groups,
+        unit_list,
+        (),
+        sections,
+        (),
+        grades,
+    )
+    shapes = [
+        [
+            (
+                Decimal(rng.choice((2, 3, 4, 5))),
+                rng.choice(_RULES),
+                f"评分细项{j + 1}-{k + 1}：按考核细则要求开展相关工作并提供佐证材料",
+            )
+            for k in range(rng.choice((2, 2, 2, 2, 3)))
+        ]
+        for j in range(items)
+    ]
     results: dict[str, UnitResult] = {}
     extra = []
     for i, unit in enumerate(unit_list):
@@ -97,19 +151,51 @@ def synthetic_run(units: int = 3000, items: int = 40, seed: int = 3, missing_eve
                 got = round_half_up(top * Decimal(rng.randint(40, 100)) / HUNDRED, 1)
                 claimed = min(top, got + Decimal(rng.choice((0, 0, 0, 1, 3))))
                 value = rng.randint(0, 2000)
-                crits.append(CriterionResult(
-                    f"{item.id}.{k}", text, rule, top, (("完成数量", str(value)), ("是否达标", rng.choice("是否"))),
-                    got, claimed, got, got, "verified",
-                    f"自评{claimed}分，督导检查组核定{got}分；按填报数据：完成数量{value}，目标1000，完成{value // 10}%，得{got}分"))
+                crits.append(
+                    CriterionResult(
+                        f"{item.id}.{k}",
+                        text,
+                        rule,
+                        top,
+                        (("完成数量", str(value)), ("是否达标", rng.choice("是否"))),
+                        got,
+                        claimed,
+                        got,
+                        got,
+                        "verified",
+                        f"自评{claimed}分，督导检查组核定{got}分；按填报数据：完成数量{value}，目标1000，完成{value // 10}%，得{got}分",
+                    )
+                )
             points = sum((c.points for c in crits), ZERO)
             self_points = sum((c.self_score or ZERO for c in crits), ZERO)
             max_points = sum((c.max_points for c in crits), ZERO)
-            item_results.append(ItemResult(item.id, item.number, item.title, "X" if bonus else "S1", bonus, Decimal(1),
-                                           max_points, self_points, points, ZERO, True, tuple(crits)))
+            item_results.append(
+                ItemResult(
+                    item.id,
+                    item.number,
+                    item.title,
+                    "X" if bonus else "S1",
+                    bonus,
+                    Decimal(1),
+                    max_points,
+                    self_points,
+                    points,
+                    ZERO,
+                    True,
+                    tuple(crits),
+                )
+            )
             if not bonus and self_points - points > 2:
                 overclaims.append(Overclaim(item.id, item.title, self_points, points))
-                extra.append(problem(Code.SC001, unit=unit.name, item=f"{item.number} {item.title}",
-                                     diff=str(self_points - points), threshold="2"))
+                extra.append(
+                    problem(
+                        Code.SC001,
+                        unit=unit.name,
+                        item=f"{item.number} {item.title}",
+                        diff=str(self_points - points),
+                        threshold="2",
+                    )
+                )
         base_items = [it for it in item_results if not it.bonus_section]
         max_base = sum((it.max_points for it in base_items), ZERO)
         base = sum((it.points for it in base_items), ZERO)
@@ -118,11 +204,30 @@ def synthetic_run(units: int = 3000, items: int = 40, seed: int = 3, missing_eve
         deductions = Decimal("0.5") * len(overclaims)
         rate = round_half_up(base / max_base * HUNDRED, 2)
         group = rubric.group(unit.group)
-        score = round_half_up(max(ZERO, (rate if group.normalise else base / max_base * HUNDRED) + bonus_points - deductions), 2)
-        results[unit.id] = UnitResult(unit.id, unit.name, unit.group, "scored", max_base, self_total, base,
-                                      bonus_points, deductions, rate, score, grade_for(rubric, score), (),
-                                      tuple(item_results), tuple(overclaims), 0,
-                                      (f"疑似虚报{len(overclaims)}项",) if overclaims else ())
+        score = round_half_up(
+            max(ZERO, (rate if group.normalise else base / max_base * HUNDRED) + bonus_points - deductions), 2
+        )
+        results[unit.id] = UnitResult(
+            unit.id,
+            unit.name,
+            unit.group,
+            "scored",
+            max_base,
+            self_total,
+            base,
+            bonus_points,
+            deductions,
+            rate,
+            score,
+            grade_for(rubric, score),
+            (),
+            tuple(item_results),
+            tuple(overclaims),
+            0,
+            (f"疑似虚报{len(overclaims)}项",) if overclaims else (),
+        )
     order = {u.id: i for i, u in enumerate(unit_list)}
-    rankings = {g.id: rank_group([r for r in results.values() if r.group_id == g.id], (), order) for g in groups}
+    rankings = {
+        g.id: rank_group([r for r in results.values() if r.group_id == g.id], (), order) for g in groups
+    }
     return ScoreRun(rubric, Intake(), results, rankings, "2017-12-28", extra)

@@ -83,6 +83,7 @@ def a4_page_setup(ws: Any, *, landscape: bool, title_rows: str | None, top_margi
         ws.print_title_rows = title_rows
     ws.oddFooter.center.text = PAGE_FOOTER
 
+
 def _lines(text: str, width: float) -> int:
     """Estimated wrapped line count in a column ``width`` characters wide (Excel's unit: one digit).
 
@@ -154,13 +155,25 @@ class _Sheet:
     indices are copied onto later cells.
     """
 
-    def __init__(self, ws: Worksheet, cache: dict[tuple[Any, ...], tuple[StyleArray, tuple[Any, ...]]]) -> None:
+    def __init__(
+        self, ws: Worksheet, cache: dict[tuple[Any, ...], tuple[StyleArray, tuple[Any, ...]]]
+    ) -> None:
         self.ws = ws
         self.cache = cache
 
-    def put(self, col: str, row: int, value: Any = None, *, font: Font | None = BODY, fill: PatternFill | None = None,
-            align: Alignment | None = WRAP, border: bool = True, unlocked: bool = False,
-            fmt_: str | None = None) -> None:
+    def put(
+        self,
+        col: str,
+        row: int,
+        value: Any = None,
+        *,
+        font: Font | None = BODY,
+        fill: PatternFill | None = None,
+        align: Alignment | None = WRAP,
+        border: bool = True,
+        unlocked: bool = False,
+        fmt_: str | None = None,
+    ) -> None:
         cell = self.ws.cell(row=row, column=_COL_INDEX.get(col) or column_index_from_string(col))
         if value is not None:
             cell.value = _clean(value) if isinstance(value, str) else value
@@ -191,17 +204,33 @@ class _Sheet:
         self.ws.merged_cells.ranges.add(CellRange(ref))
 
 
-def _dv(kind: str, *, formula1: str | None = None, formula2: str | None = None, low: Decimal | None = None,
-        high: Decimal | None = None, prompt: str, title: str, error: str = "") -> DataValidation:
+def _dv(
+    kind: str,
+    *,
+    formula1: str | None = None,
+    formula2: str | None = None,
+    low: Decimal | None = None,
+    high: Decimal | None = None,
+    prompt: str,
+    title: str,
+    error: str = "",
+) -> DataValidation:
     if kind == "list":
         dv = DataValidation(type="list", formula1=formula1, allow_blank=True)
     elif kind in ("date", "textLength"):
-        dv = DataValidation(type=kind, operator="between", formula1=formula1, formula2=formula2, allow_blank=True)
+        dv = DataValidation(
+            type=kind, operator="between", formula1=formula1, formula2=formula2, allow_blank=True
+        )
     elif kind == "text":
         dv = DataValidation(type=None, allow_blank=True)  # prompt only: any text is fine
     else:
-        dv = DataValidation(type="decimal", operator="between", formula1=fmt(low if low is not None else ZERO),
-                            formula2=fmt(high if high is not None else MAX_NUMBER), allow_blank=True)
+        dv = DataValidation(
+            type="decimal",
+            operator="between",
+            formula1=fmt(low if low is not None else ZERO),
+            formula2=fmt(high if high is not None else MAX_NUMBER),
+            allow_blank=True,
+        )
     # Excel's limits: titles 32 characters, prompt 255, error 225
     dv.promptTitle = title[:32]
     dv.prompt = prompt[:255]
@@ -269,31 +298,48 @@ class TemplateBuilder:
         ws.column_dimensions["B"].width = 18
         ws.column_dimensions["C"].width = 52
         s.merge("B2:C2")
-        s.put("B", 2, f"{meta.year}年度全民科学素质工作目标责任\n自查自评表", font=Font(name=TITLE_FONT, size=18, bold=True),
-              align=CENTER, border=False)
+        s.put(
+            "B",
+            2,
+            f"{meta.year}年度全民科学素质工作目标责任\n自查自评表",
+            font=Font(name=TITLE_FONT, size=18, bold=True),
+            align=CENTER,
+            border=False,
+        )
         s.put("C", 2, border=False, align=None)
         ws.row_dimensions[2].height = 60
         s.merge("B3:C3")
         s.put("B", 3, meta.title, font=NOTE, align=CENTER, border=False)
         ws.row_dimensions[3].height = 8 + 17 * _lines(meta.title, 66)
         # rows 4–7: layout.COVER_UNIT_CELL, COVER_CONTACT_CELL, COVER_PHONE_CELL, COVER_DATE_CELL
-        rows = [("单位名称", self.unit.name, False), ("联系人", None, True), ("联系电话", None, True),
-                ("填报日期", None, True)]
+        rows = [
+            ("单位名称", self.unit.name, False),
+            ("联系人", None, True),
+            ("联系电话", None, True),
+            ("填报日期", None, True),
+        ]
         for i, (label, value, editable) in enumerate(rows, start=4):
             s.put("B", i, label, font=BOLD, align=CENTER)
             ref = f"C{i}"
-            s.put("C", i, value, unlocked=editable, fill=INPUT_FILL if editable else None,
-                  fmt_="yyyy-mm-dd" if ref == L.COVER_DATE_CELL else "@" if ref == L.COVER_PHONE_CELL else None)
+            s.put(
+                "C",
+                i,
+                value,
+                unlocked=editable,
+                fill=INPUT_FILL if editable else None,
+                fmt_="yyyy-mm-dd" if ref == L.COVER_DATE_CELL else "@" if ref == L.COVER_PHONE_CELL else None,
+            )
             ws.row_dimensions[i].height = max(26, _height(_lines(value or "", 52)))
         self.cover_validations(ws)
         for ref in (L.COVER_CONTACT_CELL, L.COVER_PHONE_CELL):
-            ws.conditional_formatting.add(ref, FormulaRule(formula=[f"LEN(TRIM({ref}))=0"], fill=MISSING_FILL))
+            ws.conditional_formatting.add(
+                ref, FormulaRule(formula=[f"LEN(TRIM({ref}))=0"], fill=MISSING_FILL)
+            )
         s.put("B", 9, "单位负责人签字：", font=BOLD, border=False, align=LEFT)
         s.put("C", 9, "（单位盖章）            年    月    日", border=False, align=LEFT)
         ws.row_dimensions[9].height = 48
         deadline = f"请于 {meta.deadline} 前" if meta.deadline else "请按通知要求的时间"
-        protect = ("表格已设保护密码" if self.password
-                   else "表格已保护，无需密码即可撤销保护，但请不要这样做")
+        protect = "表格已设保护密码" if self.password else "表格已保护，无需密码即可撤销保护，但请不要这样做"
         notes = [
             "填表说明",
             "1．本表由被考核单位如实填写；“核定分”“核查意见”及否决事项由督导检查组填写，单位不要填写。",
@@ -314,14 +360,39 @@ class TemplateBuilder:
 
     def cover_validations(self, ws: Worksheet) -> None:
         checks = [
-            (L.COVER_CONTACT_CELL, _dv("textLength", formula1="1", formula2="30", title="联系人",
-                                       prompt="请填写本单位负责填报的联系人姓名。", error="请填写联系人姓名（不超过30个字）。")),
-            (L.COVER_PHONE_CELL, _dv("textLength", formula1="5", formula2="40", title="联系电话",
-                                     prompt="请填写联系电话：座机请带区号（如 0375-1234567），或填写手机号码。",
-                                     error="请填写有效的联系电话（座机请带区号）。")),
-            (L.COVER_DATE_CELL, _dv("date", formula1=DATE_LOW, formula2=DATE_HIGH, title="填报日期",
-                                    prompt="请填写日期，如 2017-12-15。",
-                                    error="请按“年-月-日”格式填写日期，如 2017-12-15。")),
+            (
+                L.COVER_CONTACT_CELL,
+                _dv(
+                    "textLength",
+                    formula1="1",
+                    formula2="30",
+                    title="联系人",
+                    prompt="请填写本单位负责填报的联系人姓名。",
+                    error="请填写联系人姓名（不超过30个字）。",
+                ),
+            ),
+            (
+                L.COVER_PHONE_CELL,
+                _dv(
+                    "textLength",
+                    formula1="5",
+                    formula2="40",
+                    title="联系电话",
+                    prompt="请填写联系电话：座机请带区号（如 0375-1234567），或填写手机号码。",
+                    error="请填写有效的联系电话（座机请带区号）。",
+                ),
+            ),
+            (
+                L.COVER_DATE_CELL,
+                _dv(
+                    "date",
+                    formula1=DATE_LOW,
+                    formula2=DATE_HIGH,
+                    title="填报日期",
+                    prompt="请填写日期，如 2017-12-15。",
+                    error="请按“年-月-日”格式填写日期，如 2017-12-15。",
+                ),
+            ),
         ]
         for ref, dv in checks:
             dv.sqref = MultiCellRange(ref)
@@ -365,26 +436,64 @@ class TemplateBuilder:
             ws.column_dimensions[col].width = width
         ws.column_dimensions[L.COL_ID].hidden = True
         s.merge(f"B1:{last}1")
-        s.put("B", 1, f"{meta.year}年度全民科学素质工作目标责任考核自评表", font=Font(name=TITLE_FONT, size=16, bold=True),
-              align=CENTER, border=False)
+        s.put(
+            "B",
+            1,
+            f"{meta.year}年度全民科学素质工作目标责任考核自评表",
+            font=Font(name=TITLE_FONT, size=16, bold=True),
+            align=CENTER,
+            border=False,
+        )
         ws.row_dimensions[1].height = 30
         max_base = rubric.max_base(unit)
         s.merge(f"B2:{last}2")
-        s.put("B", 2, f"被考核单位：{unit.name}　　　基本分满分：{fmt(max_base)} 分　　　考核细则：{meta.title}（版本 {meta.version}）",
-              align=LEFT, border=False)
+        s.put(
+            "B",
+            2,
+            f"被考核单位：{unit.name}　　　基本分满分：{fmt(max_base)} 分　　　考核细则：{meta.title}（版本 {meta.version}）",
+            align=LEFT,
+            border=False,
+        )
         ws.row_dimensions[2].height = 20
         s.merge(f"{L.COL_NO}3:{L.COL_MAX}3")
         for col in "BCDE":
-            s.put(col, 3, "考核项目及评分标准" if col == "B" else None, font=BOLD, align=CENTER, fill=SECTION_FILL)
+            s.put(
+                col,
+                3,
+                "考核项目及评分标准" if col == "B" else None,
+                font=BOLD,
+                align=CENTER,
+                fill=SECTION_FILL,
+            )
         s.merge(f"{L.COL_LABEL}3:{L.COL_EVIDENCE}3")
         for col in "FGHI":
-            s.put(col, 3, "单位自评（由被考核单位填写）" if col == "F" else None, font=BOLD, align=CENTER, fill=INPUT_FILL)
+            s.put(
+                col,
+                3,
+                "单位自评（由被考核单位填写）" if col == "F" else None,
+                font=BOLD,
+                align=CENTER,
+                fill=INPUT_FILL,
+            )
         s.merge(f"{L.COL_VERIFIED}3:{L.COL_OPINION}3")
         for col in "JK":
-            s.put(col, 3, "由督导检查组填写" if col == "J" else None, font=BOLD, align=CENTER, fill=INSPECTOR_FILL)
+            s.put(
+                col,
+                3,
+                "由督导检查组填写" if col == "J" else None,
+                font=BOLD,
+                align=CENTER,
+                fill=INSPECTOR_FILL,
+            )
         for col, title, _ in L.COLUMNS:
-            s.put(col, L.HEADER_ROW, title, font=BOLD, align=CENTER,
-                  fill=INSPECTOR_FILL if col in (L.COL_VERIFIED, L.COL_OPINION) else SECTION_FILL)
+            s.put(
+                col,
+                L.HEADER_ROW,
+                title,
+                font=BOLD,
+                align=CENTER,
+                fill=INSPECTOR_FILL if col in (L.COL_VERIFIED, L.COL_OPINION) else SECTION_FILL,
+            )
         ws.row_dimensions[L.HEADER_ROW].height = 20
         ws.freeze_panes = f"C{L.FIRST_DATA_ROW}"
 
@@ -401,8 +510,13 @@ class TemplateBuilder:
             is_bonus = section.kind == "bonus"
             s.put(L.COL_ID, row, f"T:{section.id}", border=False, align=None)
             s.merge(f"{L.COL_NO}{row}:{L.COL_TEXT}{row}")
-            s.put(L.COL_NO, row, section.title + ("（加分项目，不计入基本分）" if is_bonus else ""), font=BOLD,
-                  fill=SECTION_FILL)
+            s.put(
+                L.COL_NO,
+                row,
+                section.title + ("（加分项目，不计入基本分）" if is_bonus else ""),
+                font=BOLD,
+                fill=SECTION_FILL,
+            )
             for col in "CDEFGHIJK":
                 s.put(col, row, fill=SECTION_FILL)
             ws.row_dimensions[row].height = _height(_lines(section.title, 60))
@@ -433,8 +547,13 @@ class TemplateBuilder:
             row += 1
         row = self.write_totals(s, row, max_base, base_subtotals, bonus_subtotals, bonus_max)
         row = self.write_gates(ws, s, row)
-        s.put("B", row + 1, "被考核单位负责人（签字）：                    督导检查组成员（签字）：",
-              border=False, align=LEFT)
+        s.put(
+            "B",
+            row + 1,
+            "被考核单位负责人（签字）：                    督导检查组成员（签字）：",
+            border=False,
+            align=LEFT,
+        )
         ws.row_dimensions[row + 1].height = 36
         self.last_row = row
         for dv, refs in self.validations.values():
@@ -446,8 +565,15 @@ class TemplateBuilder:
         ws.oddHeader.right.font = BODY_FONT
         ws.print_area = f"B1:{last}{row + 1}"
 
-    def write_totals(self, s: _Sheet, row: int, max_base: Decimal, base_rows: list[int], bonus_rows: list[int],
-                     bonus_max: Decimal) -> int:
+    def write_totals(
+        self,
+        s: _Sheet,
+        row: int,
+        max_base: Decimal,
+        base_rows: list[int],
+        bonus_rows: list[int],
+        bonus_max: Decimal,
+    ) -> int:
         """基本分合计 and 加分合计, live formulas over the subtotal rows (加分 capped as the rubric says)."""
         bonus_cap = self.rubric.settings.bonus_cap
         bonus_refs = bonus_rows + self.item_bonus_rows
@@ -467,8 +593,15 @@ class TemplateBuilder:
                 s.put(col, row, fill=SECTION_FILL)
             s.put(L.COL_MAX, row, float(max_value), font=BOLD, align=CENTER, fill=SECTION_FILL)
             for col in (L.COL_SELF, L.COL_VERIFIED):
-                s.put(col, row, _sum_formula(col, rows_, cap), font=BOLD, align=CENTER, fill=SECTION_FILL,
-                      fmt_="0.00")
+                s.put(
+                    col,
+                    row,
+                    _sum_formula(col, rows_, cap),
+                    font=BOLD,
+                    align=CENTER,
+                    fill=SECTION_FILL,
+                    fmt_="0.00",
+                )
             for col in (L.COL_LABEL, L.COL_INPUT, L.COL_EVIDENCE, L.COL_OPINION):
                 s.put(col, row, fill=SECTION_FILL)
             s.ws.row_dimensions[row].height = MIN_ROW_PT
@@ -496,12 +629,23 @@ class TemplateBuilder:
             for col in "FGHI":
                 s.put(col, row, fill=INSPECTOR_FILL)
             s.put(L.COL_VERIFIED, row, unlocked=True, fill=INSPECTOR_FILL, align=CENTER)
-            self.validate(f"{L.COL_VERIFIED}{row}", ("gate",),
-                "list", formula1='"是,否"', title="否决事项（督导检查组填写）",
-                prompt="督导检查组填写：经查实存在该情形的选“是”，否则选“否”。", error="请从下拉列表中选择“是”或“否”。")
+            self.validate(
+                f"{L.COL_VERIFIED}{row}",
+                ("gate",),
+                "list",
+                formula1='"是,否"',
+                title="否决事项（督导检查组填写）",
+                prompt="督导检查组填写：经查实存在该情形的选“是”，否则选“否”。",
+                error="请从下拉列表中选择“是”或“否”。",
+            )
             s.put(L.COL_OPINION, row, unlocked=True, fill=INSPECTOR_FILL)
-            self.validate(f"{L.COL_OPINION}{row}", ("gate-note",),
-                "text", title="核查意见（督导检查组填写）", prompt="督导检查组填写：查实情况、依据或扣分说明。")
+            self.validate(
+                f"{L.COL_OPINION}{row}",
+                ("gate-note",),
+                "text",
+                title="核查意见（督导检查组填写）",
+                prompt="督导检查组填写：查实情况、依据或扣分说明。",
+            )
             ws.row_dimensions[row].height = _height(_lines(text, 64))
             row += 1
         return row
@@ -519,7 +663,9 @@ class TemplateBuilder:
             extras.append("核查方式：" + item.verification)
         if weight != 1:
             extras.append(f"本单位为牵头单位，分值×{fmt(weight)}")
-        text = "\n".join(part for part in (item.content, ("（" + "；".join(extras) + "）") if extras else "") if part)
+        text = "\n".join(
+            part for part in (item.content, ("（" + "；".join(extras) + "）") if extras else "") if part
+        )
         s.put(L.COL_TEXT, row, text or item.title, align=WRAP_TOP)
         s.put(L.COL_MAX, row, float(item.points * weight), font=BOLD, align=CENTER)
         s.put(L.COL_LABEL, row, "本项小计", font=BOLD, align=CENTER)
@@ -530,8 +676,13 @@ class TemplateBuilder:
         if item.evidence_required:
             self.require(L.COL_EVIDENCE, row)
         s.put(L.COL_OPINION, row, unlocked=True, fill=INSPECTOR_FILL, align=WRAP_TOP)
-        self.validate(f"{L.COL_OPINION}{row}", ("opinion",),
-            "text", title="核查意见（督导检查组填写）", prompt="督导检查组填写：核定分与自评分不一致时，请写明理由。")
+        self.validate(
+            f"{L.COL_OPINION}{row}",
+            ("opinion",),
+            "text",
+            title="核查意见（督导检查组填写）",
+            prompt="督导检查组填写：核定分与自评分不一致时，请写明理由。",
+        )
         ws.row_dimensions[first].height = _height(_lines(text, 46))
         row += 1
         base_rows: list[int] = []
@@ -549,18 +700,36 @@ class TemplateBuilder:
                     else:
                         base_rows.append(row)
                     several = len(crit.inputs()) > 1  # merged below; top-aligned survives a page break
-                    s.put(L.COL_TEXT, row, ("【加分】" if crit.bonus else "") + crit.text,
-                          align=WRAP_TOP if several else WRAP)
+                    s.put(
+                        L.COL_TEXT,
+                        row,
+                        ("【加分】" if crit.bonus else "") + crit.text,
+                        align=WRAP_TOP if several else WRAP,
+                    )
                     s.put(L.COL_MAX, row, float(crit_max), align=CENTER)
                     s.put(L.COL_SELF, row, unlocked=True, fill=INPUT_FILL, align=CENTER, fmt_="General")
-                    self.validate(f"{L.COL_SELF}{row}", ("self", crit_max),
-                        "decimal", low=ZERO, high=crit_max, title="自评分",
-                        prompt=f"请按评分标准填写自评分（0～{fmt(crit_max)}分）。", error=f"自评分应为 0～{fmt(crit_max)} 之间的数字。")
+                    self.validate(
+                        f"{L.COL_SELF}{row}",
+                        ("self", crit_max),
+                        "decimal",
+                        low=ZERO,
+                        high=crit_max,
+                        title="自评分",
+                        prompt=f"请按评分标准填写自评分（0～{fmt(crit_max)}分）。",
+                        error=f"自评分应为 0～{fmt(crit_max)} 之间的数字。",
+                    )
                     self.require(L.COL_SELF, row)
                     s.put(L.COL_VERIFIED, row, unlocked=True, fill=INSPECTOR_FILL, align=CENTER)
-                    self.validate(f"{L.COL_VERIFIED}{row}", ("verified", crit_max),
-                        "decimal", low=ZERO, high=crit_max, title="核定分（督导检查组填写）",
-                        prompt=f"督导检查组填写核定分（0～{fmt(crit_max)}分）。", error=f"核定分应为 0～{fmt(crit_max)} 之间的数字。")
+                    self.validate(
+                        f"{L.COL_VERIFIED}{row}",
+                        ("verified", crit_max),
+                        "decimal",
+                        low=ZERO,
+                        high=crit_max,
+                        title="核定分（督导检查组填写）",
+                        prompt=f"督导检查组填写核定分（0～{fmt(crit_max)}分）。",
+                        error=f"核定分应为 0～{fmt(crit_max)} 之间的数字。",
+                    )
                 else:
                     s.put(L.COL_TEXT, row, align=WRAP_TOP)
                     s.put(L.COL_MAX, row, align=CENTER)
@@ -583,8 +752,14 @@ class TemplateBuilder:
             for col in (L.COL_NO, L.COL_TITLE, L.COL_EVIDENCE, L.COL_OPINION):
                 s.merge(f"{col}{first}:{col}{row - 1}")
         for col in (L.COL_SELF, L.COL_VERIFIED):
-            s.put(col, first, _sum_formula(col, base_rows) if base_rows else None, font=BOLD, align=CENTER,
-                  fmt_="0.00")
+            s.put(
+                col,
+                first,
+                _sum_formula(col, base_rows) if base_rows else None,
+                font=BOLD,
+                align=CENTER,
+                fmt_="0.00",
+            )
         return row
 
     def write_input(self, s: _Sheet, ir: L.InputRow, row: int) -> str:
@@ -603,23 +778,41 @@ class TemplateBuilder:
         s.put(L.COL_INPUT, row, unlocked=True, fill=INPUT_FILL, align=CENTER)
         self.require(L.COL_INPUT, row)
         if spec.kind == "yesno":
-            self.validate(ref, ("yesno",),
-                "list", formula1='"是,否"', title="是/否", prompt="请从下拉列表中选择“是”或“否”。",
-                error="只能选择“是”或“否”。")
+            self.validate(
+                ref,
+                ("yesno",),
+                "list",
+                formula1='"是,否"',
+                title="是/否",
+                prompt="请从下拉列表中选择“是”或“否”。",
+                error="只能选择“是”或“否”。",
+            )
         elif spec.kind == "level":
             rng = self.option_range(spec.options)
             names = "、".join(spec.options)
-            self.validate(ref, ("level", spec.options),
-                "list", formula1=rng, title="等级", prompt="请从下拉列表中选择：" + names,
-                error="请从下拉列表中选择：" + names)
+            self.validate(
+                ref,
+                ("level", spec.options),
+                "list",
+                formula1=rng,
+                title="等级",
+                prompt="请从下拉列表中选择：" + names,
+                error="请从下拉列表中选择：" + names,
+            )
         else:
             unit = spec.unit or ""
             low = spec.low if spec.low is not None else -MAX_NUMBER
             bound = f"不小于 {fmt(low)} 的" if spec.high is None else f"{fmt(low)}～{fmt(spec.high)} 之间的"
-            self.validate(ref, ("number", low, spec.high, unit),
-                "decimal", low=low, high=spec.high, title="填写数值",
+            self.validate(
+                ref,
+                ("number", low, spec.high, unit),
+                "decimal",
+                low=low,
+                high=spec.high,
+                title="填写数值",
                 prompt=f"请填写{bound}数字{('（单位：' + unit + '）') if unit else ''}，不要填写文字或单位。",
-                error=f"请填写{bound}数字，不要填写文字、范围或单位。")
+                error=f"请填写{bound}数字，不要填写文字、范围或单位。",
+            )
         return label
 
     def add_required_highlight(self, ws: Worksheet) -> None:

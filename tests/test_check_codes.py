@@ -111,8 +111,18 @@ def compressed_too_well(d: Path, r: Rubric) -> Where:
 @case("WB005")
 def doctype(d: Path, r: Rubric) -> Where:
     data, _ = add_shared_strings(clean_bytes(r, A), ["<si><t>&a;</t></si>"])
-    write(d, NAME, replace_parts(data, {"xl/sharedStrings.xml": lambda x: x.replace(
-        b"<sst", b'<!DOCTYPE sst [<!ENTITY a "aaaa">]><sst', 1)}))
+    write(
+        d,
+        NAME,
+        replace_parts(
+            data,
+            {
+                "xl/sharedStrings.xml": lambda x: x.replace(
+                    b"<sst", b'<!DOCTYPE sst [<!ENTITY a "aaaa">]><sst', 1
+                )
+            },
+        ),
+    )
     return None
 
 
@@ -139,7 +149,7 @@ def cover_says_other_unit(d: Path, r: Rubric) -> Where:
 def identity_names_unknown_unit(d: Path, r: Rubric) -> Where:
     def edit(wb: Any) -> None:
         ws = wb[IDENTITY]
-        for (key, value) in ws.iter_rows(min_col=1, max_col=2):
+        for key, value in ws.iter_rows(min_col=1, max_col=2):
             if key.value == "unit_id":
                 value.value = "NOPE"
 
@@ -169,16 +179,22 @@ def other_rubric(d: Path, r: Rubric) -> Where:
 
 @case("WB008-structure")
 def points_changed(d: Path, r: Rubric) -> Where:
-    other = variant(d.parent, r, ('version: "1.0"', 'version: "0.9"'),
-                    ("人均科普经费不低于1元, points: 4", "人均科普经费不低于1元, points: 3"),
-                    ("培训完成比例, points: 3", "培训完成比例, points: 4"))
+    other = variant(
+        d.parent,
+        r,
+        ('version: "1.0"', 'version: "0.9"'),
+        ("人均科普经费不低于1元, points: 4", "人均科普经费不低于1元, points: 3"),
+        ("培训完成比例, points: 3", "培训完成比例, points: 4"),
+    )
     write(d, NAME, fill_template(template_for(other, A), clean_filling(other, A)))
     return IDENTITY, None
 
 
 @case("WB009")
 def wording_changed(d: Path, r: Rubric) -> Where:
-    other = variant(d.parent, r, ('version: "1.0"', 'version: "0.9"'), ("title: 科普经费", "title: 科普经费保障"))
+    other = variant(
+        d.parent, r, ('version: "1.0"', 'version: "0.9"'), ("title: 科普经费", "title: 科普经费保障")
+    )
     write(d, NAME, fill_template(template_for(other, A), clean_filling(other, A)))
     return IDENTITY, None
 
@@ -278,7 +294,11 @@ def formula_without_v_element(d: Path, r: Rubric) -> Where:
 @case("WB017")
 def error_value(d: Path, r: Rubric) -> Where:
     ref = cell_of(r, A, L.COL_INPUT, "C1.b")
-    write(d, NAME, set_cell_xml(clean_bytes(r, A), ITEM, ref, f'<c r="{ref}" t="e"><f>1/0</f><v>#DIV/0!</v></c>'))
+    write(
+        d,
+        NAME,
+        set_cell_xml(clean_bytes(r, A), ITEM, ref, f'<c r="{ref}" t="e"><f>1/0</f><v>#DIV/0!</v></c>'),
+    )
     return ITEM, ref
 
 
@@ -341,7 +361,11 @@ def date_in_number_input(d: Path, r: Rubric) -> Where:
 
 @case("WB031")
 def macro_workbook(d: Path, r: Rubric) -> Where:
-    write(d, "甲县.xlsm", replace_parts(clean_bytes(r, A), {}, extra={"xl/vbaProject.bin": b"\xd0\xcf\x11\xe0macro"}))
+    write(
+        d,
+        "甲县.xlsm",
+        replace_parts(clean_bytes(r, A), {}, extra={"xl/vbaProject.bin": b"\xd0\xcf\x11\xe0macro"}),
+    )
     return None
 
 
@@ -415,13 +439,26 @@ def test_problem_code_from_a_real_workbook(name: str, tmp_path: Path, mini: Rubr
     assert hits, f"{name}: expected {code}, got {[(p.code.name, p.sheet, p.cell) for p in problems]}"
     if where is not None:
         sheet, cell = where
-        assert any(p.sheet == sheet and (cell is None or p.cell == cell) for p in hits), \
-            [(p.sheet, p.cell) for p in hits]
+        assert any(p.sheet == sheet and (cell is None or p.cell == cell) for p in hits), [
+            (p.sheet, p.cell) for p in hits
+        ]
     for p in hits:
         assert p.message and p.hint and "{" not in p.message + p.hint
         if code not in ("WB025", "WB027"):  # unit-level: the ledger row lists the files
             assert p.file is not None and Path(p.file).parent == folder
-    if code not in ("WB027", "WB025", "WB026", "WB031", "WB035", "WB009", "WB011", "WB034", "WB021", "WB022", "WB029"):
+    if code not in (
+        "WB027",
+        "WB025",
+        "WB026",
+        "WB031",
+        "WB035",
+        "WB009",
+        "WB011",
+        "WB034",
+        "WB021",
+        "WB022",
+        "WB029",
+    ):
         # an error somewhere in the file: it must not come back clean
         assert any(p.severity is Severity.ERROR for p in problems)
 
@@ -433,8 +470,9 @@ def test_clean_workbooks_have_no_problems(tmp_path: Path, mini: Rubric) -> None:
         assert (reading.status, reading.unit_id, reading.problems) == ("read", unit.id, [])
 
 
-def test_one_reader_failure_is_a_problem_and_the_batch_goes_on(tmp_path: Path, mini: Rubric,
-                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+def test_one_reader_failure_is_a_problem_and_the_batch_goes_on(
+    tmp_path: Path, mini: Rubric, monkeypatch: pytest.MonkeyPatch
+) -> None:
     import kepu_inspect.adapters.workbook_reader as reader
 
     real = reader.consistency_problems
@@ -458,22 +496,64 @@ def test_one_reader_failure_is_a_problem_and_the_batch_goes_on(tmp_path: Path, m
 # --- values as people type them -------------------------------------------------------------------
 # (value written into the cell, what the reader must give back: a value, or a problem code)
 NUMBER_CASES: list[tuple[Any, Any]] = [
-    (8, Decimal(8)), (8.0, Decimal(8)), ("8", Decimal(8)), ("8.0", Decimal(8)), (" 8 ", Decimal(8)),
-    ("８", Decimal(8)), ("８．５", Decimal("8.5")), ("8分", Decimal(8)), ("8人", Decimal(8)),
-    ("8 人次", Decimal(8)), (8.5, Decimal("8.5")), ("8.5", Decimal("8.5")), ("1,200", Decimal(1200)),
-    ("1，200", Decimal(1200)), ("85%", Decimal("0.85")), (0.1, Decimal("0.1")), ("\u30008\u3000", Decimal(8)),
-    ("8-9", "WB015"), ("约8", "WB015"), ("满分", "WB015"), ("8左右", "WB015"), ("八", "WB015"),
-    ("1e3", "WB015"), ("8.5.1", "WB015"), ("--8", "WB015"), (True, "WB015"),
-    (dt.date(2017, 12, 20), "WB030"), (dt.datetime(2017, 12, 20, 9, 30), "WB030"), ("2017-12-20", "WB015"),
-    (-1, "WB018"), ("-0.5", "WB018"), (MAX_INPUT + 1, "WB018"),
+    (8, Decimal(8)),
+    (8.0, Decimal(8)),
+    ("8", Decimal(8)),
+    ("8.0", Decimal(8)),
+    (" 8 ", Decimal(8)),
+    ("８", Decimal(8)),
+    ("８．５", Decimal("8.5")),
+    ("8分", Decimal(8)),
+    ("8人", Decimal(8)),
+    ("8 人次", Decimal(8)),
+    (8.5, Decimal("8.5")),
+    ("8.5", Decimal("8.5")),
+    ("1,200", Decimal(1200)),
+    ("1，200", Decimal(1200)),
+    ("85%", Decimal("0.85")),
+    (0.1, Decimal("0.1")),
+    ("\u30008\u3000", Decimal(8)),
+    ("8-9", "WB015"),
+    ("约8", "WB015"),
+    ("满分", "WB015"),
+    ("8左右", "WB015"),
+    ("八", "WB015"),
+    ("1e3", "WB015"),
+    ("8.5.1", "WB015"),
+    ("--8", "WB015"),
+    (True, "WB015"),
+    (dt.date(2017, 12, 20), "WB030"),
+    (dt.datetime(2017, 12, 20, 9, 30), "WB030"),
+    ("2017-12-20", "WB015"),
+    (-1, "WB018"),
+    ("-0.5", "WB018"),
+    (MAX_INPUT + 1, "WB018"),
 ]
 YES_NO_CASES: list[tuple[Any, Any]] = [
-    ("是", True), ("否", False), ("√", True), ("×", False), ("有", True), ("无", False), (" 是 ", True),
-    (True, True), (False, False), ("Y", True), ("no", False), ("✓", True),
-    ("可能", "WB032"), ("1", "WB032"), (1, "WB032"), ("是/否", "WB032"),
+    ("是", True),
+    ("否", False),
+    ("√", True),
+    ("×", False),
+    ("有", True),
+    ("无", False),
+    (" 是 ", True),
+    (True, True),
+    (False, False),
+    ("Y", True),
+    ("no", False),
+    ("✓", True),
+    ("可能", "WB032"),
+    ("1", "WB032"),
+    (1, "WB032"),
+    ("是/否", "WB032"),
 ]
 LEVEL_CASES: list[tuple[Any, Any]] = [
-    ("好", "好"), ("较好", "较好"), (" 一般 ", "一般"), ("很好", "WB019"), ("良", "WB019"), (4, "WB019"),
+    ("好", "好"),
+    ("较好", "较好"),
+    (" 一般 ", "一般"),
+    ("很好", "WB019"),
+    ("良", "WB019"),
+    (4, "WB019"),
 ]
 
 
@@ -563,8 +643,15 @@ def test_formula_and_raw_cells(xml: str, expected: Any, tmp_path: Path, mini: Ru
 
 
 SCORE_CASES: list[tuple[Any, Any]] = [
-    (4, Decimal(4)), ("4分", Decimal(4)), ("３.5", Decimal("3.5")), (" 0 ", Decimal(0)),
-    ("满分", "WB015"), ("4-", "WB015"), (dt.date(2017, 1, 4), "WB030"), (4.01, "WB033"), (-1, "WB033"),
+    (4, Decimal(4)),
+    ("4分", Decimal(4)),
+    ("３.5", Decimal("3.5")),
+    (" 0 ", Decimal(0)),
+    ("满分", "WB015"),
+    ("4-", "WB015"),
+    (dt.date(2017, 1, 4), "WB030"),
+    (4.01, "WB033"),
+    (-1, "WB033"),
     (True, "WB015"),
 ]
 
@@ -581,14 +668,21 @@ def test_self_score_as_typed(typed: Any, expected: Any, tmp_path: Path, mini: Ru
         assert entry.self_score == expected and (at_cell == [] or at_cell == ["WB022"])
 
 
-@pytest.mark.parametrize(("xml", "expected"), [('<c r="{ref}" t="b"><v>1</v></c>', True),
-                                              ('<c r="{ref}" t="b"><v>0</v></c>', False),
-                                              ('<c r="{ref}" t="b"><v>TRUE</v></c>', True),
-                                              ('<c r="{ref}" t="b"><f>1=1</f><v>1</v></c>', True),
-                                              ('<c r="{ref}" t="e"><v>#VALUE!</v></c>', "WB017")])
+@pytest.mark.parametrize(
+    ("xml", "expected"),
+    [
+        ('<c r="{ref}" t="b"><v>1</v></c>', True),
+        ('<c r="{ref}" t="b"><v>0</v></c>', False),
+        ('<c r="{ref}" t="b"><v>TRUE</v></c>', True),
+        ('<c r="{ref}" t="b"><f>1=1</f><v>1</v></c>', True),
+        ('<c r="{ref}" t="e"><v>#VALUE!</v></c>', "WB017"),
+    ],
+)
 def test_yes_no_raw_cells(xml: str, expected: Any, tmp_path: Path, mini: Rubric) -> None:
     ref = cell_of(mini, A, L.COL_INPUT, "C2.d")
-    reading, problems = _read_one(tmp_path, mini, set_cell_xml(clean_bytes(mini, A), ITEM, ref, xml.format(ref=ref)))
+    reading, problems = _read_one(
+        tmp_path, mini, set_cell_xml(clean_bytes(mini, A), ITEM, ref, xml.format(ref=ref))
+    )
     _check(reading, problems, "C2.d", "f1", ref, expected)
 
 
@@ -597,7 +691,9 @@ def test_gate_answer_is_read(tmp_path: Path, mini: Rubric) -> None:
     assert reading.submission.gates == {"fraud": True} and problems == []
     reading, problems = _read_one(tmp_path, mini, clean_bytes(mini, A, gates={"fraud": "不清楚"}))
     assert reading.submission.gates == {"fraud": None}
-    assert [(p.code.name, p.cell) for p in problems] == [("WB032", cell_of(mini, A, L.COL_VERIFIED, "G:fraud"))]
+    assert [(p.code.name, p.cell) for p in problems] == [
+        ("WB032", cell_of(mini, A, L.COL_VERIFIED, "G:fraud"))
+    ]
 
 
 def test_cell_text_reaches_the_problem_value_unchanged(tmp_path: Path, mini: Rubric) -> None:
@@ -628,12 +724,15 @@ def test_unbounded_inputs_share_the_templates_ceiling() -> None:
     assert MAX_INPUT == MAX_NUMBER
 
 
-@pytest.mark.parametrize(("entry", "expected"), [
-    ('<si><t xml:space="preserve"> 较好 </t></si>', "较好"),  # kept spaces, stripped as typed text is
-    ("<si><t>较&amp;好</t></si>", "较&好"),  # entities decoded
-    ("<si><t>&#36739;&#22909;</t></si>", "较好"),  # character references
-    ('<si><t xml:space="preserve">较</t><t>好</t></si>', "较好"),  # two runs (unusual, but legal)
-])
+@pytest.mark.parametrize(
+    ("entry", "expected"),
+    [
+        ('<si><t xml:space="preserve"> 较好 </t></si>', "较好"),  # kept spaces, stripped as typed text is
+        ("<si><t>较&amp;好</t></si>", "较&好"),  # entities decoded
+        ("<si><t>&#36739;&#22909;</t></si>", "较好"),  # character references
+        ('<si><t xml:space="preserve">较</t><t>好</t></si>', "较好"),  # two runs (unusual, but legal)
+    ],
+)
 def test_shared_string_forms_read_the_same(tmp_path: Path, mini: Rubric, entry: str, expected: str) -> None:
     ref = cell_of(mini, A, L.COL_INPUT, "C2.a")
     data, index = add_shared_strings(clean_bytes(mini, A), [entry])
@@ -651,13 +750,17 @@ def test_overlong_shared_string_is_refused_on_the_fast_path(tmp_path: Path, mini
     assert reading.status == "rejected" and [p.code for p in reading.problems] == [Code.WB004]
 
 
-@pytest.mark.parametrize("namespace", [
-    b"http://schemas.openxmlformats.org/spreadsheetml/2006/main",
-    b"&#104;ttp://schemas.openxmlformats.org/spreadsheetml/2006/main",  # the same name, character references
-    b"&#x68;ttp://schemas.openxmlformats.org/spreadsheetml/2006/main",
-])
-def test_sheet_with_a_prefixed_spreadsheet_namespace_reads_the_same(tmp_path: Path, mini: Rubric,
-                                                                    namespace: bytes) -> None:
+@pytest.mark.parametrize(
+    "namespace",
+    [
+        b"http://schemas.openxmlformats.org/spreadsheetml/2006/main",
+        b"&#104;ttp://schemas.openxmlformats.org/spreadsheetml/2006/main",  # the same name, character references
+        b"&#x68;ttp://schemas.openxmlformats.org/spreadsheetml/2006/main",
+    ],
+)
+def test_sheet_with_a_prefixed_spreadsheet_namespace_reads_the_same(
+    tmp_path: Path, mini: Rubric, namespace: bytes
+) -> None:
     """<x:c …> (some SDKs write prefixed elements) must not be skipped by the fast path."""
     import re
 
@@ -668,20 +771,26 @@ def test_sheet_with_a_prefixed_spreadsheet_namespace_reads_the_same(tmp_path: Pa
         assert b"<x:" not in xml and re.search(rb"<[A-Za-z]+:", xml) is None  # a plain part to start from
         xml = re.sub(rb"<(/?)(?![?!])([A-Za-z])", rb"<\1x:\2", xml)
         xml = xml.replace(b"<x:worksheet", b"<worksheet", 1).replace(b"</x:worksheet>", b"</worksheet>")
-        return xml.replace(b'xmlns="' + main_ns + b'"', b'xmlns="' + main_ns + b'" xmlns:x="' + namespace + b'"', 1)
+        return xml.replace(
+            b'xmlns="' + main_ns + b'"', b'xmlns="' + main_ns + b'" xmlns:x="' + namespace + b'"', 1
+        )
 
     plain, _ = _read_one(tmp_path, mini, data)
     parts = [sheet_part(data, ITEM), sheet_part(data, "封面"), "xl/styles.xml"]
     reading, _ = _read_one(tmp_path, mini, replace_parts(data, dict.fromkeys(parts, prefixed)))
-    assert reading.submission == plain.submission and reading.submission.criteria and plain.submission.filled_on
+    assert (
+        reading.submission == plain.submission and reading.submission.criteria and plain.submission.filled_on
+    )
 
 
 @pytest.mark.parametrize("opening", ['<c\tr="{ref}"', '<c  r="{ref}"', '<c\nr="{ref}" t="inlineStr"'])
 def test_unusual_whitespace_in_a_cell_tag_is_still_read(tmp_path: Path, mini: Rubric, opening: str) -> None:
     """Legal XML the fast cell pattern would skip goes to the general parser instead of being lost."""
     ref = cell_of(mini, A, L.COL_INPUT, "C2.a")
-    xml = inline(ref, "较好").replace(f'<c r="{ref}" t="inlineStr"', opening.format(ref=ref) +
-                                     ("" if "inlineStr" in opening else ' t="inlineStr"'))
+    xml = inline(ref, "较好").replace(
+        f'<c r="{ref}" t="inlineStr"',
+        opening.format(ref=ref) + ("" if "inlineStr" in opening else ' t="inlineStr"'),
+    )
     assert "\t" in xml or "  " in xml or "\n" in xml
     reading, _ = _read_one(tmp_path, mini, set_cell_xml(clean_bytes(mini, A), ITEM, ref, xml))
     assert reading.submission.criteria["C2.a"].values["level"] == "较好"
@@ -699,11 +808,14 @@ def test_processing_instruction_text_is_not_read_as_cells(tmp_path: Path, mini: 
     assert reading.submission == plain.submission
 
 
-@pytest.mark.parametrize("attributes", [
-    """ t='inlineStr'""",  # single quotes
-    ' xml:lang="zh/CN" t="inlineStr"',  # a "/" inside a value
-    ' t="inlineStr" alt="a>b"',  # a ">" inside a value
-])
+@pytest.mark.parametrize(
+    "attributes",
+    [
+        """ t='inlineStr'""",  # single quotes
+        ' xml:lang="zh/CN" t="inlineStr"',  # a "/" inside a value
+        ' t="inlineStr" alt="a>b"',  # a ">" inside a value
+    ],
+)
 def test_unusual_cell_attributes_are_read(tmp_path: Path, mini: Rubric, attributes: str) -> None:
     ref = cell_of(mini, A, L.COL_INPUT, "C2.a")
     xml = f'<c r="{ref}"{attributes}><is><t>较好</t></is></c>'

@@ -64,8 +64,8 @@ def ole_file(directory_names: list[str], directory_at: int = 0x6000, size: int =
     for i, name in enumerate(directory_names):
         encoded = name.encode("utf-16-le")
         entry = directory_at + 128 * i
-        data[entry:entry + len(encoded)] = encoded
-        data[entry + 64:entry + 66] = struct.pack("<H", len(encoded) + 2)
+        data[entry : entry + len(encoded)] = encoded
+        data[entry + 64 : entry + 66] = struct.pack("<H", len(encoded) + 2)
     return bytes(data)
 
 
@@ -75,22 +75,51 @@ NOT_XLSX: list[tuple[str, Callable[[bytes], bytes], str]] = [
     ("甲县.xls", lambda _c: ole_file(["Root Entry", "Workbook", "\x05SummaryInformation"]), "97-2003"),
     ("甲县.xlsx", lambda _c: ole_file(["Root Entry", "Workbook"]), "97-2003"),  # an .xls renamed
     ("甲县.et", lambda _c: ole_file(["Root Entry", "WorkBook"]), "WPS"),
-    ("甲县.xlsx", lambda _c: ole_file(["Root Entry", "\x06DataSpaces", "EncryptionInfo", "EncryptedPackage"],
-                                     directory_at=0x200), "加密"),
+    (
+        "甲县.xlsx",
+        lambda _c: ole_file(
+            ["Root Entry", "\x06DataSpaces", "EncryptionInfo", "EncryptedPackage"], directory_at=0x200
+        ),
+        "加密",
+    ),
     # the directory of a big encrypted file sits after its package stream, far beyond the first 8 KB
-    ("甲县.xlsx", lambda _c: ole_file(["Root Entry", "EncryptedPackage", "EncryptionInfo"],
-                                     directory_at=3_000_000, size=3_100_000), "加密"),
+    (
+        "甲县.xlsx",
+        lambda _c: ole_file(
+            ["Root Entry", "EncryptedPackage", "EncryptionInfo"], directory_at=3_000_000, size=3_100_000
+        ),
+        "加密",
+    ),
     ("甲县.xlsx", lambda _c: "单位,自评分\n甲县,8\n".encode(), "CSV"),
     ("甲县.xlsx", lambda _c: "单位,自评分\n甲县,8\n".encode("gbk"), "CSV"),
-    ("甲县.xlsx", lambda _c: ("\ufeff序号,单位,考核项目,自评分\n" + "1,甲县,科普经费保障工作情况,8\n" * 400).encode(), "CSV"),
+    (
+        "甲县.xlsx",
+        lambda _c: ("\ufeff序号,单位,考核项目,自评分\n" + "1,甲县,科普经费保障工作情况,8\n" * 400).encode(),
+        "CSV",
+    ),
     ("甲县.csv", lambda _c: "单位,自评分\n甲县,8\n".encode(), "CSV"),
     ("甲县.xlsx", lambda _c: b"<html><body><table><tr><td>8</td></tr></table></body></html>", "HTML"),
-    ("甲县.xls", lambda _c: "\ufeff<!DOCTYPE html>\n<html><meta charset=utf-8><table></table>".encode(), "HTML"),
+    (
+        "甲县.xls",
+        lambda _c: "\ufeff<!DOCTYPE html>\n<html><meta charset=utf-8><table></table>".encode(),
+        "HTML",
+    ),
     ("甲县.xlsx", lambda _c: b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n", "PDF"),
-    ("甲县.xlsx", lambda _c: replace_parts(_c, {"xl/workbook.xml": None}, extra={"word/document.xml": b"<w/>"}),
-     "Word"),
-    ("甲县.xlsx", lambda _c: _zip({"mimetype": b"application/vnd.oasis.opendocument.spreadsheet",
-                                  "content.xml": b"<office:document-content/>"}), "OpenDocument"),
+    (
+        "甲县.xlsx",
+        lambda _c: replace_parts(_c, {"xl/workbook.xml": None}, extra={"word/document.xml": b"<w/>"}),
+        "Word",
+    ),
+    (
+        "甲县.xlsx",
+        lambda _c: _zip(
+            {
+                "mimetype": b"application/vnd.oasis.opendocument.spreadsheet",
+                "content.xml": b"<office:document-content/>",
+            }
+        ),
+        "OpenDocument",
+    ),
 ]
 
 
@@ -102,9 +131,12 @@ def _zip(parts: dict[str, bytes]) -> bytes:
     return out.getvalue()
 
 
-@pytest.mark.parametrize(("name", "make", "token"), NOT_XLSX, ids=[f"{c[0]}-{c[2]}-{i}" for i, c in enumerate(NOT_XLSX)])
-def test_not_an_xlsx_says_what_it_is(name: str, make: Callable[[bytes], bytes], token: str, tmp_path: Path,
-                                     mini: Rubric, clean: bytes) -> None:
+@pytest.mark.parametrize(
+    ("name", "make", "token"), NOT_XLSX, ids=[f"{c[0]}-{c[2]}-{i}" for i, c in enumerate(NOT_XLSX)]
+)
+def test_not_an_xlsx_says_what_it_is(
+    name: str, make: Callable[[bytes], bytes], token: str, tmp_path: Path, mini: Rubric, clean: bytes
+) -> None:
     reading = read(mini, tmp_path, name, make(clean))
     assert reading.status == "rejected" and codes(reading) == ["WB001"]
     (p,) = reading.problems
@@ -120,6 +152,7 @@ def test_a_real_csv_is_not_called_renamed(tmp_path: Path, mini: Rubric) -> None:
 # --- damaged zips ----------------------------------------------------------------------------------------
 def _flip_inside(part: str) -> Callable[[bytes], bytes]:
     """Corrupt the deflate stream of one part, keeping the zip structure intact."""
+
     def corrupt(data: bytes) -> bytes:
         with zipfile.ZipFile(io.BytesIO(data)) as zf:
             info = zf.getinfo(part)
@@ -135,16 +168,17 @@ def _flip_inside(part: str) -> Callable[[bytes], bytes]:
 
 def _central_entry_patch(part: str, offset: int, value: bytes) -> Callable[[bytes], bytes]:
     """Patch one field of a part's central-directory entry and of its local header (2 bytes earlier there)."""
+
     def patch(data: bytes) -> bytes:
         broken = bytearray(data)
         end = data.rfind(b"PK\x05\x06")
         at = struct.unpack_from("<L", data, end + 16)[0]
-        while data[at:at + 4] == b"PK\x01\x02":
+        while data[at : at + 4] == b"PK\x01\x02":
             name_len, extra_len, comment_len = struct.unpack_from("<3H", data, at + 28)
-            if data[at + 46:at + 46 + name_len] == part.encode():
+            if data[at + 46 : at + 46 + name_len] == part.encode():
                 local = struct.unpack_from("<L", data, at + 42)[0]
-                broken[at + offset:at + offset + len(value)] = value
-                broken[local + offset - 2:local + offset - 2 + len(value)] = value
+                broken[at + offset : at + offset + len(value)] = value
+                broken[local + offset - 2 : local + offset - 2 + len(value)] = value
                 return bytes(broken)
             at += 46 + name_len + extra_len + comment_len
         raise KeyError(part)
@@ -156,23 +190,42 @@ DAMAGED: list[tuple[str, Callable[[bytes], bytes]]] = [
     ("truncated", lambda c: c[: len(c) * 2 // 3]),
     ("only-local-headers", lambda c: c[: c.rfind(b"PK\x01\x02")]),
     ("corrupt-deflate", lambda c: _flip_inside(sheet_part(c, L.ITEM_SHEET))(c)),
-    ("unknown-compression-method", lambda c: _central_entry_patch(sheet_part(c, L.ITEM_SHEET), 10,
-                                                                  struct.pack("<H", 99))(c)),
-    ("encrypted-entry", lambda c: _central_entry_patch(sheet_part(c, L.ITEM_SHEET), 8, struct.pack("<H", 1))(c)),
+    (
+        "unknown-compression-method",
+        lambda c: _central_entry_patch(sheet_part(c, L.ITEM_SHEET), 10, struct.pack("<H", 99))(c),
+    ),
+    (
+        "encrypted-entry",
+        lambda c: _central_entry_patch(sheet_part(c, L.ITEM_SHEET), 8, struct.pack("<H", 1))(c),
+    ),
     ("no-workbook-part", lambda c: replace_parts(c, {"xl/workbook.xml": None})),
     ("sheet-part-missing", lambda c: replace_parts(c, {sheet_part(c, L.ITEM_SHEET): None})),
     ("malformed-xml", lambda c: replace_parts(c, {sheet_part(c, L.ITEM_SHEET): lambda x: x[: len(x) // 2]})),
-    ("bad-cell-ref", lambda c: replace_parts(c, {sheet_part(c, L.ITEM_SHEET): lambda x: x.replace(
-        b'<c r="A5"', b'<c r="A5:B9"', 1)})),
-    ("bad-shared-string-index", lambda c: replace_parts(c, {sheet_part(c, L.ITEM_SHEET): lambda x: x.replace(
-        b"<sheetData>", b'<sheetData><row r="1"><c r="Z1" t="s"><v>99999</v></c></row>', 1)})),
+    (
+        "bad-cell-ref",
+        lambda c: replace_parts(
+            c, {sheet_part(c, L.ITEM_SHEET): lambda x: x.replace(b'<c r="A5"', b'<c r="A5:B9"', 1)}
+        ),
+    ),
+    (
+        "bad-shared-string-index",
+        lambda c: replace_parts(
+            c,
+            {
+                sheet_part(c, L.ITEM_SHEET): lambda x: x.replace(
+                    b"<sheetData>", b'<sheetData><row r="1"><c r="Z1" t="s"><v>99999</v></c></row>', 1
+                )
+            },
+        ),
+    ),
     ("zip-header-only", lambda _c: b"PK\x03\x04" + bytes(26)),
 ]
 
 
 @pytest.mark.parametrize(("kind", "damage"), DAMAGED, ids=[d[0] for d in DAMAGED])
-def test_damaged_zip_is_a_problem_not_a_crash(kind: str, damage: Callable[[bytes], bytes], tmp_path: Path,
-                                              mini: Rubric, clean: bytes) -> None:
+def test_damaged_zip_is_a_problem_not_a_crash(
+    kind: str, damage: Callable[[bytes], bytes], tmp_path: Path, mini: Rubric, clean: bytes
+) -> None:
     reading = read(mini, tmp_path, "甲县.xlsx", damage(clean))
     assert reading.status == "rejected" and codes(reading) == ["WB002"], reading.problems
 
@@ -183,9 +236,10 @@ def test_zero_bytes(tmp_path: Path, mini: Rubric) -> None:
 
 
 # --- macros: values only, never run ---------------------------------------------------------------------
-def test_xlsm_is_read_for_values_only(tmp_path: Path, mini: Rubric, clean: bytes,
-                                      monkeypatch: pytest.MonkeyPatch) -> None:
-    data = replace_parts(clean, {}, extra={"xl/vbaProject.bin": OLE + b"Attribute VB_Name = \"Module1\"" * 50})
+def test_xlsm_is_read_for_values_only(
+    tmp_path: Path, mini: Rubric, clean: bytes, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    data = replace_parts(clean, {}, extra={"xl/vbaProject.bin": OLE + b'Attribute VB_Name = "Module1"' * 50})
     opened: list[str] = []
     real_open = zipfile.ZipFile.open
 
@@ -232,8 +286,14 @@ print(json.dumps({"status": reading.status, "codes": [p.code.name for p in readi
 
 
 def measured_read(path: Path) -> dict[str, object]:
-    done = subprocess.run([sys.executable, "-c", CHILD, str(MINI), str(path)], capture_output=True, text=True,
-                          timeout=60, check=False, cwd=Path(__file__).resolve().parents[1])
+    done = subprocess.run(
+        [sys.executable, "-c", CHILD, str(MINI), str(path)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+        cwd=Path(__file__).resolve().parents[1],
+    )
     assert done.returncode == 0, done.stderr
     result: dict[str, object] = json.loads(done.stdout)
     assert float(result["peak_mb"]) < MEMORY_BOUND_MB, result  # type: ignore[arg-type]
@@ -241,7 +301,9 @@ def measured_read(path: Path) -> dict[str, object]:
     return result
 
 
-def _with_sheet(clean: bytes, path: Path, write_sheet: Callable[[io.BufferedIOBase], None], level: int = 6) -> Path:
+def _with_sheet(
+    clean: bytes, path: Path, write_sheet: Callable[[io.BufferedIOBase], None], level: int = 6
+) -> Path:
     """Stream a replacement item sheet into the workbook: never holds the sheet XML in memory."""
     part = sheet_part(clean, L.ITEM_SHEET)
     src = zipfile.ZipFile(io.BytesIO(clean))
@@ -261,6 +323,7 @@ def _sheet_head(fh: io.BufferedIOBase) -> None:
 
 def zip_bomb(clean: bytes, path: Path) -> Path:
     """200 MB of zeros in the item sheet, compressed ~1000:1 into a file of about 200 KB."""
+
     def sheet(fh: io.BufferedIOBase) -> None:
         _sheet_head(fh)
         zeros = b"0" * (1 << 20)
@@ -275,18 +338,23 @@ def entity_bomb_in_shared_strings(clean: bytes, path: Path) -> Path:
     lol = ['<!ENTITY lol0 "lol">'] + [f'<!ENTITY lol{i} "{f"&lol{i - 1};" * 10}">' for i in range(1, 10)]
     data, _ = add_shared_strings(clean, ["<si><t>&lol9;</t></si>"])
     doctype = ("<!DOCTYPE sst [" + "".join(lol) + "]>").encode()
-    path.write_bytes(replace_parts(data, {"xl/sharedStrings.xml": lambda x: x.replace(b"<sst", doctype + b"<sst", 1)}))
+    path.write_bytes(
+        replace_parts(data, {"xl/sharedStrings.xml": lambda x: x.replace(b"<sst", doctype + b"<sst", 1)})
+    )
     return path
 
 
 def entity_bomb_in_sheet(clean: bytes, path: Path) -> Path:
     part = sheet_part(clean, L.ITEM_SHEET)
     lol = "".join(['<!ENTITY a0 "ha">'] + [f'<!ENTITY a{i} "{f"&a{i - 1};" * 16}">' for i in range(1, 12)])
-    bomb = f'<!DOCTYPE worksheet [{lol}]>'.encode()
+    bomb = f"<!DOCTYPE worksheet [{lol}]>".encode()
 
     def edit(xml: bytes) -> bytes:
-        return bomb + xml.replace(b"<sheetData>", b'<sheetData><row r="1"><c r="Z1" t="inlineStr"><is><t>&a11;</t>'
-                                  b"</is></c></row>", 1)
+        return bomb + xml.replace(
+            b"<sheetData>",
+            b'<sheetData><row r="1"><c r="Z1" t="inlineStr"><is><t>&a11;</t></is></c></row>',
+            1,
+        )
 
     path.write_bytes(replace_parts(clean, {part: edit}))
     return path
@@ -295,8 +363,21 @@ def entity_bomb_in_sheet(clean: bytes, path: Path) -> Path:
 def external_entity(clean: bytes, path: Path) -> Path:
     part = sheet_part(clean, L.ITEM_SHEET)
     doctype = b'<!DOCTYPE worksheet [<!ENTITY x SYSTEM "file:///etc/passwd">]>'
-    path.write_bytes(replace_parts(clean, {part: lambda x: doctype + x.replace(
-        b"<sheetData>", b'<sheetData><row r="1"><c r="Z1" t="inlineStr"><is><t>&x;</t></is></c></row>', 1)}))
+    path.write_bytes(
+        replace_parts(
+            clean,
+            {
+                part: lambda x: (
+                    doctype
+                    + x.replace(
+                        b"<sheetData>",
+                        b'<sheetData><row r="1"><c r="Z1" t="inlineStr"><is><t>&x;</t></is></c></row>',
+                        1,
+                    )
+                )
+            },
+        )
+    )
     return path
 
 
@@ -306,7 +387,9 @@ def stray_last_cell(clean: bytes, path: Path) -> Path:
 
     def edit(xml: bytes) -> bytes:
         xml = xml.replace(b"<dimension ref=", b'<dimension ref="A1:XFD1048576" old=', 1)
-        return xml.replace(b"</sheetData>", b'<row r="1048576"><c r="XFD1048576"><v>1</v></c></row></sheetData>', 1)
+        return xml.replace(
+            b"</sheetData>", b'<row r="1048576"><c r="XFD1048576"><v>1</v></c></row></sheetData>', 1
+        )
 
     path.write_bytes(replace_parts(clean, {part: edit}))
     return path
@@ -316,8 +399,14 @@ def too_many_cells(clean: bytes, path: Path) -> Path:
     def sheet(fh: io.BufferedIOBase) -> None:
         _sheet_head(fh)
         for row in range(1, MAX_CELLS // 10 + 2):
-            fh.write(b'<row r="%d">' % row + b"".join(b'<c r="%s%d"><v>1</v></c>' % (col, row) for col in (b"A", b"B", b"C", b"D", b"E", b"F", b"G", b"H", b"I", b"J"))
-                     + b"</row>")
+            fh.write(
+                b'<row r="%d">' % row
+                + b"".join(
+                    b'<c r="%s%d"><v>1</v></c>' % (col, row)
+                    for col in (b"A", b"B", b"C", b"D", b"E", b"F", b"G", b"H", b"I", b"J")
+                )
+                + b"</row>"
+            )
         fh.write(b"</sheetData></worksheet>")
 
     return _with_sheet(clean, path, sheet, level=1)
@@ -325,11 +414,16 @@ def too_many_cells(clean: bytes, path: Path) -> Path:
 
 def empty_cell_flood(clean: bytes, path: Path) -> Path:
     """Over a million styled empty cells, each with its own reference (compresses only ~15:1)."""
+
     def sheet(fh: io.BufferedIOBase) -> None:
         _sheet_head(fh)
         letters = [bytes([65 + i]) for i in range(26)]
         for row in range(1, MAX_ELEMENTS // 26 + 100):
-            fh.write(b'<row r="%d">' % row + b"".join(b'<c r="%s%d" s="1"/>' % (c, row) for c in letters) + b"</row>")
+            fh.write(
+                b'<row r="%d">' % row
+                + b"".join(b'<c r="%s%d" s="1"/>' % (c, row) for c in letters)
+                + b"</row>"
+            )
         fh.write(b"</sheetData></worksheet>")
 
     return _with_sheet(clean, path, sheet, level=1)
@@ -353,8 +447,31 @@ def central_directory_flood(clean: bytes, path: Path) -> Path:
     entries = []
     for i in range(900_000):
         name = b"x/%06d" % i
-        entries.append(struct.pack("<4s4B4HL2L5H2L", b"PK\x01\x02", 20, 0, 20, 0, 0, 0, 0, 0, 0, 0, 0,
-                                   len(name), 0, 0, 0, 0, 0, 0) + name)
+        entries.append(
+            struct.pack(
+                "<4s4B4HL2L5H2L",
+                b"PK\x01\x02",
+                20,
+                0,
+                20,
+                0,
+                0,
+                0,
+                0,
+                0,
+                0,
+                0,
+                0,
+                len(name),
+                0,
+                0,
+                0,
+                0,
+                0,
+                0,
+            )
+            + name
+        )
     end = clean.rfind(b"PK\x05\x06")
     directory_at = struct.unpack_from("<L", clean, end + 16)[0]
     directory = clean[directory_at:end] + b"".join(entries)
@@ -379,8 +496,9 @@ BOMBS: list[tuple[str, Callable[[bytes, Path], Path], str, str]] = [
 
 
 @pytest.mark.parametrize(("name", "make", "status", "code"), BOMBS, ids=[b[0] for b in BOMBS])
-def test_bomb_is_refused_within_memory_and_time(name: str, make: Callable[[bytes, Path], Path], status: str,
-                                                code: str, tmp_path: Path, clean: bytes) -> None:
+def test_bomb_is_refused_within_memory_and_time(
+    name: str, make: Callable[[bytes, Path], Path], status: str, code: str, tmp_path: Path, clean: bytes
+) -> None:
     path = make(clean, tmp_path / "甲县.xlsx")
     result = measured_read(path)
     assert result["status"] == status, result
@@ -421,8 +539,16 @@ def test_lock_and_hidden_files_are_skipped_with_a_note(tmp_path: Path, mini: Rub
     intake = intake_within(mini, [d])
     assert [Path(r.path).name for r in intake.readings] == ["甲县.xlsx"]
     reasons = {Path(s.path).name: s.reason for s in intake.skipped}
-    assert set(reasons) == {"~$甲县.xlsx", ".~lock.甲县.xlsx#", ".甲县.xlsx", "._甲县.xlsx", ".DS_Store", "Thumbs.db",
-                            ".git", "说明.docx"}
+    assert set(reasons) == {
+        "~$甲县.xlsx",
+        ".~lock.甲县.xlsx#",
+        ".甲县.xlsx",
+        "._甲县.xlsx",
+        ".DS_Store",
+        "Thumbs.db",
+        ".git",
+        "说明.docx",
+    }
     assert all(reasons.values())
     assert "Excel" in reasons["~$甲县.xlsx"] and "LibreOffice" in reasons[".~lock.甲县.xlsx#"]
 
@@ -494,7 +620,12 @@ def test_odd_file_names(name: str, tmp_path: Path, mini: Rubric, clean: bytes) -
     write(d, name, clean)
     intake = intake_within(mini, [d])
     (reading,) = intake.readings
-    assert (Path(reading.path).name, reading.status, reading.unit_id, reading.problems) == (name, "read", "A", [])
+    assert (Path(reading.path).name, reading.status, reading.unit_id, reading.problems) == (
+        name,
+        "read",
+        "A",
+        [],
+    )
 
 
 def test_one_bad_file_never_stops_the_others(tmp_path: Path, mini: Rubric, clean: bytes) -> None:
@@ -515,8 +646,9 @@ def test_one_bad_file_never_stops_the_others(tmp_path: Path, mini: Rubric, clean
     assert next(row for row in intake.ledger if row.unit_id == "B").status == "已收到"
 
 
-def test_central_directory_is_measured_before_zipfile_reads_it(tmp_path: Path, mini: Rubric, clean: bytes,
-                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+def test_central_directory_is_measured_before_zipfile_reads_it(
+    tmp_path: Path, mini: Rubric, clean: bytes, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """Deterministic twin of the timed test: the flood is refused before zipfile builds any entry."""
     import kepu_inspect.adapters.xlsx_safe as xlsx_safe
 
@@ -531,7 +663,9 @@ def test_central_directory_is_measured_before_zipfile_reads_it(tmp_path: Path, m
 
 
 @pytest.mark.parametrize(("extra", "status"), [(0, "read"), (1, "rejected")])
-def test_cell_length_limit_is_excels(extra: int, status: str, tmp_path: Path, mini: Rubric, clean: bytes) -> None:
+def test_cell_length_limit_is_excels(
+    extra: int, status: str, tmp_path: Path, mini: Rubric, clean: bytes
+) -> None:
     ref = cell_of(mini, "A", L.COL_EVIDENCE, "C1")
     text = "佐" * (MAX_CELL_CHARS + extra)
     reading = read(mini, tmp_path, "甲县.xlsx", set_cell_xml(clean, L.ITEM_SHEET, ref, inline(ref, text)))

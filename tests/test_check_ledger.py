@@ -50,7 +50,9 @@ def inbox(tmp_path_factory: pytest.TempPathFactory, pingdingshan: Rubric) -> Pat
     zhanhe = clean_bytes(r, "zhanhe")
     first_input = next(rid for rid in _input_rows(r, "zhanhe"))
     ref = cell_of(r, "zhanhe", L.COL_INPUT, first_input)
-    write(d / "县区" / "湛河区", "湛河区.xlsx", set_cell_xml(zhanhe, L.ITEM_SHEET, ref, inline(ref, INJECTED)))
+    write(
+        d / "县区" / "湛河区", "湛河区.xlsx", set_cell_xml(zhanhe, L.ITEM_SHEET, ref, inline(ref, INJECTED))
+    )
     write(d, DUPLICATE[0], clean_bytes(r, "baofeng", seed=1))
     write(d, DUPLICATE[1], clean_bytes(r, "baofeng", seed=2))
     write(d, "汝州市.xlsx", clean_bytes(r, "ruzhou"))  # assessed: false this year
@@ -68,7 +70,11 @@ def inbox(tmp_path_factory: pytest.TempPathFactory, pingdingshan: Rubric) -> Pat
 
 def _input_rows(r: Rubric, unit_id: str) -> list[str]:
     rows = L.expected_rows(r, r.unit(unit_id))
-    return [rid for rid, (_a, crit, ir) in rows.items() if crit is not None and ir is not None and ir.spec.kind == "number"]
+    return [
+        rid
+        for rid, (_a, crit, ir) in rows.items()
+        if crit is not None and ir is not None and ir.spec.kind == "number"
+    ]
 
 
 def all_paths(root: Path) -> set[str]:
@@ -126,7 +132,9 @@ def test_ledger_accounts_for_every_unit(intake: Intake, pingdingshan: Rubric) ->
     assert wb027 == {pingdingshan.unit(uid).name for uid in missing}
 
 
-def test_two_files_for_one_unit_are_both_reported_and_neither_scored(intake: Intake, pingdingshan: Rubric) -> None:
+def test_two_files_for_one_unit_are_both_reported_and_neither_scored(
+    intake: Intake, pingdingshan: Rubric
+) -> None:
     row = next(r for r in intake.ledger if r.unit_id == "baofeng")
     assert sorted(Path(f).name for f in row.files) == sorted(DUPLICATE)
     (dup,) = [p for p in intake.problems if p.code.name == "WB025"]
@@ -138,15 +146,24 @@ def test_two_files_for_one_unit_are_both_reported_and_neither_scored(intake: Int
 
 
 def test_unassessed_unidentified_and_conflicting_files(intake: Intake) -> None:
-    codes = {Path(p.file).name: p.code.name for p in intake.all_problems() if p.file and p.code.name in
-             ("WB006", "WB007", "WB026")}
+    codes = {
+        Path(p.file).name: p.code.name
+        for p in intake.all_problems()
+        if p.file and p.code.name in ("WB006", "WB007", "WB026")
+    }
     assert codes == {"自评表(1).xlsx": "WB006", "叶县.xlsx": "WB007", "汝州市.xlsx": "WB026"}
     assert sorted(Path(f).name for f in intake.unidentified) == ["叶县.xlsx", "自评表(1).xlsx"]
 
 
 def test_skipped_files_are_listed_with_reasons(intake: Intake, inbox: Path) -> None:
     skipped = {Path(s.path).relative_to(inbox).as_posix(): s.reason for s in intake.skipped}
-    assert set(skipped) == {"~$新华区.xlsx", ".~lock.宝丰县.xlsx#", ".DS_Store", "填报说明.docx", "附件/照片1.jpg"}
+    assert set(skipped) == {
+        "~$新华区.xlsx",
+        ".~lock.宝丰县.xlsx#",
+        ".DS_Store",
+        "填报说明.docx",
+        "附件/照片1.jpg",
+    }
     assert all(skipped.values())
 
 
@@ -188,7 +205,13 @@ def test_json_output_accounts_for_every_input_path(inbox: Path) -> None:
     assert sorted(seen) == sorted(all_paths(inbox) - folders)
     statuses = {f["path"]: f["status"] for f in doc["files"]}
     assert statuses[str(inbox / "石龙区.xlsx")] == "rejected"
-    assert {row["status"] for row in doc["ledger"]} == {"已收到", "未收到", "重复报送", "材料无效", "不参加考核"}
+    assert {row["status"] for row in doc["ledger"]} == {
+        "已收到",
+        "未收到",
+        "重复报送",
+        "材料无效",
+        "不参加考核",
+    }
     for p in doc["problems"]:
         assert set(p) >= {"code", "severity", "message", "hint", "file", "sheet", "cell", "value", "unit"}
     (bad,) = [p for p in doc["problems"] if p["value"] == INJECTED]
@@ -255,8 +278,11 @@ def test_notice_writes_one_file_per_unit_with_problems(inbox: Path, tmp_path: Pa
     result = check(str(PINGDINGSHAN), str(inbox), "--notice", str(notices), "--format", "json")
     assert result.exit_code == 1
     doc = json.loads(result.stdout)
-    units = {p["unit"] for p in doc["problems"]
-             if p["unit"] and p["severity"] != "info" and p["code"] not in ("WB026", "WB027")}
+    units = {
+        p["unit"]
+        for p in doc["problems"]
+        if p["unit"] and p["severity"] != "info" and p["code"] not in ("WB026", "WB027")
+    }
     assert {"湛河区", "宝丰县", "石龙区", "鲁山县"} <= units
     assert sorted(p.name for p in notices.iterdir()) == sorted(f"{u}退回修改通知.txt" for u in units)
     zhanhe = (notices / "湛河区退回修改通知.txt").read_text("utf-8-sig")
@@ -315,8 +341,9 @@ def test_usage_errors_exit_2_without_traceback(args: list[str], tmp_path: Path) 
     assert "Traceback" not in result.output
 
 
-def test_internal_error_has_no_traceback_unless_debug(tmp_path: Path, mini: Rubric,
-                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+def test_internal_error_has_no_traceback_unless_debug(
+    tmp_path: Path, mini: Rubric, monkeypatch: pytest.MonkeyPatch
+) -> None:
     import kepu_inspect.services.intake as intake_module
 
     def broken(*_args: object, **_kwargs: object) -> None:

@@ -23,8 +23,21 @@ def scored(tmp_path_factory: pytest.TempPathFactory) -> Path:
     cwd = os.getcwd()
     os.chdir(ROOT)  # file paths in the results are as given on the command line
     try:
-        result = runner.invoke(app, ["score", RUBRIC, str(EXAMPLE / "submissions"), "-o", str(out),
-                                     "--date", "2017-12-28", "--reports", "json,csv", "--quiet"])
+        result = runner.invoke(
+            app,
+            [
+                "score",
+                RUBRIC,
+                str(EXAMPLE / "submissions"),
+                "-o",
+                str(out),
+                "--date",
+                "2017-12-28",
+                "--reports",
+                "json,csv",
+                "--quiet",
+            ],
+        )
     finally:
         os.chdir(cwd)
     assert result.exit_code == 1, result.output  # the example has one file with errors, on purpose
@@ -72,12 +85,31 @@ def test_previous_year_changes(scored: Path, tmp_path: Path) -> None:
     cwd = os.getcwd()
     os.chdir(ROOT)
     try:
-        result = runner.invoke(app, ["score", RUBRIC, str(EXAMPLE / "submissions"), "-o", str(out), "--date",
-                                     "2017-12-28", "--reports", "json", "--quiet", "--previous", str(last_year)])
+        result = runner.invoke(
+            app,
+            [
+                "score",
+                RUBRIC,
+                str(EXAMPLE / "submissions"),
+                "-o",
+                str(out),
+                "--date",
+                "2017-12-28",
+                "--reports",
+                "json",
+                "--quiet",
+                "--previous",
+                str(last_year),
+            ],
+        )
     finally:
         os.chdir(cwd)
     assert result.exit_code == 1, result.output
-    rows = {r["unit"]: r for g in json.loads((out / "考核结果.json").read_text("utf-8"))["rankings"] for r in g["rows"]}
+    rows = {
+        r["unit"]: r
+        for g in json.loads((out / "考核结果.json").read_text("utf-8"))["rankings"]
+        for r in g["rows"]
+    }
     assert rows[first["unit"]]["change"] == "↑1" and rows[second["unit"]]["change"] == "↓1"
     assert rows["叶县"]["change"] == "新"
     assert "↑1" in result.output  # the terminal ranking shows it too

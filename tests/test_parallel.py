@@ -40,15 +40,22 @@ def test_small_folders_do_not_start_a_pool(pingdingshan: Rubric, monkeypatch: py
     assert len(intake.read_all(pingdingshan, files, workers=2)) == len(files) < intake.POOL_THRESHOLD
 
 
-def test_lean_workers_give_the_same_results_file(pingdingshan: Rubric, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_lean_workers_give_the_same_results_file(
+    pingdingshan: Rubric, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """Records rendered in the workers, item detail dropped: the results file is unchanged."""
     from kepu_inspect.reports.data_report import unit_record
     from kepu_inspect.services.scoring_service import score_paths
 
     full = results_json(score_paths(pingdingshan, [EXAMPLE], "2017-12-28", workers=1))
     monkeypatch.setattr(intake, "POOL_THRESHOLD", 2)
-    lean_run = score_paths(pingdingshan, [EXAMPLE], "2017-12-28", workers=2,
-                           scoring=intake.Scoring(render=unit_record, keep_items=False))
+    lean_run = score_paths(
+        pingdingshan,
+        [EXAMPLE],
+        "2017-12-28",
+        workers=2,
+        scoring=intake.Scoring(render=unit_record, keep_items=False),
+    )
     assert all(not r.items for r in lean_run.results.values())
     assert results_json(lean_run) == full
 
@@ -79,8 +86,9 @@ def test_item_results_cross_processes_exactly_and_share_values(pingdingshan: Rub
         for ia, ib in zip(a.items, b.items, strict=True):
             assert str(ia.max_points) == str(ib.max_points)  # 2.0 stays 2.0, not 2
             for ca, cb in zip(ia.criteria, ib.criteria, strict=True):
-                assert [str(x) for x in (ca.points, ca.self_score, ca.verified, ca.computed)] == \
-                       [str(x) for x in (cb.points, cb.self_score, cb.verified, cb.computed)]
+                assert [str(x) for x in (ca.points, ca.self_score, ca.verified, ca.computed)] == [
+                    str(x) for x in (cb.points, cb.self_score, cb.verified, cb.computed)
+                ]
     first, second = back[0].items[0], back[1].items[0]
     assert first.item_id == second.item_id and first.item_id is second.item_id  # interned
     assert first.max_points == second.max_points and first.max_points is second.max_points  # shared
@@ -94,8 +102,9 @@ def test_records_unpack_to_their_utf8_text(compress: bool) -> None:
     assert intake.unpack_record(packed) == text.encode("utf-8")
 
 
-def test_check_only_intake_keeps_every_problem_and_no_submission(pingdingshan: Rubric,
-                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+def test_check_only_intake_keeps_every_problem_and_no_submission(
+    pingdingshan: Rubric, monkeypatch: pytest.MonkeyPatch
+) -> None:
     full = intake.run_intake(pingdingshan, [EXAMPLE], workers=1)
     monkeypatch.setattr(intake, "POOL_THRESHOLD", 2)
     checked = intake.run_intake(pingdingshan, [EXAMPLE], workers=2, scoring=intake.CHECK_ONLY)

@@ -33,10 +33,9 @@ from kepu_inspect.services.plan_import import import_plan, plain, scalar, spread
 
 REPO = Path(__file__).resolve().parents[1]
 PLANS = REPO / "tests" / "data" / "plans"
-SHARED = REPO.parent / "shared"
-SEED = SHARED / "seed" / "pingdingshan-2017-work-points.txt"
-SEED_ORIGINAL = SHARED / "seed" / "pingdingshan-2017-work-points.original.txt"
-needs_seed = pytest.mark.skipif(not SEED.exists(), reason=f"seed document not found at {SEED} (shared/ beside the repo)")
+# the project's seed document, vendored so a clean clone runs every test
+SEED = REPO / "tests" / "data" / "seed" / "pingdingshan-2017-work-points.txt"
+SEED_ORIGINAL = REPO / "tests" / "data" / "seed" / "pingdingshan-2017-work-points.original.txt"
 
 
 def parse(text: str, **kwargs: object) -> Plan:
@@ -104,7 +103,6 @@ def seed_variants(tmp_path: Path) -> dict[str, Path]:
     }
 
 
-@needs_seed
 @pytest.mark.parametrize("variant", ["utf-8", "utf-8-bom", "gb18030", "docx", "original"])
 def test_seed_imports_exactly(variant: str, tmp_path: Path) -> None:
     result = imported(seed_variants(tmp_path)[variant])
@@ -115,7 +113,11 @@ def test_seed_imports_exactly(variant: str, tmp_path: Path) -> None:
     assert [len(plan.items_of(i)) for i in range(4)] == [5, 9, 16, 3]
     assert [(g.title, g.leads) for g in plan.groups] == SEED_LEADS
     assert [[it.number for it in plan.items if it.group == gi] for gi in range(4)] == [
-        [6, 7], [8, 9, 10], [11, 12], [13, 14]]
+        [6, 7],
+        [8, 9, 10],
+        [11, 12],
+        [13, 14],
+    ]
     names = {u.name for u in plan.units}
     assert "市素质办" not in names and not any(n.startswith("各") for n in names)
     assert all(u.group == "dept" for u in plan.units)
@@ -126,9 +128,29 @@ def test_seed_imports_exactly(variant: str, tmp_path: Path) -> None:
     def units(n: int) -> tuple[str, ...]:
         return item(plan, n).units  # type: ignore[attr-defined,no-any-return]
 
-    assert units(6) == ("市教育局", canonical, "市民政局", "市文广新局", "市体育局", "市旅游局", "市文物局",
-                        "市农科院", "市气象局", "团市委", "市妇联", "市科协")
-    assert units(15) == ("市文广新局", "市民政局", "市妇联", "市卫生计生委", "市安全监管局", "市总工会", "市科协")
+    assert units(6) == (
+        "市教育局",
+        canonical,
+        "市民政局",
+        "市文广新局",
+        "市体育局",
+        "市旅游局",
+        "市文物局",
+        "市农科院",
+        "市气象局",
+        "团市委",
+        "市妇联",
+        "市科协",
+    )
+    assert units(15) == (
+        "市文广新局",
+        "市民政局",
+        "市妇联",
+        "市卫生计生委",
+        "市安全监管局",
+        "市总工会",
+        "市科协",
+    )
     assert units(17)[2] == canonical
     assert units(28)[:3] == ("市科技局", "市科协", "市教育局") and len(units(28)) == 13
     assert item(plan, 28).text.startswith("组织动员科技类博物馆")  # type: ignore[attr-defined]
@@ -146,7 +168,6 @@ def test_seed_imports_exactly(variant: str, tmp_path: Path) -> None:
     assert set(codes(result.problems)) == expected
 
 
-@needs_seed
 def test_seed_rubric_semantics(tmp_path: Path) -> None:
     result = imported(SEED)
     rubric = load_rubric_text(result.yaml_text, Path("seed.yaml")).rubric
@@ -155,11 +176,19 @@ def test_seed_rubric_semantics(tmp_path: Path) -> None:
     assert not rubric.assessed_units("county")  # counties are never named: the office adds them
     items = {it.number: it for _, it in rubric.items()}
     scopes31 = [(s.kind, s.ref) for s in items["31"].applies_to]
-    assert scopes31 == [("leads", "g1"), ("leads", "g2"), ("leads", "g3"), ("leads", "g4"), ("group", "county")]
+    assert scopes31 == [
+        ("leads", "g1"),
+        ("leads", "g2"),
+        ("leads", "g3"),
+        ("leads", "g4"),
+        ("group", "county"),
+    ]
     assert [(s.kind, s.ref) for s in items["1"].applies_to] == [("group", "dept")]
     assert sum((it.points for _, it in rubric.items()), Decimal(0)) == 100
     assert all(it.points in (Decimal(3), Decimal("3.5")) for _, it in rubric.items())
-    assert [s.points for s in rubric.sections] == [sum((i.points for i in s.items), Decimal(0)) for s in rubric.sections]
+    assert [s.points for s in rubric.sections] == [
+        sum((i.points for i in s.items), Decimal(0)) for s in rubric.sections
+    ]
     assert items["6"].item_group == "g1" and items["15"].item_group == ""
     assert items["6"].plan_items == (6,)
     for unit in rubric.assessed_units():
@@ -168,16 +197,15 @@ def test_seed_rubric_semantics(tmp_path: Path) -> None:
     assert "# 原文：责任单位：市素质办、各牵头单位、各县（市、区）" in result.yaml_text
 
 
-@needs_seed
 def test_seed_doubled_copy_adds_nothing(tmp_path: Path) -> None:
     clean, doubled = imported(SEED).plan, imported(SEED_ORIGINAL).plan
     assert clean is not None and doubled is not None
     assert [(i.number, i.text, i.units, i.collectives) for i in clean.items] == [
-        (i.number, i.text, i.units, i.collectives) for i in doubled.items]
+        (i.number, i.text, i.units, i.collectives) for i in doubled.items
+    ]
     assert [s.heading for s in clean.sections] == [s.heading for s in doubled.sections]
 
 
-@needs_seed
 def test_seed_import_is_fast_and_stable(tmp_path: Path) -> None:
     start = time.perf_counter()
     first = import_plan(SEED_ORIGINAL)
@@ -185,7 +213,6 @@ def test_seed_import_is_fast_and_stable(tmp_path: Path) -> None:
     assert import_plan(SEED_ORIGINAL).yaml_text == first.yaml_text
 
 
-@needs_seed
 def test_seed_with_official_unit_list() -> None:
     result = imported(SEED, PLANS / "pingdingshan-units.yaml")
     plan = result.plan
@@ -223,7 +250,12 @@ PLAN_CASES = [
 @pytest.mark.parametrize(("name", "counts", "warnings"), PLAN_CASES, ids=[c[0] for c in PLAN_CASES])
 def test_plans_in_other_styles(name: str, counts: tuple[int, int, int, int], warnings: set[str]) -> None:
     result = imported(PLANS / name)
-    assert (result.counts["sections"], result.counts["groups"], result.counts["items"], result.counts["units"]) == counts
+    assert (
+        result.counts["sections"],
+        result.counts["groups"],
+        result.counts["items"],
+        result.counts["units"],
+    ) == counts
     assert set(codes(result.problems)) == warnings
 
 
@@ -235,12 +267,18 @@ def test_restarted_numbering_and_county_units() -> None:
     assert plan.items[1].collectives == ("dept",) and plan.items[1].office == ("市素质办",)
     assert plan.items[2].collectives == ("county",)  # 各县（市、区）人民政府
     assert [(g.title, g.leads) for g in plan.groups] == [
-        ("青少年科学素质行动", ("市教育局", "团市委")), ("农民科学素质行动", ("市农业局", "市科协"))]
+        ("青少年科学素质行动", ("市教育局", "团市委")),
+        ("农民科学素质行动", ("市农业局", "市科协")),
+    ]
     assert plan.items[3].units == ("市教育局", "市科协", "团市委")  # half-width (责任单位:…,…)
     assert plan.items[6].collectives == ("own_leads",) and not plan.items[6].annotated
     assert {u.name for u in plan.units if u.group == "county"} == {"魏都区", "建安区", "禹州市"}
     assert plan.items[-1].text == "加强科普信息化建设。"  # closing remarks and signature not swallowed
-    assert [s.title for s in plan.sections][:3] == ["加强组织领导，完善工作机制", "实施重点人群科学素质行动", "强化基础设施建设"]
+    assert [s.title for s in plan.sections][:3] == [
+        "加强组织领导，完善工作机制",
+        "实施重点人群科学素质行动",
+        "强化基础设施建设",
+    ]
     rubric = load_rubric_text(imported(PLANS / "a-dunhao-restart.txt").yaml_text, Path("a.yaml")).rubric
     assert rubric is not None
     # the rubric's 序号 runs on; the plan's own (restarting) numbers stay in plan_items
@@ -252,7 +290,9 @@ def test_paren_numbering_with_sub_points_and_annotation_lines() -> None:
     plan = imported(PLANS / "b-paren-own-line.txt").plan
     assert plan is not None
     assert [it.number for it in plan.items] == [1, 2, 3, 4, 5, 6]
-    assert plan.items[0].text == "组织开展全国科普日活动。具体包括：1.举办科普日主场活动；2.开展科普进社区活动。"
+    assert (
+        plan.items[0].text == "组织开展全国科普日活动。具体包括：1.举办科普日主场活动；2.开展科普进社区活动。"
+    )
     assert plan.items[1].units == ("市科技局", "市科协")  # 责任单位 on its own line, no brackets
     assert plan.items[2].units == ("市应急管理局", "市地震局", "市气象局")  # 〔…〕
     assert plan.items[3].units == ("市科协", "市文化广电和旅游局")  # [负责单位：…]
@@ -266,7 +306,9 @@ def test_traditional_plan_gives_the_same_units_as_simplified() -> None:
     assert simplified is not None and traditional is not None
     assert traditional.converted_traditional and not simplified.converted_traditional
     assert [u.name for u in traditional.units] == [u.name for u in simplified.units]
-    assert [(i.units, i.collectives) for i in traditional.items] == [(i.units, i.collectives) for i in simplified.items]
+    assert [(i.units, i.collectives) for i in traditional.items] == [
+        (i.units, i.collectives) for i in simplified.items
+    ]
     assert [g.leads for g in traditional.groups] == [("市教育局", "团市委")]
 
 
@@ -292,7 +334,8 @@ def test_pdf_copy_equals_clean_plan() -> None:
     broken = imported(PLANS / "e-pdf-broken.txt").plan
     assert clean is not None and broken is not None
     assert [(i.number, i.text, i.units, i.collectives) for i in clean.items] == [
-        (i.number, i.text, i.units, i.collectives) for i in broken.items]
+        (i.number, i.text, i.units, i.collectives) for i in broken.items
+    ]
     assert [g.leads for g in clean.groups] == [g.leads for g in broken.groups]
     assert [u.name for u in clean.units] == [u.name for u in broken.units]
 
@@ -341,42 +384,86 @@ CIRCLED = "①②③"
 def test_numbering_styles(numbering: str, section: str, group: str) -> None:
     lines = ["某市2020年科普工作要点", f"{section}重点工作", f"{group}青少年行动（牵头部门：市教育局）"]
     for n, unit in ((1, "市科协"), (2, "市教育局"), (3, "市财政局")):
-        lines.append(numbering.format(n=n, c=CIRCLED[n - 1]) + f"开展第{n}项工作。（责任单位：{unit}、市妇联）")
+        lines.append(
+            numbering.format(n=n, c=CIRCLED[n - 1]) + f"开展第{n}项工作。（责任单位：{unit}、市妇联）"
+        )
     plan = parse("\n".join(lines))
     assert [it.number for it in plan.items] == [1, 2, 3]
-    assert [it.units for it in plan.items] == [("市科协", "市妇联"), ("市教育局", "市妇联"), ("市财政局", "市妇联")]
+    assert [it.units for it in plan.items] == [
+        ("市科协", "市妇联"),
+        ("市教育局", "市妇联"),
+        ("市财政局", "市妇联"),
+    ]
     assert plan.items[0].text == "开展第1项工作。"
     assert [g.leads for g in plan.groups] == [("市教育局",)] and len(plan.sections) == 1
 
 
 ANNOTATIONS = [
-    "（责任单位：{a}、{b}）", "(责任单位:{a},{b})", "（牵头单位：{a}；配合单位：{b}）", "（牵头部门：{a}、{b}）",
-    "（负责单位：{a}，{b}）", "〔责任单位：{a}、{b}〕", "[责任单位：{a}; {b}]", "【责任单位】{a}、{b}",
-    "（{a}、{b}）", "\n责任单位：{a}、{b}", "\n（责任单位：{a}、{b}）", "\n牵头单位：{a}\n配合单位：{b}",
-    "（責任單位：{a}、{b}）", "（责任单位：{a}/{b}）", "（ 责任单位 ： {a} 、 {b} ）",
+    "（责任单位：{a}、{b}）",
+    "(责任单位:{a},{b})",
+    "（牵头单位：{a}；配合单位：{b}）",
+    "（牵头部门：{a}、{b}）",
+    "（负责单位：{a}，{b}）",
+    "〔责任单位：{a}、{b}〕",
+    "[责任单位：{a}; {b}]",
+    "【责任单位】{a}、{b}",
+    "（{a}、{b}）",
+    "\n责任单位：{a}、{b}",
+    "\n（责任单位：{a}、{b}）",
+    "\n牵头单位：{a}\n配合单位：{b}",
+    "（責任單位：{a}、{b}）",
+    "（责任单位：{a}/{b}）",
+    "（ 责任单位 ： {a} 、 {b} ）",
 ]
 
 
 @pytest.mark.parametrize("annotation", ANNOTATIONS)
 def test_annotation_styles(annotation: str) -> None:
-    text = "一、工作任务\n" + "\n".join(
-        f"{n}.开展第{n}项工作。" + annotation.format(a=a, b=b)
-        for n, (a, b) in enumerate([("市科协", "市教育局"), ("市财政局", "各县（市、区）")], start=1)
-    ) + "\n二、保障措施\n各单位要高度重视。"
+    text = (
+        "一、工作任务\n"
+        + "\n".join(
+            f"{n}.开展第{n}项工作。" + annotation.format(a=a, b=b)
+            for n, (a, b) in enumerate([("市科协", "市教育局"), ("市财政局", "各县（市、区）")], start=1)
+        )
+        + "\n二、保障措施\n各单位要高度重视。"
+    )
     plan = parse(text)
-    assert [(it.units, it.collectives) for it in plan.items] == [(("市科协", "市教育局"), ()), (("市财政局",), ("county",))]
+    assert [(it.units, it.collectives) for it in plan.items] == [
+        (("市科协", "市教育局"), ()),
+        (("市财政局",), ("county",)),
+    ]
     assert [it.text for it in plan.items] == ["开展第1项工作。", "开展第2项工作。"]
     assert not {"PL002", "PL003"} & set(codes(plan.problems))
 
 
 def test_pdf_noise_is_removed() -> None:
-    text = "\n".join([
-        "某市科协文件", "一、工作任务", "1.", "开展科普日活动，全年举办", "20", "场以上，覆盖全市", "- 2 -",
-        "某市科协文件", "所有乡镇。（责任单位：市科", "协、市教", "育局）", "第 3 页", "2、开展科技周", "3",
-        "某市科协文件", "活动。（责任单位", "：市科技局）", "共 4 页 第 4 页",
-    ])
+    text = "\n".join(
+        [
+            "某市科协文件",
+            "一、工作任务",
+            "1.",
+            "开展科普日活动，全年举办",
+            "20",
+            "场以上，覆盖全市",
+            "- 2 -",
+            "某市科协文件",
+            "所有乡镇。（责任单位：市科",
+            "协、市教",
+            "育局）",
+            "第 3 页",
+            "2、开展科技周",
+            "3",
+            "某市科协文件",
+            "活动。（责任单位",
+            "：市科技局）",
+            "共 4 页 第 4 页",
+        ]
+    )
     plan = parse(text)
-    assert [it.text for it in plan.items] == ["开展科普日活动，全年举办20场以上，覆盖全市所有乡镇。", "开展科技周活动。"]
+    assert [it.text for it in plan.items] == [
+        "开展科普日活动，全年举办20场以上，覆盖全市所有乡镇。",
+        "开展科技周活动。",
+    ]
     assert [it.units for it in plan.items] == [("市科协", "市教育局"), ("市科技局",)]
     assert "某市科协文件" not in " ".join(t for _, t in prepare_lines(text))
 
@@ -401,7 +488,9 @@ def test_continuation_lines_that_look_like_numbers_stay_text() -> None:
         ("（責任單位：市衛生計生委、團市委）", ("市卫生计生委", "团市委"), ()),
     ],
 )
-def test_unit_lists_as_people_write_them(annotation: str, units: tuple[str, ...], collectives: tuple[str, ...]) -> None:
+def test_unit_lists_as_people_write_them(
+    annotation: str, units: tuple[str, ...], collectives: tuple[str, ...]
+) -> None:
     plan = parse(f"一、任务\n（一）分组（牵头部门：市科协）\n1.开展活动。{annotation}")
     assert (plan.items[0].units, plan.items[0].collectives) == (units, collectives)
 
@@ -413,24 +502,40 @@ def test_label_words_in_running_text_are_not_annotations() -> None:
 
 
 def test_title_broken_by_a_pdf_and_document_numbers() -> None:
-    plan = parse("平科素办〔2017〕3号\n平顶山市\n2017\n年全民科学素质工作要点\n一、任务\n1.开展活动。（责任单位：市科协）")
+    plan = parse(
+        "平科素办〔2017〕3号\n平顶山市\n2017\n年全民科学素质工作要点\n一、任务\n1.开展活动。（责任单位：市科协）"
+    )
     assert (plan.title, plan.year, plan.city) == ("平顶山市2017年全民科学素质工作要点", 2017, "平顶山市")
 
 
 def test_plan_numbered_only_with_chinese_parentheses() -> None:
-    text = "\n".join([
-        "某市全民科学素质行动计划纲要实施方案（2021—2025年）", "一、总体要求", "坚持需求导向。", "二、重点任务",
-        "（一）实施青少年科学素质提升行动。激发青少年好奇心。（牵头单位：市教育局；责任单位：团市委、市妇联）",
-        "（二）实施农民科学素质提升行动。", "开展高素质农民培育。", "（牵头单位：市农业农村局）", "三、组织实施", "加强领导。",
-    ])
+    text = "\n".join(
+        [
+            "某市全民科学素质行动计划纲要实施方案（2021—2025年）",
+            "一、总体要求",
+            "坚持需求导向。",
+            "二、重点任务",
+            "（一）实施青少年科学素质提升行动。激发青少年好奇心。（牵头单位：市教育局；责任单位：团市委、市妇联）",
+            "（二）实施农民科学素质提升行动。",
+            "开展高素质农民培育。",
+            "（牵头单位：市农业农村局）",
+            "三、组织实施",
+            "加强领导。",
+        ]
+    )
     plan = parse(text)
     assert plan.year == 2021
-    assert [(it.number, it.units) for it in plan.items] == [(1, ("市教育局", "团市委", "市妇联")), (2, ("市农业农村局",))]
+    assert [(it.number, it.units) for it in plan.items] == [
+        (1, ("市教育局", "团市委", "市妇联")),
+        (2, ("市农业农村局",)),
+    ]
     assert plan.items[1].text == "实施农民科学素质提升行动。开展高素质农民培育。"
 
 
 def test_a_bracket_left_on_its_own_line_is_not_an_annotation() -> None:
-    plan = parse("一、任务\n1.推进科普资源进村\n（社区）\n，入户到人。（责任单位：市科协）\n2.开展活动。（市教育局、市科协）")
+    plan = parse(
+        "一、任务\n1.推进科普资源进村\n（社区）\n，入户到人。（责任单位：市科协）\n2.开展活动。（市教育局、市科协）"
+    )
     assert [it.text for it in plan.items] == ["推进科普资源进村（社区），入户到人。", "开展活动。"]
     assert [it.units for it in plan.items] == [("市科协",), ("市教育局", "市科协")]
 
@@ -474,7 +579,9 @@ def test_pl006_no_items(tmp_path: Path) -> None:
 
 
 def test_pl007_alias_merged_with_warning() -> None:
-    plan = parse("一、任务\n1.开展活动。（责任单位：市卫生计生委）\n2.开展培训。（责任单位：市卫生和计划生育委员会）")
+    plan = parse(
+        "一、任务\n1.开展活动。（责任单位：市卫生计生委）\n2.开展培训。（责任单位：市卫生和计划生育委员会）"
+    )
     assert codes(plan.problems) == ["PL007"] and len(plan.units) == 1
 
 
@@ -538,8 +645,12 @@ def test_pl001_refusal_mentions_conversion() -> None:
 
 @pytest.mark.parametrize(
     ("name", "content"),
-    [("units.yaml", "name: [unclosed"), ("units.yaml", "- {aliases: [x]}"), ("units.csv", ""),
-     ("units.yaml", "just text")],
+    [
+        ("units.yaml", "name: [unclosed"),
+        ("units.yaml", "- {aliases: [x]}"),
+        ("units.csv", ""),
+        ("units.yaml", "just text"),
+    ],
 )
 def test_pl011_bad_unit_list(name: str, content: str, tmp_path: Path) -> None:
     plan = write(tmp_path, "plan.txt", "一、任务\n1.开展活动。（责任单位：市科协）")
@@ -553,9 +664,13 @@ def test_pl011_missing_unit_list_in_chinese(tmp_path: Path) -> None:
     assert result.fatal and "找不到该文件" in result.problems[0].message
 
 
-def test_pl012_a_skeleton_that_would_not_load_is_never_returned(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_pl012_a_skeleton_that_would_not_load_is_never_returned(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     plan = write(tmp_path, "plan.txt", "一、任务\n1.开展活动。（责任单位：市科协）")
-    monkeypatch.setattr(plan_import, "to_yaml", lambda doc: to_yaml(doc).replace("points: 100", "points: 99", 1))
+    monkeypatch.setattr(
+        plan_import, "to_yaml", lambda doc: to_yaml(doc).replace("points: 100", "points: 99", 1)
+    )
     result = import_plan(plan)
     assert result.fatal and codes(result.problems) == ["PL012"] and result.yaml_text == ""
 
@@ -568,9 +683,14 @@ def test_units_csv_in_gbk_with_header_and_groups(tmp_path: Path) -> None:
     path = write(tmp_path, "units.csv", csv_text, "gbk")
     units, problems = read_units_file(path)
     assert not problems
-    assert units == [OfficialUnit("市科学技术协会", ("市科协", "市科协会"), "dept"), OfficialUnit("市教育局"),
-                     OfficialUnit("宝丰县", (), "county")]
-    plan_path = write(tmp_path, "plan.txt", "一、任务\n1.开展活动。（责任单位：市科协、市教育局、各县（市、区））")
+    assert units == [
+        OfficialUnit("市科学技术协会", ("市科协", "市科协会"), "dept"),
+        OfficialUnit("市教育局"),
+        OfficialUnit("宝丰县", (), "county"),
+    ]
+    plan_path = write(
+        tmp_path, "plan.txt", "一、任务\n1.开展活动。（责任单位：市科协、市教育局、各县（市、区））"
+    )
     result = imported(plan_path, path)
     plan = result.plan
     assert plan is not None and plan.items[0].units == ("市科学技术协会", "市教育局")
@@ -584,7 +704,9 @@ def test_units_yaml_may_be_a_rubric(tmp_path: Path) -> None:
 
 
 def test_official_heuristic_match(tmp_path: Path) -> None:
-    plan = parse("一、任务\n1.开展活动。（责任单位：市发展改革委）", official=[OfficialUnit("市发展和改革委员会")])
+    plan = parse(
+        "一、任务\n1.开展活动。（责任单位：市发展改革委）", official=[OfficialUnit("市发展和改革委员会")]
+    )
     assert plan.items[0].units == ("市发展和改革委员会",) and codes(plan.problems) == ["PL007"]
 
 
@@ -623,10 +745,32 @@ def test_yaml_is_readable_chinese_with_stable_key_order() -> None:
     text = imported(PLANS / "c-simplified.txt").yaml_text
     assert "\\u" not in text and "市教育局" in text
     top = [line.split(":")[0] for line in text.splitlines() if line and not line.startswith((" ", "#"))]
-    assert top == ["rubric", "scoring", "total", "groups", "units", "item_groups", "gates", "grades", "sections"]
-    keys = [line.strip().split(":")[0] for line in text.splitlines() if line.startswith("        ") and ":" in line
-            and not line.strip().startswith(("#", "-"))]
-    assert keys[:8] == ["number", "title", "content", "plan_items", "item_group", "points", "applies_to", "criteria"]
+    assert top == [
+        "rubric",
+        "scoring",
+        "total",
+        "groups",
+        "units",
+        "item_groups",
+        "gates",
+        "grades",
+        "sections",
+    ]
+    keys = [
+        line.strip().split(":")[0]
+        for line in text.splitlines()
+        if line.startswith("        ") and ":" in line and not line.strip().startswith(("#", "-"))
+    ]
+    assert keys[:8] == [
+        "number",
+        "title",
+        "content",
+        "plan_items",
+        "item_group",
+        "points",
+        "applies_to",
+        "criteria",
+    ]
 
 
 @settings(max_examples=300, deadline=None)
@@ -640,7 +784,9 @@ def test_scalars_round_trip(value: str) -> None:
         assert yaml.safe_load(doc) == {"k": [value] if flow else value}
 
 
-@pytest.mark.parametrize("text", ["2017-12-20", "true", "null", "3.5", "- 3 -", "a: b", "#x", "[1]", "是, 否", "~", "on"])
+@pytest.mark.parametrize(
+    "text", ["2017-12-20", "true", "null", "3.5", "- 3 -", "a: b", "#x", "[1]", "是, 否", "~", "on"]
+)
 def test_scalars_quote_what_yaml_would_misread(text: str) -> None:
     assert yaml.safe_load(f"k: {scalar(text)}") == {"k": text}
 
@@ -659,28 +805,35 @@ def test_plain_converts_decimals() -> None:
 @pytest.mark.parametrize(
     ("a", "b", "strength"),
     [
-        ("市工信委", "市工业和信息化委", "strong"), ("市卫生计生委", "市卫生和计划生育委员会", "strong"),
-        ("市发展改革委", "市发展和改革委员会", "strong"), ("市文广新局", "市文化广电新闻出版局", "strong"),
-        ("市科协", "市科学技术协会", "strong"), ("市妇联", "市妇女联合会", "strong"),
+        ("市工信委", "市工业和信息化委", "strong"),
+        ("市卫生计生委", "市卫生和计划生育委员会", "strong"),
+        ("市发展改革委", "市发展和改革委员会", "strong"),
+        ("市文广新局", "市文化广电新闻出版局", "strong"),
+        ("市科协", "市科学技术协会", "strong"),
+        ("市妇联", "市妇女联合会", "strong"),
         ("团市委", "共青团平顶山市委员会", "weak"),
-        ("市科协", "市科技局", None), ("市文物局", "市文广新局", None), ("市委组织部", "市委宣传部", None),
-        ("市农业局", "市林业局", None), ("市教育局", "市科技局", None),
+        ("市科协", "市科技局", None),
+        ("市文物局", "市文广新局", None),
+        ("市委组织部", "市委宣传部", None),
+        ("市农业局", "市林业局", None),
+        ("市教育局", "市科技局", None),
     ],
 )
 def test_alias_strength(a: str, b: str, strength: str | None) -> None:
     assert alias_strength(a, b) == strength
 
 
-@needs_seed
 def test_no_false_alias_pairs_among_seed_units() -> None:
     plan = imported(SEED).plan
     assert plan is not None
     names = [n for u in plan.units for n in (u.name, *u.aliases)]
-    pairs = [(a, b) for i, a in enumerate(names) for b in names[i + 1:] if alias_strength(a, b)]
+    pairs = [(a, b) for i, a in enumerate(names) for b in names[i + 1 :] if alias_strength(a, b)]
     assert pairs == [("市工信委", "市工业和信息化委")]
 
 
-@pytest.mark.parametrize(("text", "n"), [("一", 1), ("十", 10), ("十二", 12), ("二十", 20), ("二十三", 23), ("甲", None)])
+@pytest.mark.parametrize(
+    ("text", "n"), [("一", 1), ("十", 10), ("十二", 12), ("二十", 20), ("二十三", 23), ("甲", None)]
+)
 def test_cn_number(text: str, n: int | None) -> None:
     assert cn_number(text) == n
 

@@ -16,8 +16,12 @@ from kepu_inspect.reports.tables import RANKING_COLUMNS
 from kepu_inspect.services.scoring_service import ScoreRun
 from tests.report_fixtures import MINI, PINGDINGSHAN, rubric_from, scored_run, synthetic_run
 
-HOSTILE = {"name: 甲县": 'name: "=1+2<b>甲县</b>&amp;"', "name: 市教育局": 'name: "@市教育局"',
-           "leads: [市教育局]": 'leads: ["@市教育局"]', "title: 科普日活动": 'title: "-科普日<script>x</script>"'}
+HOSTILE = {
+    "name: 甲县": 'name: "=1+2<b>甲县</b>&amp;"',
+    "name: 市教育局": 'name: "@市教育局"',
+    "leads: [市教育局]": 'leads: ["@市教育局"]',
+    "title: 科普日活动": 'title: "-科普日<script>x</script>"',
+}
 
 
 class Page(HTMLParser):
@@ -41,7 +45,9 @@ class Page(HTMLParser):
         self.text.append(data)
 
     def count(self, tag: str, **attrs: str) -> int:
-        return sum(1 for t, a in self.tags if t == tag and all(attrs[k] in (a.get(k) or "").split() for k in attrs))
+        return sum(
+            1 for t, a in self.tags if t == tag and all(attrs[k] in (a.get(k) or "").split() for k in attrs)
+        )
 
 
 @pytest.fixture(scope="module")
@@ -128,11 +134,24 @@ def _print_to_pdf(html_file: Path, tmp_path: Path) -> bytes:
         pytest.skip("headless Chromium is not installed (.ci/run installs Debian's chromium package)")
     pdf = tmp_path / "r.pdf"
     subprocess.run(
-        [chromium, "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run",
-         "--disable-background-networking", "--disable-component-update", "--disable-sync",
-         "--no-pdf-header-footer", f"--user-data-dir={tmp_path / 'profile'}", f"--print-to-pdf={pdf}",
-         html_file.as_uri()],
-        check=False, capture_output=True, timeout=60,
+        [
+            chromium,
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-dev-shm-usage",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--no-pdf-header-footer",
+            f"--user-data-dir={tmp_path / 'profile'}",
+            f"--print-to-pdf={pdf}",
+            html_file.as_uri(),
+        ],
+        check=False,
+        capture_output=True,
+        timeout=60,
     )
     assert pdf.exists(), "Chromium did not write the PDF"
     return pdf.read_bytes()
@@ -150,8 +169,13 @@ def test_chromium_renders_and_prints(mini_run: ScoreRun, tmp_path: Path) -> None
     assert data.startswith(b"%PDF")
     assert _pages(data) >= 2  # the rankings, then the analysis and detail sections on pages of their own
     if shutil.which("pdftotext"):
-        text = subprocess.run(["pdftotext", "-layout", str(tmp_path / "r.pdf"), "-"], capture_output=True, text=True,
-                              timeout=60, check=True).stdout
+        text = subprocess.run(
+            ["pdftotext", "-layout", str(tmp_path / "r.pdf"), "-"],
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=True,
+        ).stdout
         assert "考核结果" in text and "市直成员单位" in text  # CJK text rendered, not boxes
         assert re.search(r"第\s*1\s*页\s*共\s*\d+\s*页", text)  # page numbers from the print CSS
 
@@ -172,7 +196,9 @@ def test_negative_numbers_are_numbers_not_neutralised_text() -> None:
     run = synthetic_run(4, 3, missing_every=0)
     ranked = run.rankings["county"]
     first = ranked[0]
-    ranked[0] = dataclasses.replace(first, result=dataclasses.replace(first.result, self_total=first.result.base - 1))
+    ranked[0] = dataclasses.replace(
+        first, result=dataclasses.replace(first.result, self_total=first.result.base - 1)
+    )
     text = render_html(run)
     assert '<td class="num">-1.00</td>' in text and "&#x27;-1.00" not in text
 

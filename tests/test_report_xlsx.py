@@ -25,9 +25,13 @@ from kepu_inspect.services.scoring_service import ScoreRun
 from tests.report_fixtures import MINI, PINGDINGSHAN, rubric_from, scored_run, synthetic_run
 
 FIXED_SHEETS = ["县（市、区）排名", "市直成员单位排名", "得分矩阵", "项目分析", "自评与核定对比", "问题清单"]
-HOSTILE = {"name: 甲县": 'name: "=HYPERLINK(\\"http://x\\")甲县"', "title: 科普日活动": 'title: "+科普日活动"',
-           "text: 志愿者队伍": 'text: "@志愿者队伍"', "name: 市教育局": 'name: "-市教育局"',
-           "leads: [市教育局]": 'leads: ["-市教育局"]'}
+HOSTILE = {
+    "name: 甲县": 'name: "=HYPERLINK(\\"http://x\\")甲县"',
+    "title: 科普日活动": 'title: "+科普日活动"',
+    "text: 志愿者队伍": 'text: "@志愿者队伍"',
+    "name: 市教育局": 'name: "-市教育局"',
+    "leads: [市教育局]": 'leads: ["-市教育局"]',
+}
 
 
 @pytest.fixture(scope="module")
@@ -52,15 +56,27 @@ def _header_row(ws: Worksheet) -> int:
 
 
 def test_sheet_names(book: openpyxl.Workbook) -> None:
-    assert book.sheetnames == [*FIXED_SHEETS, "甲县", "市科协", "市教育局"]  # 乙区 sent nothing: no detail sheet
+    assert book.sheetnames == [
+        *FIXED_SHEETS,
+        "甲县",
+        "市科协",
+        "市教育局",
+    ]  # 乙区 sent nothing: no detail sheet
     for name in book.sheetnames:
         assert len(name) <= 31 and not re.search(r"[\[\]:*?/\\]", name)
 
 
-@pytest.mark.parametrize(("sheet", "columns"), [
-    ("县（市、区）排名", RANKING_COLUMNS), ("市直成员单位排名", RANKING_COLUMNS), ("项目分析", ITEM_ANALYSIS_COLUMNS),
-    ("自评与核定对比", SVV_COLUMNS), ("问题清单", PROBLEM_COLUMNS), ("甲县", DETAIL_COLUMNS[2:]),
-])
+@pytest.mark.parametrize(
+    ("sheet", "columns"),
+    [
+        ("县（市、区）排名", RANKING_COLUMNS),
+        ("市直成员单位排名", RANKING_COLUMNS),
+        ("项目分析", ITEM_ANALYSIS_COLUMNS),
+        ("自评与核定对比", SVV_COLUMNS),
+        ("问题清单", PROBLEM_COLUMNS),
+        ("甲县", DETAIL_COLUMNS[2:]),
+    ],
+)
 def test_header_rows(book: openpyxl.Workbook, sheet: str, columns: tuple[str, ...]) -> None:
     ws = book[sheet]
     assert _rows(ws)[_header_row(ws) - 1][: len(columns)] == columns
@@ -116,7 +132,7 @@ def test_matrix_has_a_colour_scale(book: openpyxl.Workbook, mini_run: ScoreRun) 
 def test_unit_sheets_list_every_criterion(book: openpyxl.Workbook, mini_run: ScoreRun) -> None:
     for res in (r for r in mini_run.results.values() if r.scored):
         ws = book[res.unit_name]
-        rows = _rows(ws)[_header_row(ws):]
+        rows = _rows(ws)[_header_row(ws) :]
         detail = [r for r in rows if r[1] is not None or r[2] is not None][:-1]  # the last row is the total
         assert len([r for r in rows if r[3] is not None]) == sum(len(it.criteria) for it in res.items)
         assert rows[-1][0] == "合计（基本分）"
@@ -139,7 +155,7 @@ def test_single_detail_table(mini_run: ScoreRun) -> None:
 
 def test_problems_sheet(book: openpyxl.Workbook, mini_run: ScoreRun) -> None:
     ws = book["问题清单"]
-    rows = _rows(ws)[_header_row(ws):]
+    rows = _rows(ws)[_header_row(ws) :]
     assert len(rows) == len(mini_run.problems())
     codes = {r[0] for r in rows}
     assert "WB027" in codes  # 乙区 sent nothing
@@ -150,10 +166,18 @@ def test_neutralised_everywhere(tmp_path: Path) -> None:
     run = scored_run(rubric_from(MINI, HOSTILE), tmp_path / "in")
     data = xlsx_report_bytes(run)
     book = openpyxl.load_workbook(io.BytesIO(data))
-    texts = [v for ws in book.worksheets for row in ws.iter_rows(values_only=True) for v in row if isinstance(v, str)]
+    texts = [
+        v
+        for ws in book.worksheets
+        for row in ws.iter_rows(values_only=True)
+        for v in row
+        if isinstance(v, str)
+    ]
     assert not [t for t in texts if t[:1] in "=+-@"]
-    assert "'=HYPERLINK(\"http://x\")甲县" in texts and "'-市教育局" in texts
-    assert any(t.startswith("'+科普日活动") for t in texts) and any(t.startswith("'@志愿者队伍") for t in texts)
+    assert '\'=HYPERLINK("http://x")甲县' in texts and "'-市教育局" in texts
+    assert any(t.startswith("'+科普日活动") for t in texts) and any(
+        t.startswith("'@志愿者队伍") for t in texts
+    )
     with zipfile.ZipFile(io.BytesIO(data)) as z:
         for name in z.namelist():
             if name.startswith("xl/worksheets/"):
@@ -217,14 +241,18 @@ def test_real_rubric(tmp_path: Path) -> None:
     for ws in book.worksheets[:2]:
         assert len(ws._charts) == 1
     matrix = book["得分矩阵"]
-    assert len(_rows(matrix)[_header_row(matrix) - 1]) == 4 + len({it.item_id for r in scored for it in r.items})
+    assert len(_rows(matrix)[_header_row(matrix) - 1]) == 4 + len(
+        {it.item_id for r in scored for it in r.items}
+    )
 
 
 def test_negative_difference_is_a_number() -> None:
     run = synthetic_run(4, 3, missing_every=0)
     ranked = run.rankings["county"]
     first = ranked[0]
-    ranked[0] = dataclasses.replace(first, result=dataclasses.replace(first.result, self_total=first.result.base - 1))
+    ranked[0] = dataclasses.replace(
+        first, result=dataclasses.replace(first.result, self_total=first.result.base - 1)
+    )
     ws = openpyxl.load_workbook(io.BytesIO(xlsx_report_bytes(run)))["自评与核定对比"]
     row = next(r for r in _rows(ws) if r[1] == first.result.unit_name)
     assert row[4] == -1
@@ -243,8 +271,10 @@ def test_every_part_is_well_formed_xml(tmp_path: Path) -> None:
     hostile names, control characters and characters outside the BMP in titles, sheets and headers."""
     from xml.etree import ElementTree
 
-    runs = [scored_run(rubric_from(MINI, HOSTILE), tmp_path / "in"),
-            synthetic_run(4, 3, unit_name=lambda i: f"\x01单位{i}\x07[a]/b & <x> \"q\" 'a'\r\U0001F600")]
+    runs = [
+        scored_run(rubric_from(MINI, HOSTILE), tmp_path / "in"),
+        synthetic_run(4, 3, unit_name=lambda i: f"\x01单位{i}\x07[a]/b & <x> \"q\" 'a'\r\U0001f600"),
+    ]
     for run in runs:
         with zipfile.ZipFile(io.BytesIO(xlsx_report_bytes(run))) as z:
             for name in z.namelist():
@@ -264,9 +294,23 @@ def test_libreoffice_opens_the_report_and_reads_the_ranking(tmp_path: Path, mini
     src = tmp_path / "report.xlsx"
     write_xlsx_report(mini_run, src)
     out = tmp_path / "resaved"
-    result = subprocess.run([soffice, f"-env:UserInstallation={(tmp_path / 'profile').as_uri()}", "--headless",
-                             "--norestore", "--convert-to", "xlsx:Calc MS Excel 2007 XML", "--outdir", str(out),
-                             str(src)], capture_output=True, text=True, timeout=180, check=False)
+    result = subprocess.run(
+        [
+            soffice,
+            f"-env:UserInstallation={(tmp_path / 'profile').as_uri()}",
+            "--headless",
+            "--norestore",
+            "--convert-to",
+            "xlsx:Calc MS Excel 2007 XML",
+            "--outdir",
+            str(out),
+            str(src),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=180,
+        check=False,
+    )
     assert result.returncode == 0, result.stderr[-2000:]
     ours, theirs = openpyxl.load_workbook(src), openpyxl.load_workbook(out / "report.xlsx")
     assert theirs.sheetnames == ours.sheetnames

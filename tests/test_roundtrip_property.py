@@ -30,8 +30,13 @@ CASES = [(r, u) for r in RUBRICS for u in r.units]
 
 FULL_WIDTH = str.maketrans("0123456789.,", "０１２３４５６７８９．，")
 YES_FORMS = [("是", "否"), ("√", "×"), ("有", "无"), (" 是 ", "否 "), ("Y", "N")]
-TEXT = st.text(alphabet=st.sampled_from(list("科普活动方案总结图片报道链接附件佐证材料（）()、，。;；:：-_ #/")
-                                        + list("abcXYZ0123456789")), min_size=1, max_size=40)
+TEXT = st.text(
+    alphabet=st.sampled_from(
+        list("科普活动方案总结图片报道链接附件佐证材料（）()、，。;；:：-_ #/") + list("abcXYZ0123456789")
+    ),
+    min_size=1,
+    max_size=40,
+)
 TEXT = TEXT.map(str.strip).filter(bool)
 
 
@@ -106,12 +111,17 @@ def filled(draw: st.DrawFn) -> tuple[Rubric, Unit, Filling, Expected]:
         expected.gates[gate.id] = answer
         if answer is not None:
             filling.gates[gate.id] = "是" if answer else "否"
-    filling.cover = {L.COVER_CONTACT_CELL: draw(TEXT), L.COVER_PHONE_CELL: "0375-2345678",
-                     L.COVER_DATE_CELL: "2017-12-15"}
+    filling.cover = {
+        L.COVER_CONTACT_CELL: draw(TEXT),
+        L.COVER_PHONE_CELL: "0375-2345678",
+        L.COVER_DATE_CELL: "2017-12-15",
+    }
     return rubric, unit, filling, expected
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@settings(
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large]
+)
 @given(filled())
 def test_template_fill_read_gives_back_what_was_filled(case: tuple[Rubric, Unit, Filling, Expected]) -> None:
     rubric, unit, filling, expected = case
@@ -121,8 +131,9 @@ def test_template_fill_read_gives_back_what_was_filled(case: tuple[Rubric, Unit,
         reading = read_submission(rubric, path)
     assert (reading.status, reading.unit_id) == ("read", unit.id)
     # the only thing a valid filling may be told is that a random self score disagrees with its inputs
-    assert {p.code.name for p in reading.problems} <= {"WB022"}, [(p.code.name, p.cell, p.value)
-                                                                   for p in reading.problems]
+    assert {p.code.name for p in reading.problems} <= {"WB022"}, [
+        (p.code.name, p.cell, p.value) for p in reading.problems
+    ]
     sub = reading.submission
     assert sub is not None
     assert {uid: e.values for uid, e in sub.criteria.items()} == expected.values

@@ -19,29 +19,71 @@ runner = CliRunner()
 MUTATIONS = [
     ("duplicate unit id", "{id: J, name: 市教育局", "{id: K, name: 市教育局", "RB002"),
     ("duplicate item id", "      - id: C2\n", "      - id: C1\n", "RB002"),
-    ("criteria do not add up", "points: 4, rule: {kind: threshold", "points: 5, rule: {kind: threshold", "RB003"),
-    ("section points wrong", "    points: 20\n    items:\n      - id: C1", "    points: 25\n    items:\n      - id: C1", "RB004"),
+    (
+        "criteria do not add up",
+        "points: 4, rule: {kind: threshold",
+        "points: 5, rule: {kind: threshold",
+        "RB003",
+    ),
+    (
+        "section points wrong",
+        "    points: 20\n    items:\n      - id: C1",
+        "    points: 25\n    items:\n      - id: C1",
+        "RB004",
+    ),
     ("group total wrong", "kind: county, total: 20}", "kind: county, total: 30}", "RB005"),
-    ("unknown unit", "applies_to: [{leads: youth, weight: 1.5}, 市科协]", "applies_to: [{leads: youth, weight: 1.5}, 市科委]", "RB006"),
-    ("unknown group", "applies_to: [{group: county}]\n        evidence", "applies_to: [{group: 区县}]\n        evidence", "RB006"),
+    (
+        "unknown unit",
+        "applies_to: [{leads: youth, weight: 1.5}, 市科协]",
+        "applies_to: [{leads: youth, weight: 1.5}, 市科委]",
+        "RB006",
+    ),
+    (
+        "unknown group",
+        "applies_to: [{group: county}]\n        evidence",
+        "applies_to: [{group: 区县}]\n        evidence",
+        "RB006",
+    ),
     ("unknown lead", "leads: [市教育局]", "leads: [市教委]", "RB006"),
     ("tiers overlap", "{gte: 200, lt: 600, points: 2}", "{gte: 200, lte: 600, points: 2}", "RB007"),
     ("tiers gap", "{gte: 50, lt: 200, points: 1}", "{gte: 50, lt: 150, points: 1}", "RB007"),
     ("grade gap", "{name: 良好, gte: 80, lt: 90}", "{name: 良好, gte: 81, lt: 90}", "RB008"),
     ("grade overlap", "{name: 合格, gte: 60, lt: 80}", "{name: 合格, gte: 60, lte: 80}", "RB008"),
-    ("assessed unit without items", "  - {id: Z, name: 丙区, group: county, assessed: false}",
-     "  - {id: Z, name: 丙区, group: county, assessed: false}\n  - {id: Y, name: 丁镇, group: zone}", "RB009"),
+    (
+        "assessed unit without items",
+        "  - {id: Z, name: 丙区, group: county, assessed: false}",
+        "  - {id: Z, name: 丙区, group: county, assessed: false}\n  - {id: Y, name: 丁镇, group: zone}",
+        "RB009",
+    ),
     ("level without value", "{name: 一般, points: 1}", "{name: 一般}", "RB010"),
-    ("missing parameter", "{id: B, name: 乙区, group: county, params: {population: 20}}",
-     "{id: B, name: 乙区, group: county}", "RB011"),
+    (
+        "missing parameter",
+        "{id: B, name: 乙区, group: county, params: {population: 20}}",
+        "{id: B, name: 乙区, group: county}",
+        "RB011",
+    ),
     ("alias used twice", "aliases: [测试市科学技术协会]", "aliases: [市教育局]", "RB014"),
-    ("gate grade unknown", "{id: fraud, name: 弄虚作假, grade: 不合格}", "{id: fraud, name: 弄虚作假, grade: 差}", "RB015"),
+    (
+        "gate grade unknown",
+        "{id: fraud, name: 弄虚作假, grade: 不合格}",
+        "{id: fraud, name: 弄虚作假, grade: 差}",
+        "RB015",
+    ),
     ("level above points", "{name: 一般, points: 1}", "{name: 一般, points: 5}", "RB013"),
-    ("checklist does not add up", "{label: 开展科技活动周, points: 2}", "{label: 开展科技活动周, points: 3}", "RB013"),
+    (
+        "checklist does not add up",
+        "{label: 开展科技活动周, points: 2}",
+        "{label: 开展科技活动周, points: 3}",
+        "RB013",
+    ),
     ("n of m needs too many", "need: 3, conditions", "need: 5, conditions", "RB013"),
     ("unknown field", "evidence: 财政预算文件", "evidense: 财政预算文件", "RB001"),
-    ("wrong type", "points: 10\n        applies_to: [{group: county}]\n        evidence",
-     "points: 十分\n        applies_to: [{group: county}]\n        evidence", "RB001"),
+    (
+        "wrong type",
+        "points: 10\n        applies_to: [{group: county}]\n        evidence",
+        "points: 十分\n        applies_to: [{group: county}]\n        evidence",
+        "RB001",
+    ),
     ("unknown rule kind", "rule: {kind: discretionary}", "rule: {kind: bonus}", "RB001"),
 ]
 
@@ -100,7 +142,9 @@ def test_cli_check_exit_codes(tmp_path: Path) -> None:
 
 def test_cli_check_json_lists_every_problem(tmp_path: Path) -> None:
     bad_file = tmp_path / "bad.yaml"
-    bad_file.write_text(TEXT.replace(MUTATIONS[2][1], MUTATIONS[2][2]).replace(MUTATIONS[9][1], MUTATIONS[9][2]), "utf-8")
+    bad_file.write_text(
+        TEXT.replace(MUTATIONS[2][1], MUTATIONS[2][2]).replace(MUTATIONS[9][1], MUTATIONS[9][2]), "utf-8"
+    )
     result = runner.invoke(app, ["rubric", "check", str(bad_file), "--format", "json"])
     data = json.loads(result.stdout)
     assert {d["code"] for d in data} >= {"RB003", "RB007"}

@@ -53,7 +53,9 @@ def test_tiers_boundaries_inclusive_low_exclusive_high(n: int, points: int) -> N
 
 
 def test_tiers_exclusive_low_bound() -> None:
-    rule = Tiers("x", (Tier(Interval(D(10), False, None), D(2)), Tier(Interval(D(0), True, D(10), True), D(1))))
+    rule = Tiers(
+        "x", (Tier(Interval(D(10), False, None), D(2)), Tier(Interval(D(0), True, D(10), True), D(1)))
+    )
     assert rule.evaluate(D(2), {"n": D(10)}, NO_PARAMS).points == 1
     assert rule.evaluate(D(2), {"n": D("10.01")}, NO_PARAMS).points == 2
 
@@ -105,7 +107,9 @@ def test_proportional_capped(actual: int, points: str) -> None:
 
 
 def test_levels_points_and_share() -> None:
-    rule = Levels("成效", (Level("好", share=D(1)), Level("较好", share=D("0.75")), Level("一般", points=D(1))))
+    rule = Levels(
+        "成效", (Level("好", share=D(1)), Level("较好", share=D("0.75")), Level("一般", points=D(1)))
+    )
     assert rule.evaluate(D(4), {"level": "好"}, NO_PARAMS).points == 4
     assert rule.evaluate(D(4), {"level": "较好"}, NO_PARAMS).points == 3
     assert rule.evaluate(D(4), {"level": "一般"}, NO_PARAMS).points == 1
@@ -143,7 +147,9 @@ def test_named_deductions() -> None:
 
 
 def test_per_category_capped() -> None:
-    rule = PerCategory((Category("中央媒体", D(3)), Category("省级媒体", D("1.5")), Category("市级媒体", D("0.5"))), D(5))
+    rule = PerCategory(
+        (Category("中央媒体", D(3)), Category("省级媒体", D("1.5")), Category("市级媒体", D("0.5"))), D(5)
+    )
     assert rule.evaluate(D(5), {"k1": D(0), "k2": D(1), "k3": D(3)}, NO_PARAMS).points == 3
     assert rule.evaluate(D(5), {"k1": D(1), "k2": D(1), "k3": D(1)}, NO_PARAMS).points == 5
     outcome = rule.evaluate(D(5), {"k1": D(2), "k2": D(0), "k3": D(0)}, NO_PARAMS)
@@ -163,15 +169,27 @@ def test_missing_inputs_give_no_points_and_say_which() -> None:
     assert outcome.points is None and outcome.missing == ("志愿者人数",)
 
 
-@pytest.mark.parametrize(("value", "decimals", "expected"),
-                         [("2.345", 2, "2.35"), ("2.5", 0, "3"), ("3.5", 0, "4"), ("0.125", 2, "0.13"),
-                          ("-2.5", 0, "-3"), ("89.995", 2, "90.00")])
+@pytest.mark.parametrize(
+    ("value", "decimals", "expected"),
+    [
+        ("2.345", 2, "2.35"),
+        ("2.5", 0, "3"),
+        ("3.5", 0, "4"),
+        ("0.125", 2, "0.13"),
+        ("-2.5", 0, "-3"),
+        ("89.995", 2, "90.00"),
+    ],
+)
 def test_round_half_up_is_sishe_wuru(value: str, decimals: int, expected: str) -> None:
     assert str(round_half_up(D(value), decimals)) == expected
 
 
 def test_interval_gaps_and_overlaps() -> None:
-    ok = [Interval(D(90), True, None), Interval(D(80), True, D(90), False), Interval(D(0), True, D(80), False)]
+    ok = [
+        Interval(D(90), True, None),
+        Interval(D(80), True, D(90), False),
+        Interval(D(0), True, D(80), False),
+    ]
     assert interval_problems(ok, D(0), None) == []
     gap = [Interval(D(90), True, None), Interval(D(0), True, D(89), False)]
     assert any("空档" in t for t in interval_problems(gap, D(0), None))
@@ -186,8 +204,14 @@ scores = st.decimals(min_value=0, max_value=10_000, places=2, allow_nan=False, a
 
 @given(n=scores)
 def test_no_rule_exceeds_its_points(n: D) -> None:
-    rules = [tiers_rule(), Proportional("x", Target(D(100))), DeductPer("x", D("0.5")), Threshold("x", Target(D(5))),
-             PerCategory((Category("a", D(1)),), D(3)), Discretionary()]
+    rules = [
+        tiers_rule(),
+        Proportional("x", Target(D(100))),
+        DeductPer("x", D("0.5")),
+        Threshold("x", Target(D(5))),
+        PerCategory((Category("a", D(1)),), D(3)),
+        Discretionary(),
+    ]
     for rule in rules:
         values = {"n": n, "k1": n, "score": n}
         outcome = rule.evaluate(D(3), values, NO_PARAMS)

@@ -56,15 +56,44 @@ def _slots(node: Any, path: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
     return out
 
 
-RULE_KINDS = ["checklist", "threshold", "proportional", "tiers", "levels", "n_of_m", "deduct_per", "deductions",
-              "per_category", "discretionary", "nonsense"]
+RULE_KINDS = [
+    "checklist",
+    "threshold",
+    "proportional",
+    "tiers",
+    "levels",
+    "n_of_m",
+    "deduct_per",
+    "deductions",
+    "per_category",
+    "discretionary",
+    "nonsense",
+]
 VALUES = st.one_of(
-    st.sampled_from(["", "x", "A1", "1a", "2017-12-20", "2017-1-1", "甲", "half_up", "self", "sum", "county",
-                     *RULE_KINDS]),
+    st.sampled_from(
+        ["", "x", "A1", "1a", "2017-12-20", "2017-1-1", "甲", "half_up", "self", "sum", "county", *RULE_KINDS]
+    ),
     st.sampled_from([0, 1, -1, 2.0, 0.5, -0.5, 2000, 2101, 3, 5, True, False, None]),
-    st.sampled_from([[], {}, [1], ["a", "a"], ["base", "base"], {"param": "p"}, {"param": "p", "per": 0},
-                     {"unit": "甲"}, {"group": "g", "weight": 1}, {"leads": "x", "weight": 0}, {"gte": 1, "gt": 2},
-                     {"lte": 1, "lt": 2}, {"name": "a", "gte": 0}, {"label": "a"}, {"label": ""}, {"kind": "levels"}]),
+    st.sampled_from(
+        [
+            [],
+            {},
+            [1],
+            ["a", "a"],
+            ["base", "base"],
+            {"param": "p"},
+            {"param": "p", "per": 0},
+            {"unit": "甲"},
+            {"group": "g", "weight": 1},
+            {"leads": "x", "weight": 0},
+            {"gte": 1, "gt": 2},
+            {"lte": 1, "lt": 2},
+            {"name": "a", "gte": 0},
+            {"label": "a"},
+            {"label": ""},
+            {"kind": "levels"},
+        ]
+    ),
 )
 
 
@@ -83,21 +112,30 @@ def _mutate(doc: Any, data: st.DataObject) -> Any:
         elif action == "delete":
             del parent[last]
         elif action == "extra" and isinstance(parent[last], dict):
-            parent[last][data.draw(st.sampled_from(["extra", "gte", "lt", "label", "points", "unit", "cap",
-                                                    "mode", "weight", "kind"]))] = data.draw(VALUES)
+            parent[last][
+                data.draw(
+                    st.sampled_from(
+                        ["extra", "gte", "lt", "label", "points", "unit", "cap", "mode", "weight", "kind"]
+                    )
+                )
+            ] = data.draw(VALUES)
         elif action == "kind" and isinstance(parent, dict) and "kind" in parent:
             parent["kind"] = data.draw(st.sampled_from(RULE_KINDS))
     return doc
 
 
-@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@settings(
+    max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large]
+)
 @given(st.data())
 def test_agrees_with_jsonschema_on_mutated_small_rubrics(data: st.DataObject) -> None:
     name = data.draw(st.sampled_from(["mini.yaml", XINAN.name]))
     _agrees(_mutate(DOCS[name], data))
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large]
+)
 @given(st.data())
 def test_agrees_with_jsonschema_on_mutated_pingdingshan(data: st.DataObject) -> None:
     _agrees(_mutate(DOCS[PINGDINGSHAN.name], data))
@@ -116,26 +154,60 @@ KEYWORD_SCHEMA = {
         "a": {"type": "array", "minItems": 1, "maxItems": 2, "items": {"type": "integer"}},
         "o": {"oneOf": [{"type": "number"}, {"type": "integer"}, {"type": "string"}]},
         "y": {"anyOf": [{"required": ["p"]}, {"required": ["q"]}]},
-        "m": {"type": "object", "minProperties": 1, "maxProperties": 2, "additionalProperties": {"type": "string"}},
+        "m": {
+            "type": "object",
+            "minProperties": 1,
+            "maxProperties": 2,
+            "additionalProperties": {"type": "string"},
+        },
         "g": {"allOf": [{"$ref": "#/$defs/b"}], "properties": {"name": True}, "unevaluatedProperties": False},
-        "r": {"type": "object", "properties": {"kind": {"enum": ["x", "y"]}}, "allOf": [
-            {"if": {"properties": {"kind": {"const": "x"}}}, "then": {"required": ["xv"], "properties": {"kind": True, "xv": {"type": "integer"}}}},
-            {"if": {"properties": {"kind": {"const": "y"}}}, "then": {"properties": {"yv": {"type": "string"}}},
-             "else": {"properties": {"zv": {"type": "string"}}}},
-        ], "unevaluatedProperties": {"type": "boolean"}},
+        "r": {
+            "type": "object",
+            "properties": {"kind": {"enum": ["x", "y"]}},
+            "allOf": [
+                {
+                    "if": {"properties": {"kind": {"const": "x"}}},
+                    "then": {"required": ["xv"], "properties": {"kind": True, "xv": {"type": "integer"}}},
+                },
+                {
+                    "if": {"properties": {"kind": {"const": "y"}}},
+                    "then": {"properties": {"yv": {"type": "string"}}},
+                    "else": {"properties": {"zv": {"type": "string"}}},
+                },
+            ],
+            "unevaluatedProperties": {"type": "boolean"},
+        },
     },
 }
 KEY_CHECK = compile_schema(KEYWORD_SCHEMA)
 KEY_JSONSCHEMA = Draft202012Validator(KEYWORD_SCHEMA)
-ATOMS = st.one_of(st.none(), st.booleans(), st.integers(-2, 5), st.sampled_from([0.0, 1.0, 1.5, -0.5, 3.5, 4.0]),
-                  st.sampled_from(["", "a", "ab", "abcd", "A", "x", "y", "k"]))
-JSON = st.recursive(ATOMS, lambda inner: st.one_of(
-    st.lists(inner, max_size=3),
-    st.dictionaries(st.sampled_from(["k", "p", "q", "gte", "gt", "name", "kind", "xv", "yv", "zv", "other"]), inner,
-                    max_size=4)), max_leaves=8)
+ATOMS = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(-2, 5),
+    st.sampled_from([0.0, 1.0, 1.5, -0.5, 3.5, 4.0]),
+    st.sampled_from(["", "a", "ab", "abcd", "A", "x", "y", "k"]),
+)
+JSON = st.recursive(
+    ATOMS,
+    lambda inner: st.one_of(
+        st.lists(inner, max_size=3),
+        st.dictionaries(
+            st.sampled_from(["k", "p", "q", "gte", "gt", "name", "kind", "xv", "yv", "zv", "other"]),
+            inner,
+            max_size=4,
+        ),
+    ),
+    max_leaves=8,
+)
 KEYS = st.sampled_from(["k", "p", "q", "gte", "gt", "name", "kind", "xv", "yv", "zv", "other"])
-VALUE = st.one_of(ATOMS, st.lists(ATOMS, max_size=3), st.dictionaries(KEYS, ATOMS, max_size=4),
-                  st.dictionaries(KEYS, st.one_of(ATOMS, st.sampled_from(["x", "y"])), max_size=3), JSON)
+VALUE = st.one_of(
+    ATOMS,
+    st.lists(ATOMS, max_size=3),
+    st.dictionaries(KEYS, ATOMS, max_size=4),
+    st.dictionaries(KEYS, st.one_of(ATOMS, st.sampled_from(["x", "y"])), max_size=3),
+    JSON,
+)
 
 
 @settings(max_examples=1500, deadline=None)
@@ -145,8 +217,16 @@ def test_agrees_with_jsonschema_keyword_by_keyword(key: str, value: Any) -> None
     assert KEY_CHECK(doc) is KEY_JSONSCHEMA.is_valid(doc)
 
 
-@pytest.mark.parametrize("bad", [{"patternProperties": {"a": {}}}, {"items": [{}]}, {"$ref": "other.json"},
-                                 {"properties": {"a": {"$id": "x"}}}, {"dependentSchemas": {}}])
+@pytest.mark.parametrize(
+    "bad",
+    [
+        {"patternProperties": {"a": {}}},
+        {"items": [{}]},
+        {"$ref": "other.json"},
+        {"properties": {"a": {"$id": "x"}}},
+        {"dependentSchemas": {}},
+    ],
+)
 def test_unsupported_schemas_are_refused(bad: dict[str, Any]) -> None:
     with pytest.raises(Unsupported):
         compile_schema(bad)
@@ -162,30 +242,47 @@ def test_invalid_rubric_still_gets_jsonschema_messages() -> None:
 
 
 def test_valid_rubric_is_checked_without_importing_jsonschema() -> None:
-    code = ("import sys; from pathlib import Path; from kepu_inspect.adapters.rubric_file import load_rubric; "
-            f"r = load_rubric(Path({str(MINI)!r})); assert r.rubric is not None and not r.problems; "
-            "print('jsonschema' in sys.modules)")
+    code = (
+        "import sys; from pathlib import Path; from kepu_inspect.adapters.rubric_file import load_rubric; "
+        f"r = load_rubric(Path({str(MINI)!r})); assert r.rubric is not None and not r.problems; "
+        "print('jsonschema' in sys.modules)"
+    )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT)
     assert done.stdout.strip() == "False"
 
 
-@pytest.mark.parametrize(("doc", "valid"), [
-    ({"g": {"name": 1, "gte": 2}}, True),  # gte is evaluated through allOf → $ref → properties
-    ({"g": {"name": 1, "gte": "2"}}, False),
-    ({"g": {"gte": 1, "gt": 2}}, False),  # the not
-    ({"g": {"other": 1}}, False),  # unevaluated
-    ({"g": {"gt": 1}}, False),  # gt is not a property of b: unevaluated
-    ({"r": {"xv": 1}}, True),  # no kind: both ifs hold, their thens evaluate kind, xv (and yv)
-    ({"r": {"kind": "x", "xv": 1, "other": True}}, True),  # other is unevaluated but a boolean
-    ({"r": {"kind": "x", "xv": 1, "other": 1}}, False),
-    ({"r": {"kind": "x"}}, False),
-    ({"r": {"kind": "y", "yv": "s", "zv": 1}}, False),  # first if fails (no then), second holds: zv unevaluated
-    ({"r": {"kind": "x", "xv": 1, "zv": "s"}}, True),  # second if fails: its else evaluates zv
-    ({"r": {"kind": "x", "xv": 1, "zv": 1}}, False),
-    ({"o": 1}, False), ({"o": 1.5}, True), ({"o": "a"}, True),  # 1 is both number and integer
-    ({"t": 2.0}, True), ({"t": True}, False), ({"e": [1]}, True), ({"e": [True]}, False), ({"e": {"k": 1}}, False),
-    ({"c": 1.0}, True), ({"c": True}, False), ({"u": [1, True]}, True), ({"u": [1, 1.0]}, False),
-])
+@pytest.mark.parametrize(
+    ("doc", "valid"),
+    [
+        ({"g": {"name": 1, "gte": 2}}, True),  # gte is evaluated through allOf → $ref → properties
+        ({"g": {"name": 1, "gte": "2"}}, False),
+        ({"g": {"gte": 1, "gt": 2}}, False),  # the not
+        ({"g": {"other": 1}}, False),  # unevaluated
+        ({"g": {"gt": 1}}, False),  # gt is not a property of b: unevaluated
+        ({"r": {"xv": 1}}, True),  # no kind: both ifs hold, their thens evaluate kind, xv (and yv)
+        ({"r": {"kind": "x", "xv": 1, "other": True}}, True),  # other is unevaluated but a boolean
+        ({"r": {"kind": "x", "xv": 1, "other": 1}}, False),
+        ({"r": {"kind": "x"}}, False),
+        (
+            {"r": {"kind": "y", "yv": "s", "zv": 1}},
+            False,
+        ),  # first if fails (no then), second holds: zv unevaluated
+        ({"r": {"kind": "x", "xv": 1, "zv": "s"}}, True),  # second if fails: its else evaluates zv
+        ({"r": {"kind": "x", "xv": 1, "zv": 1}}, False),
+        ({"o": 1}, False),
+        ({"o": 1.5}, True),
+        ({"o": "a"}, True),  # 1 is both number and integer
+        ({"t": 2.0}, True),
+        ({"t": True}, False),
+        ({"e": [1]}, True),
+        ({"e": [True]}, False),
+        ({"e": {"k": 1}}, False),
+        ({"c": 1.0}, True),
+        ({"c": True}, False),
+        ({"u": [1, True]}, True),
+        ({"u": [1, 1.0]}, False),
+    ],
+)
 def test_agrees_with_jsonschema_on_chosen_cases(doc: dict[str, Any], valid: bool) -> None:
     assert KEY_JSONSCHEMA.is_valid(doc) is valid
     assert KEY_CHECK(doc) is valid

@@ -15,23 +15,30 @@ from kepu_inspect.core.scoring import UnitResult, score_unit
 from kepu_inspect.core.submission import CriterionEntry, Submission
 
 
-def entry(values: dict | None = None, self_score: str | None = None, verified: str | None = None) -> CriterionEntry:
-    return CriterionEntry(values or {}, None if self_score is None else D(self_score),
-                          None if verified is None else D(verified))
+def entry(
+    values: dict | None = None, self_score: str | None = None, verified: str | None = None
+) -> CriterionEntry:
+    return CriterionEntry(
+        values or {}, None if self_score is None else D(self_score), None if verified is None else D(verified)
+    )
 
 
 def county_submission(gate: bool = False) -> Submission:
     """甲县 (population 50): every input chosen so each rule lands on a known point."""
-    return Submission("A", {
-        "C1.a": entry({"n": D(48)}, "4"),                      # threshold 50万元 not met → 0 (claims 4)
-        "C1.b": entry({"n": D(750)}, "3", "2"),                # proportional 750/1000×3 = 2.25; verified 2
-        "C1.c": entry({"n": D(200)}, "2"),                     # tiers: 200 → 2
-        "C2.a": entry({"level": "较好"}, "3"),                  # 4 × 0.75 = 3
-        "C2.b": entry({"c1": True, "c2": True, "c3": False, "c4": True}, "2"),  # 3 of 4 ≥ 3 → 2
-        "C2.c": entry({"n": D(3)}, "0.5"),                     # 2 − 3×0.5 = 0.5
-        "C2.d": entry({"f1": True, "f2": False}, "1"),         # 2 − 1 = 1
-        "B1.a": entry({"c1": True, "c2": True}, "3"),          # bonus 3 (cap 3)
-    }, gates={"fraud": gate})
+    return Submission(
+        "A",
+        {
+            "C1.a": entry({"n": D(48)}, "4"),  # threshold 50万元 not met → 0 (claims 4)
+            "C1.b": entry({"n": D(750)}, "3", "2"),  # proportional 750/1000×3 = 2.25; verified 2
+            "C1.c": entry({"n": D(200)}, "2"),  # tiers: 200 → 2
+            "C2.a": entry({"level": "较好"}, "3"),  # 4 × 0.75 = 3
+            "C2.b": entry({"c1": True, "c2": True, "c3": False, "c4": True}, "2"),  # 3 of 4 ≥ 3 → 2
+            "C2.c": entry({"n": D(3)}, "0.5"),  # 2 − 3×0.5 = 0.5
+            "C2.d": entry({"f1": True, "f2": False}, "1"),  # 2 − 1 = 1
+            "B1.a": entry({"c1": True, "c2": True}, "3"),  # bonus 3 (cap 3)
+        },
+        gates={"fraud": gate},
+    )
 
 
 def test_full_county_by_hand(mini: Rubric) -> None:
@@ -59,11 +66,19 @@ def test_full_county_by_hand(mini: Rubric) -> None:
 
 
 def test_gate_forces_grade_whatever_the_score(mini: Rubric) -> None:
-    res = score_unit(mini, mini.unit("K"), Submission("K", {
-        "D1.a": entry({"c1": True, "c2": True}, "4", "4"),
-        "D1.b": entry({"k1": D(2), "k2": D(0)}, "2", "2"),
-        "D2.a": entry({}, "4", "4"),
-    }, gates={"fraud": True}))
+    res = score_unit(
+        mini,
+        mini.unit("K"),
+        Submission(
+            "K",
+            {
+                "D1.a": entry({"c1": True, "c2": True}, "4", "4"),
+                "D1.b": entry({"k1": D(2), "k2": D(0)}, "2", "2"),
+                "D2.a": entry({}, "4", "4"),
+            },
+            gates={"fraud": True},
+        ),
+    )
     assert res.rate == D("100.00") and res.score == D("100.00")
     assert res.grade == "不合格" and res.gates == ("fraud",)
     assert any("弄虚作假" in n for n in res.notes)
@@ -71,11 +86,18 @@ def test_gate_forces_grade_whatever_the_score(mini: Rubric) -> None:
 
 def test_overclaim_flagged_and_deducted(mini: Rubric) -> None:
     # C1 self 4+3+3 = 10 against verified 0+1+3 = 4 → diff 6 > threshold 2 → deduct 0.5
-    res = score_unit(mini, mini.unit("B"), Submission("B", {
-        "C1.a": entry({"n": D(10)}, "4", "0"),
-        "C1.b": entry({"n": D(500)}, "3", "1"),
-        "C1.c": entry({"n": D(700)}, "3", "3"),
-    }))
+    res = score_unit(
+        mini,
+        mini.unit("B"),
+        Submission(
+            "B",
+            {
+                "C1.a": entry({"n": D(10)}, "4", "0"),
+                "C1.b": entry({"n": D(500)}, "3", "1"),
+                "C1.c": entry({"n": D(700)}, "3", "3"),
+            },
+        ),
+    )
     assert [o.item_id for o in res.overclaims] == ["C1"]
     assert res.overclaims[0].diff == 6
     assert res.deductions == D("0.50")
@@ -86,11 +108,18 @@ def test_weighted_lead_and_normalised_department(mini: Rubric) -> None:
     # 市教育局 leads the youth group: D2 (4 points) weighs 1.5 → max 6; D1 6 → max base 12
     unit = mini.unit("J")
     assert mini.max_base(unit) == 12
-    res = score_unit(mini, unit, Submission("J", {
-        "D1.a": entry({"c1": True, "c2": False}, "2", "2"),
-        "D1.b": entry({"k1": D(0), "k2": D(3)}, "1.5", "1.5"),
-        "D2.a": entry({}, "6", "4.5"),
-    }))
+    res = score_unit(
+        mini,
+        unit,
+        Submission(
+            "J",
+            {
+                "D1.a": entry({"c1": True, "c2": False}, "2", "2"),
+                "D1.b": entry({"k1": D(0), "k2": D(3)}, "1.5", "1.5"),
+                "D2.a": entry({}, "6", "4.5"),
+            },
+        ),
+    )
     assert res.base == D("8.00")
     assert res.rate == D("66.67")  # 8 / 12 × 100 = 66.666… → 四舍五入 66.67
     assert res.score == D("66.67") and res.grade == "合格"
@@ -123,7 +152,9 @@ def test_no_item_exceeds_its_maximum_with_random_submissions(mini: Rubric) -> No
             for c in a.item.criteria:
                 values = sample_inputs(c.rule, dict(unit.params), rng, rng.random())
                 top = c.points * a.weight
-                crits[f"{a.item.id}.{c.id}"] = entry(values, str(top), str(top) if rng.random() < 0.5 else None)
+                crits[f"{a.item.id}.{c.id}"] = entry(
+                    values, str(top), str(top) if rng.random() < 0.5 else None
+                )
         res = score_unit(mini, unit, Submission(unit.id, crits))
         for it in res.items:
             assert it.points <= it.max_points or it.bonus_section
@@ -138,12 +169,17 @@ def fake(uid: str, score: str, base: str = "0", bonus: str = "0") -> UnitResult:
 def test_competition_ranking_shares_ranks() -> None:
     ranked = rank_group([fake("a", "90"), fake("b", "85"), fake("c", "85"), fake("d", "80")])
     assert [(r.result.unit_id, r.rank, r.tie) for r in ranked] == [
-        ("a", 1, False), ("b", 2, True), ("c", 2, True), ("d", 4, False)]
+        ("a", 1, False),
+        ("b", 2, True),
+        ("c", 2, True),
+        ("d", 4, False),
+    ]
 
 
 def test_tie_break_decides_and_says_so() -> None:
-    ranked = rank_group([fake("a", "85", base="80", bonus="5"), fake("b", "85", base="83", bonus="2")],
-                        tie_breaks=("base",))
+    ranked = rank_group(
+        [fake("a", "85", base="80", bonus="5"), fake("b", "85", base="83", bonus="2")], tie_breaks=("base",)
+    )
     assert [(r.result.unit_id, r.rank) for r in ranked] == [("b", 1), ("a", 2)]
     assert "基本分" in ranked[0].tie_note and "单位a" in ranked[0].tie_note
 

@@ -38,34 +38,107 @@ SEED_RESPONSIBLE: dict[int, tuple[str, ...]] = {
     3: (EACH_MEMBER,),
     4: (EACH_MEMBER,),
     5: (EACH_MEMBER,),
-    6: ("市教育局", "市工信委", "市民政局", "市文广新局", "市体育局", "市旅游局", "市文物局", "市农科院",
-        "市气象局", "团市委", "市妇联", "市科协"),
-    7: ("市科协", "市教育局", "市科技局", "市工信委", "市民政局", "市人力资源社会保障局", "市环保局",
-        "市文广新局", "市体育局", "市食品药品监管局", "市农科院", "团市委", "市妇联"),
+    6: (
+        "市教育局",
+        "市工信委",
+        "市民政局",
+        "市文广新局",
+        "市体育局",
+        "市旅游局",
+        "市文物局",
+        "市农科院",
+        "市气象局",
+        "团市委",
+        "市妇联",
+        "市科协",
+    ),
+    7: (
+        "市科协",
+        "市教育局",
+        "市科技局",
+        "市工信委",
+        "市民政局",
+        "市人力资源社会保障局",
+        "市环保局",
+        "市文广新局",
+        "市体育局",
+        "市食品药品监管局",
+        "市农科院",
+        "团市委",
+        "市妇联",
+    ),
     8: ("市农业局", "市人力资源社会保障局", "市工信委", "市林业局", "市农科院", "市妇联", "市科协"),
-    9: ("市科技局", "市财政局", "市农业局", "市林业局", "市文广新局", "市卫生计生委", "市农科院", "团市委",
-        "市妇联", "市科协"),
+    9: (
+        "市科技局",
+        "市财政局",
+        "市农业局",
+        "市林业局",
+        "市文广新局",
+        "市卫生计生委",
+        "市农科院",
+        "团市委",
+        "市妇联",
+        "市科协",
+    ),
     10: ("市科协", "市财政局"),
     11: ("市人力资源社会保障局", "市教育局", "市农业局", "市妇联"),
     12: ("市总工会", "市人力资源社会保障局", "市安全监管局", "市文广新局", "团市委", "市妇联"),
     13: ("市委组织部", "市人力资源社会保障局"),
-    14: ("市委组织部", "市委宣传部", "市发展改革委", "市科技局", "市人力资源社会保障局", "市文广新局", "市科协"),
+    14: (
+        "市委组织部",
+        "市委宣传部",
+        "市发展改革委",
+        "市科技局",
+        "市人力资源社会保障局",
+        "市文广新局",
+        "市科协",
+    ),
     15: ("市文广新局", "市民政局", "市妇联", "市卫生计生委", "市安全监管局", "市总工会", "市科协"),
     16: ("市科协", "市财政局"),
-    17: ("市委组织部", "市委宣传部", "市工业和信息化委", "市科技局", "市教育局", "市农业局", "市文广新局",
-         "市科协"),
+    17: (
+        "市委组织部",
+        "市委宣传部",
+        "市工业和信息化委",
+        "市科技局",
+        "市教育局",
+        "市农业局",
+        "市文广新局",
+        "市科协",
+    ),
     18: ("市科协", "市财政局"),
     19: ("市科协", "市财政局", "市农业局"),
     20: (EACH_MEMBER,),
     21: ("市委宣传部", "市科技局", "市文广新局", "市广播电视台", "市科协"),
     22: ("市教育局", "市文广新局", "市科协", "团市委"),
-    23: ("市科技局", "市科协", "市委宣传部", "市教育局", "市国土资源局", "市文广新局", "市文物局", "市农科院"),
+    23: (
+        "市科技局",
+        "市科协",
+        "市委宣传部",
+        "市教育局",
+        "市国土资源局",
+        "市文广新局",
+        "市文物局",
+        "市农科院",
+    ),
     24: ("市科协", "市发展改革委", "市科技局", "市财政局"),
     25: ("市科协", "市财政局", "市社科联"),
     26: ("市科协", "市委宣传部", "市发展改革委", "市科技局", "市财政局", "市文广新局"),
     27: ("市科协", "市科技局", "市国土资源局", "市环保局", "市林业局", "市地震局", "市气象局", "市社科联"),
-    28: ("市科技局", "市科协", "市教育局", "市国土资源局", "市环保局", "市林业局", "市文广新局", "市地震局",
-         "市文物局", "市气象局", "市总工会", "团市委", "市妇联"),
+    28: (
+        "市科技局",
+        "市科协",
+        "市教育局",
+        "市国土资源局",
+        "市环保局",
+        "市林业局",
+        "市文广新局",
+        "市地震局",
+        "市文物局",
+        "市气象局",
+        "市总工会",
+        "团市委",
+        "市妇联",
+    ),
     29: ("市委组织部", "市科技局", "市教育局", "市人力资源社会保障局", "市科协"),
     30: ("市科协", "市教育局", "市科技局"),
     31: (OFFICE, EACH_LEAD, EACH_COUNTY),
@@ -80,10 +153,30 @@ SEED_LEADS: dict[str, tuple[str, ...]] = {
     "workers": ("市人力资源社会保障局", "市总工会", "市安全监管局"),
     "cadres": ("市委组织部", "市人力资源社会保障局"),
 }
-SEED_ITEM_GROUP = {6: "youth", 7: "youth", 8: "farmers", 9: "farmers", 10: "farmers", 11: "workers",
-                   12: "workers", 13: "cadres", 14: "cadres"}
+SEED_ITEM_GROUP = {
+    6: "youth",
+    7: "youth",
+    8: "farmers",
+    9: "farmers",
+    10: "farmers",
+    11: "workers",
+    12: "workers",
+    13: "cadres",
+    14: "cadres",
+}
 
-COUNTY_LEVEL = ("新华区", "卫东区", "湛河区", "石龙区", "宝丰县", "叶县", "鲁山县", "郏县", "舞钢市", "汝州市")
+COUNTY_LEVEL = (
+    "新华区",
+    "卫东区",
+    "湛河区",
+    "石龙区",
+    "宝丰县",
+    "叶县",
+    "鲁山县",
+    "郏县",
+    "舞钢市",
+    "汝州市",
+)
 NOT_ASSESSED_2017 = {"汝州市"}  # 省直管
 ZONES = ("高新区", "城乡一体化示范区")
 
@@ -134,8 +227,11 @@ def base_items(rubric: Rubric) -> list[Item]:
 
 def units_of(rubric: Rubric, item: Item, group: str | None = None) -> set[str]:
     """Ids of the units (assessed or not) an item applies to."""
-    return {u.id for u in rubric.units
-            if (group is None or u.group == group) and any(a.item.id == item.id for a in rubric.assignments(u))}
+    return {
+        u.id
+        for u in rubric.units
+        if (group is None or u.group == group) and any(a.item.id == item.id for a in rubric.assignments(u))
+    }
 
 
 def department_items(rubric: Rubric) -> list[Item]:
@@ -147,7 +243,9 @@ def county_items(rubric: Rubric) -> list[Item]:
 
 
 def show_json(unit: str) -> dict:
-    result = CliRunner().invoke(app, ["rubric", "show", str(PINGDINGSHAN), "--unit", unit, "--format", "json"])
+    result = CliRunner().invoke(
+        app, ["rubric", "show", str(PINGDINGSHAN), "--unit", unit, "--format", "json"]
+    )
     assert result.exit_code == 0, result.output
     return json.loads(result.stdout)
 
@@ -171,7 +269,10 @@ def test_rubric_loads_without_problems(path: Path) -> None:
 def test_rubric_validates_against_schema(path: Path) -> None:
     loaded = load_rubric(path)
     assert loaded.document is not None
-    errors = [f"{list(e.absolute_path)}: {e.message}" for e in Draft202012Validator(schema()).iter_errors(loaded.document)]
+    errors = [
+        f"{list(e.absolute_path)}: {e.message}"
+        for e in Draft202012Validator(schema()).iter_errors(loaded.document)
+    ]
     assert errors == []
 
 
@@ -213,8 +314,18 @@ def test_metadata_and_scoring(rubric: Rubric) -> None:
 
 def test_groups(rubric: Rubric) -> None:
     county, dept = rubric.group("county"), rubric.group("dept")
-    assert (county.name, county.kind, county.total, county.normalise) == ("县（市、区）", "county", Decimal(100), False)
-    assert (dept.name, dept.kind, dept.total, dept.normalise) == ("市直成员单位", "department", Decimal(100), True)
+    assert (county.name, county.kind, county.total, county.normalise) == (
+        "县（市、区）",
+        "county",
+        Decimal(100),
+        False,
+    )
+    assert (dept.name, dept.kind, dept.total, dept.normalise) == (
+        "市直成员单位",
+        "department",
+        Decimal(100),
+        True,
+    )
 
 
 def test_grades_and_gates(rubric: Rubric) -> None:
@@ -237,15 +348,18 @@ def test_department_units_are_the_29_seed_units(rubric: Rubric) -> None:
     assert rubric.find_unit(OFFICE) is None  # the office that inspects is not scored
 
 
-@pytest.mark.parametrize(("alias", "name"), [
-    ("市工业和信息化委", "市工信委"),
-    ("市文化广电新闻出版局", "市文广新局"),
-    ("市卫生和计划生育委员会", "市卫生计生委"),
-    ("市发展和改革委员会", "市发展改革委"),
-    ("共青团平顶山市委员会", "团市委"),
-    ("平顶山市科学技术协会", "市科协"),
-    ("市人力资源和社会保障局", "市人力资源社会保障局"),
-])
+@pytest.mark.parametrize(
+    ("alias", "name"),
+    [
+        ("市工业和信息化委", "市工信委"),
+        ("市文化广电新闻出版局", "市文广新局"),
+        ("市卫生和计划生育委员会", "市卫生计生委"),
+        ("市发展和改革委员会", "市发展改革委"),
+        ("共青团平顶山市委员会", "团市委"),
+        ("平顶山市科学技术协会", "市科协"),
+        ("市人力资源和社会保障局", "市人力资源社会保障局"),
+    ],
+)
 def test_long_names_are_aliases(rubric: Rubric, alias: str, name: str) -> None:
     unit = rubric.find_unit(alias)
     assert unit is not None and unit.name == name
@@ -310,8 +424,10 @@ def test_titles_and_contents_come_from_the_seed(rubric: Rubric) -> None:
 @pytest.mark.parametrize("n", sorted(SEED_RESPONSIBLE))
 def test_items_apply_to_exactly_the_seed_units(rubric: Rubric, n: int) -> None:
     actual = {
-        u.id for u in rubric.assessed_units()
-        for a in rubric.assignments(u) if a.section.kind == "base" and n in a.item.plan_items
+        u.id
+        for u in rubric.assessed_units()
+        for a in rubric.assignments(u)
+        if a.section.kind == "base" and n in a.item.plan_items
     }
     assert actual == expected_unit_ids(rubric, n)
 
@@ -384,8 +500,13 @@ def test_item11_training_target_is_proportional(rubric: Rubric) -> None:
 
 
 def test_item32_county_funding_is_per_capita(rubric: Rubric) -> None:
-    rules = [c.rule for i in county_items(rubric) if 32 in i.plan_items for c in i.criteria
-             if c.rule.kind == "threshold" and c.rule.target.param]  # type: ignore[attr-defined]
+    rules = [
+        c.rule
+        for i in county_items(rubric)
+        if 32 in i.plan_items
+        for c in i.criteria
+        if c.rule.kind == "threshold" and c.rule.target.param
+    ]  # type: ignore[attr-defined]
     assert len(rules) == 1
     rule = rules[0]
     assert (rule.target.param, rule.target.per, rule.unit) == ("population", 1, "万元")  # type: ignore[attr-defined]
@@ -399,14 +520,24 @@ def test_item30_volunteers_are_tiered(rubric: Rubric) -> None:
 
 def test_named_rule_examples_exist(rubric: Rubric) -> None:
     crits = [c for _, item in rubric.items() for c in item.criteria]
-    assert any(c.rule.kind == "levels" and [lv.name for lv in c.rule.levels] == ["好", "较好", "一般"]  # type: ignore[attr-defined]
-               for c in crits)
-    assert any(c.rule.kind == "deduct_per" and c.rule.each == Decimal("0.5") and "扣完为止" in c.text  # type: ignore[attr-defined]
-               for c in crits)
-    assert any(c.rule.kind == "deductions" and any("工作计划" in f.label and f.points == 2 for f in c.rule.faults)  # type: ignore[attr-defined]
-               for c in crits)
-    assert any(c.rule.kind == "per_category" and {"中央媒体", "省级媒体", "市级媒体"} <= {k.name for k in c.rule.categories}  # type: ignore[attr-defined]
-               and c.rule.cap == c.points for c in crits)  # type: ignore[attr-defined]
+    assert any(
+        c.rule.kind == "levels" and [lv.name for lv in c.rule.levels] == ["好", "较好", "一般"]  # type: ignore[attr-defined]
+        for c in crits
+    )
+    assert any(
+        c.rule.kind == "deduct_per" and c.rule.each == Decimal("0.5") and "扣完为止" in c.text  # type: ignore[attr-defined]
+        for c in crits
+    )
+    assert any(
+        c.rule.kind == "deductions" and any("工作计划" in f.label and f.points == 2 for f in c.rule.faults)  # type: ignore[attr-defined]
+        for c in crits
+    )
+    assert any(
+        c.rule.kind == "per_category"
+        and {"中央媒体", "省级媒体", "市级媒体"} <= {k.name for k in c.rule.categories}  # type: ignore[attr-defined]
+        and c.rule.cap == c.points
+        for c in crits
+    )  # type: ignore[attr-defined]
     assert any(c.rule.kind == "checklist" and c.rule.mode == "all" for c in crits)  # type: ignore[attr-defined]
     assert any(c.rule.kind == "discretionary" and "酌情" in c.text for c in crits)
 

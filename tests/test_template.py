@@ -46,8 +46,27 @@ WINDOWS_RESERVED = re.compile(r"^(CON|PRN|AUX|NUL|COM[1-9]|LPT[1-9])(\..*)?$", r
 
 # Typed from the seed work plan: 市教育局 is named in items 6, 7, 11, 17, 22, 23, 28, 29, 30, is one of
 # 各成员单位 (1–5, 20) and leads 青少年科学素质行动, so 各牵头单位 items 31 and 33 apply at 1.5× for 6–7.
-JIAOYU_ITEMS = ["d01", "d02", "d03", "d04", "d05", "d06", "d07", "d11", "d17", "d20", "d22", "d23", "d28",
-                "d29", "d30", "d31", "d33", "b1", "b3"]
+JIAOYU_ITEMS = [
+    "d01",
+    "d02",
+    "d03",
+    "d04",
+    "d05",
+    "d06",
+    "d07",
+    "d11",
+    "d17",
+    "d20",
+    "d22",
+    "d23",
+    "d28",
+    "d29",
+    "d30",
+    "d31",
+    "d33",
+    "b1",
+    "b3",
+]
 JIAOYU_WEIGHTED = {"d06": Decimal("1.5"), "d07": Decimal("1.5")}
 # a county gets the county section 五 (c1–c7, items 31–33 of the plan) and the three bonus items
 BAOFENG_ITEMS = ["c1", "c2", "c3", "c4", "c5", "c6", "c7", "b1", "b2", "b3"]
@@ -123,7 +142,9 @@ def template(request: pytest.FixtureRequest) -> tuple[Rubric, Unit, Workbook]:
 
 # --- structure per unit ----------------------------------------------------------------------------
 @pytest.mark.parametrize(("unit_name", "expected"), [("宝丰县", BAOFENG_ITEMS), ("市教育局", JIAOYU_ITEMS)])
-def test_unit_gets_exactly_its_items_in_rubric_order(pingdingshan: Rubric, unit_name: str, expected: list[str]) -> None:
+def test_unit_gets_exactly_its_items_in_rubric_order(
+    pingdingshan: Rubric, unit_name: str, expected: list[str]
+) -> None:
     unit = pingdingshan.find_unit(unit_name)
     assert unit is not None
     assert [a.item.id for a in pingdingshan.assignments(unit)] == expected  # the model agrees with the seed
@@ -160,7 +181,9 @@ def test_item_rows_show_number_title_points_and_criteria(pingdingshan: Rubric, u
             for ir in L.input_rows(a.item.id, crit):
                 label = ws[f"{L.COL_LABEL}{ids[ir.row_id]}"].value
                 assert ir.spec.kind == "score" or label.startswith(ir.spec.label)
-                assert not ir.spec.unit or label.count(f"（{ir.spec.unit}）") == 1, f"unit not once in {label!r}"
+                assert not ir.spec.unit or label.count(f"（{ir.spec.unit}）") == 1, (
+                    f"unit not once in {label!r}"
+                )
 
 
 def test_header_rows_and_inspector_columns(template: tuple[Rubric, Unit, Workbook]) -> None:
@@ -168,7 +191,16 @@ def test_header_rows_and_inspector_columns(template: tuple[Rubric, Unit, Workboo
     ws = wb[L.ITEM_SHEET]
     assert [ws[f"{col}{L.HEADER_ROW}"].value for col, _, _ in L.COLUMNS] == [t for _, t, _ in L.COLUMNS]
     headers = [ws[f"{col}{L.HEADER_ROW}"].value for col in "BCDEHIJK"]
-    assert headers == ["序号", "考核项目", "考核内容／评分标准", "分值", "自评分", "佐证材料", "核定分", "核查意见"]
+    assert headers == [
+        "序号",
+        "考核项目",
+        "考核内容／评分标准",
+        "分值",
+        "自评分",
+        "佐证材料",
+        "核定分",
+        "核查意见",
+    ]
     merged = {str(m) for m in ws.merged_cells.ranges}
     assert f"{L.COL_VERIFIED}3:{L.COL_OPINION}3" in merged
     assert ws[f"{L.COL_VERIFIED}3"].value == "由督导检查组填写"
@@ -181,7 +213,9 @@ def test_header_rows_and_inspector_columns(template: tuple[Rubric, Unit, Workboo
     assert ws.freeze_panes == f"C{L.FIRST_DATA_ROW}"
 
 
-def test_subtotal_and_total_formulas_reference_the_right_cells(template: tuple[Rubric, Unit, Workbook]) -> None:
+def test_subtotal_and_total_formulas_reference_the_right_cells(
+    template: tuple[Rubric, Unit, Workbook],
+) -> None:
     rubric, unit, wb = template
     ws = wb[L.ITEM_SHEET]
     ids = row_ids(ws)
@@ -192,7 +226,7 @@ def test_subtotal_and_total_formulas_reference_the_right_cells(template: tuple[R
         for col in (L.COL_SELF, L.COL_VERIFIED):
             formula = ws[f"{col}{r}"].value
             assert formula.startswith("=") and formula_refs(formula, col) == crit_rows, (a.item.id, formula)
-        assert ws[f"{L.COL_VERIFIED}{r}"].value.startswith('=IF(COUNT(')  # blank until inspected
+        assert ws[f"{L.COL_VERIFIED}{r}"].value.startswith("=IF(COUNT(")  # blank until inspected
     base_subtotals, bonus_subtotals = [], []
     for section in rubric.sections:
         sec = [a for a in assignments if a.section.id == section.id]
@@ -223,10 +257,11 @@ def test_department_max_is_its_own_items(jiaoyu: tuple[Rubric, Unit, Workbook]) 
 
 
 def test_in_item_bonus_criteria_count_as_bonus(mini: Rubric) -> None:
-    text = (MINI.read_text("utf-8")
-            .replace("- {id: d, text: 无工作计划扣1分, points: 2,",
-                     "- {id: e, text: 获奖加1分, points: 1, bonus: true, rule: {kind: checklist, checks: [{label: 获奖, points: 1}]}}\n"
-                     "          - {id: d, text: 无工作计划扣1分, points: 2,"))
+    text = MINI.read_text("utf-8").replace(
+        "- {id: d, text: 无工作计划扣1分, points: 2,",
+        "- {id: e, text: 获奖加1分, points: 1, bonus: true, rule: {kind: checklist, checks: [{label: 获奖, points: 1}]}}\n"
+        "          - {id: d, text: 无工作计划扣1分, points: 2,",
+    )
     loaded = load_rubric_text(text, MINI)
     assert loaded.rubric is not None, [p.message for p in loaded.problems]
     rubric = loaded.rubric
@@ -249,10 +284,17 @@ def test_every_input_cell_is_unlocked_and_validated(pingdingshan: Rubric, unit_n
     ws = wb[L.ITEM_SHEET]
     ids = row_ids(ws)
     cells = input_cells(pingdingshan, unit, ws)
-    specs = {f"{L.COL_INPUT}{ids[rid]}": ir.spec for rid, (_, _, ir) in L.expected_rows(pingdingshan, unit).items()
-             if ir is not None}
-    maxima = {f"{col}{ids[L.criterion_uid(a.item.id, c)]}": c.points * a.weight
-              for a in pingdingshan.assignments(unit) for c in a.item.criteria for col in (L.COL_SELF, L.COL_VERIFIED)}
+    specs = {
+        f"{L.COL_INPUT}{ids[rid]}": ir.spec
+        for rid, (_, _, ir) in L.expected_rows(pingdingshan, unit).items()
+        if ir is not None
+    }
+    maxima = {
+        f"{col}{ids[L.criterion_uid(a.item.id, c)]}": c.points * a.weight
+        for a in pingdingshan.assignments(unit)
+        for c in a.item.criteria
+        for col in (L.COL_SELF, L.COL_VERIFIED)
+    }
     kinds_seen = set()
     for ref, kind in cells.items():
         cell = ws[ref]
@@ -286,8 +328,12 @@ def test_everything_else_is_locked(template: tuple[Rubric, Unit, Workbook]) -> N
     rubric, unit, wb = template
     ws = wb[L.ITEM_SHEET]
     inputs = set(input_cells(rubric, unit, ws))
-    unlocked = {c.coordinate for row in ws.iter_rows() for c in row
-                if c.protection.locked is False and not isinstance(c, MergedCell)}
+    unlocked = {
+        c.coordinate
+        for row in ws.iter_rows()
+        for c in row
+        if c.protection.locked is False and not isinstance(c, MergedCell)
+    }
     assert unlocked == inputs
     # formulas, criteria texts and points are among the locked cells
     assert any(isinstance(c.value, str) and c.value.startswith("=") for row in ws.iter_rows() for c in row)
@@ -302,8 +348,16 @@ def test_cover_sheet(template: tuple[Rubric, Unit, Workbook]) -> None:
     assert str(rubric.meta.year) in cover["B2"].value and cover["B3"].value == rubric.meta.title
     assert cover[L.COVER_UNIT_CELL].value == unit.name and cover[L.COVER_UNIT_CELL].protection.locked
     texts = " ".join(str(c.value) for row in cover.iter_rows() for c in row if c.value)
-    for words in ("联系人", "联系电话", "填报日期", "单位负责人签字", "盖章", "填表说明", rubric.meta.deadline,
-                  "由督导检查组填写"):
+    for words in (
+        "联系人",
+        "联系电话",
+        "填报日期",
+        "单位负责人签字",
+        "盖章",
+        "填表说明",
+        rubric.meta.deadline,
+        "由督导检查组填写",
+    ):
         assert words in texts, words
     kinds = {L.COVER_CONTACT_CELL: "textLength", L.COVER_PHONE_CELL: "textLength", L.COVER_DATE_CELL: "date"}
     for ref, kind in kinds.items():
@@ -327,11 +381,17 @@ def test_no_inline_list_longer_than_255(template: tuple[Rubric, Unit, Workbook])
 
 
 def test_long_level_lists_come_from_the_hidden_options_sheet(mini: Rubric) -> None:
-    levels = [f"第{i}档：工作成效显著，群众满意度高，受到上级通报表扬，形成可推广的经验做法" for i in range(1, 9)]
+    levels = [
+        f"第{i}档：工作成效显著，群众满意度高，受到上级通报表扬，形成可推广的经验做法" for i in range(1, 9)
+    ]
     assert len(",".join(levels)) > 255
-    level_yaml = ", ".join(f"{{name: '{name}', share: {Decimal(8 - i) / 8}}}" for i, name in enumerate(levels))
+    level_yaml = ", ".join(
+        f"{{name: '{name}', share: {Decimal(8 - i) / 8}}}" for i, name in enumerate(levels)
+    )
     text = MINI.read_text("utf-8").replace(
-        "levels: [{name: 好, share: 1}, {name: 较好, share: 0.75}, {name: 一般, points: 1}]", f"levels: [{level_yaml}]")
+        "levels: [{name: 好, share: 1}, {name: 较好, share: 0.75}, {name: 一般, points: 1}]",
+        f"levels: [{level_yaml}]",
+    )
     loaded = load_rubric_text(text, MINI)
     assert loaded.rubric is not None, [p.message for p in loaded.problems]
     unit = loaded.rubric.find_unit("甲县")
@@ -442,16 +502,27 @@ def test_same_input_same_bytes(pingdingshan: Rubric, mini: Rubric) -> None:
 
 def test_same_bytes_across_processes() -> None:
     """Hash randomisation, the clock and the process must not leak into the file."""
-    code = ("import hashlib, sys; from pathlib import Path\n"
-            "from kepu_inspect.adapters.rubric_file import load_rubric\n"
-            "from kepu_inspect.adapters.template_writer import template_bytes\n"
-            "r = load_rubric(Path(sys.argv[1])).rubric\n"
-            "print(hashlib.sha256(template_bytes(r, r.find_unit('宝丰县'))).hexdigest())")
+    code = (
+        "import hashlib, sys; from pathlib import Path\n"
+        "from kepu_inspect.adapters.rubric_file import load_rubric\n"
+        "from kepu_inspect.adapters.template_writer import template_bytes\n"
+        "r = load_rubric(Path(sys.argv[1])).rubric\n"
+        "print(hashlib.sha256(template_bytes(r, r.find_unit('宝丰县'))).hexdigest())"
+    )
     digests = set()
     for seed in ("1", "2"):
-        result = subprocess.run([sys.executable, "-c", code, str(PINGDINGSHAN)], capture_output=True, text=True,
-                                check=True, cwd=ROOT, env={"PYTHONHASHSEED": seed, "PATH": "/usr/bin:/bin",
-                                                          "TZ": "Asia/Shanghai" if seed == "1" else "UTC"})
+        result = subprocess.run(
+            [sys.executable, "-c", code, str(PINGDINGSHAN)],
+            capture_output=True,
+            text=True,
+            check=True,
+            cwd=ROOT,
+            env={
+                "PYTHONHASHSEED": seed,
+                "PATH": "/usr/bin:/bin",
+                "TZ": "Asia/Shanghai" if seed == "1" else "UTC",
+            },
+        )
         digests.add(result.stdout.strip())
     rubric = load_rubric(PINGDINGSHAN).rubric
     assert rubric is not None
@@ -474,7 +545,9 @@ def test_print_setup(template: tuple[Rubric, Unit, Workbook]) -> None:
     ws = wb[L.ITEM_SHEET]
     assert ws.print_title_rows == "$3:$4"
     assert unit.name in ws.oddHeader.right.text
-    signature = next(c.row for (c,) in ws.iter_rows(min_col=2, max_col=2) if c.value and "签字" in str(c.value))
+    signature = next(
+        c.row for (c,) in ws.iter_rows(min_col=2, max_col=2) if c.value and "签字" in str(c.value)
+    )
     assert signature > row_ids(ws)["G:late"] and ws.print_area.endswith(f"$K${signature}")
     assert L.COL_ID not in ws.print_area.split("!")[1].split(":")[0]  # the id column is not printed
 
@@ -514,22 +587,46 @@ def test_long_criteria_fit_their_rows(template: tuple[Rubric, Unit, Workbook]) -
             cell = ws[f"{L.COL_TEXT}{r}"]
             assert cell.alignment.wrap_text
             assert height(4, r) >= needed(cell.value, 22), (rid, cell.value)
-        label_cells = [ws[f"{L.COL_LABEL}{ids[ir.row_id]}"] for c in a.item.criteria for ir in L.input_rows(a.item.id, c)]
+        label_cells = [
+            ws[f"{L.COL_LABEL}{ids[ir.row_id]}"] for c in a.item.criteria for ir in L.input_rows(a.item.id, c)
+        ]
         for cell in label_cells:
             assert cell.alignment.wrap_text and ws.row_dimensions[cell.row].height >= needed(cell.value, 7)
     assert ws.column_dimensions[L.COL_TEXT].width >= 40
 
 
 # --- file names ---------------------------------------------------------------------------------------
-UNSAFE_NAMES = ["CON", "con.txt", "NUL", "COM1", "LPT9", "a/b:c*?", 'x<y>z|"q"', "单位\\名称", "末尾有点...",
-                "  前后空格  ", "制表\t符\n换行", "…" * 3, "长" * 200, "x/y", "x:y", "ABC", "abc", ".", "响\x07铃"]
+UNSAFE_NAMES = [
+    "CON",
+    "con.txt",
+    "NUL",
+    "COM1",
+    "LPT9",
+    "a/b:c*?",
+    'x<y>z|"q"',
+    "单位\\名称",
+    "末尾有点...",
+    "  前后空格  ",
+    "制表\t符\n换行",
+    "…" * 3,
+    "长" * 200,
+    "x/y",
+    "x:y",
+    "ABC",
+    "abc",
+    ".",
+    "响\x07铃",
+]
 
 
 def unsafe_rubric(tmp_path: Path) -> Rubric:
-    units = "\n".join(f"  - {{id: u{i}, name: {yaml_str(name)}, group: dept}}" for i, name in enumerate(UNSAFE_NAMES))
+    units = "\n".join(
+        f"  - {{id: u{i}, name: {yaml_str(name)}, group: dept}}" for i, name in enumerate(UNSAFE_NAMES)
+    )
     text = re.sub(r"units:\n(  - .*\n)+", lambda _: "units:\n" + units + "\n", MINI.read_text("utf-8"))
-    text = text.replace("leads: [市教育局]", "leads: [u15]").replace("applies_to: [{leads: youth, weight: 1.5}, 市科协]",
-                                                             "applies_to: [{group: dept}]")
+    text = text.replace("leads: [市教育局]", "leads: [u15]").replace(
+        "applies_to: [{leads: youth, weight: 1.5}, 市科协]", "applies_to: [{group: dept}]"
+    )
     path = tmp_path / "unsafe.yaml"
     path.write_text(text, "utf-8")
     loaded = load_rubric(path)
@@ -539,7 +636,15 @@ def unsafe_rubric(tmp_path: Path) -> Rubric:
 
 
 def yaml_str(text: str) -> str:
-    return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\t", "\\t").replace("\n", "\\n").replace("\x07", "\\a") + '"'
+    return (
+        '"'
+        + text.replace("\\", "\\\\")
+        .replace('"', '\\"')
+        .replace("\t", "\\t")
+        .replace("\n", "\\n")
+        .replace("\x07", "\\a")
+        + '"'
+    )
 
 
 def assert_windows_safe(name: str) -> None:
@@ -550,11 +655,25 @@ def assert_windows_safe(name: str) -> None:
     assert 0 < len(name) <= 90, (len(name), name)
 
 
-@pytest.mark.parametrize(("name", "expected"), [
-    ("CON", "_CON"), ("con.txt", "_con.txt"), ("COM1", "_COM1"), ("lpt3.xlsx", "_lpt3.xlsx"), ("AUX", "_AUX"),
-    ("CONSOLE", "CONSOLE"), ("a/b:c*?", "a_b_c__"), ('<>|"', "____"), ("名称. . ", "名称"), ("", "未命名"),
-    ("...", "未命名"), ("  宝丰县  ", "宝丰县"), ("a\x00b\x1fc", "a_b_c"), ("abc\u202egpj.exe", "abc_gpj.exe"),
-])
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("CON", "_CON"),
+        ("con.txt", "_con.txt"),
+        ("COM1", "_COM1"),
+        ("lpt3.xlsx", "_lpt3.xlsx"),
+        ("AUX", "_AUX"),
+        ("CONSOLE", "CONSOLE"),
+        ("a/b:c*?", "a_b_c__"),
+        ('<>|"', "____"),
+        ("名称. . ", "名称"),
+        ("", "未命名"),
+        ("...", "未命名"),
+        ("  宝丰县  ", "宝丰县"),
+        ("a\x00b\x1fc", "a_b_c"),
+        ("abc\u202egpj.exe", "abc_gpj.exe"),
+    ],
+)
 def test_safe_filename(name: str, expected: str) -> None:
     assert safe_filename(name) == expected
     assert_windows_safe(safe_filename(name))
@@ -575,7 +694,9 @@ def test_template_file_names_for_unsafe_unit_names(tmp_path: Path) -> None:
         assert_windows_safe(name)
         assert name.startswith("2017年") and name.endswith("科学素质工作自评表.xlsx"), name
         assert template_filename(rubric, unit).startswith("2017年")
-    assert len(names["u12"]) <= 85 and names["u12"].startswith("2017年长长长")  # 200 characters, cut with a tag
+    assert len(names["u12"]) <= 85 and names["u12"].startswith(
+        "2017年长长长"
+    )  # 200 characters, cut with a tag
     # the files can really be written, and each holds its own unit
     result = runner.invoke(app, ["template", str(tmp_path / "unsafe.yaml"), "-o", str(tmp_path / "out")])
     assert result.exit_code == 0, result.output
@@ -591,23 +712,42 @@ def test_template_file_names_for_unsafe_unit_names(tmp_path: Path) -> None:
 # --- the template command ------------------------------------------------------------------------------
 def test_cli_by_alias_and_summary(tmp_path: Path, pingdingshan: Rubric) -> None:
     out = tmp_path / "templates"
-    result = runner.invoke(app, ["template", str(PINGDINGSHAN), "-o", str(out), "--unit", "平顶山市教育局",
-                                 "-u", "宝丰县", "--unit", "市教育局"])  # 市教育局 twice: name and alias
+    result = runner.invoke(
+        app,
+        [
+            "template",
+            str(PINGDINGSHAN),
+            "-o",
+            str(out),
+            "--unit",
+            "平顶山市教育局",
+            "-u",
+            "宝丰县",
+            "--unit",
+            "市教育局",
+        ],
+    )  # 市教育局 twice: name and alias
     assert result.exit_code == 0, result.output
-    assert sorted(p.name for p in out.iterdir()) == ["2017年宝丰县科学素质工作自评表.xlsx",
-                                                    "2017年市教育局科学素质工作自评表.xlsx"]
+    assert sorted(p.name for p in out.iterdir()) == [
+        "2017年宝丰县科学素质工作自评表.xlsx",
+        "2017年市教育局科学素质工作自评表.xlsx",
+    ]
     squeezed = re.sub(r"\s+", "", result.output)
     assert "已生成2份自评表" in squeezed
     for words in ("单位", "分组", "项目数", "基本分满分", "市教育局", "宝丰县", "67", "100"):
         assert words in result.output, words
     jiaoyu = pingdingshan.find_unit("市教育局")
     assert jiaoyu is not None
-    assert (out / "2017年市教育局科学素质工作自评表.xlsx").read_bytes() == template_bytes(pingdingshan, jiaoyu)
+    assert (out / "2017年市教育局科学素质工作自评表.xlsx").read_bytes() == template_bytes(
+        pingdingshan, jiaoyu
+    )
 
 
 def test_cli_unknown_unit_is_a_usage_error(tmp_path: Path) -> None:
-    result = runner.invoke(app, ["template", str(PINGDINGSHAN), "-o", str(tmp_path / "t"), "--unit", "宝丰县",
-                                 "--unit", "火星县"])
+    result = runner.invoke(
+        app,
+        ["template", str(PINGDINGSHAN), "-o", str(tmp_path / "t"), "--unit", "宝丰县", "--unit", "火星县"],
+    )
     assert result.exit_code == 2
     assert "火星县" in result.output and not (tmp_path / "t").exists()
 
@@ -622,7 +762,9 @@ def test_cli_all_assessed_units_by_default(tmp_path: Path, mini: Rubric) -> None
 
 
 def test_cli_password_and_output_that_is_a_file(tmp_path: Path) -> None:
-    result = runner.invoke(app, ["template", str(MINI), "-o", str(tmp_path), "-u", "甲县", "--password", "s3cret"])
+    result = runner.invoke(
+        app, ["template", str(MINI), "-o", str(tmp_path), "-u", "甲县", "--password", "s3cret"]
+    )
     assert result.exit_code == 0, result.output
     wb = load_workbook(tmp_path / "2017年甲县科学素质工作自评表.xlsx")
     assert all(ws.protection.password for ws in wb.worksheets)
@@ -645,9 +787,12 @@ def comparable(reading: FileReading) -> dict[str, Any]:
     sub = reading.submission
     assert sub is not None, [p.message for p in reading.problems]
     return {
-        "criteria": {uid: (e.values, e.self_score, e.verified, e.unreadable) for uid, e in sub.criteria.items()},
+        "criteria": {
+            uid: (e.values, e.self_score, e.verified, e.unreadable) for uid, e in sub.criteria.items()
+        },
         "items": {iid: (e.evidence, e.opinion) for iid, e in sub.items.items()},
-        "gates": sub.gates, "cover": (sub.contact, sub.phone, sub.filled_on),
+        "gates": sub.gates,
+        "cover": (sub.contact, sub.phone, sub.filled_on),
         "codes": sorted(p.code.name for p in reading.problems),
     }
 
@@ -660,8 +805,11 @@ def expected_values(rubric: Rubric, unit: Unit, filling: Any) -> dict[str, Any]:
     for a in rubric.assignments(unit):
         for crit in a.item.criteria:
             uid = L.criterion_uid(a.item.id, crit)
-            values = {ir.spec.key: dec(filling.inputs[ir.row_id]) for ir in L.input_rows(a.item.id, crit)
-                      if ir.spec.kind != "score"}
+            values = {
+                ir.spec.key: dec(filling.inputs[ir.row_id])
+                for ir in L.input_rows(a.item.id, crit)
+                if ir.spec.kind != "score"
+            }
             criteria[uid] = (values, dec(filling.self_scores[uid]), dec(filling.verified[uid]), ())
     return criteria
 
@@ -675,8 +823,9 @@ def filled_baofeng(pingdingshan: Rubric) -> tuple[Rubric, Unit, bytes, Any]:
     return pingdingshan, unit, fill_template(template_bytes(pingdingshan, unit), filling), filling
 
 
-def test_fill_then_read_gives_back_what_was_filled(filled_baofeng: tuple[Rubric, Unit, bytes, Any],
-                                                   tmp_path: Path) -> None:
+def test_fill_then_read_gives_back_what_was_filled(
+    filled_baofeng: tuple[Rubric, Unit, bytes, Any], tmp_path: Path
+) -> None:
     rubric, unit, data, filling = filled_baofeng
     path = tmp_path / template_filename(rubric, unit)
     path.write_bytes(data)
@@ -689,8 +838,9 @@ def test_fill_then_read_gives_back_what_was_filled(filled_baofeng: tuple[Rubric,
     assert got["cover"][:2] == (filling.cover[L.COVER_CONTACT_CELL], filling.cover[L.COVER_PHONE_CELL])
 
 
-def test_reading_survives_sorted_hidden_and_inserted_rows(filled_baofeng: tuple[Rubric, Unit, bytes, Any],
-                                                          tmp_path: Path) -> None:
+def test_reading_survives_sorted_hidden_and_inserted_rows(
+    filled_baofeng: tuple[Rubric, Unit, bytes, Any], tmp_path: Path
+) -> None:
     rubric, unit, data, _ = filled_baofeng
     original = tmp_path / "original" / template_filename(rubric, unit)
     original.parent.mkdir()
@@ -726,8 +876,11 @@ def test_reading_survives_sorted_hidden_and_inserted_rows(filled_baofeng: tuple[
 
 def test_rubric_text_is_never_a_formula(mini: Rubric) -> None:
     """Texts come from the rubric; one that starts with = (or a unit name with &) stays plain text."""
-    text = (MINI.read_text("utf-8").replace("text: 工作成效,", "text: '=SUM(1)工作成效',")
-            .replace("name: 甲县,", "name: 甲县&乙,"))
+    text = (
+        MINI.read_text("utf-8")
+        .replace("text: 工作成效,", "text: '=SUM(1)工作成效',")
+        .replace("name: 甲县,", "name: 甲县&乙,")
+    )
     loaded = load_rubric_text(text, MINI)
     assert loaded.rubric is not None, [p.message for p in loaded.problems]
     unit = loaded.rubric.find_unit("甲县&乙")

@@ -70,10 +70,21 @@ def lo(tmp_path_factory: pytest.TempPathFactory, pingdingshan: Rubric) -> Conver
     filling.opinions = {a.item.id: f"核查意见：{a.item.title}" for a in pingdingshan.assignments(baofeng)}
     filling.gates = {"fraud": "否", "late": "是"}
     (src / "baofeng-filled.xlsx").write_bytes(fill_template(src / "baofeng.xlsx", filling))
-    soffice(["--convert-to", "pdf", "--outdir", str(pdf), str(src / "baofeng.xlsx"), str(src / "jiaoyu.xlsx")],
-            profile)
-    soffice(["--convert-to", "xlsx:Calc MS Excel 2007 XML", "--outdir", str(resaved), str(src / "jiaoyu.xlsx"),
-             str(src / "baofeng-filled.xlsx")], profile)
+    soffice(
+        ["--convert-to", "pdf", "--outdir", str(pdf), str(src / "baofeng.xlsx"), str(src / "jiaoyu.xlsx")],
+        profile,
+    )
+    soffice(
+        [
+            "--convert-to",
+            "xlsx:Calc MS Excel 2007 XML",
+            "--outdir",
+            str(resaved),
+            str(src / "jiaoyu.xlsx"),
+            str(src / "baofeng-filled.xlsx"),
+        ],
+        profile,
+    )
     return Converted(pingdingshan, units, src, pdf, resaved, filling)  # type: ignore[arg-type]
 
 
@@ -86,7 +97,9 @@ def pdf_pages(path: Path) -> list[str]:
         pytest.skip("pdftotext (poppler-utils) is not installed; .ci/run installs it")
     # -raw keeps the order LibreOffice drew the text in, cell by cell; the default layout mode would join
     # the first lines of neighbouring top-aligned cells (考核项目 and 考核内容) into one line
-    result = subprocess.run([PDFTOTEXT, "-raw", "-enc", "UTF-8", str(path), "-"], capture_output=True, check=True)
+    result = subprocess.run(
+        [PDFTOTEXT, "-raw", "-enc", "UTF-8", str(path), "-"], capture_output=True, check=True
+    )
     return result.stdout.decode("utf-8").split("\f")[:-1]
 
 
@@ -94,8 +107,9 @@ def page_sizes(path: Path) -> list[tuple[float, float]]:
     pdfinfo = shutil.which("pdfinfo")
     if pdfinfo is None:
         pytest.skip("pdfinfo (poppler-utils) is not installed")
-    out = subprocess.run([pdfinfo, "-f", "1", "-l", "999", str(path)], capture_output=True, text=True,
-                         check=True).stdout
+    out = subprocess.run(
+        [pdfinfo, "-f", "1", "-l", "999", str(path)], capture_output=True, text=True, check=True
+    ).stdout
     return [(float(w), float(h)) for w, h in re.findall(r"Page\s+\d+ size:\s+([\d.]+) x ([\d.]+)", out)]
 
 
@@ -138,16 +152,23 @@ def pair(lo: Converted, name: str) -> tuple[Workbook, Workbook]:
 def test_resaved_keeps_identity_and_item_ids(lo: Converted, name: str) -> None:
     before, after = pair(lo, name)
     assert after.sheetnames == before.sheetnames
-    identity = {str(a.value): str(b.value) for a, b in after[L.IDENTITY_SHEET].iter_rows(min_col=1, max_col=2)}
-    assert identity == {str(a.value): str(b.value) for a, b in before[L.IDENTITY_SHEET].iter_rows(min_col=1, max_col=2)}
+    identity = {
+        str(a.value): str(b.value) for a, b in after[L.IDENTITY_SHEET].iter_rows(min_col=1, max_col=2)
+    }
+    assert identity == {
+        str(a.value): str(b.value) for a, b in before[L.IDENTITY_SHEET].iter_rows(min_col=1, max_col=2)
+    }
     assert after[L.IDENTITY_SHEET].sheet_state in ("hidden", "veryHidden")
     assert after[L.OPTIONS_SHEET].sheet_state == "hidden"
     assert row_ids(after[L.ITEM_SHEET]) == row_ids(before[L.ITEM_SHEET])
     assert after[L.ITEM_SHEET].column_dimensions[L.COL_ID].hidden
 
 
-@pytest.mark.xfail(reason="LibreOffice 7.x writes a veryHidden sheet back as merely hidden (no veryHidden in Calc); "
-                          "the identity still survives and the reader does not depend on the state", strict=False)
+@pytest.mark.xfail(
+    reason="LibreOffice 7.x writes a veryHidden sheet back as merely hidden (no veryHidden in Calc); "
+    "the identity still survives and the reader does not depend on the state",
+    strict=False,
+)
 def test_resaved_identity_stays_very_hidden(lo: Converted) -> None:
     _, after = pair(lo, "jiaoyu.xlsx")
     assert after[L.IDENTITY_SHEET].sheet_state == "veryHidden"
@@ -161,8 +182,10 @@ def _normalise_formula(text: str | None) -> str:
 def test_resaved_keeps_validations_and_unlocked_inputs(lo: Converted, name: str) -> None:
     before, after = pair(lo, name)
     unit = lo.units["jiaoyu" if name.startswith("jiaoyu") else "baofeng"]
-    for sheet, cells in ((L.ITEM_SHEET, input_cells(lo.rubric, unit, before[L.ITEM_SHEET])),
-                         (L.COVER_SHEET, {L.COVER_CONTACT_CELL: "", L.COVER_PHONE_CELL: "", L.COVER_DATE_CELL: ""})):
+    for sheet, cells in (
+        (L.ITEM_SHEET, input_cells(lo.rubric, unit, before[L.ITEM_SHEET])),
+        (L.COVER_SHEET, {L.COVER_CONTACT_CELL: "", L.COVER_PHONE_CELL: "", L.COVER_DATE_CELL: ""}),
+    ):
         ws_before, ws_after = before[sheet], after[sheet]
         for ref in cells:
             old, new = validation_of(ws_before, ref), validation_of(ws_after, ref)
@@ -173,8 +196,12 @@ def test_resaved_keeps_validations_and_unlocked_inputs(lo: Converted, name: str)
                 assert (new.formula2 or None) == (old.formula2 or None) or old.type == "list", ref
             assert new.prompt == old.prompt and new.showInputMessage, ref
             assert ws_after[ref].protection.locked is False, f"{sheet}!{ref} became locked"
-        unlocked = {c.coordinate for row in ws_after.iter_rows() for c in row
-                    if c.protection.locked is False and not isinstance(c, MergedCell)}
+        unlocked = {
+            c.coordinate
+            for row in ws_after.iter_rows()
+            for c in row
+            if c.protection.locked is False and not isinstance(c, MergedCell)
+        }
         assert unlocked == set(cells), f"{sheet}: unlocked cells changed"
 
 
@@ -191,8 +218,11 @@ def test_resaved_keeps_sheet_protection_and_highlighting(lo: Converted, name: st
     assert after[L.ITEM_SHEET].page_setup.paperSize in (9, "9")
 
 
-@pytest.mark.xfail(reason="LibreOffice 7.x does not write workbook structure protection to .xlsx "
-                          "(<workbookProtection/> comes out empty, with or without a password)", strict=False)
+@pytest.mark.xfail(
+    reason="LibreOffice 7.x does not write workbook structure protection to .xlsx "
+    "(<workbookProtection/> comes out empty, with or without a password)",
+    strict=False,
+)
 def test_resaved_keeps_workbook_structure_lock(lo: Converted) -> None:
     _, after = pair(lo, "jiaoyu.xlsx")
     assert after.security is not None and after.security.lockStructure

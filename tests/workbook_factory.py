@@ -55,7 +55,11 @@ def _rows(template: bytes) -> dict[str, int]:
     from openpyxl import load_workbook
 
     ws = load_workbook(io.BytesIO(template))[L.ITEM_SHEET]
-    return {str(c.value): c.row for (c,) in ws.iter_rows(min_row=L.FIRST_DATA_ROW, min_col=1, max_col=1) if c.value}
+    return {
+        str(c.value): c.row
+        for (c,) in ws.iter_rows(min_row=L.FIRST_DATA_ROW, min_col=1, max_col=1)
+        if c.value
+    }
 
 
 def row_of(rubric: Rubric, unit: Unit | str, row_id: str) -> int:
@@ -96,8 +100,11 @@ def sheet_part(data: bytes, sheet: str) -> str:
     raise KeyError(sheet)
 
 
-def replace_parts(data: bytes, changes: dict[str, bytes | Callable[[bytes], bytes] | None],
-                  extra: dict[str, bytes] | None = None) -> bytes:
+def replace_parts(
+    data: bytes,
+    changes: dict[str, bytes | Callable[[bytes], bytes] | None],
+    extra: dict[str, bytes] | None = None,
+) -> bytes:
     """Rewrite zip parts: bytes replace, a function transforms, None deletes; ``extra`` adds parts."""
     src = zipfile.ZipFile(io.BytesIO(data))
     out = io.BytesIO()
@@ -127,7 +134,7 @@ def set_cell_xml(data: bytes, sheet: str, ref: str, cell_xml: str) -> bytes:
         row_open = re.compile(rf'<row r="{row}"[^>]*?>')
         m = row_open.search(text)
         assert m is not None, f"row {row} not in sheet"
-        return (text[: m.end()] + cell_xml + text[m.end():]).encode("utf-8")
+        return (text[: m.end()] + cell_xml + text[m.end() :]).encode("utf-8")
 
     return replace_parts(data, {sheet_part(data, sheet): edit})
 
@@ -162,13 +169,19 @@ def add_shared_strings(data: bytes, items_xml: list[str]) -> tuple[bytes, int]:
     added = "".join(items_xml)
     if old is not None:
         first = old.count("<si>") + old.count("<si ")
-        return replace_parts(data, {"xl/sharedStrings.xml": old.replace("</sst>", added + "</sst>").encode()}), first
+        return replace_parts(
+            data, {"xl/sharedStrings.xml": old.replace("</sst>", added + "</sst>").encode()}
+        ), first
     sst = f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<sst xmlns="{MAIN_NS}">{added}</sst>'
     changes: dict[str, bytes | Callable[[bytes], bytes] | None] = {
         "xl/_rels/workbook.xml.rels": lambda x: x.replace(
-            b"</Relationships>", f'<Relationship Id="rIdSst" Type="{SST_REL}" Target="sharedStrings.xml"/>'
-            "</Relationships>".encode()),
+            b"</Relationships>",
+            f'<Relationship Id="rIdSst" Type="{SST_REL}" Target="sharedStrings.xml"/>'
+            "</Relationships>".encode(),
+        ),
         "[Content_Types].xml": lambda x: x.replace(
-            b"</Types>", f'<Override PartName="/xl/sharedStrings.xml" ContentType="{SST_TYPE}"/></Types>'.encode()),
+            b"</Types>",
+            f'<Override PartName="/xl/sharedStrings.xml" ContentType="{SST_TYPE}"/></Types>'.encode(),
+        ),
     }
     return replace_parts(data, changes, extra={"xl/sharedStrings.xml": sst.encode()}), 0

@@ -91,8 +91,11 @@ def write_filled(template: bytes | Path, filling: Filling, target: Path) -> Path
 
 
 # --- plausible content -----------------------------------------------------------------------
-def sample_inputs(rule: Rule, params: dict[str, Decimal], rng: random.Random, quality: float) -> dict[str, Value]:
+def sample_inputs(
+    rule: Rule, params: dict[str, Decimal], rng: random.Random, quality: float
+) -> dict[str, Value]:
     """Inputs a unit of the given quality (0–1) might report for ``rule``."""
+
     def number(target: Decimal) -> Decimal:
         factor = Decimal(str(round(rng.uniform(0.55 + 0.5 * quality, 0.9 + 0.5 * quality), 2)))
         return (target * factor).quantize(Decimal(1))
@@ -117,21 +120,31 @@ def sample_inputs(rule: Rule, params: dict[str, Decimal], rng: random.Random, qu
     if isinstance(rule, DeductPer):
         return {"n": Decimal(rng.choice([0, 0, 1, 1, 2, 3]) if quality < 0.8 else rng.choice([0, 0, 0, 1]))}
     if isinstance(rule, PerCategory):
-        return {f"k{i}": Decimal(rng.randint(0, 2 + int(3 * quality))) for i in range(1, len(rule.categories) + 1)}
+        return {
+            f"k{i}": Decimal(rng.randint(0, 2 + int(3 * quality))) for i in range(1, len(rule.categories) + 1)
+        }
     if isinstance(rule, Discretionary):
         return {}
     raise TypeError(f"no sampler for {type(rule).__name__}")
 
 
-def plausible_filling(rubric: Rubric, unit: Unit, rng: random.Random, quality: float = 0.8,
-                      inspected: bool = True, inflate: float = 0.25) -> Filling:
+def plausible_filling(
+    rubric: Rubric,
+    unit: Unit,
+    rng: random.Random,
+    quality: float = 0.8,
+    inspected: bool = True,
+    inflate: float = 0.25,
+) -> Filling:
     """A realistic filled workbook: self scores from the unit's own inputs, usually a little generous;
     verified scores a little lower where the inspection team disagreed."""
     filling = Filling()
     d = rubric.settings.decimals
-    filling.cover = {L.COVER_CONTACT_CELL: rng.choice(["张伟", "王芳", "李娜", "刘洋", "陈静", "杨磊"]),
-                     L.COVER_PHONE_CELL: f"0375-{rng.randint(2000000, 4999999)}",
-                     L.COVER_DATE_CELL: f"{rubric.meta.year}-12-{rng.randint(10, 19)}"}
+    filling.cover = {
+        L.COVER_CONTACT_CELL: rng.choice(["张伟", "王芳", "李娜", "刘洋", "陈静", "杨磊"]),
+        L.COVER_PHONE_CELL: f"0375-{rng.randint(2000000, 4999999)}",
+        L.COVER_DATE_CELL: f"{rubric.meta.year}-12-{rng.randint(10, 19)}",
+    }
     for a in rubric.assignments(unit):
         item = a.item
         filling.evidence[item.id] = f"{item.evidence or '工作方案、总结'}（附件{rng.randint(1, 9)}）"
@@ -140,7 +153,9 @@ def plausible_filling(rubric: Rubric, unit: Unit, rng: random.Random, quality: f
             values = sample_inputs(crit.rule, dict(unit.params), rng, quality)
             top = crit.points * a.weight
             if isinstance(crit.rule, Discretionary):
-                computed = round_half_up(top * Decimal(str(round(rng.uniform(0.6 + 0.3 * quality, 1.0), 2))), 1)
+                computed = round_half_up(
+                    top * Decimal(str(round(rng.uniform(0.6 + 0.3 * quality, 1.0), 2))), 1
+                )
             else:
                 outcome = crit.rule.evaluate(crit.points, values, unit.params)
                 computed = round_half_up((outcome.points or ZERO) * a.weight, d)
@@ -155,10 +170,14 @@ def plausible_filling(rubric: Rubric, unit: Unit, rng: random.Random, quality: f
             if inspected:
                 verified = computed
                 if rng.random() < 0.35 and verified > 0:
-                    verified = max(ZERO, verified - round_half_up(top * Decimal(str(rng.choice([0.1, 0.2, 0.25]))), 1))
+                    verified = max(
+                        ZERO, verified - round_half_up(top * Decimal(str(rng.choice([0.1, 0.2, 0.25]))), 1)
+                    )
                 filling.verified[uid] = round_half_up(verified, d)
         if inspected and rng.random() < 0.2:
-            filling.opinions[item.id] = rng.choice(["佐证材料不全，酌情扣分", "部分活动无图片资料", "经核实与自评一致"])
+            filling.opinions[item.id] = rng.choice(
+                ["佐证材料不全，酌情扣分", "部分活动无图片资料", "经核实与自评一致"]
+            )
     if inspected:
         filling.gates = {g.id: "否" for g in rubric.gates}
     return filling

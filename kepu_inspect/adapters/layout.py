@@ -22,6 +22,7 @@ def col_letter(index: int) -> str:
         letters = chr(65 + rem) + letters
     return letters
 
+
 TEMPLATE_VERSION = "1"
 
 COVER_SHEET = "封面"
@@ -65,8 +66,16 @@ COVER_CONTACT_CELL = "C5"
 COVER_PHONE_CELL = "C6"
 COVER_DATE_CELL = "C7"
 
-IDENTITY_KEYS = ("rubric_id", "rubric_version", "rubric_hash", "structure", "unit_id", "unit_name",
-                 "template_version", "year")
+IDENTITY_KEYS = (
+    "rubric_id",
+    "rubric_version",
+    "rubric_hash",
+    "structure",
+    "unit_id",
+    "unit_name",
+    "template_version",
+    "year",
+)
 
 
 @dataclass(frozen=True)
@@ -125,7 +134,9 @@ def identity_values(rubric: Rubric, unit: Unit) -> dict[str, str]:
     }
 
 
-def expected_rows(rubric: Rubric, unit: Unit) -> dict[str, tuple[Assignment, Criterion | None, InputRow | None]]:
+def expected_rows(
+    rubric: Rubric, unit: Unit
+) -> dict[str, tuple[Assignment, Criterion | None, InputRow | None]]:
     """Every row id a unit's workbook must contain, with what it stands for.
 
     Computed once per assignment profile: units with the same items expect the same rows.
@@ -137,7 +148,9 @@ def expected_rows(rubric: Rubric, unit: Unit) -> dict[str, tuple[Assignment, Cri
     return cached  # type: ignore[return-value]
 
 
-def _expected_rows(rubric: Rubric, unit: Unit) -> dict[str, tuple[Assignment, Criterion | None, InputRow | None]]:
+def _expected_rows(
+    rubric: Rubric, unit: Unit
+) -> dict[str, tuple[Assignment, Criterion | None, InputRow | None]]:
     rows: dict[str, tuple[Assignment, Criterion | None, InputRow | None]] = {}
     for a in rubric.assignments(unit):
         rows[a.item.id] = (a, None, None)

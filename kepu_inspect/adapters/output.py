@@ -48,9 +48,13 @@ def atomic_path(target: Path) -> Iterator[Path]:
 
 
 @contextlib.contextmanager
-def atomic_open(target: Path, mode: str = "w", encoding: str | None = "utf-8", newline: str | None = None) -> Iterator[IO[Any]]:
-    with atomic_path(target) as tmp, open(tmp, mode, encoding=encoding if "b" not in mode else None,
-                                          newline=newline) as fh:
+def atomic_open(
+    target: Path, mode: str = "w", encoding: str | None = "utf-8", newline: str | None = None
+) -> Iterator[IO[Any]]:
+    with (
+        atomic_path(target) as tmp,
+        open(tmp, mode, encoding=encoding if "b" not in mode else None, newline=newline) as fh,
+    ):
         yield fh
 
 
@@ -79,8 +83,11 @@ def normalise_xlsx_bytes(data: bytes) -> bytes:
         for info in src.infolist():
             content = src.read(info.filename)
             if info.filename == "docProps/core.xml":
-                content = re.sub(rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*(</dcterms:)",
-                                 rb"\g<1>" + FIXED_TIME.encode() + rb"\g<2>", content)
+                content = re.sub(
+                    rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*(</dcterms:)",
+                    rb"\g<1>" + FIXED_TIME.encode() + rb"\g<2>",
+                    content,
+                )
             zi = zipfile.ZipInfo(info.filename, date_time=ZIP_TIME)
             zi.compress_type = zipfile.ZIP_DEFLATED
             zi.external_attr = 0o600 << 16

@@ -24,8 +24,10 @@ MAX_BYTES = 20 * 1024 * 1024  # a real plan is a few hundred KB; more is not a p
 MAX_UNZIPPED = 200 * 1024 * 1024  # a .docx that inflates beyond this is refused (zip bomb)
 
 _TO_DOCX = "请在 Word 或 WPS 中打开该文件，“另存为” Word 文档（.docx）或纯文本（.txt）后再导入。"
-_FROM_PDF = ("PDF 不能直接导入：请在 WPS/Word 中打开后“另存为” .docx，或全选复制文字、粘贴到记事本保存为 .txt "
-             "再导入（从 PDF 复制出的断行文字也能识别）。")
+_FROM_PDF = (
+    "PDF 不能直接导入：请在 WPS/Word 中打开后“另存为” .docx，或全选复制文字、粘贴到记事本保存为 .txt "
+    "再导入（从 PDF 复制出的断行文字也能识别）。"
+)
 
 
 @dataclass(frozen=True)
@@ -103,8 +105,11 @@ def read_plan(path: Path) -> PlanText:
     try:
         size = path.stat().st_size
         if size > MAX_BYTES:
-            return _fail(path, f"文件太大（{size / 1024 / 1024:.1f} MB，上限 {MAX_BYTES // 1024 // 1024} MB）",
-                         "请确认选对了文件：工作要点通常只有几十 KB；如含大量图片，请另存为纯文本（.txt）。")
+            return _fail(
+                path,
+                f"文件太大（{size / 1024 / 1024:.1f} MB，上限 {MAX_BYTES // 1024 // 1024} MB）",
+                "请确认选对了文件：工作要点通常只有几十 KB；如含大量图片，请另存为纯文本（.txt）。",
+            )
         data = path.read_bytes()
     except OSError as exc:
         return _fail(path, os_error_text(exc), "请确认文件路径正确，且文件没有被其他程序占用。")
@@ -115,7 +120,13 @@ def read_plan(path: Path) -> PlanText:
     if kind == "zip":
         return _read_docx(path, data)
     if kind == "ole":
-        what = "WPS 文字文件（.wps）" if suffix == ".wps" else "旧版 Word 文件（.doc）" if suffix != ".xls" else "Excel 文件"
+        what = (
+            "WPS 文字文件（.wps）"
+            if suffix == ".wps"
+            else "旧版 Word 文件（.doc）"
+            if suffix != ".xls"
+            else "Excel 文件"
+        )
         return _fail(path, f"这是{what}，无法直接读取", _TO_DOCX)
     if kind == "pdf":
         return _fail(path, "这是 PDF 文件", _FROM_PDF)
@@ -125,8 +136,11 @@ def read_plan(path: Path) -> PlanText:
         return _fail(path, "文件扩展名是 .docx，但内容不是 Word 文档", "请在 Word/WPS 中重新“另存为” .docx。")
     decoded = decode_text(data)
     if decoded is None or _looks_binary(decoded[0]):
-        return _fail(path, "不是可识别的文本文件（既不是 UTF-8 也不是 GBK/GB18030 编码）",
-                     "请用记事本打开并“另存为”UTF-8 编码的 .txt，或在 Word/WPS 中另存为 .docx。")
+        return _fail(
+            path,
+            "不是可识别的文本文件（既不是 UTF-8 也不是 GBK/GB18030 编码）",
+            "请用记事本打开并“另存为”UTF-8 编码的 .txt，或在 Word/WPS 中另存为 .docx。",
+        )
     return PlanText(decoded[0], decoded[1])
 
 
@@ -138,17 +152,28 @@ def _read_docx(path: Path, data: bytes) -> PlanText:
         with zipfile.ZipFile(io.BytesIO(data)) as zf:
             names = set(zf.namelist())
             if "word/document.xml" not in names:
-                what = "Excel 工作簿" if "xl/workbook.xml" in names else "PowerPoint 文件" if any(
-                    n.startswith("ppt/") for n in names) else "压缩包"
-                return _fail(path, f"这是{what}，不是 Word 文档", "请选择工作要点的 Word（.docx）或文本（.txt）文件。")
+                what = (
+                    "Excel 工作簿"
+                    if "xl/workbook.xml" in names
+                    else "PowerPoint 文件"
+                    if any(n.startswith("ppt/") for n in names)
+                    else "压缩包"
+                )
+                return _fail(
+                    path, f"这是{what}，不是 Word 文档", "请选择工作要点的 Word（.docx）或文本（.txt）文件。"
+                )
             if sum(info.file_size for info in zf.infolist()) > MAX_UNZIPPED:
                 return _fail(path, "Word 文档解压后过大，已拒绝读取", "请另存为纯文本（.txt）后再导入。")
     except zipfile.BadZipFile:
-        return _fail(path, "文件已损坏或不完整", "请在 Word/WPS 中打开后重新“另存为” .docx，或重新获取原文件。")
+        return _fail(
+            path, "文件已损坏或不完整", "请在 Word/WPS 中打开后重新“另存为” .docx，或重新获取原文件。"
+        )
     try:
         text = docx_text(data)
     except Exception as exc:  # python-docx/lxml raise many kinds on damaged files
-        return _fail(path, f"Word 文档无法解析（{type(exc).__name__}）", "请在 Word/WPS 中打开后重新“另存为” .docx。")
+        return _fail(
+            path, f"Word 文档无法解析（{type(exc).__name__}）", "请在 Word/WPS 中打开后重新“另存为” .docx。"
+        )
     return PlanText(text, "docx")
 
 
@@ -164,8 +189,15 @@ def _chinese(n: int) -> str:
 
 
 def _format_number(fmt: str, n: int) -> str:
-    if fmt in ("chineseCounting", "chineseCountingThousand", "chineseLegalSimplified", "ideographTraditional",
-               "taiwaneseCounting", "taiwaneseCountingThousand", "ideographLegalTraditional"):
+    if fmt in (
+        "chineseCounting",
+        "chineseCountingThousand",
+        "chineseLegalSimplified",
+        "ideographTraditional",
+        "taiwaneseCounting",
+        "taiwaneseCountingThousand",
+        "ideographLegalTraditional",
+    ):
         return _chinese(n)
     if fmt == "decimalEnclosedCircle" or fmt == "decimalEnclosedCircleChinese":
         return chr(0x2460 + n - 1) if 1 <= n <= 20 else str(n)
@@ -201,7 +233,11 @@ class _Numbering:
                 continue
             for lvl in definition.iter(qn("w:lvl")):
                 ilvl = int(lvl.get(qn("w:ilvl"), "0"))
-                fmt_el, text_el, start_el = lvl.find(qn("w:numFmt")), lvl.find(qn("w:lvlText")), lvl.find(qn("w:start"))
+                fmt_el, text_el, start_el = (
+                    lvl.find(qn("w:numFmt")),
+                    lvl.find(qn("w:lvlText")),
+                    lvl.find(qn("w:start")),
+                )
                 self.levels[(num_id, ilvl)] = (
                     fmt_el.get(qn("w:val")) if fmt_el is not None else "decimal",
                     text_el.get(qn("w:val")) if text_el is not None else f"%{ilvl + 1}.",
@@ -283,9 +319,19 @@ def docx_text(data: bytes) -> str:
 # The official unit list (--units)
 # --------------------------------------------------------------------------------------------
 _GROUP_WORDS: dict[str, UnitGroup] = {
-    "county": "county", "县": "county", "县区": "county", "县（市、区）": "county", "县(市、区)": "county",
-    "县市区": "county", "dept": "dept", "department": "dept", "部门": "dept", "市直": "dept",
-    "成员单位": "dept", "市直成员单位": "dept", "市直单位": "dept",
+    "county": "county",
+    "县": "county",
+    "县区": "county",
+    "县（市、区）": "county",
+    "县(市、区)": "county",
+    "县市区": "county",
+    "dept": "dept",
+    "department": "dept",
+    "部门": "dept",
+    "市直": "dept",
+    "成员单位": "dept",
+    "市直成员单位": "dept",
+    "市直单位": "dept",
 }
 _HEADER_WORDS = {"名称", "单位", "单位名称", "name", "全称"}
 
@@ -308,8 +354,10 @@ def _units_fail(path: Path, detail: str, fix: str) -> tuple[list[OfficialUnit], 
 def read_units_file(path: Path) -> tuple[list[OfficialUnit], list[Problem]]:
     """The office's unit list: YAML/JSON (a list of {name, aliases, group}, or a rubric's ``units:``) or
     CSV/TXT rows ``名称,别名1|别名2[,分组]`` (Excel's CSV is GBK; both encodings are read)."""
-    fix_format = ("请使用 YAML（- {name: 市科协, aliases: [市科学技术协会]}）或 CSV（每行：名称,别名1|别名2,分组），"
-                  "UTF-8 或 GBK 编码均可。")
+    fix_format = (
+        "请使用 YAML（- {name: 市科协, aliases: [市科学技术协会]}）或 CSV（每行：名称,别名1|别名2,分组），"
+        "UTF-8 或 GBK 编码均可。"
+    )
     try:
         if path.stat().st_size > MAX_BYTES:
             return _units_fail(path, "文件太大", "请确认选对了文件。")
@@ -343,8 +391,11 @@ def _units_from_yaml(path: Path, text: str, fix: str) -> tuple[list[OfficialUnit
         if isinstance(entry, str) and entry.strip():
             units.append(OfficialUnit(entry.strip()))
         elif isinstance(entry, dict) and str(entry.get("name") or "").strip():
-            units.append(OfficialUnit(str(entry["name"]).strip(), _aliases(entry.get("aliases")),
-                                      _group_of(entry.get("group"))))
+            units.append(
+                OfficialUnit(
+                    str(entry["name"]).strip(), _aliases(entry.get("aliases")), _group_of(entry.get("group"))
+                )
+            )
         else:
             return _units_fail(path, f"第 {i + 1} 个条目没有名称（name）", fix)
     if not units:
@@ -364,8 +415,13 @@ def _units_from_csv(path: Path, text: str, fix: str) -> tuple[list[OfficialUnit]
             continue
         if not units and cells[0].lower() in _HEADER_WORDS:
             continue
-        units.append(OfficialUnit(cells[0], _aliases(cells[1]) if len(cells) > 1 else (),
-                                  _group_of(cells[2]) if len(cells) > 2 else None))
+        units.append(
+            OfficialUnit(
+                cells[0],
+                _aliases(cells[1]) if len(cells) > 1 else (),
+                _group_of(cells[2]) if len(cells) > 2 else None,
+            )
+        )
     if not units:
         return _units_fail(path, "单位列表是空的", fix)
     return units, []

@@ -18,8 +18,14 @@ from kepu_inspect.core.problems import Code, Problem, problem
 from kepu_inspect.core.rubric import Rubric
 from kepu_inspect.core.rubric_build import build_rubric
 
-TYPE_NAMES = {"string": "文字", "integer": "整数", "number": "数字", "array": "列表", "object": "映射（键: 值）",
-              "boolean": "true/false"}
+TYPE_NAMES = {
+    "string": "文字",
+    "integer": "整数",
+    "number": "数字",
+    "array": "列表",
+    "object": "映射（键: 值）",
+    "boolean": "true/false",
+}
 
 
 @cache
@@ -117,11 +123,15 @@ def _schema_detail(error: Any) -> str:
     if v == "const":
         return f"“{error.instance}”应为“{error.validator_value}”"
     if v in ("minimum", "exclusiveMinimum"):
-        return f"数值 {error.instance} 太小（{'不小于' if v == 'minimum' else '大于'} {error.validator_value}）"
+        return (
+            f"数值 {error.instance} 太小（{'不小于' if v == 'minimum' else '大于'} {error.validator_value}）"
+        )
     if v in ("maximum", "exclusiveMaximum"):
         return f"数值 {error.instance} 太大（不大于 {error.validator_value}）"
     if v == "pattern":
-        return f"“{error.instance}”格式不对（编号请用英文字母开头，仅含字母、数字、-、_；日期写作 2017-12-20）"
+        return (
+            f"“{error.instance}”格式不对（编号请用英文字母开头，仅含字母、数字、-、_；日期写作 2017-12-20）"
+        )
     if v == "minItems":
         return f"至少需要 {error.validator_value} 项"
     if v == "minLength":
@@ -171,8 +181,12 @@ def validate_document(doc: Any) -> list[Problem]:
     jsonschema; only an invalid one is walked by jsonschema, for its detailed errors.
     """
     # YAML's .nan and .inf are numbers to JSON Schema, but no score can be compared with them
-    problems = [problem(Code.RB001, path=format_path(where) or "(根)", detail="数值无效（.nan 或 .inf），请填写具体数字")
-                for where in _non_finite(doc, [])]
+    problems = [
+        problem(
+            Code.RB001, path=format_path(where) or "(根)", detail="数值无效（.nan 或 .inf），请填写具体数字"
+        )
+        for where in _non_finite(doc, [])
+    ]
     if problems:
         return problems
     check = _valid_check()
@@ -199,19 +213,25 @@ def load_rubric_text(text: str, path: Path) -> LoadedRubric:
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else None
-        return LoadedRubric(path, None, [problem(Code.RB012, file=name, line=line, detail=f"YAML 语法错误：{exc.problem}")])
+        return LoadedRubric(
+            path, None, [problem(Code.RB012, file=name, line=line, detail=f"YAML 语法错误：{exc.problem}")]
+        )
     except yaml.YAMLError as exc:
         return LoadedRubric(path, None, [problem(Code.RB012, file=name, detail=f"YAML 语法错误：{exc}")])
     if not isinstance(doc, dict):
-        return LoadedRubric(path, None, [problem(Code.RB012, file=name, detail="文件内容不是考核细则（应为键: 值形式）")])
+        return LoadedRubric(
+            path, None, [problem(Code.RB012, file=name, detail="文件内容不是考核细则（应为键: 值形式）")]
+        )
     problems = validate_document(doc)
     rubric = None
     if not problems:
         rubric, problems = build_rubric(doc)
         if rubric is not None:
             rubric = replace(rubric, content_hash=content_hash(doc))
-    located = [p.at(file=name, line=line_for(p.path or "", lines) if p.path and p.path != "(根)" else 1)
-               for p in problems]
+    located = [
+        p.at(file=name, line=line_for(p.path or "", lines) if p.path and p.path != "(根)" else 1)
+        for p in problems
+    ]
     return LoadedRubric(path, rubric, located, doc)
 
 
@@ -220,7 +240,9 @@ def load_rubric(path: Path) -> LoadedRubric:
     try:
         raw = path.read_bytes()
     except OSError as exc:
-        return LoadedRubric(path, None, [problem(Code.RB012, file=str(path), detail=exc.strerror or str(exc))])
+        return LoadedRubric(
+            path, None, [problem(Code.RB012, file=str(path), detail=exc.strerror or str(exc))]
+        )
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:

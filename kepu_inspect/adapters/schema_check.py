@@ -25,14 +25,56 @@ Check = Callable[[Any], bool]
 
 # Keywords with no effect on validity (annotations; ``format`` is not asserted by a validator built
 # without a format checker, which is how rubric_file builds it).
-ANNOTATIONS = frozenset({"$schema", "$id", "$comment", "$defs", "title", "description", "default", "examples",
-                         "deprecated", "readOnly", "writeOnly", "format", "contentMediaType", "contentEncoding"})
-SUPPORTED = ANNOTATIONS | frozenset({
-    "$ref", "type", "enum", "const", "properties", "required", "additionalProperties", "unevaluatedProperties",
-    "items", "minItems", "maxItems", "uniqueItems", "minLength", "maxLength", "pattern", "minimum", "maximum",
-    "exclusiveMinimum", "exclusiveMaximum", "allOf", "anyOf", "oneOf", "not", "if", "then", "else",
-    "minProperties", "maxProperties",
-})
+ANNOTATIONS = frozenset(
+    {
+        "$schema",
+        "$id",
+        "$comment",
+        "$defs",
+        "title",
+        "description",
+        "default",
+        "examples",
+        "deprecated",
+        "readOnly",
+        "writeOnly",
+        "format",
+        "contentMediaType",
+        "contentEncoding",
+    }
+)
+SUPPORTED = ANNOTATIONS | frozenset(
+    {
+        "$ref",
+        "type",
+        "enum",
+        "const",
+        "properties",
+        "required",
+        "additionalProperties",
+        "unevaluatedProperties",
+        "items",
+        "minItems",
+        "maxItems",
+        "uniqueItems",
+        "minLength",
+        "maxLength",
+        "pattern",
+        "minimum",
+        "maximum",
+        "exclusiveMinimum",
+        "exclusiveMaximum",
+        "allOf",
+        "anyOf",
+        "oneOf",
+        "not",
+        "if",
+        "then",
+        "else",
+        "minProperties",
+        "maxProperties",
+    }
+)
 
 
 class Unsupported(ValueError):
@@ -175,8 +217,12 @@ class _Compiler:
 
     @staticmethod
     def _numbers(s: dict[str, Any], checks: list[Check]) -> None:
-        for keyword, passes in (("minimum", operator.ge), ("maximum", operator.le),
-                                ("exclusiveMinimum", operator.gt), ("exclusiveMaximum", operator.lt)):
+        for keyword, passes in (
+            ("minimum", operator.ge),
+            ("maximum", operator.le),
+            ("exclusiveMinimum", operator.gt),
+            ("exclusiveMaximum", operator.lt),
+        ):
             if keyword in s:
                 bound = s[keyword]
                 if not _is_number(bound):
@@ -232,7 +278,9 @@ class _Compiler:
                 checks.append(lambda x: not isinstance(x, dict) or known.issuperset(x))
             else:
                 other = self.check(extra)
-                checks.append(lambda x: not isinstance(x, dict) or all(other(v) for k, v in x.items() if k not in known))
+                checks.append(
+                    lambda x: not isinstance(x, dict) or all(other(v) for k, v in x.items() if k not in known)
+                )
         if "unevaluatedProperties" in s:
             rest = self.check(s["unevaluatedProperties"])
 

@@ -152,8 +152,6 @@ def _sum_formula(col: str, rows: list[int], cap: Decimal | None = None) -> _Form
     return _Formula(f"={total}" if col != L.COL_VERIFIED else f'=IF(COUNT({refs})=0,"",{total})')
 
 
-
-
 _COL_INDEX = {L.col_letter(i): i for i in range(1, 27)}
 
 
@@ -169,7 +167,7 @@ def _col_index(letters: str) -> int:
 def _split_ref(ref: str) -> tuple[int, int]:
     """``G12`` → (column 7, row 12)."""
     letters = ref.rstrip("0123456789")
-    return _col_index(letters), int(ref[len(letters):])
+    return _col_index(letters), int(ref[len(letters) :])
 
 
 def _compact(cells: list[tuple[int, int]]) -> str:
@@ -182,8 +180,10 @@ def _compact(cells: list[tuple[int, int]]) -> str:
         else:
             runs.append([col, row, row])
     unique = {(c, a, b) for c, a, b in runs}
-    return " ".join(f"{L.col_letter(c)}{a}" if a == b else f"{L.col_letter(c)}{a}:{L.col_letter(c)}{b}"
-                    for c, a, b in sorted(unique))
+    return " ".join(
+        f"{L.col_letter(c)}{a}" if a == b else f"{L.col_letter(c)}{a}:{L.col_letter(c)}{b}"
+        for c, a, b in sorted(unique)
+    )
 
 
 # XML forbids these control characters (a rubric may carry one in from a copied name)
@@ -216,7 +216,7 @@ def _esc(text: str) -> str:
 
 def _attr(text: str) -> str:
     """An attribute value escaped as lxml escapes it."""
-    return (_esc(_clean(text)).replace('"', "&quot;").replace("\n", "&#10;").replace("\t", "&#9;"))
+    return _esc(_clean(text)).replace('"', "&quot;").replace("\n", "&#10;").replace("\t", "&#9;")
 
 
 def _num(value: float) -> str:
@@ -224,12 +224,24 @@ def _num(value: float) -> str:
 
 
 # OOXML's built-in number formats this writer may use; any other format is numbered from 164 up.
-_BUILTIN_FORMATS = {"General": 0, "0": 1, "0.00": 2, "#,##0": 3, "#,##0.00": 4, "0%": 9, "0.00%": 10,
-                    "mm-dd-yy": 14, "@": 49}
-_DEFAULT_FONT_XML = ('<font><name val="Calibri"/><family val="2"/><color theme="1"/><sz val="11"/>'
-                     '<scheme val="minor"/></font>')
-_BORDER_XML = "".join(f'<{side} style="thin"><color rgb="00{BORDER_COLOR}"/></{side}>'
-                      for side in ("left", "right", "top", "bottom"))
+_BUILTIN_FORMATS = {
+    "General": 0,
+    "0": 1,
+    "0.00": 2,
+    "#,##0": 3,
+    "#,##0.00": 4,
+    "0%": 9,
+    "0.00%": 10,
+    "mm-dd-yy": 14,
+    "@": 49,
+}
+_DEFAULT_FONT_XML = (
+    '<font><name val="Calibri"/><family val="2"/><color theme="1"/><sz val="11"/><scheme val="minor"/></font>'
+)
+_BORDER_XML = "".join(
+    f'<{side} style="thin"><color rgb="00{BORDER_COLOR}"/></{side}>'
+    for side in ("left", "right", "top", "bottom")
+)
 
 # A resolved cell style: number format id, font id, fill id, border id, unlocked, alignment.
 _Xf = tuple[int, int, int, int, bool, _Align | None]
@@ -256,8 +268,15 @@ class _Styles:
         self.s_attr: list[str | None] = [""]
         self.xfs: list[_Xf] = [_DEFAULT_XF]
 
-    def resolve(self, font: _Font | None, fill: str | None, align: _Align | None, border: bool, unlocked: bool,
-                fmt_: str | None) -> int:
+    def resolve(
+        self,
+        font: _Font | None,
+        fill: str | None,
+        align: _Align | None,
+        border: bool,
+        unlocked: bool,
+        fmt_: str | None,
+    ) -> int:
         """The handle of a style, its font, fill and format numbered the first time they are used."""
         key = (font, fill, align, border, unlocked, fmt_)
         handle = self.resolved.get(key)
@@ -292,7 +311,9 @@ class _Styles:
         parts = [f'<styleSheet xmlns="{_MAIN_NS}">']
         if self.formats:
             parts.append(f'<numFmts count="{len(self.formats)}">')
-            parts += [f'<numFmt numFmtId="{i}" formatCode="{_attr(code)}"/>' for code, i in self.formats.items()]
+            parts += [
+                f'<numFmt numFmtId="{i}" formatCode="{_attr(code)}"/>' for code, i in self.formats.items()
+            ]
             parts.append("</numFmts>")
         else:
             parts.append('<numFmts count="0"/>')
@@ -300,16 +321,24 @@ class _Styles:
         for font in self.fonts:
             bold = '<b val="1"/>' if font.bold else ""
             parts.append(f'<font><name val="{_attr(font.name)}"/>{bold}<sz val="{_num(font.size)}"/></font>')
-        parts.append(f'</fonts><fills count="{len(self.fills) + 2}"><fill><patternFill/></fill>'
-                     '<fill><patternFill patternType="gray125"/></fill>')
-        parts += [f'<fill><patternFill patternType="solid"><fgColor rgb="00{rgb}"/></patternFill></fill>'
-                  for rgb in self.fills]
-        parts.append(f'</fills><borders count="{self.borders + 1}"><border><left/><right/><top/><bottom/>'
-                     '<diagonal/></border>')
+        parts.append(
+            f'</fonts><fills count="{len(self.fills) + 2}"><fill><patternFill/></fill>'
+            '<fill><patternFill patternType="gray125"/></fill>'
+        )
+        parts += [
+            f'<fill><patternFill patternType="solid"><fgColor rgb="00{rgb}"/></patternFill></fill>'
+            for rgb in self.fills
+        ]
+        parts.append(
+            f'</fills><borders count="{self.borders + 1}"><border><left/><right/><top/><bottom/>'
+            "<diagonal/></border>"
+        )
         if self.borders:
             parts.append(f"<border>{_BORDER_XML}</border>")
-        parts.append('</borders><cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/>'
-                     f'</cellStyleXfs><cellXfs count="{len(self.xfs)}">')
+        parts.append(
+            '</borders><cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/>'
+            f'</cellStyleXfs><cellXfs count="{len(self.xfs)}">'
+        )
         for fmt_id, font_id, fill_id, border_id, unlocked, align in self.xfs:
             head = f'<xf numFmtId="{fmt_id}" fontId="{font_id}" fillId="{fill_id}" borderId="{border_id}"'
             applied = (' applyAlignment="1"' if align else "") + (' applyProtection="1"' if unlocked else "")
@@ -331,13 +360,79 @@ class _Styles:
 
 _MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 _REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
-_INDEXED_COLORS = ["00000000", "00FFFFFF", "00FF0000", "0000FF00", "000000FF", "00FFFF00", "00FF00FF", "0000FFFF", "00000000", "00FFFFFF", "00FF0000", "0000FF00", "000000FF", "00FFFF00", "00FF00FF", "0000FFFF", "00800000", "00008000", "00000080", "00808000", "00800080", "00008080", "00C0C0C0", "00808080", "009999FF", "00993366", "00FFFFCC", "00CCFFFF", "00660066", "00FF8080", "000066CC", "00CCCCFF", "00000080", "00FF00FF", "00FFFF00", "0000FFFF", "00800080", "00800000", "00008080", "000000FF", "0000CCFF", "00CCFFFF", "00CCFFCC", "00FFFF99", "0099CCFF", "00FF99CC", "00CC99FF", "00FFCC99", "003366FF", "0033CCCC", "0099CC00", "00FFCC00", "00FF9900", "00FF6600", "00666699", "00969696", "00003366", "00339966", "00003300", "00333300", "00993300", "00993366", "00333399", "00333333"]
+_INDEXED_COLORS = [
+    "00000000",
+    "00FFFFFF",
+    "00FF0000",
+    "0000FF00",
+    "000000FF",
+    "00FFFF00",
+    "00FF00FF",
+    "0000FFFF",
+    "00000000",
+    "00FFFFFF",
+    "00FF0000",
+    "0000FF00",
+    "000000FF",
+    "00FFFF00",
+    "00FF00FF",
+    "0000FFFF",
+    "00800000",
+    "00008000",
+    "00000080",
+    "00808000",
+    "00800080",
+    "00008080",
+    "00C0C0C0",
+    "00808080",
+    "009999FF",
+    "00993366",
+    "00FFFFCC",
+    "00CCFFFF",
+    "00660066",
+    "00FF8080",
+    "000066CC",
+    "00CCCCFF",
+    "00000080",
+    "00FF00FF",
+    "00FFFF00",
+    "0000FFFF",
+    "00800080",
+    "00800000",
+    "00008080",
+    "000000FF",
+    "0000CCFF",
+    "00CCFFFF",
+    "00CCFFCC",
+    "00FFFF99",
+    "0099CCFF",
+    "00FF99CC",
+    "00CC99FF",
+    "00FFCC99",
+    "003366FF",
+    "0033CCCC",
+    "0099CC00",
+    "00FFCC00",
+    "00FF9900",
+    "00FF6600",
+    "00666699",
+    "00969696",
+    "00003366",
+    "00339966",
+    "00003300",
+    "00333300",
+    "00993300",
+    "00993366",
+    "00333399",
+    "00333333",
+]
 _STYLES_TAIL = (
     '<cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0" hidden="0"/></cellStyles>'
     '<dxfs count="1"><dxf><fill><patternFill patternType="solid">'
     f'<fgColor rgb="00{MISSING_FILL}"/><bgColor rgb="00{MISSING_FILL}"/></patternFill></fill></dxf></dxfs>'
     '<tableStyles count="0" defaultTableStyle="TableStyleMedium9" defaultPivotStyle="PivotStyleLight16"/>'
-    "<colors><indexedColors>" + "".join(f'<rgbColor rgb="{c}"/>' for c in _INDEXED_COLORS)
+    "<colors><indexedColors>"
+    + "".join(f'<rgbColor rgb="{c}"/>' for c in _INDEXED_COLORS)
     + "</indexedColors></colors></styleSheet>"
 )
 
@@ -354,8 +449,17 @@ class _Validation(NamedTuple):
     error: str | None  # None: no error message (prompt-only validations)
 
 
-def _dv(kind: str, *, formula1: str | None = None, formula2: str | None = None, low: Decimal | None = None,
-        high: Decimal | None = None, prompt: str, title: str, error: str = "") -> _Validation:
+def _dv(
+    kind: str,
+    *,
+    formula1: str | None = None,
+    formula2: str | None = None,
+    low: Decimal | None = None,
+    high: Decimal | None = None,
+    prompt: str,
+    title: str,
+    error: str = "",
+) -> _Validation:
     if kind == "list":
         type_, operator = "list", None
     elif kind in ("date", "textLength"):
@@ -367,13 +471,16 @@ def _dv(kind: str, *, formula1: str | None = None, formula2: str | None = None, 
         formula1 = fmt(low if low is not None else ZERO)
         formula2 = fmt(high if high is not None else MAX_NUMBER)
     # Excel's limits: titles 32 characters, prompt 255, error 225
-    return _Validation(type_, operator, formula1, formula2, title[:32], prompt[:255],
-                       None if kind == "text" else error[:225])
+    return _Validation(
+        type_, operator, formula1, formula2, title[:32], prompt[:255], None if kind == "text" else error[:225]
+    )
 
 
 def _validation_xml(dv: _Validation, sqref: str) -> str:
-    head = (f'<dataValidation sqref="{sqref}" showDropDown="0" showInputMessage="1" '
-            f'showErrorMessage="{0 if dv.error is None else 1}" allowBlank="1"')
+    head = (
+        f'<dataValidation sqref="{sqref}" showDropDown="0" showInputMessage="1" '
+        f'showErrorMessage="{0 if dv.error is None else 1}" allowBlank="1"'
+    )
     if dv.error is not None:
         head += f' errorTitle="输入有误" error="{_attr(dv.error)}"'
     head += f' promptTitle="{_attr(dv.title)}" prompt="{_attr(dv.prompt)}"'
@@ -397,14 +504,24 @@ def _password_hash(password: str) -> str:
     return f"{value:X}"
 
 
-_SHEET_PROTECTION = ('<sheetProtection selectLockedCells="0" selectUnlockedCells="0" sheet="1" objects="0" '
-                     'insertRows="1" insertHyperlinks="1" autoFilter="1" scenarios="0" formatColumns="0" '
-                     'deleteColumns="1" insertColumns="1" pivotTables="1" deleteRows="1" formatCells="1" '
-                     'formatRows="0" sort="1"')  # rows may be heightened to read long criteria
+_SHEET_PROTECTION = (
+    '<sheetProtection selectLockedCells="0" selectUnlockedCells="0" sheet="1" objects="0" '
+    'insertRows="1" insertHyperlinks="1" autoFilter="1" scenarios="0" formatColumns="0" '
+    'deleteColumns="1" insertColumns="1" pivotTables="1" deleteRows="1" formatCells="1" '
+    'formatRows="0" sort="1"'
+)  # rows may be heightened to read long criteria
 _DEFAULT_MARGINS = '<pageMargins left="0.75" right="0.75" top="1" bottom="1" header="0.5" footer="0.5"/>'
 _HEADER_CODES = re.compile(r"&\[(Tab|Pages|Date|Path|Page|Time|File|Picture)\]")
-_HEADER_CODE_LETTERS = {"Tab": "A", "Pages": "N", "Date": "D", "Path": "Z", "Page": "P", "Time": "T",
-                        "File": "F", "Picture": "G"}
+_HEADER_CODE_LETTERS = {
+    "Tab": "A",
+    "Pages": "N",
+    "Date": "D",
+    "Path": "Z",
+    "Page": "P",
+    "Time": "T",
+    "File": "F",
+    "Picture": "G",
+}
 _HEADER_CONTROL = re.compile(r"[\001-\031]")
 
 
@@ -444,9 +561,19 @@ class _Sheet:
         self.print_area: str | None = None
         self.header_right: str | None = None
 
-    def put(self, col: str, row: int, value: Any = None, *, font: _Font | None = BODY, fill: str | None = None,
-            align: _Align | None = WRAP, border: bool = True, unlocked: bool = False,
-            fmt_: str | None = None) -> None:
+    def put(
+        self,
+        col: str,
+        row: int,
+        value: Any = None,
+        *,
+        font: _Font | None = BODY,
+        fill: str | None = None,
+        align: _Align | None = WRAP,
+        border: bool = True,
+        unlocked: bool = False,
+        fmt_: str | None = None,
+    ) -> None:
         """One cell. Rubric text such as "=10分以上…" stays text: only a ``_Formula`` is written as one."""
         if value.__class__ is str:  # not a _Formula
             value = _clean(value)[:_MAX_CELL_TEXT]
@@ -488,15 +615,19 @@ class _Sheet:
 
     def xml(self, selected: bool, password_hash: str | None) -> bytes:
         fit = '<pageSetUpPr fitToPage="1"/>' if self.page else "<pageSetUpPr/>"
-        parts = [f'<worksheet xmlns="{_MAIN_NS}"><sheetPr><outlinePr summaryBelow="1" summaryRight="1"/>{fit}'
-                 f'</sheetPr><dimension ref="{self.dimension()}"/><sheetViews>'
-                 f'<sheetView tabSelected="{int(selected)}" workbookViewId="0">']
+        parts = [
+            f'<worksheet xmlns="{_MAIN_NS}"><sheetPr><outlinePr summaryBelow="1" summaryRight="1"/>{fit}'
+            f'</sheetPr><dimension ref="{self.dimension()}"/><sheetViews>'
+            f'<sheetView tabSelected="{int(selected)}" workbookViewId="0">'
+        ]
         if self.frozen:
             col, row = _split_ref(self.frozen)
-            parts.append(f'<pane xSplit="{col - 1}" ySplit="{row - 1}" topLeftCell="{self.frozen}" '
-                         'activePane="bottomRight" state="frozen"/><selection pane="topRight"/>'
-                         '<selection pane="bottomLeft"/>'
-                         f'<selection pane="bottomRight" activeCell="{self.active_cell}" sqref="{self.active_cell}"/>')
+            parts.append(
+                f'<pane xSplit="{col - 1}" ySplit="{row - 1}" topLeftCell="{self.frozen}" '
+                'activePane="bottomRight" state="frozen"/><selection pane="topRight"/>'
+                '<selection pane="bottomLeft"/>'
+                f'<selection pane="bottomRight" activeCell="{self.active_cell}" sqref="{self.active_cell}"/>'
+            )
         else:
             parts.append(f'<selection activeCell="{self.active_cell}" sqref="{self.active_cell}"/>')
         parts.append('</sheetView></sheetViews><sheetFormatPr baseColWidth="8" defaultRowHeight="15"/>')
@@ -512,25 +643,32 @@ class _Sheet:
         parts.append(_SHEET_PROTECTION + (f' password="{password_hash}"/>' if password_hash else "/>"))
         if self.merges:
             parts.append(f'<mergeCells count="{len(self.merges)}">')
-            parts += [f'<mergeCell ref="{L.col_letter(c1)}{r1}:{L.col_letter(c2)}{r2}"/>'
-                      for r1, c1, r2, c2 in self.merges]
+            parts += [
+                f'<mergeCell ref="{L.col_letter(c1)}{r1}:{L.col_letter(c2)}{r2}"/>'
+                for r1, c1, r2, c2 in self.merges
+            ]
             parts.append("</mergeCells>")
         for priority, (sqref, formula, stop) in enumerate(self.highlights, start=1):
             stop_attr = ' stopIfTrue="0"' if stop else ""
-            parts.append(f'<conditionalFormatting sqref="{sqref}"><cfRule type="expression" priority="{priority}" '
-                         f'dxfId="0"{stop_attr}><formula>{_esc(formula)}</formula></cfRule></conditionalFormatting>')
+            parts.append(
+                f'<conditionalFormatting sqref="{sqref}"><cfRule type="expression" priority="{priority}" '
+                f'dxfId="0"{stop_attr}><formula>{_esc(formula)}</formula></cfRule></conditionalFormatting>'
+            )
         if self.validations:
             parts.append(f'<dataValidations count="{len(self.validations)}">')
             parts += [_validation_xml(dv, _compact(refs)) for dv, refs in self.validations]
             parts.append("</dataValidations>")
         if self.page:
             parts.append(a4_page_setup_xml(landscape=self.page[0]))
-            header = (_header_xml([("R", BODY_FONT, self.header_right)]) if self.header_right is not None
-                      else "")
+            header = (
+                _header_xml([("R", BODY_FONT, self.header_right)]) if self.header_right is not None else ""
+            )
             footer = _header_xml([("C", BODY_FONT, PAGE_FOOTER)])
-            parts.append(f"<headerFooter><oddHeader>{header}</oddHeader><oddFooter>{footer}</oddFooter>"
-                         "<evenHeader></evenHeader><evenFooter></evenFooter><firstHeader></firstHeader>"
-                         "<firstFooter></firstFooter></headerFooter>")
+            parts.append(
+                f"<headerFooter><oddHeader>{header}</oddHeader><oddFooter>{footer}</oddFooter>"
+                "<evenHeader></evenHeader><evenFooter></evenFooter><firstHeader></firstHeader>"
+                "<firstFooter></firstFooter></headerFooter>"
+            )
         else:
             parts.append(_DEFAULT_MARGINS)
         parts.append("</worksheet>")
@@ -580,7 +718,6 @@ _ITEM_CACHE_SIZE = 16  # item-sheet structures kept per rubric (a few hundred KB
 _ItemCache = OrderedDict[tuple[Any, ...], tuple[bytes, bytes, bytes, bytes, bytes, bytes]]
 
 
-
 class TemplateBuilder:
     """Builds one unit's workbook: four sheets described cell by cell, then written as one .xlsx."""
 
@@ -611,7 +748,9 @@ class TemplateBuilder:
         """
         hashed = _password_hash(self.password) if self.password else None
         self.write_cover(self.cover)
-        cover = self.cover.xml(selected=True, password_hash=hashed)  # first: its cell styles are numbered first
+        cover = self.cover.xml(
+            selected=True, password_hash=hashed
+        )  # first: its cell styles are numbered first
         shared = self._item_parts(hashed, reuse)
         if shared is None:  # the name cannot be spliced into this rubric's sheet: build it whole
             return TemplateBuilder(self.rubric, self.unit, self.password).xlsx(reuse=False)
@@ -671,8 +810,15 @@ class TemplateBuilder:
                 cache.popitem(last=False)
         cache.move_to_end(key)
         before, between, after, options, styles, workbook = hit
-        items = b"".join((before, _esc(_clean(name)).encode("ascii", "xmlcharrefreplace"), between,
-                          _header_body(_header_text(name)).encode("ascii", "xmlcharrefreplace"), after))
+        items = b"".join(
+            (
+                before,
+                _esc(_clean(name)).encode("ascii", "xmlcharrefreplace"),
+                between,
+                _header_body(_header_text(name)).encode("ascii", "xmlcharrefreplace"),
+                after,
+            )
+        )
         return items, options, styles, workbook
 
     def _serialise_items(self, hashed: str | None) -> tuple[bytes, bytes, bytes, bytes]:
@@ -684,30 +830,40 @@ class TemplateBuilder:
     def unit_line(self, name: str) -> str:
         """Row 2 of the item sheet: the unit, its maximum and the rubric."""
         meta = self.rubric.meta
-        return (f"被考核单位：{name}　　　基本分满分：{fmt(self.rubric.max_base(self.unit))} 分　　　"
-                f"考核细则：{meta.title}（版本 {meta.version}）")
+        return (
+            f"被考核单位：{name}　　　基本分满分：{fmt(self.rubric.max_base(self.unit))} 分　　　"
+            f"考核细则：{meta.title}（版本 {meta.version}）"
+        )
 
     def workbook_xml(self, password_hash: str | None) -> bytes:
         lock = f'workbookPassword="{password_hash}" ' if password_hash else ""
-        parts = [f'<workbook xmlns="{_MAIN_NS}"><workbookPr/><workbookProtection {lock}lockStructure="1"/>'
-                 '<bookViews><workbookView visibility="visible" minimized="0" showHorizontalScroll="1" '
-                 'showVerticalScroll="1" showSheetTabs="1" tabRatio="600" firstSheet="0" activeTab="0" '
-                 'autoFilterDateGrouping="1"/></bookViews><sheets>']
+        parts = [
+            f'<workbook xmlns="{_MAIN_NS}"><workbookPr/><workbookProtection {lock}lockStructure="1"/>'
+            '<bookViews><workbookView visibility="visible" minimized="0" showHorizontalScroll="1" '
+            'showVerticalScroll="1" showSheetTabs="1" tabRatio="600" firstSheet="0" activeTab="0" '
+            'autoFilterDateGrouping="1"/></bookViews><sheets>'
+        ]
         for i, ws in enumerate(self.sheets, start=1):
-            parts.append(f'<sheet xmlns:r="{_REL_NS}" name="{_attr(ws.title)}" sheetId="{i}" state="{ws.state}" '
-                         f'r:id="rId{i}"/>')
+            parts.append(
+                f'<sheet xmlns:r="{_REL_NS}" name="{_attr(ws.title)}" sheetId="{i}" state="{ws.state}" '
+                f'r:id="rId{i}"/>'
+            )
         parts.append("</sheets>")
         names = []
         for i, ws in enumerate(self.sheets):
             quoted = "'" + ws.title.replace("'", "''") + "'"
             if ws.page and ws.page[1]:
                 first, _, last = ws.page[1].partition(":")
-                names.append(f'<definedName name="_xlnm.Print_Titles" localSheetId="{i}">'
-                             f"{_esc(quoted)}!${first}:${last}</definedName>")
+                names.append(
+                    f'<definedName name="_xlnm.Print_Titles" localSheetId="{i}">'
+                    f"{_esc(quoted)}!${first}:${last}</definedName>"
+                )
             if ws.print_area:
                 (c1, r1), (c2, r2) = (_split_ref(ref) for ref in ws.print_area.split(":"))
-                names.append(f'<definedName name="_xlnm.Print_Area" localSheetId="{i}">{_esc(quoted)}!'
-                             f"${L.col_letter(c1)}${r1}:${L.col_letter(c2)}${r2}</definedName>")
+                names.append(
+                    f'<definedName name="_xlnm.Print_Area" localSheetId="{i}">{_esc(quoted)}!'
+                    f"${L.col_letter(c1)}${r1}:${L.col_letter(c2)}${r2}</definedName>"
+                )
         if names:
             parts.append("<definedNames>" + "".join(names) + "</definedNames>")
         parts.append('<calcPr calcId="124519" fullCalcOnLoad="1"/></workbook>')
@@ -720,20 +876,37 @@ class TemplateBuilder:
         ws.width("B", 18)
         ws.width("C", 52)
         s.merge("B", 2, "C", 2)
-        s.put("B", 2, f"{meta.year}年度全民科学素质工作目标责任\n自查自评表", font=TITLE, align=CENTER, border=False)
+        s.put(
+            "B",
+            2,
+            f"{meta.year}年度全民科学素质工作目标责任\n自查自评表",
+            font=TITLE,
+            align=CENTER,
+            border=False,
+        )
         s.put("C", 2, border=False, align=None)
         ws.height(2, 60)
         s.merge("B", 3, "C", 3)
         s.put("B", 3, meta.title, font=NOTE, align=CENTER, border=False)
         ws.height(3, 8 + 17 * _lines(meta.title, 66))
         # rows 4–7: layout.COVER_UNIT_CELL, COVER_CONTACT_CELL, COVER_PHONE_CELL, COVER_DATE_CELL
-        rows = [("单位名称", self.unit.name, False), ("联系人", None, True), ("联系电话", None, True),
-                ("填报日期", None, True)]
+        rows = [
+            ("单位名称", self.unit.name, False),
+            ("联系人", None, True),
+            ("联系电话", None, True),
+            ("填报日期", None, True),
+        ]
         for i, (label, value, editable) in enumerate(rows, start=4):
             s.put("B", i, label, font=BOLD, align=CENTER)
             ref = f"C{i}"
-            s.put("C", i, value, unlocked=editable, fill=INPUT_FILL if editable else None,
-                  fmt_="yyyy-mm-dd" if ref == L.COVER_DATE_CELL else "@" if ref == L.COVER_PHONE_CELL else None)
+            s.put(
+                "C",
+                i,
+                value,
+                unlocked=editable,
+                fill=INPUT_FILL if editable else None,
+                fmt_="yyyy-mm-dd" if ref == L.COVER_DATE_CELL else "@" if ref == L.COVER_PHONE_CELL else None,
+            )
             ws.height(i, max(26, _height(_lines(value or "", 52))))
         self.cover_validations(ws)
         for ref in (L.COVER_CONTACT_CELL, L.COVER_PHONE_CELL):
@@ -742,8 +915,7 @@ class TemplateBuilder:
         s.put("C", 9, "（单位盖章）            年    月    日", border=False, align=LEFT)
         ws.height(9, 48)
         deadline = f"请于 {meta.deadline} 前" if meta.deadline else "请按通知要求的时间"
-        protect = ("表格已设保护密码" if self.password
-                   else "表格已保护，无需密码即可撤销保护，但请不要这样做")
+        protect = "表格已设保护密码" if self.password else "表格已保护，无需密码即可撤销保护，但请不要这样做"
         notes = [
             "填表说明",
             "1．本表由被考核单位如实填写；“核定分”“核查意见”及否决事项由督导检查组填写，单位不要填写。",
@@ -763,14 +935,39 @@ class TemplateBuilder:
 
     def cover_validations(self, ws: _Sheet) -> None:
         checks = [
-            (L.COVER_CONTACT_CELL, _dv("textLength", formula1="1", formula2="30", title="联系人",
-                                       prompt="请填写本单位负责填报的联系人姓名。", error="请填写联系人姓名（不超过30个字）。")),
-            (L.COVER_PHONE_CELL, _dv("textLength", formula1="5", formula2="40", title="联系电话",
-                                     prompt="请填写联系电话：座机请带区号（如 0375-1234567），或填写手机号码。",
-                                     error="请填写有效的联系电话（座机请带区号）。")),
-            (L.COVER_DATE_CELL, _dv("date", formula1=DATE_LOW, formula2=DATE_HIGH, title="填报日期",
-                                    prompt="请填写日期，如 2017-12-15。",
-                                    error="请按“年-月-日”格式填写日期，如 2017-12-15。")),
+            (
+                L.COVER_CONTACT_CELL,
+                _dv(
+                    "textLength",
+                    formula1="1",
+                    formula2="30",
+                    title="联系人",
+                    prompt="请填写本单位负责填报的联系人姓名。",
+                    error="请填写联系人姓名（不超过30个字）。",
+                ),
+            ),
+            (
+                L.COVER_PHONE_CELL,
+                _dv(
+                    "textLength",
+                    formula1="5",
+                    formula2="40",
+                    title="联系电话",
+                    prompt="请填写联系电话：座机请带区号（如 0375-1234567），或填写手机号码。",
+                    error="请填写有效的联系电话（座机请带区号）。",
+                ),
+            ),
+            (
+                L.COVER_DATE_CELL,
+                _dv(
+                    "date",
+                    formula1=DATE_LOW,
+                    formula2=DATE_HIGH,
+                    title="填报日期",
+                    prompt="请填写日期，如 2017-12-15。",
+                    error="请按“年-月-日”格式填写日期，如 2017-12-15。",
+                ),
+            ),
         ]
         for ref, dv in checks:
             ws.validate(dv, [_split_ref(ref)])
@@ -810,8 +1007,14 @@ class TemplateBuilder:
         for col, _, width in L.COLUMNS:
             ws.width(col, width, hidden=col == L.COL_ID)
         s.merge("B", 1, last, 1)
-        s.put("B", 1, f"{meta.year}年度全民科学素质工作目标责任考核自评表", font=SHEET_TITLE,
-              align=CENTER, border=False)
+        s.put(
+            "B",
+            1,
+            f"{meta.year}年度全民科学素质工作目标责任考核自评表",
+            font=SHEET_TITLE,
+            align=CENTER,
+            border=False,
+        )
         ws.height(1, 30)
         max_base = rubric.max_base(unit)
         s.merge("B", 2, last, 2)
@@ -819,16 +1022,43 @@ class TemplateBuilder:
         ws.height(2, 20)
         s.merge(L.COL_NO, 3, L.COL_MAX, 3)
         for col in "BCDE":
-            s.put(col, 3, "考核项目及评分标准" if col == "B" else None, font=BOLD, align=CENTER, fill=SECTION_FILL)
+            s.put(
+                col,
+                3,
+                "考核项目及评分标准" if col == "B" else None,
+                font=BOLD,
+                align=CENTER,
+                fill=SECTION_FILL,
+            )
         s.merge(L.COL_LABEL, 3, L.COL_EVIDENCE, 3)
         for col in "FGHI":
-            s.put(col, 3, "单位自评（由被考核单位填写）" if col == "F" else None, font=BOLD, align=CENTER, fill=INPUT_FILL)
+            s.put(
+                col,
+                3,
+                "单位自评（由被考核单位填写）" if col == "F" else None,
+                font=BOLD,
+                align=CENTER,
+                fill=INPUT_FILL,
+            )
         s.merge(L.COL_VERIFIED, 3, L.COL_OPINION, 3)
         for col in "JK":
-            s.put(col, 3, "由督导检查组填写" if col == "J" else None, font=BOLD, align=CENTER, fill=INSPECTOR_FILL)
+            s.put(
+                col,
+                3,
+                "由督导检查组填写" if col == "J" else None,
+                font=BOLD,
+                align=CENTER,
+                fill=INSPECTOR_FILL,
+            )
         for col, title, _ in L.COLUMNS:
-            s.put(col, L.HEADER_ROW, title, font=BOLD, align=CENTER,
-                  fill=INSPECTOR_FILL if col in (L.COL_VERIFIED, L.COL_OPINION) else SECTION_FILL)
+            s.put(
+                col,
+                L.HEADER_ROW,
+                title,
+                font=BOLD,
+                align=CENTER,
+                fill=INSPECTOR_FILL if col in (L.COL_VERIFIED, L.COL_OPINION) else SECTION_FILL,
+            )
         ws.height(L.HEADER_ROW, 20)
         ws.frozen = f"C{L.FIRST_DATA_ROW}"
 
@@ -845,8 +1075,13 @@ class TemplateBuilder:
             is_bonus = section.kind == "bonus"
             s.put(L.COL_ID, row, f"T:{section.id}", border=False, align=None)
             s.merge(L.COL_NO, row, L.COL_TEXT, row)
-            s.put(L.COL_NO, row, section.title + ("（加分项目，不计入基本分）" if is_bonus else ""), font=BOLD,
-                  fill=SECTION_FILL)
+            s.put(
+                L.COL_NO,
+                row,
+                section.title + ("（加分项目，不计入基本分）" if is_bonus else ""),
+                font=BOLD,
+                fill=SECTION_FILL,
+            )
             for col in "CDEFGHIJK":
                 s.put(col, row, fill=SECTION_FILL)
             ws.height(row, _height(_lines(section.title, 60)))
@@ -877,8 +1112,13 @@ class TemplateBuilder:
             row += 1
         row = self.write_totals(s, row, max_base, base_subtotals, bonus_subtotals, bonus_max)
         row = self.write_gates(ws, s, row)
-        s.put("B", row + 1, "被考核单位负责人（签字）：                    督导检查组成员（签字）：",
-              border=False, align=LEFT)
+        s.put(
+            "B",
+            row + 1,
+            "被考核单位负责人（签字）：                    督导检查组成员（签字）：",
+            border=False,
+            align=LEFT,
+        )
         ws.height(row + 1, 36)
         for dv, refs in self.validations.values():
             ws.validate(dv, refs)
@@ -887,8 +1127,15 @@ class TemplateBuilder:
         ws.header_right = _header_text(f"被考核单位：{name}")
         ws.print_area = f"B1:{last}{row + 1}"
 
-    def write_totals(self, s: _Sheet, row: int, max_base: Decimal, base_rows: list[int], bonus_rows: list[int],
-                     bonus_max: Decimal) -> int:
+    def write_totals(
+        self,
+        s: _Sheet,
+        row: int,
+        max_base: Decimal,
+        base_rows: list[int],
+        bonus_rows: list[int],
+        bonus_max: Decimal,
+    ) -> int:
         """基本分合计 and 加分合计, live formulas over the subtotal rows (加分 capped as the rubric says)."""
         bonus_cap = self.rubric.settings.bonus_cap
         bonus_refs = bonus_rows + self.item_bonus_rows
@@ -908,8 +1155,15 @@ class TemplateBuilder:
                 s.put(col, row, fill=SECTION_FILL)
             s.put(L.COL_MAX, row, float(max_value), font=BOLD, align=CENTER, fill=SECTION_FILL)
             for col in (L.COL_SELF, L.COL_VERIFIED):
-                s.put(col, row, _sum_formula(col, rows_, cap), font=BOLD, align=CENTER, fill=SECTION_FILL,
-                      fmt_="0.00")
+                s.put(
+                    col,
+                    row,
+                    _sum_formula(col, rows_, cap),
+                    font=BOLD,
+                    align=CENTER,
+                    fill=SECTION_FILL,
+                    fmt_="0.00",
+                )
             for col in (L.COL_LABEL, L.COL_INPUT, L.COL_EVIDENCE, L.COL_OPINION):
                 s.put(col, row, fill=SECTION_FILL)
             s.height(row, MIN_ROW_PT)
@@ -937,12 +1191,25 @@ class TemplateBuilder:
             for col in "FGHI":
                 s.put(col, row, fill=INSPECTOR_FILL)
             s.put(L.COL_VERIFIED, row, unlocked=True, fill=INSPECTOR_FILL, align=CENTER)
-            self.validate(L.COL_VERIFIED, row, ("gate",),
-                "list", formula1='"是,否"', title="否决事项（督导检查组填写）",
-                prompt="督导检查组填写：经查实存在该情形的选“是”，否则选“否”。", error="请从下拉列表中选择“是”或“否”。")
+            self.validate(
+                L.COL_VERIFIED,
+                row,
+                ("gate",),
+                "list",
+                formula1='"是,否"',
+                title="否决事项（督导检查组填写）",
+                prompt="督导检查组填写：经查实存在该情形的选“是”，否则选“否”。",
+                error="请从下拉列表中选择“是”或“否”。",
+            )
             s.put(L.COL_OPINION, row, unlocked=True, fill=INSPECTOR_FILL)
-            self.validate(L.COL_OPINION, row, ("gate-note",),
-                "text", title="核查意见（督导检查组填写）", prompt="督导检查组填写：查实情况、依据或扣分说明。")
+            self.validate(
+                L.COL_OPINION,
+                row,
+                ("gate-note",),
+                "text",
+                title="核查意见（督导检查组填写）",
+                prompt="督导检查组填写：查实情况、依据或扣分说明。",
+            )
             ws.height(row, _height(_lines(text, 64)))
             row += 1
         return row
@@ -960,7 +1227,9 @@ class TemplateBuilder:
             extras.append("核查方式：" + item.verification)
         if weight != 1:
             extras.append(f"本单位为牵头单位，分值×{fmt(weight)}")
-        text = "\n".join(part for part in (item.content, ("（" + "；".join(extras) + "）") if extras else "") if part)
+        text = "\n".join(
+            part for part in (item.content, ("（" + "；".join(extras) + "）") if extras else "") if part
+        )
         s.put(L.COL_TEXT, row, text or item.title, align=WRAP_TOP)
         s.put(L.COL_MAX, row, float(item.points * weight), font=BOLD, align=CENTER)
         s.put(L.COL_LABEL, row, "本项小计", font=BOLD, align=CENTER)
@@ -971,8 +1240,14 @@ class TemplateBuilder:
         if item.evidence_required:
             self.require(L.COL_EVIDENCE, row)
         s.put(L.COL_OPINION, row, unlocked=True, fill=INSPECTOR_FILL, align=WRAP_TOP)
-        self.validate(L.COL_OPINION, row, ("opinion",),
-            "text", title="核查意见（督导检查组填写）", prompt="督导检查组填写：核定分与自评分不一致时，请写明理由。")
+        self.validate(
+            L.COL_OPINION,
+            row,
+            ("opinion",),
+            "text",
+            title="核查意见（督导检查组填写）",
+            prompt="督导检查组填写：核定分与自评分不一致时，请写明理由。",
+        )
         ws.height(first, _height(_lines(text, 46)))
         row += 1
         base_rows: list[int] = []
@@ -990,18 +1265,38 @@ class TemplateBuilder:
                     else:
                         base_rows.append(row)
                     several = len(crit.inputs()) > 1  # merged below; top-aligned survives a page break
-                    s.put(L.COL_TEXT, row, ("【加分】" if crit.bonus else "") + crit.text,
-                          align=WRAP_TOP if several else WRAP)
+                    s.put(
+                        L.COL_TEXT,
+                        row,
+                        ("【加分】" if crit.bonus else "") + crit.text,
+                        align=WRAP_TOP if several else WRAP,
+                    )
                     s.put(L.COL_MAX, row, float(crit_max), align=CENTER)
                     s.put(L.COL_SELF, row, unlocked=True, fill=INPUT_FILL, align=CENTER, fmt_="General")
-                    self.validate(L.COL_SELF, row, ("self", crit_max),
-                        "decimal", low=ZERO, high=crit_max, title="自评分",
-                        prompt=f"请按评分标准填写自评分（0～{fmt(crit_max)}分）。", error=f"自评分应为 0～{fmt(crit_max)} 之间的数字。")
+                    self.validate(
+                        L.COL_SELF,
+                        row,
+                        ("self", crit_max),
+                        "decimal",
+                        low=ZERO,
+                        high=crit_max,
+                        title="自评分",
+                        prompt=f"请按评分标准填写自评分（0～{fmt(crit_max)}分）。",
+                        error=f"自评分应为 0～{fmt(crit_max)} 之间的数字。",
+                    )
                     self.require(L.COL_SELF, row)
                     s.put(L.COL_VERIFIED, row, unlocked=True, fill=INSPECTOR_FILL, align=CENTER)
-                    self.validate(L.COL_VERIFIED, row, ("verified", crit_max),
-                        "decimal", low=ZERO, high=crit_max, title="核定分（督导检查组填写）",
-                        prompt=f"督导检查组填写核定分（0～{fmt(crit_max)}分）。", error=f"核定分应为 0～{fmt(crit_max)} 之间的数字。")
+                    self.validate(
+                        L.COL_VERIFIED,
+                        row,
+                        ("verified", crit_max),
+                        "decimal",
+                        low=ZERO,
+                        high=crit_max,
+                        title="核定分（督导检查组填写）",
+                        prompt=f"督导检查组填写核定分（0～{fmt(crit_max)}分）。",
+                        error=f"核定分应为 0～{fmt(crit_max)} 之间的数字。",
+                    )
                 else:
                     s.put(L.COL_TEXT, row, align=WRAP_TOP)
                     s.put(L.COL_MAX, row, align=CENTER)
@@ -1024,8 +1319,14 @@ class TemplateBuilder:
             for col in (L.COL_NO, L.COL_TITLE, L.COL_EVIDENCE, L.COL_OPINION):
                 s.merge(col, first, col, row - 1)
         for col in (L.COL_SELF, L.COL_VERIFIED):
-            s.put(col, first, _sum_formula(col, base_rows) if base_rows else None, font=BOLD, align=CENTER,
-                  fmt_="0.00")
+            s.put(
+                col,
+                first,
+                _sum_formula(col, base_rows) if base_rows else None,
+                font=BOLD,
+                align=CENTER,
+                fmt_="0.00",
+            )
         return row
 
     def write_input(self, s: _Sheet, ir: L.InputRow, row: int) -> str:
@@ -1043,23 +1344,44 @@ class TemplateBuilder:
         s.put(L.COL_INPUT, row, unlocked=True, fill=INPUT_FILL, align=CENTER)
         self.require(L.COL_INPUT, row)
         if spec.kind == "yesno":
-            self.validate(L.COL_INPUT, row, ("yesno",),
-                "list", formula1='"是,否"', title="是/否", prompt="请从下拉列表中选择“是”或“否”。",
-                error="只能选择“是”或“否”。")
+            self.validate(
+                L.COL_INPUT,
+                row,
+                ("yesno",),
+                "list",
+                formula1='"是,否"',
+                title="是/否",
+                prompt="请从下拉列表中选择“是”或“否”。",
+                error="只能选择“是”或“否”。",
+            )
         elif spec.kind == "level":
             rng = self.option_range(spec.options)
             names = "、".join(spec.options)
-            self.validate(L.COL_INPUT, row, ("level", spec.options),
-                "list", formula1=rng, title="等级", prompt="请从下拉列表中选择：" + names,
-                error="请从下拉列表中选择：" + names)
+            self.validate(
+                L.COL_INPUT,
+                row,
+                ("level", spec.options),
+                "list",
+                formula1=rng,
+                title="等级",
+                prompt="请从下拉列表中选择：" + names,
+                error="请从下拉列表中选择：" + names,
+            )
         else:
             unit = spec.unit or ""
             low = spec.low if spec.low is not None else -MAX_NUMBER
             bound = f"不小于 {fmt(low)} 的" if spec.high is None else f"{fmt(low)}～{fmt(spec.high)} 之间的"
-            self.validate(L.COL_INPUT, row, ("number", low, spec.high, unit),
-                "decimal", low=low, high=spec.high, title="填写数值",
+            self.validate(
+                L.COL_INPUT,
+                row,
+                ("number", low, spec.high, unit),
+                "decimal",
+                low=low,
+                high=spec.high,
+                title="填写数值",
                 prompt=f"请填写{bound}数字{('（单位：' + unit + '）') if unit else ''}，不要填写文字或单位。",
-                error=f"请填写{bound}数字，不要填写文字、范围或单位。")
+                error=f"请填写{bound}数字，不要填写文字、范围或单位。",
+            )
         return label
 
     def add_required_highlight(self, ws: _Sheet) -> None:
@@ -1074,16 +1396,25 @@ _PKG_REL = "http://schemas.openxmlformats.org/package/2006/relationships"
 _DOC_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 _OOXML_TYPE = "application/vnd.openxmlformats-officedocument"
 # the parts every template shares, as openpyxl 3.1 wrote them
-_APP_XML = (b'<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/extended-properties">'
-            b"<Application>Microsoft Excel Compatible / Openpyxl 3.1.5</Application><AppVersion>3.1</AppVersion>"
-            b"</Properties>")
-_CORE_XML_HEAD = ('<cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/core-properties">'
-                  '<dc:creator xmlns:dc="http://purl.org/dc/elements/1.1/">kepu-inspect</dc:creator>'
-                  '<dc:title xmlns:dc="http://purl.org/dc/elements/1.1/">')
-_CORE_XML_TAIL = "</dc:title>" + "".join(
-    f'<dcterms:{tag} xmlns:dcterms="http://purl.org/dc/terms/" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" '
-    f'xsi:type="dcterms:W3CDTF">{FIXED_TIME}</dcterms:{tag}>' for tag in ("created", "modified")
-) + "</cp:coreProperties>"
+_APP_XML = (
+    b'<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/extended-properties">'
+    b"<Application>Microsoft Excel Compatible / Openpyxl 3.1.5</Application><AppVersion>3.1</AppVersion>"
+    b"</Properties>"
+)
+_CORE_XML_HEAD = (
+    '<cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/core-properties">'
+    '<dc:creator xmlns:dc="http://purl.org/dc/elements/1.1/">kepu-inspect</dc:creator>'
+    '<dc:title xmlns:dc="http://purl.org/dc/elements/1.1/">'
+)
+_CORE_XML_TAIL = (
+    "</dc:title>"
+    + "".join(
+        f'<dcterms:{tag} xmlns:dcterms="http://purl.org/dc/terms/" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" '
+        f'xsi:type="dcterms:W3CDTF">{FIXED_TIME}</dcterms:{tag}>'
+        for tag in ("created", "modified")
+    )
+    + "</cp:coreProperties>"
+)
 _THEME_BYTES = THEME_XML.encode()
 _ROOT_RELS = (
     f'<Relationships xmlns="{_PKG_REL}">'
@@ -1093,8 +1424,10 @@ _ROOT_RELS = (
 ).encode()
 _WORKBOOK_RELS = (
     f'<Relationships xmlns="{_PKG_REL}">'
-    + "".join(f'<Relationship Type="{_DOC_REL}/worksheet" Target="/xl/worksheets/sheet{i}.xml" Id="rId{i}"/>'
-              for i in range(1, 5))
+    + "".join(
+        f'<Relationship Type="{_DOC_REL}/worksheet" Target="/xl/worksheets/sheet{i}.xml" Id="rId{i}"/>'
+        for i in range(1, 5)
+    )
     + f'<Relationship Type="{_DOC_REL}/styles" Target="styles.xml" Id="rId5"/>'
     f'<Relationship Type="{_DOC_REL}/theme" Target="theme/theme1.xml" Id="rId6"/></Relationships>'
 ).encode()
@@ -1106,8 +1439,11 @@ _CONTENT_TYPES = (
     f'<Override PartName="/xl/theme/theme1.xml" ContentType="{_OOXML_TYPE}.theme+xml"/>'
     '<Override PartName="/docProps/core.xml" ContentType="application/vnd.openxmlformats-package.core-properties+xml"/>'
     f'<Override PartName="/docProps/app.xml" ContentType="{_OOXML_TYPE}.extended-properties+xml"/>'
-    + "".join(f'<Override PartName="/xl/worksheets/sheet{i}.xml" '
-              f'ContentType="{_OOXML_TYPE}.spreadsheetml.worksheet+xml"/>' for i in range(1, 5))
+    + "".join(
+        f'<Override PartName="/xl/worksheets/sheet{i}.xml" '
+        f'ContentType="{_OOXML_TYPE}.spreadsheetml.worksheet+xml"/>'
+        for i in range(1, 5)
+    )
     + f'<Override PartName="/xl/workbook.xml" ContentType="{_OOXML_TYPE}.spreadsheetml.sheet.main+xml"/></Types>'
 ).encode()
 
@@ -1117,14 +1453,17 @@ def template_bytes(rubric: Rubric, unit: Unit, password: str | None = None) -> b
     return TemplateBuilder(rubric, unit, password).xlsx()
 
 
-def write_template(rubric: Rubric, unit: Unit, directory: Path, password: str | None = None,
-                   filename: str | None = None) -> Path:
+def write_template(
+    rubric: Rubric, unit: Unit, directory: Path, password: str | None = None, filename: str | None = None
+) -> Path:
     target = directory / (filename or template_filename(rubric, unit))
     write_bytes_atomic(target, template_bytes(rubric, unit, password))
     return target
 
 
-def write_templates(rubric: Rubric, units: Iterable[Unit], directory: Path, password: str | None = None) -> list[Path]:
+def write_templates(
+    rubric: Rubric, units: Iterable[Unit], directory: Path, password: str | None = None
+) -> list[Path]:
     units = list(units)
     names = template_filenames(rubric, units)
     return [write_template(rubric, u, directory, password, names[u.id]) for u in units]

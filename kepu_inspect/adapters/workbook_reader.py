@@ -29,7 +29,9 @@ from kepu_inspect.core.values import Parsed, clean_text, parse_date, parse_input
 # only the columns the reader looks at are kept: the rest is printed text it never needs
 WANTED: dict[str, frozenset[str] | None] = {
     L.COVER_SHEET: frozenset({"C"}),
-    L.ITEM_SHEET: frozenset({L.COL_ID, L.COL_INPUT, L.COL_SELF, L.COL_EVIDENCE, L.COL_VERIFIED, L.COL_OPINION}),
+    L.ITEM_SHEET: frozenset(
+        {L.COL_ID, L.COL_INPUT, L.COL_SELF, L.COL_EVIDENCE, L.COL_VERIFIED, L.COL_OPINION}
+    ),
     L.IDENTITY_SHEET: frozenset({"A", "B"}),
 }
 EMPTY_CELL = RawCell("empty", "")
@@ -110,23 +112,39 @@ class _Reader:
         else:
             by_name = units_in_text(rubric, self.path.stem)
         if identity.get("unit_id") and by_identity is None:
-            self.add(Code.WB007, sheet=L.IDENTITY_SHEET,
-                     detail=f"模板记录的单位编号“{identity['unit_id']}”不在本考核细则中")
+            self.add(
+                Code.WB007,
+                sheet=L.IDENTITY_SHEET,
+                detail=f"模板记录的单位编号“{identity['unit_id']}”不在本考核细则中",
+            )
             return None
         if by_identity is not None:
             if by_cover is not None and by_cover.id != by_identity.id:
-                self.add(Code.WB007, sheet=L.COVER_SHEET, cell=L.COVER_UNIT_CELL, value=cover_text,
-                         detail=f"模板属于“{by_identity.name}”，封面却写着“{cover_text}”")
+                self.add(
+                    Code.WB007,
+                    sheet=L.COVER_SHEET,
+                    cell=L.COVER_UNIT_CELL,
+                    value=cover_text,
+                    detail=f"模板属于“{by_identity.name}”，封面却写着“{cover_text}”",
+                )
                 return None
             if len(by_name) == 1 and by_name[0].id != by_identity.id:
-                self.add(Code.WB007, detail=f"模板属于“{by_identity.name}”，文件名却是“{self.path.name}”"
-                         "（是否用了其他单位的模板？）")
+                self.add(
+                    Code.WB007,
+                    detail=f"模板属于“{by_identity.name}”，文件名却是“{self.path.name}”"
+                    "（是否用了其他单位的模板？）",
+                )
                 return None
             return by_identity
         if by_cover is not None:
             if len(by_name) == 1 and by_name[0].id != by_cover.id:
-                self.add(Code.WB007, sheet=L.COVER_SHEET, cell=L.COVER_UNIT_CELL, value=cover_text,
-                         detail=f"封面写着“{cover_text}”，文件名却是“{self.path.name}”")
+                self.add(
+                    Code.WB007,
+                    sheet=L.COVER_SHEET,
+                    cell=L.COVER_UNIT_CELL,
+                    value=cover_text,
+                    detail=f"封面写着“{cover_text}”，文件名却是“{self.path.name}”",
+                )
                 return None
             return by_cover
         if len(by_name) == 1:
@@ -142,15 +160,24 @@ class _Reader:
         if not identity:
             return
         if identity.get("rubric_id") != meta.id:
-            self.add(Code.WB008, sheet=L.IDENTITY_SHEET, found=identity.get("rubric_id", "?"), expected=meta.id)
+            self.add(
+                Code.WB008, sheet=L.IDENTITY_SHEET, found=identity.get("rubric_id", "?"), expected=meta.id
+            )
         elif identity.get("rubric_hash") != self.rubric.content_hash:
             if identity.get("structure") == self.rubric.structure_fingerprint():
-                self.add(Code.WB009, sheet=L.IDENTITY_SHEET, found=identity.get("rubric_version", "?"),
-                         expected=meta.version)
+                self.add(
+                    Code.WB009,
+                    sheet=L.IDENTITY_SHEET,
+                    found=identity.get("rubric_version", "?"),
+                    expected=meta.version,
+                )
             else:
-                self.add(Code.WB008, sheet=L.IDENTITY_SHEET,
-                         found=f"{meta.id} 版本 {identity.get('rubric_version', '?')}（考核项目或分值已变化）",
-                         expected=f"{meta.id} 版本 {meta.version}")
+                self.add(
+                    Code.WB008,
+                    sheet=L.IDENTITY_SHEET,
+                    found=f"{meta.id} 版本 {identity.get('rubric_version', '?')}（考核项目或分值已变化）",
+                    expected=f"{meta.id} 版本 {meta.version}",
+                )
 
     def sheets_ok(self, wb: RawWorkbook) -> bool:
         for name in (L.COVER_SHEET, L.ITEM_SHEET):
@@ -192,11 +219,15 @@ class _Reader:
             low = spec.low if spec.low is not None else -MAX_INPUT
             high = spec.high if spec.high is not None else MAX_INPUT
             if parsed.value < low or parsed.value > high:
-                self.add(Code.WB018, sheet=L.ITEM_SHEET, cell=ref, value=raw.text, low=fmt(low), high=fmt(high))
+                self.add(
+                    Code.WB018, sheet=L.ITEM_SHEET, cell=ref, value=raw.text, low=fmt(low), high=fmt(high)
+                )
                 return Parsed(None, "WB018"), True
         return parsed, False
 
-    def score_cell(self, sheet: RawSheet, ref: str, high: Decimal, code_range: Code) -> tuple[Decimal | None, bool]:
+    def score_cell(
+        self, sheet: RawSheet, ref: str, high: Decimal, code_range: Code
+    ) -> tuple[Decimal | None, bool]:
         raw = self.cell(sheet, ref)
         if raw.formula and not raw.cached:
             self.add(Code.WB016, sheet=L.ITEM_SHEET, cell=ref)
@@ -245,7 +276,9 @@ class _Reader:
             self.problems[p_index] = p.at(unit=unit.name)
         self.check_identity(identity)
         if not self.sheets_ok(wb):
-            return FileReading(self.name, digest, "rejected", unit.id, problems=self._tag(unit), identity=identity)
+            return FileReading(
+                self.name, digest, "rejected", unit.id, problems=self._tag(unit), identity=identity
+            )
         submission = self.read_items(wb, unit)
         self.problems.extend(consistency_problems(self.rubric, unit, submission, self.name, L.ITEM_SHEET))
         return FileReading(self.name, digest, "read", unit.id, submission, self._tag(unit), identity)
@@ -267,8 +300,13 @@ class _Reader:
             if r <= L.HEADER_ROW:
                 continue
             if rid in row_of:
-                self.add(Code.WB013, sheet=L.ITEM_SHEET, cell=f"{L.COL_ID}{r}", item=rid,
-                         other=f"{L.COL_ID}{row_of[rid]}")
+                self.add(
+                    Code.WB013,
+                    sheet=L.ITEM_SHEET,
+                    cell=f"{L.COL_ID}{r}",
+                    item=rid,
+                    other=f"{L.COL_ID}{row_of[rid]}",
+                )
                 continue
             if rid in expected or rid in gate_ids or rid.startswith(("S:", "T:")):
                 row_of[rid] = r
@@ -278,7 +316,9 @@ class _Reader:
                 self.add(Code.WB014, sheet=L.ITEM_SHEET, cell=f"{L.COL_ID}{r}", value=why)
         for rid, (a, crit, _) in expected.items():
             if rid not in row_of:
-                label = f"{a.item.number or a.item.id} {a.item.title}" + (f"（{crit.text[:20]}）" if crit else "")
+                label = f"{a.item.number or a.item.id} {a.item.title}" + (
+                    f"（{crit.text[:20]}）" if crit else ""
+                )
                 self.add(Code.WB012, sheet=L.ITEM_SHEET, item=f"{rid} {label}")
         criteria: dict[str, CriterionEntry] = {}
         items: dict[str, ItemEntry] = {}
@@ -290,7 +330,12 @@ class _Reader:
                 opinion = self.cell(sheet, f"{L.COL_OPINION}{r}").text.strip()
                 items[item.id] = ItemEntry(evidence, opinion, f"{L.COL_EVIDENCE}{r}")
                 if item.evidence_required and not evidence:
-                    self.add(Code.WB021, sheet=L.ITEM_SHEET, cell=f"{L.COL_EVIDENCE}{r}", evidence=item.evidence or "佐证材料")
+                    self.add(
+                        Code.WB021,
+                        sheet=L.ITEM_SHEET,
+                        cell=f"{L.COL_EVIDENCE}{r}",
+                        evidence=item.evidence or "佐证材料",
+                    )
             for crit in item.criteria:
                 uid = L.criterion_uid(item.id, crit)
                 if uid not in row_of:
@@ -315,7 +360,9 @@ class _Reader:
                 if self_score is None and not bad_self:
                     self.add(Code.WB023, sheet=L.ITEM_SHEET, cell=self_ref)
                 verified, _ = self.score_cell(sheet, ver_ref, high, Code.WB024)
-                criteria[uid] = CriterionEntry(values, self_score, verified, self_ref, ver_ref, tuple(unreadable))
+                criteria[uid] = CriterionEntry(
+                    values, self_score, verified, self_ref, ver_ref, tuple(unreadable)
+                )
         gates: dict[str, bool | None] = {}
         for rid, gate in gate_ids.items():
             if rid not in row_of:

@@ -12,7 +12,9 @@ def a4_page_setup_xml(*, landscape: bool, top_margin: float = 0.7) -> str:
 
     The sheet must also say ``<pageSetUpPr fitToPage="1"/>``; title rows are a defined name.
     """
-    return (f'<printOptions horizontalCentered="1"/><pageMargins left="{SIDE_MARGIN:g}" right="{SIDE_MARGIN:g}" '
-            f'top="{top_margin:g}" bottom="{top_margin:g}" header="{HEADER_MARGIN:g}" footer="{HEADER_MARGIN:g}"/>'
-            f'<pageSetup orientation="{"landscape" if landscape else "portrait"}" paperSize="{PAPER_A4}" '
-            'fitToHeight="0" fitToWidth="1"/>')
+    return (
+        f'<printOptions horizontalCentered="1"/><pageMargins left="{SIDE_MARGIN:g}" right="{SIDE_MARGIN:g}" '
+        f'top="{top_margin:g}" bottom="{top_margin:g}" header="{HEADER_MARGIN:g}" footer="{HEADER_MARGIN:g}"/>'
+        f'<pageSetup orientation="{"landscape" if landscape else "portrait"}" paperSize="{PAPER_A4}" '
+        'fitToHeight="0" fitToWidth="1"/>'
+    )

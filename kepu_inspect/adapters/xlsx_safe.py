@@ -80,25 +80,38 @@ def sniff(head: bytes, suffix: str) -> WorkbookError | None:
     """Recognise what a non-xlsx file really is, to tell the user how to fix it."""
     suffix = suffix.lower()
     # say "renamed" only when the name claims to be a workbook (a real .csv is not a renamed file)
-    renamed = f"，只是扩展名为 {suffix}" if suffix in (".xlsx", ".xlsm", ".xltx", ".xls", ".et", ".ett") else ""
+    renamed = (
+        f"，只是扩展名为 {suffix}" if suffix in (".xlsx", ".xlsm", ".xltx", ".xls", ".et", ".ett") else ""
+    )
     if head.startswith(OLE_MAGIC):
         if ENCRYPTION_STREAM in head or b"E\x00n\x00c\x00r\x00y\x00p\x00t\x00" in head:
             return _encrypted()
         if suffix == ".et":
-            return WorkbookError("legacy", "WPS 表格 .et 文件", "请在 WPS 中“另存为”Excel 工作簿(*.xlsx)后重新发送。")
-        return WorkbookError("legacy", "Excel 97-2003 的 .xls 文件", "请在 Excel/WPS 中“另存为”Excel 工作簿(*.xlsx)后重新发送。")
+            return WorkbookError(
+                "legacy", "WPS 表格 .et 文件", "请在 WPS 中“另存为”Excel 工作簿(*.xlsx)后重新发送。"
+            )
+        return WorkbookError(
+            "legacy",
+            "Excel 97-2003 的 .xls 文件",
+            "请在 Excel/WPS 中“另存为”Excel 工作簿(*.xlsx)后重新发送。",
+        )
     if head.startswith(b"PK\x03\x04") or head.startswith(b"PK\x05\x06"):
         return None
     text = head.lstrip(b"\xef\xbb\xbf \t\r\n").lower()
     if text.startswith((b"<!doctype html", b"<html", b"<table", b"<meta")) or b"<html" in text[:512]:
-        return WorkbookError("legacy", f"网页（HTML）文件{renamed}",
-                             "请在 Excel/WPS 中打开后“另存为”Excel 工作簿(*.xlsx)。")
+        return WorkbookError(
+            "legacy", f"网页（HTML）文件{renamed}", "请在 Excel/WPS 中打开后“另存为”Excel 工作簿(*.xlsx)。"
+        )
     if text.startswith(b"{\\rtf"):
         return WorkbookError("legacy", "RTF 文档", "请使用下发的 .xlsx 自评表模板填写。")
     if text.startswith(b"%pdf"):
-        return WorkbookError("legacy", "PDF 文件", "请发送填写好的 .xlsx 自评表（PDF 仅作为纸质版扫描件另行报送）。")
+        return WorkbookError(
+            "legacy", "PDF 文件", "请发送填写好的 .xlsx 自评表（PDF 仅作为纸质版扫描件另行报送）。"
+        )
     if text.startswith(b"<?xml"):
-        return WorkbookError("legacy", "XML 表格（Excel 2003 XML）", "请在 Excel/WPS 中“另存为”Excel 工作簿(*.xlsx)。")
+        return WorkbookError(
+            "legacy", "XML 表格（Excel 2003 XML）", "请在 Excel/WPS 中“另存为”Excel 工作簿(*.xlsx)。"
+        )
     try:
         sample = head[:4096].decode("utf-8")
         printable = True
@@ -110,15 +123,17 @@ def sniff(head: bytes, suffix: str) -> WorkbookError | None:
             printable = False
             sample = ""
     if printable and ("," in sample or "\t" in sample or "，" in sample):
-        return WorkbookError("legacy", f"CSV/文本文件{renamed}",
-                             "请使用下发的 .xlsx 自评表模板填写后发送。")
+        return WorkbookError("legacy", f"CSV/文本文件{renamed}", "请使用下发的 .xlsx 自评表模板填写后发送。")
     return WorkbookError("legacy", "无法识别的文件类型", "请使用下发的 .xlsx 自评表模板填写后发送。")
 
 
 def _encrypted() -> WorkbookError:
-    return WorkbookError("encrypted", "设置了打开密码的加密工作簿",
-                         "请在 Excel/WPS 中打开，取消“打开密码”（文件 → 信息 → 保护工作簿 → 用密码进行加密，清空密码），"
-                         "再另存为 .xlsx 后发送。")
+    return WorkbookError(
+        "encrypted",
+        "设置了打开密码的加密工作簿",
+        "请在 Excel/WPS 中打开，取消“打开密码”（文件 → 信息 → 保护工作簿 → 用密码进行加密，清空密码），"
+        "再另存为 .xlsx 后发送。",
+    )
 
 
 def _ole_names_encryption(fh: IO[bytes]) -> bool:
@@ -132,7 +147,7 @@ def _ole_names_encryption(fh: IO[bytes]) -> bool:
     while chunk := fh.read(CHUNK * 4):
         if ENCRYPTION_STREAM in tail + chunk:
             return True
-        tail = chunk[-len(ENCRYPTION_STREAM):]
+        tail = chunk[-len(ENCRYPTION_STREAM) :]
     return False
 
 
@@ -179,8 +194,13 @@ def _local(tag: str) -> str:
     return tag.rpartition(":")[2]
 
 
-def _parse(data: bytes, budget: list[int], start: Callable[[str, dict[str, str]], None],
-           end: object = None, chars: object = None) -> None:
+def _parse(
+    data: bytes,
+    budget: list[int],
+    start: Callable[[str, dict[str, str]], None],
+    end: object = None,
+    chars: object = None,
+) -> None:
     """Parse one part; ``budget`` counts elements over the whole workbook (empty cells cost time too)."""
     p = _parser()
 
@@ -239,8 +259,30 @@ def _shared_strings(data: bytes, budget: list[int]) -> list[str]:
 
 
 _DATE_CODES = re.compile(r"[ymdhs]", re.IGNORECASE)
-_BUILTIN_DATE_IDS = set(range(14, 23)) | {27, 28, 29, 30, 31, 32, 33, 34, 35, 36, 45, 46, 47, 50, 51, 52, 53, 54, 55,
-                                         56, 57, 58}
+_BUILTIN_DATE_IDS = set(range(14, 23)) | {
+    27,
+    28,
+    29,
+    30,
+    31,
+    32,
+    33,
+    34,
+    35,
+    36,
+    45,
+    46,
+    47,
+    50,
+    51,
+    52,
+    53,
+    54,
+    55,
+    56,
+    57,
+    58,
+}
 
 
 def _date_styles(data: bytes, budget: list[int]) -> set[int]:
@@ -287,8 +329,14 @@ def _col_number(letters: str) -> int:
     return n
 
 
-def _sheet(data: bytes, name: str, state_: str, strings: _LazyStrings | list[str], date_styles: frozenset[int],
-           budget: list[int]) -> RawSheet:
+def _sheet(
+    data: bytes,
+    name: str,
+    state_: str,
+    strings: _LazyStrings | list[str],
+    date_styles: frozenset[int],
+    budget: list[int],
+) -> RawSheet:
     sheet = RawSheet(name, state_)
     cur: dict[str, object] = {}
     pos = {"row": 0, "col": 0, "count": 0, "chars": 0}
@@ -366,8 +414,10 @@ _SHARED_INDEX = re.compile(rb' t="s"><v>([0-9]+)</v>')
 # unprefixed names only, so such parts go to the general parser. Looking for the binding is a literal
 # search; looking for prefixed elements meant trying a pattern at every tag.
 # A namespace written with character references (&#104;ttp…) may be that one too: also general parser.
-_MAIN_PREFIX = re.compile(rb"""xmlns:[^\s=>]+\s*=\s*["'](?:http://schemas\.openxmlformats\.org/spreadsheetml/2006/main"""
-                          rb"""["']|http://purl\.oclc\.org/ooxml/spreadsheetml/main["']|[^"'<]*&)""")
+_MAIN_PREFIX = re.compile(
+    rb"""xmlns:[^\s=>]+\s*=\s*["'](?:http://schemas\.openxmlformats\.org/spreadsheetml/2006/main"""
+    rb"""["']|http://purl\.oclc\.org/ooxml/spreadsheetml/main["']|[^"'<]*&)"""
+)
 _ENTITY = re.compile(rb"&(?!(?:lt|gt|amp|quot|apos|#[0-9]+|#x[0-9a-fA-F]+);)")
 _T = re.compile(rb"<t(?:\s[^>]*)?>(.*?)</t>|<t(?:\s[^>]*)?/>", re.S)
 _RPH = re.compile(rb"<rPh\b.*?</rPh>|<phoneticPr\b[^>]*>", re.S)
@@ -388,8 +438,11 @@ def _fast_ok(data: bytes) -> bool:
     after = data.find(b"?>") + 2 if data.startswith(b"<?xml") else 0
     if data.find(b"?", after) >= 0 and data.find(b"<?", after) >= 0:  # a one-byte search first: fast
         return False  # a processing instruction besides the declaration: its text is not content
-    return _ENTITY.search(data) is None and _MAIN_PREFIX.search(data) is None and not data.startswith(
-        (b"\xff\xfe", b"\xfe\xff"))
+    return (
+        _ENTITY.search(data) is None
+        and _MAIN_PREFIX.search(data) is None
+        and not data.startswith((b"\xff\xfe", b"\xfe\xff"))
+    )
 
 
 def _text(raw: bytes) -> str:
@@ -400,8 +453,13 @@ def _text(raw: bytes) -> str:
             raise WorkbookError("corrupt", "单元格中有无效的字符引用") from None
     text = raw.decode("utf-8")
     if "&" in text:
-        text = _REFS.sub(lambda m: _NAMED.get(m.group(1)) or chr(int(m.group(1)[2:], 16) if m.group(1)[1] == "x"
-                                                                 else int(m.group(1)[1:])), text)
+        text = _REFS.sub(
+            lambda m: (
+                _NAMED.get(m.group(1))
+                or chr(int(m.group(1)[2:], 16) if m.group(1)[1] == "x" else int(m.group(1)[1:]))
+            ),
+            text,
+        )
     return text
 
 
@@ -440,8 +498,13 @@ class _LazyStrings:
             inner = raw if end < 0 else raw[:end]
             # the usual entry is one plain run: <t>…</t> or <t xml:space="preserve">…</t>
             start = 3 if inner.startswith(b"<t>") else 24 if inner.startswith(_PRESERVED) else 0
-            if start and inner.count(b"<") == 2 and inner.endswith(b"</t>") and b"&" not in inner \
-                    and len(inner) <= MAX_CELL_CHARS:
+            if (
+                start
+                and inner.count(b"<") == 2
+                and inner.endswith(b"</t>")
+                and b"&" not in inner
+                and len(inner) <= MAX_CELL_CHARS
+            ):
                 text = inner[start:-4].decode("utf-8")
             else:
                 text = _join_t(inner)
@@ -470,8 +533,9 @@ def _charge(elements: list[int], cost: int) -> None:
         raise WorkbookError("bomb", f"XML 元素数量超过 {MAX_ELEMENTS}")
 
 
-def _once_per_batch(cache: dict[_K, tuple[_V, int]], key: _K, size: int, elements: list[int],
-                    parse: Callable[[], _V]) -> _V:
+def _once_per_batch(
+    cache: dict[_K, tuple[_V, int]], key: _K, size: int, elements: list[int], parse: Callable[[], _V]
+) -> _V:
     """``parse()``, or what it gave for the same bytes earlier in the batch (charged the same elements)."""
     small = size <= _SEEN_PART_BYTES
     seen = cache.get(key) if small else None
@@ -488,21 +552,42 @@ def _once_per_batch(cache: dict[_K, tuple[_V, int]], key: _K, size: int, element
 
 
 def _date_styles_of(data: bytes, elements: list[int]) -> frozenset[int]:
-    return _once_per_batch(_STYLES_SEEN, data, len(data), elements, lambda: frozenset(
-        _fast_date_styles(data) if _fast_ok(data) else _date_styles(data, elements)))
+    return _once_per_batch(
+        _STYLES_SEEN,
+        data,
+        len(data),
+        elements,
+        lambda: frozenset(_fast_date_styles(data) if _fast_ok(data) else _date_styles(data, elements)),
+    )
 
 
 def _fast_date_styles(data: bytes) -> set[int]:
-    custom = {int(i): _text(code) for i, code in re.findall(rb'<numFmt numFmtId="(\d+)" formatCode="([^"]*)"', data)}
+    custom = {
+        int(i): _text(code) for i, code in re.findall(rb'<numFmt numFmtId="(\d+)" formatCode="([^"]*)"', data)
+    }
     section = re.search(rb"<cellXfs\b[^>]*>(.*?)</cellXfs>", data, re.S)
-    ids = [int(m.group(1)) if m else 0 for m in
-           (re.search(rb'numFmtId="(\d+)"', xf) for xf in re.findall(rb"<xf\b([^>]*)", section.group(1)))] \
-        if section else []
+    ids = (
+        [
+            int(m.group(1)) if m else 0
+            for m in (
+                re.search(rb'numFmtId="(\d+)"', xf) for xf in re.findall(rb"<xf\b([^>]*)", section.group(1))
+            )
+        ]
+        if section
+        else []
+    )
     return {i for i, fid in enumerate(ids) if _is_date_format(fid, custom)}
 
 
-def _fast_sheet(data: bytes, name: str, state_: str, strings: _LazyStrings | list[str], date_styles: frozenset[int],
-                budget: list[int], columns: frozenset[str] | None) -> RawSheet | None:
+def _fast_sheet(
+    data: bytes,
+    name: str,
+    state_: str,
+    strings: _LazyStrings | list[str],
+    date_styles: frozenset[int],
+    budget: list[int],
+    columns: frozenset[str] | None,
+) -> RawSheet | None:
     """Cells of a plain sheet, or None when the sheet needs the general parser."""
     # every cell written <c r="A1"… with a well-formed reference and the root closed (a cut-off part
     # fails the zip's CRC or this test): otherwise the general parser decides, and reports a damaged
@@ -514,13 +599,21 @@ def _fast_sheet(data: bytes, name: str, state_: str, strings: _LazyStrings | lis
         raise WorkbookError("bomb", f"XML 元素数量超过 {MAX_ELEMENTS}")
     pattern = _cell_patterns.get(columns)
     if pattern is None:
-        cols = b"[A-Z]{1,3}" if columns is None else b"(?:" + b"|".join(c.encode() for c in sorted(columns)) + b")"
+        cols = (
+            b"[A-Z]{1,3}"
+            if columns is None
+            else b"(?:" + b"|".join(c.encode() for c in sorted(columns)) + b")"
+        )
         pattern = _cell_patterns[columns] = re.compile(
             # ref, style, type, other attributes (quoted values may hold "/" or ">")
-            rb'<c r="(' + cols + rb""")(\d+)"(?: s="(\d+)")?(?: t="(\w+)")?((?:[^>/"']++|"[^"]*+"|'[^']*+')*+)>"""
-            rb'(?:(<f)[^>]*(?:/>|>[^<]*</f>))?'  # a formula (text without markup)
-            rb'(<v(?:\s[^>]*)?>([^<]*)</v>|<v/>)?'  # the stored value (the element, then its text)
-            rb'(.*?)</c>', re.S)  # anything else: an inline string
+            rb'<c r="('
+            + cols
+            + rb""")(\d+)"(?: s="(\d+)")?(?: t="(\w+)")?((?:[^>/"']++|"[^"]*+"|'[^']*+')*+)>"""
+            rb"(?:(<f)[^>]*(?:/>|>[^<]*</f>))?"  # a formula (text without markup)
+            rb"(<v(?:\s[^>]*)?>([^<]*)</v>|<v/>)?"  # the stored value (the element, then its text)
+            rb"(.*?)</c>",
+            re.S,
+        )  # anything else: an inline string
     if data.count(b"</c>") > MAX_CELLS:  # counted over every column, as the general parser does
         raise WorkbookError("bomb", f"工作表“{name}”单元格数量超过 {MAX_CELLS}")
     # cells in columns we skip must still point at real shared strings: a damaged file is reported
@@ -545,8 +638,13 @@ def _fast_sheet(data: bytes, name: str, state_: str, strings: _LazyStrings | lis
                 cell = RawCell("text", strings[int(v)])
             except IndexError:
                 raise WorkbookError("corrupt", "共享字符串索引无效") from None
-        elif ((not t_b or t_b == b"n") and v and len(v) <= MAX_CELL_CHARS and b"&" not in v
-              and not (date_styles and s_b and s_b.isdigit() and int(s_b) in date_styles)):
+        elif (
+            (not t_b or t_b == b"n")
+            and v
+            and len(v) <= MAX_CELL_CHARS
+            and b"&" not in v
+            and not (date_styles and s_b and s_b.isdigit() and int(s_b) in date_styles)
+        ):
             # a number (LibreOffice writes t="n", Excel leaves it out), or a formula's saved result
             cell = RawCell("number", v.decode(), bool(f_tag))
         else:
@@ -563,8 +661,17 @@ def _fast_sheet(data: bytes, name: str, state_: str, strings: _LazyStrings | lis
     return sheet
 
 
-def _slow_cell(name: str, t_b: bytes, s_b: bytes, v_elem: bytes, v: bytes, rest: bytes, formula: bool,
-               strings: _LazyStrings | list[str], date_styles: frozenset[int]) -> RawCell | None:
+def _slow_cell(
+    name: str,
+    t_b: bytes,
+    s_b: bytes,
+    v_elem: bytes,
+    v: bytes,
+    rest: bytes,
+    formula: bool,
+    strings: _LazyStrings | list[str],
+    date_styles: frozenset[int],
+) -> RawCell | None:
     """Every cell the fast path does not take straight through: inline strings, formulas, dates …"""
     t = t_b.decode() if t_b else "n"
     if t == "inlineStr":
@@ -577,13 +684,19 @@ def _slow_cell(name: str, t_b: bytes, s_b: bytes, v_elem: bytes, v: bytes, rest:
         return RawCell("text", text, formula) if text or formula else None
     if len(v) > MAX_CELL_CHARS * 4:
         raise WorkbookError("bomb", f"工作表“{name}”有单元格内容超过 {MAX_CELL_CHARS} 个字符")
-    cur: dict[str, object] = {"t": t, "v": _text(v) if v_elem else None, "f": formula, "is": None,
-                              "s": s_b.decode() if s_b else None}
+    cur: dict[str, object] = {
+        "t": t,
+        "v": _text(v) if v_elem else None,
+        "f": formula,
+        "is": None,
+        "s": s_b.decode() if s_b else None,
+    }
     return _make_cell(cur, strings, date_styles)
 
 
-def _make_cell(cur: dict[str, object], strings: _LazyStrings | list[str], date_styles: frozenset[int]
-               ) -> RawCell | None:
+def _make_cell(
+    cur: dict[str, object], strings: _LazyStrings | list[str], date_styles: frozenset[int]
+) -> RawCell | None:
     t, v, formula = cur["t"], cur["v"], bool(cur["f"])
     if t == "inlineStr":
         text = str(cur.get("is") or "")
@@ -682,7 +795,11 @@ def _check_directory(fh: IO[bytes], size: int) -> None:
     if at < 0 or at + 22 > len(tail):
         return
     entries, directory = struct.unpack_from("<HI", tail, at + 10)
-    if (entries == 0xFFFF or directory == 0xFFFFFFFF) and at >= 20 and tail[at - 20:at - 16] == b"PK\x06\x07":
+    if (
+        (entries == 0xFFFF or directory == 0xFFFFFFFF)
+        and at >= 20
+        and tail[at - 20 : at - 16] == b"PK\x06\x07"
+    ):
         (record_at,) = struct.unpack_from("<Q", tail, at - 20 + 8)  # zip64 end record
         if record_at + 56 <= size:
             fh.seek(record_at)
@@ -718,12 +835,15 @@ def _book_layout(wb_data: bytes, rels_data: bytes, elements: list[int]) -> _Layo
             _parse(rels_data, elements, rel_start)
         return tuple(sheets_meta), MappingProxyType(targets)  # shared by the batch: read-only
 
-    return _once_per_batch(_LAYOUTS_SEEN, (wb_data, rels_data), len(wb_data) + len(rels_data), elements, parse)
+    return _once_per_batch(
+        _LAYOUTS_SEEN, (wb_data, rels_data), len(wb_data) + len(rels_data), elements, parse
+    )
 
 
 def _read_zip(fh: IO[bytes], wanted: Mapping[str, frozenset[str] | None] | set[str]) -> RawWorkbook:
     columns_of: dict[str, frozenset[str] | None] = (
-        dict(wanted) if isinstance(wanted, Mapping) else dict.fromkeys(wanted))
+        dict(wanted) if isinstance(wanted, Mapping) else dict.fromkeys(wanted)
+    )
     try:
         zf = zipfile.ZipFile(fh)
     except zipfile.BadZipFile as exc:
@@ -739,14 +859,20 @@ def _read_zip(fh: IO[bytes], wanted: Mapping[str, frozenset[str] | None] | set[s
                 if "word/document.xml" in names:
                     raise WorkbookError("legacy", "Word 文档（.docx）", "请使用下发的 .xlsx 自评表模板填写。")
                 if "content.xml" in names:
-                    raise WorkbookError("legacy", "OpenDocument 表格（.ods）",
-                                        "请在 WPS/LibreOffice 中“另存为”Excel 工作簿(*.xlsx)。")
+                    raise WorkbookError(
+                        "legacy",
+                        "OpenDocument 表格（.ods）",
+                        "请在 WPS/LibreOffice 中“另存为”Excel 工作簿(*.xlsx)。",
+                    )
                 raise WorkbookError("corrupt", "缺少 xl/workbook.xml")
             budget = [MAX_TOTAL_BYTES]
             elements = [MAX_ELEMENTS]
             wb_data = _read_part(zf, "xl/workbook.xml", budget)
-            rels_data = (_read_part(zf, "xl/_rels/workbook.xml.rels", budget)
-                         if "xl/_rels/workbook.xml.rels" in names else b"")
+            rels_data = (
+                _read_part(zf, "xl/_rels/workbook.xml.rels", budget)
+                if "xl/_rels/workbook.xml.rels" in names
+                else b""
+            )
             sheets_meta, targets = _book_layout(wb_data, rels_data, elements)
             strings: _LazyStrings | list[str] = []
             if "xl/sharedStrings.xml" in names:
@@ -768,10 +894,14 @@ def _read_zip(fh: IO[bytes], wanted: Mapping[str, frozenset[str] | None] | set[s
                     raise WorkbookError("corrupt", f"工作表“{name}”的数据缺失")
                 data = _read_part(zf, part, budget)
                 columns = columns_of[name]
-                fast = _fast_sheet(data, name, state, strings, date_styles, elements, columns) if _fast_ok(
-                    data) else None
+                fast = (
+                    _fast_sheet(data, name, state, strings, date_styles, elements, columns)
+                    if _fast_ok(data)
+                    else None
+                )
                 sheets[name] = fast or _keep_columns(
-                    _sheet(data, name, state, strings, date_styles, elements), columns)
+                    _sheet(data, name, state, strings, date_styles, elements), columns
+                )
             return RawWorkbook(
                 sheet_names=[n for n, _, _ in sheets_meta],
                 states={n: s for n, s, _ in sheets_meta},

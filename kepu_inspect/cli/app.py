@@ -29,7 +29,9 @@ def _version(value: bool) -> None:
 
 @app.callback()
 def root(
-    version: Annotated[bool, typer.Option("--version", "-V", callback=_version, is_eager=True, help="显示版本号")] = False,
+    version: Annotated[
+        bool, typer.Option("--version", "-V", callback=_version, is_eager=True, help="显示版本号")
+    ] = False,
     debug: Annotated[bool, typer.Option("--debug", help="出错时显示完整的错误追踪信息")] = False,
 ) -> None:
     """全民科学素质工作目标责任考核工具。"""

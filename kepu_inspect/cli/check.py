@@ -29,7 +29,9 @@ def register(app: typer.Typer) -> None:
         rubric_path: RubricArg,
         paths: PathsArg,
         fmt: FormatOpt = "table",
-        notice: Annotated[Path | None, typer.Option("--notice", help="为每个有问题的单位生成退回修改通知，写入该文件夹")] = None,
+        notice: Annotated[
+            Path | None, typer.Option("--notice", help="为每个有问题的单位生成退回修改通知，写入该文件夹")
+        ] = None,
         workers: WorkersOpt = None,
     ) -> None:
         """检查报送的自评表：识别单位、登记收件情况，逐个单元格列出问题和修改方法。"""
@@ -50,11 +52,21 @@ def register(app: typer.Typer) -> None:
         problems = intake.all_problems()
         if fmt == "json":
             doc = {
-                "files": [{"path": r.path, "sha256": r.sha256, "status": r.status, "unit_id": r.unit_id}
-                          for r in intake.readings],
+                "files": [
+                    {"path": r.path, "sha256": r.sha256, "status": r.status, "unit_id": r.unit_id}
+                    for r in intake.readings
+                ],
                 "skipped": [{"path": s.path, "reason": s.reason} for s in intake.skipped],
-                "ledger": [{"unit_id": r.unit_id, "unit": r.unit_name, "group": r.group, "status": r.status,
-                            "files": list(r.files)} for r in intake.ledger],
+                "ledger": [
+                    {
+                        "unit_id": r.unit_id,
+                        "unit": r.unit_name,
+                        "group": r.group,
+                        "status": r.status,
+                        "files": list(r.files),
+                    }
+                    for r in intake.ledger
+                ],
                 "problems": [p.as_dict() for p in problems],
             }
             typer.echo(dumps(doc))

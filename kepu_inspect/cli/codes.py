@@ -22,7 +22,9 @@ def register(app: typer.Typer) -> None:
     @app.command("codes")
     def codes_cmd(
         fmt: FormatOpt = "table",
-        prefix: Annotated[str | None, typer.Argument(help="只列出以此开头的代码，如 WB", show_default=False)] = None,
+        prefix: Annotated[
+            str | None, typer.Argument(help="只列出以此开头的代码，如 WB", show_default=False)
+        ] = None,
     ) -> None:
         """列出所有问题代码及其含义、修改方法。"""
         from rich.table import Table

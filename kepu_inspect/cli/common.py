@@ -21,7 +21,9 @@ EXIT_INTERNAL = 3
 STATE: dict[str, bool] = {"debug": False}
 
 RubricArg = Annotated[Path, typer.Argument(help="考核细则文件（YAML 或 JSON）", show_default=False)]
-UnitOpt = Annotated[list[str] | None, typer.Option("--unit", "-u", help="只处理该单位（名称、简称或别名），可多次使用")]
+UnitOpt = Annotated[
+    list[str] | None, typer.Option("--unit", "-u", help="只处理该单位（名称、简称或别名），可多次使用")
+]
 FormatOpt = Annotated[str, typer.Option("--format", "-f", help="输出格式")]
 
 F = TypeVar("F", bound=Callable[..., Any])

@@ -13,8 +13,12 @@ if TYPE_CHECKING:
     from kepu_inspect.core.rubric import Rubric
     from kepu_inspect.services.intake import Intake, Scoring
 
-PathsArg = Annotated[list[Path], typer.Argument(help="自评表文件或文件夹（文件夹会递归查找）", show_default=False)]
-WorkersOpt = Annotated[int | None, typer.Option("--workers", help="并行读取的进程数（默认按 CPU 核数，文件少时不并行）")]
+PathsArg = Annotated[
+    list[Path], typer.Argument(help="自评表文件或文件夹（文件夹会递归查找）", show_default=False)
+]
+WorkersOpt = Annotated[
+    int | None, typer.Option("--workers", help="并行读取的进程数（默认按 CPU 核数，文件少时不并行）")
+]
 
 
 def check_paths(paths: list[Path]) -> None:
@@ -24,14 +28,21 @@ def check_paths(paths: list[Path]) -> None:
         raise typer.Exit(EXIT_USAGE)
 
 
-def intake_with_progress(rubric: Rubric, paths: list[Path], workers: int | None,
-                         scoring: Scoring | None = None) -> Intake:
+def intake_with_progress(
+    rubric: Rubric, paths: list[Path], workers: int | None, scoring: Scoring | None = None
+) -> Intake:
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
     from kepu_inspect.services.intake import run_intake
 
-    with Progress(TextColumn("正在读取自评表"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
-                  console=err(), transient=True) as progress:
+    with Progress(
+        TextColumn("正在读取自评表"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeRemainingColumn(),
+        console=err(),
+        transient=True,
+    ) as progress:
         task = progress.add_task("read", total=None)
 
         def on_total(n: int) -> None:

@@ -49,8 +49,10 @@ def check_cmd(
             else:
                 assert r.rubric is not None
                 n_items = sum(1 for _ in r.rubric.items())
-                out().print(f"[green]✓[/] {escape(r.path)}：格式正确（{n_items} 个考核项目，"
-                            f"{len(r.rubric.assessed_units())} 个参加考核的单位）")
+                out().print(
+                    f"[green]✓[/] {escape(r.path)}：格式正确（{n_items} 个考核项目，"
+                    f"{len(r.rubric.assessed_units())} 个参加考核的单位）"
+                )
     has_error = any(p.severity.value == "error" for p in problems)
     if any(not r.path.exists() for r in results):
         raise typer.Exit(EXIT_USAGE)
@@ -77,7 +79,9 @@ def load_or_exit(path: Path) -> Rubric:
 @guarded
 def show_cmd(
     rubric_path: RubricArg,
-    unit: Annotated[str | None, typer.Option("--unit", "-u", help="只显示该单位适用的项目（名称或别名）")] = None,
+    unit: Annotated[
+        str | None, typer.Option("--unit", "-u", help="只显示该单位适用的项目（名称或别名）")
+    ] = None,
     fmt: FormatOpt = "table",
 ) -> None:
     """显示考核细则的部分、项目和分值；加 --unit 只看某单位的项目和满分；--format json 输出完整解析结果。"""
@@ -109,8 +113,12 @@ def schema_cmd() -> None:
 @guarded
 def import_cmd(
     plan: Annotated[Path, typer.Argument(help="工作要点文件（.txt 或 .docx）", show_default=False)],
-    output: Annotated[Path | None, typer.Option("--output", "-o", help="生成的考核细则 YAML 文件（默认输出到屏幕）")] = None,
-    units: Annotated[Path | None, typer.Option("--units", help="官方单位名单（YAML/CSV：名称和别名），用于匹配")] = None,
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="生成的考核细则 YAML 文件（默认输出到屏幕）")
+    ] = None,
+    units: Annotated[
+        Path | None, typer.Option("--units", help="官方单位名单（YAML/CSV：名称和别名），用于匹配")
+    ] = None,
 ) -> None:
     """从工作要点（实施方案）生成考核细则初稿：部分、项目、责任单位和单位名单，分值待编辑。"""
     from kepu_inspect.adapters.output import write_text_atomic

@@ -51,8 +51,10 @@ def write_reports(run: ScoreRun, kinds: list[str], output: Path, stem: str) -> l
 
     writers: dict[str, list[tuple[str, Callable[[Path], None]]]] = {
         "json": [(f"{stem}.json", lambda target: data_report.write_results_json(run, target))],
-        "csv": [(f"{stem}.csv", csv(lambda: data_report.ranking_csv(run))),
-                ("问题清单.csv", csv(lambda: data_report.problems_csv(run.problems())))],
+        "csv": [
+            (f"{stem}.csv", csv(lambda: data_report.ranking_csv(run))),
+            ("问题清单.csv", csv(lambda: data_report.problems_csv(run.problems()))),
+        ],
         "xlsx": [(f"{stem}.xlsx", xlsx)],
         "ranking": [(f"{stem}-排名.xlsx", lambda target: xlsx(target, rankings_only=True))],
         "html": [(f"{stem}.html", html)],
@@ -74,10 +76,19 @@ def register(app: typer.Typer) -> None:
         paths: PathsArg,
         output: Annotated[Path, typer.Option("--output", "-o", help="报告输出文件夹")] = Path("考核结果"),
         fmt: FormatOpt = "table",
-        previous: Annotated[Path | None, typer.Option("--previous", help="上一年度的结果文件（考核结果.json），用于显示名次变化")] = None,
+        previous: Annotated[
+            Path | None,
+            typer.Option("--previous", help="上一年度的结果文件（考核结果.json），用于显示名次变化"),
+        ] = None,
         date: Annotated[str | None, typer.Option("--date", help="报告日期（YYYY-MM-DD，默认今天）")] = None,
         name: Annotated[str, typer.Option("--name", help="报告文件名（不含扩展名）")] = "考核结果",
-        reports: Annotated[str, typer.Option("--reports", help="生成哪些报告，逗号分隔：xlsx（完整）、html、csv、json、ranking（仅排名表的 xlsx）")] = ",".join(DEFAULT_REPORTS),
+        reports: Annotated[
+            str,
+            typer.Option(
+                "--reports",
+                help="生成哪些报告，逗号分隔：xlsx（完整）、html、csv、json、ranking（仅排名表的 xlsx）",
+            ),
+        ] = ",".join(DEFAULT_REPORTS),
         workers: WorkersOpt = None,
         quiet: Annotated[bool, typer.Option("--quiet", "-q", help="不在屏幕上列出问题明细")] = False,
     ) -> None:
@@ -92,7 +103,9 @@ def register(app: typer.Typer) -> None:
         kinds = [k.strip() for k in reports.split(",") if k.strip()]
         unknown = [k for k in kinds if k not in REPORT_KINDS]
         if unknown:
-            err().print(f"[red]--reports 只能包含 {'、'.join(REPORT_KINDS)}，收到：{escape('、'.join(unknown))}[/]")
+            err().print(
+                f"[red]--reports 只能包含 {'、'.join(REPORT_KINDS)}，收到：{escape('、'.join(unknown))}[/]"
+            )
             raise typer.Exit(EXIT_USAGE)
         report_date = date or dt.date.today().isoformat()
         try:

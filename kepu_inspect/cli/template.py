@@ -27,8 +27,12 @@ def register(app: typer.Typer) -> None:
         rubric_path: RubricArg,
         output: Annotated[Path, typer.Option("--output", "-o", help="输出文件夹")] = Path("自评表"),
         unit: UnitOpt = None,
-        password: Annotated[str | None, typer.Option("--password", help="工作表保护密码（默认无密码，便于修复文件）")] = None,
-        include_unassessed: Annotated[bool, typer.Option("--all", help="也为本年度不参加考核的单位生成")] = False,
+        password: Annotated[
+            str | None, typer.Option("--password", help="工作表保护密码（默认无密码，便于修复文件）")
+        ] = None,
+        include_unassessed: Annotated[
+            bool, typer.Option("--all", help="也为本年度不参加考核的单位生成")
+        ] = False,
     ) -> None:
         """为每个参加考核的单位生成自评表（.xlsx），只列出适用于该单位的项目。"""
         from rich.progress import Progress
@@ -68,11 +72,18 @@ def register(app: typer.Typer) -> None:
         for col in ("单位", "分组", "项目数", "基本分满分", "文件"):
             table.add_column(col, overflow="fold")
         for u, path in written:
-            table.add_row(escape(u.name), escape(rubric.group(u.group).name), str(len(rubric.assignments(u))),
-                          fmt(rubric.max_base(u)), escape(path.name))
+            table.add_row(
+                escape(u.name),
+                escape(rubric.group(u.group).name),
+                str(len(rubric.assignments(u))),
+                fmt(rubric.max_base(u)),
+                escape(path.name),
+            )
         out().print(table)
         for u, reason in failed:
-            err().print(f"[red]未能写入“{escape(names[u.id])}”[/]（{escape(u.name)}）：{escape(reason)}。"
-                        "如该文件正在 Excel/WPS 中打开，请先关闭后重试。")
+            err().print(
+                f"[red]未能写入“{escape(names[u.id])}”[/]（{escape(u.name)}）：{escape(reason)}。"
+                "如该文件正在 Excel/WPS 中打开，请先关闭后重试。"
+            )
         if failed:
             raise typer.Exit(EXIT_PROBLEMS)

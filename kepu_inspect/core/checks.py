@@ -9,7 +9,9 @@ from kepu_inspect.core.scoring import entry_outcome
 from kepu_inspect.core.submission import Submission
 
 
-def consistency_problems(rubric: Rubric, unit: Unit, submission: Submission, file: str, sheet: str) -> list[Problem]:
+def consistency_problems(
+    rubric: Rubric, unit: Unit, submission: Submission, file: str, sheet: str
+) -> list[Problem]:
     """WB022 for every criterion whose self score differs from the rule applied to the unit's inputs."""
     out: list[Problem] = []
     d = rubric.settings.decimals
@@ -23,7 +25,17 @@ def consistency_problems(rubric: Rubric, unit: Unit, submission: Submission, fil
                 continue
             computed = round_half_up(outcome.points * a.weight, d)
             if round_half_up(entry.self_score, d) != computed:
-                out.append(problem(Code.WB022, file=file, sheet=sheet, cell=entry.self_cell, unit=unit.name,
-                                   value=fmt(entry.self_score), claimed=fmt(entry.self_score),
-                                   computed=fmt(computed), reason=outcome.reason))
+                out.append(
+                    problem(
+                        Code.WB022,
+                        file=file,
+                        sheet=sheet,
+                        cell=entry.self_cell,
+                        unit=unit.name,
+                        value=fmt(entry.self_score),
+                        claimed=fmt(entry.self_score),
+                        computed=fmt(computed),
+                        reason=outcome.reason,
+                    )
+                )
     return out

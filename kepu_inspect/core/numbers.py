@@ -116,13 +116,17 @@ def interval_problems(intervals: list[Interval], floor: Decimal | None, ceiling:
 
     ordered = sorted(intervals, key=low_key)
     for iv in ordered:
-        if iv.low is not None and iv.high is not None and (
-            iv.low > iv.high or (iv.low == iv.high and not (iv.low_inclusive and iv.high_inclusive))
+        if (
+            iv.low is not None
+            and iv.high is not None
+            and (iv.low > iv.high or (iv.low == iv.high and not (iv.low_inclusive and iv.high_inclusive)))
         ):
             issues.append(f"区间“{iv.describe()}”为空")
     first = ordered[0]
-    if floor is not None and first.low is not None and (
-        first.low > floor or (first.low == floor and not first.low_inclusive)
+    if (
+        floor is not None
+        and first.low is not None
+        and (first.low > floor or (first.low == floor and not first.low_inclusive))
     ):
         issues.append(f"低于 {fmt(first.low)} 的数值没有对应的档次")
     for prev, nxt in itertools.pairwise(ordered):
@@ -134,11 +138,15 @@ def interval_problems(intervals: list[Interval], floor: Decimal | None, ceiling:
             continue
         if prev.high > nxt.low or (prev.high == nxt.low and prev.high_inclusive and nxt.low_inclusive):
             issues.append(f"“{prev.describe()}”与“{nxt.describe()}”重叠")
-        elif prev.high < nxt.low or (prev.high == nxt.low and not prev.high_inclusive and not nxt.low_inclusive):
+        elif prev.high < nxt.low or (
+            prev.high == nxt.low and not prev.high_inclusive and not nxt.low_inclusive
+        ):
             issues.append(f"“{prev.describe()}”与“{nxt.describe()}”之间有空档")
     last = ordered[-1]
-    if ceiling is not None and last.high is not None and (
-        last.high < ceiling or (last.high == ceiling and not last.high_inclusive)
+    if (
+        ceiling is not None
+        and last.high is not None
+        and (last.high < ceiling or (last.high == ceiling and not last.high_inclusive))
     ):
         issues.append(f"高于 {fmt(last.high)} 的数值没有对应的档次")
     return issues

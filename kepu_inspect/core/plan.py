@@ -122,7 +122,12 @@ _WIDTH = str.maketrans(
         **{chr(0xFF10 + i): str(i) for i in range(10)},
         **{chr(0xFF21 + i): chr(0x41 + i) for i in range(26)},
         **{chr(0xFF41 + i): chr(0x61 + i) for i in range(26)},
-        "\u3000": " ", "\xa0": " ", "\t": " ", "\u2002": " ", "\u2003": " ", "\u2009": " ",
+        "\u3000": " ",
+        "\xa0": " ",
+        "\t": " ",
+        "\u2002": " ",
+        "\u2003": " ",
+        "\u2009": " ",
     }
 )
 # characters a PDF or a Word file leaves behind that no reader wants (and YAML rejects some of them)
@@ -167,8 +172,20 @@ def compact(text: str) -> str:
 # --------------------------------------------------------------------------------------------
 # Numbers and structural lines
 # --------------------------------------------------------------------------------------------
-_CN_DIGIT = {"〇": 0, "零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8,
-             "九": 9}
+_CN_DIGIT = {
+    "〇": 0,
+    "零": 0,
+    "一": 1,
+    "二": 2,
+    "两": 2,
+    "三": 3,
+    "四": 4,
+    "五": 5,
+    "六": 6,
+    "七": 7,
+    "八": 8,
+    "九": 9,
+}
 _CN = "〇零一二两三四五六七八九十"
 _CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
 
@@ -185,7 +202,9 @@ def cn_number(text: str) -> int | None:
     return None if t < 0 or o < 0 else t * 10 + o
 
 
-_SECTION_RE = re.compile(rf"^(?:第([{_CN}]{{1,3}})(?:部分|章)[ 、.．:：]?|([{_CN}]{{1,3}})[ ]*[、.．])[ ]*(.*)$")
+_SECTION_RE = re.compile(
+    rf"^(?:第([{_CN}]{{1,3}})(?:部分|章)[ 、.．:：]?|([{_CN}]{{1,3}})[ ]*[、.．])[ ]*(.*)$"
+)
 _GROUP_RE = re.compile(rf"^[（(][ ]*([{_CN}]{{1,3}})[ ]*[）)][ ]*[、.．]?[ ]*(.*)$")
 # cn_paren: items numbered （一）（二）, as some 实施方案 do; only tried when no other numbering is found
 ItemStyle = Literal["dot", "paren", "circled", "cn_paren"]
@@ -215,8 +234,13 @@ def _marker(text: str, style: ItemStyle) -> _Marker | None:
             return _Marker("section", n, m.group(3))
     if m := _ITEM_RES[style].match(text):
         raw = m.group(1)
-        n = (_CIRCLED.index(raw) + 1 if style == "circled" else cn_number(raw) if style == "cn_paren"
-             else int(raw))
+        n = (
+            _CIRCLED.index(raw) + 1
+            if style == "circled"
+            else cn_number(raw)
+            if style == "cn_paren"
+            else int(raw)
+        )
         if n:
             return _Marker("item", n, m.group(2))
     return None
@@ -252,9 +276,14 @@ def _running_headers(lines: Sequence[str], style: ItemStyle) -> set[str]:
     """Short lines repeated on every page (a PDF's running header), never a heading or annotation."""
     counts = Counter(lines)
     return {
-        text for text, n in counts.items()
-        if n >= 3 and len(text) <= 40 and not _marker(text, style) and not _LABEL_RE.search(text)
-        and not _struct(text).startswith(_OPEN) and not any(ch in text for ch in "。；")
+        text
+        for text, n in counts.items()
+        if n >= 3
+        and len(text) <= 40
+        and not _marker(text, style)
+        and not _LABEL_RE.search(text)
+        and not _struct(text).startswith(_OPEN)
+        and not any(ch in text for ch in "。；")
     }
 
 
@@ -325,8 +354,11 @@ def _plausible_name(name: str) -> bool:
 def _unit_list_like(inner: str) -> bool:
     """（市教育局、市科协） or （各成员单位） without a label; not （社区） or （流动） left on a line by a PDF."""
     pieces = [_clean_piece(p) for p in _split_top(inner)]
-    return (bool(pieces) and all(_unit_like(p) for p in pieces)
-            and any(_collective_of(p) or p.startswith(("市", "团")) or len(p) >= 3 for p in pieces))
+    return (
+        bool(pieces)
+        and all(_unit_like(p) for p in pieces)
+        and any(_collective_of(p) or p.startswith(("市", "团")) or len(p) >= 3 for p in pieces)
+    )
 
 
 @dataclass(frozen=True)
@@ -379,15 +411,17 @@ def _find_annotations(norm: str, starts: frozenset[int] = frozenset()) -> list[_
             continue
         close = _matching_close(norm, m.start())
         end = len(norm) if close is None else close + 1
-        inner = norm[m.start() + 1:end - (0 if close is None else 1)]
+        inner = norm[m.start() + 1 : end - (0 if close is None else 1)]
         label = _LABEL_RE.search(inner)
-        after_label = inner[label.end():].strip(" ：:") if label else inner
+        after_label = inner[label.end() :].strip(" ：:") if label else inner
         if not after_label and close is not None:
             # 【责任单位】市科协、市教育局: the label is bracketed, the list follows on the same line
             stop = line_end(end)
             inner = inner + "：" + norm[end:stop]
             end = stop
-        found.append(_Annotation(label.group(0) if label else "", _LABEL_STRIP_RE.sub("；", inner), (m.start(), end)))
+        found.append(
+            _Annotation(label.group(0) if label else "", _LABEL_STRIP_RE.sub("；", inner), (m.start(), end))
+        )
     for m in _LABEL_HEAD_RE.finditer(norm):
         start = m.start()
         if taken(start) or not _starts_line(norm, start, starts):
@@ -397,14 +431,21 @@ def _find_annotations(norm: str, starts: frozenset[int] = frozenset()) -> list[_
             if a.span[0] > start:
                 end = min(end, a.span[0])
         label = _LABEL_RE.search(norm, start)
-        found.append(_Annotation(label.group(0) if label else "", _LABEL_STRIP_RE.sub("；", norm[start:end]),
-                                 (start, end)))
+        found.append(
+            _Annotation(
+                label.group(0) if label else "", _LABEL_STRIP_RE.sub("；", norm[start:end]), (start, end)
+            )
+        )
     if not found:
         stripped = norm.rstrip(" 。；;.，,")
         if stripped.endswith(_CLOSE):
             open_at = _matching_open(stripped, len(stripped) - 1)
-            if open_at is not None and _starts_line(norm, open_at, starts) and _unit_list_like(stripped[open_at + 1:-1]):
-                found.append(_Annotation("", stripped[open_at + 1:-1], (open_at, len(stripped))))
+            if (
+                open_at is not None
+                and _starts_line(norm, open_at, starts)
+                and _unit_list_like(stripped[open_at + 1 : -1])
+            ):
+                found.append(_Annotation("", stripped[open_at + 1 : -1], (open_at, len(stripped))))
     return sorted(found, key=lambda a: a.span[0])
 
 
@@ -421,15 +462,19 @@ def _block_closes(parts: Sequence[str]) -> bool:
     if stripped.endswith(_CLOSE):
         open_at = _matching_open(stripped, len(stripped) - 1)
         if open_at is not None:
-            inner = stripped[open_at + 1:-1]
+            inner = stripped[open_at + 1 : -1]
             if _LABEL_RE.match(inner.strip()):
                 return True
             if _starts_line(norm, open_at, starts) and _unit_list_like(inner):
                 return True
     last = _struct(parts[-1]).strip()
     head = _LABEL_HEAD_RE.search(last)
-    return (head is not None and _starts_line(last, head.start(), frozenset()) and last[-1] not in _SEPARATORS + "：:"
-            and not _unclosed(last))
+    return (
+        head is not None
+        and _starts_line(last, head.start(), frozenset())
+        and last[-1] not in _SEPARATORS + "：:"
+        and not _unclosed(last)
+    )
 
 
 def _unclosed(text: str) -> bool:
@@ -445,7 +490,9 @@ def _is_annotation_line(text: str) -> bool:
 # Unit names
 # --------------------------------------------------------------------------------------------
 _OFFICE_RE = re.compile(r"素质(?:工作)?(?:领导小组)?办(?:公室)?$|^市?素质办$|科普(?:工作)?领导小组办公室$")
-_DEPT_RE = re.compile(r"成员单位$|^(?:市直)?各(?:有关|相关)?(?:部门|单位)$|^(?:各)?(?:有关|相关)(?:部门|单位)$")
+_DEPT_RE = re.compile(
+    r"成员单位$|^(?:市直)?各(?:有关|相关)?(?:部门|单位)$|^(?:各)?(?:有关|相关)(?:部门|单位)$"
+)
 _COUNTY_RE = re.compile(r"^(?:各|全市各)?(?:县|区)[（(]?[市区县、,，]*[）)]?|^各(?:县|区|市)")
 _LEADS_RE = re.compile(r"^各?(?:项目)?牵头(?:单位|部门)$")
 _VAGUE_RE = re.compile(r"^(?:市直)?各(?:有关|相关)?(?:部门|单位)$|^(?:各)?(?:有关|相关)(?:部门|单位)$")
@@ -568,8 +615,12 @@ def _segment(lines: Sequence[tuple[int, str]], style: ItemStyle) -> _Segmented:
         # section / group heading: annotation lines, unbalanced brackets and short broken tails continue it
         heading = "".join(current.parts)
         nxt = markers[i + 1] if i + 1 < len(lines) else None
-        short_tail = (len(text) <= 30 and not any(ch in text for ch in "。；") and not current.closed
-                      and (i + 1 == len(lines) or nxt is not None))
+        short_tail = (
+            len(text) <= 30
+            and not any(ch in text for ch in "。；")
+            and not current.closed
+            and (i + 1 == len(lines) or nxt is not None)
+        )
         if not current.parts or _unclosed(_struct(heading)) or _is_annotation_line(text) or short_tail:
             current.parts.append(text)
         else:
@@ -641,7 +692,7 @@ def _annotation_pieces(anns: Sequence[_Annotation]) -> tuple[list[str], list[str
 def _strip_spans(raw: str, anns: Sequence[_Annotation]) -> str:
     out, pos = "", 0
     for ann in anns:
-        out += raw[pos:ann.span[0]]
+        out += raw[pos : ann.span[0]]
         pos = ann.span[1]
     return out + raw[pos:]
 
@@ -731,7 +782,7 @@ def _doc_title(loose: Sequence[tuple[int, str]], first_line: int | None) -> str:
     fallback = ""
     for i, text in enumerate(head):
         joined = ""
-        for part in head[i:i + 4]:
+        for part in head[i : i + 4]:
             joined += part
             if "。" in joined or len(joined) > 60:
                 break
@@ -795,8 +846,12 @@ def _resolve_units(
             matched[name] = official_key[key]
             continue
         if official:
-            strong = {i for i, ou in enumerate(official) for n in (ou.name, *ou.aliases)
-                      if alias_strength(name, normalise_name(simplify(n))) == "strong"}
+            strong = {
+                i
+                for i, ou in enumerate(official)
+                for n in (ou.name, *ou.aliases)
+                if alias_strength(name, normalise_name(simplify(n))) == "strong"
+            }
             if len(strong) == 1:
                 matched[name] = strong.pop()
                 guessed.add(name)
@@ -812,7 +867,7 @@ def _resolve_units(
     # the heuristic among the remaining spellings
     free = [n for n in registry.order if n not in matched]
     for i, a in enumerate(free):
-        for b in free[i + 1:]:
+        for b in free[i + 1 :]:
             strength = alias_strength(a, b)
             if strength == "strong" and uf.find(a) != uf.find(b):
                 uf.union(a, b)
@@ -843,8 +898,11 @@ def _resolve_units(
             canonical[m] = name
             if m in guessed and m != name:
                 problems.append(problem(Code.PL007, alias=m, name=name, line=registry.lines.get(m)))
-        units.append(PlanUnit(name, group, unique_aliases, found is not None, True,
-                              sum(registry.counts[m] for m in members)))
+        units.append(
+            PlanUnit(
+                name, group, unique_aliases, found is not None, True, sum(registry.counts[m] for m in members)
+            )
+        )
     for index, ou in enumerate(official):
         if index not in used_official:
             group = ou.group or ("county" if looks_like_county(ou.name) else "dept")
@@ -919,15 +977,22 @@ def parse_plan(
             title_text, anns = _heading_title(block)
             heading = f"{_cn_numeral(block.number)}、{title_text}"
             # a repeated copy repeats the heading with its number; short titles alone are not enough
-            match = next((i for i, s in enumerate(sections) if s.number == block.number
-                          and _same_text(compact(s.title), compact(title_text))), None)
+            match = next(
+                (
+                    i
+                    for i, s in enumerate(sections)
+                    if s.number == block.number and _same_text(compact(s.title), compact(title_text))
+                ),
+                None,
+            )
             leads, _ = _annotation_pieces(anns)
             repeating = match is not None
             if match is not None:
                 section_idx = match
                 if len(title_text) > len(sections[match].title):
-                    sections[match] = PlanSection(block.number, heading, title_text, sections[match].line,
-                                                  sections[match].leads)
+                    sections[match] = PlanSection(
+                        block.number, heading, title_text, sections[match].line, sections[match].leads
+                    )
             else:
                 register(leads, block.line)
                 sections.append(PlanSection(block.number, heading, title_text, block.line, tuple(leads)))
@@ -940,14 +1005,27 @@ def parse_plan(
         if block.kind == "group":
             title_text, anns = _heading_title(block)
             leads, _ = _annotation_pieces(anns)
-            match = next((i for i, g in enumerate(groups) if g.section == section_idx and g.number == block.number
-                          and _same_text(compact(g.title), compact(title_text))), None)
+            match = next(
+                (
+                    i
+                    for i, g in enumerate(groups)
+                    if g.section == section_idx
+                    and g.number == block.number
+                    and _same_text(compact(g.title), compact(title_text))
+                ),
+                None,
+            )
             if match is not None:
                 group_idx = match
                 if not groups[match].leads and leads:
                     register(leads, block.line)
-                    groups[match] = PlanGroup(groups[match].number, groups[match].title, section_idx,
-                                              tuple(leads), groups[match].line)
+                    groups[match] = PlanGroup(
+                        groups[match].number,
+                        groups[match].title,
+                        section_idx,
+                        tuple(leads),
+                        groups[match].line,
+                    )
             else:
                 register(leads, block.line)
                 groups.append(PlanGroup(block.number, title_text, section_idx, tuple(leads), block.line))
@@ -956,8 +1034,9 @@ def parse_plan(
         content, flat, anns = _block_content(block)
         names, bad = _annotation_pieces(anns)
         annotation = "；".join(_clean_annotation(_with_breaks(flat, a.span, block.parts)) for a in anns)
-        item = _RawItem(block.number, content, names, annotation, bool(anns), bad, section_idx, group_idx,
-                        block.line)
+        item = _RawItem(
+            block.number, content, names, annotation, bool(anns), bad, section_idx, group_idx, block.line
+        )
         dup = index.duplicate_of(item, repeating)
         repeating = dup is not None
         if dup is not None:
@@ -1014,14 +1093,25 @@ def parse_plan(
         for text_bad in raw.bad_pieces:
             problems.append(problem(Code.PL003, number=raw.number, text=text_bad, line=raw.line))
         if raw.annotated and not raw.names and not raw.bad_pieces:
-            problems.append(problem(Code.PL003, number=raw.number, text=raw.annotation or "（空）", line=raw.line))
+            problems.append(
+                problem(Code.PL003, number=raw.number, text=raw.annotation or "（空）", line=raw.line)
+            )
         for v in vague:
-            problems.append(problem(Code.PL009, number=raw.number, text=v, meaning="全部市直成员单位", line=raw.line))
+            problems.append(
+                problem(Code.PL009, number=raw.number, text=v, meaning="全部市直成员单位", line=raw.line)
+            )
         if "leads" in coll and not groups_with_leads:
             coll = [c for c in coll if c != "leads"]
             coll += [] if "dept" in coll else ["dept"]
-            problems.append(problem(Code.PL009, number=raw.number, text="各牵头单位（原文没有写明牵头部门）",
-                                    meaning="全部市直成员单位", line=raw.line))
+            problems.append(
+                problem(
+                    Code.PL009,
+                    number=raw.number,
+                    text="各牵头单位（原文没有写明牵头部门）",
+                    meaning="全部市直成员单位",
+                    line=raw.line,
+                )
+            )
         if not raw.annotated:
             problems.append(problem(Code.PL002, number=raw.number, line=raw.line))
         if not unit_names and not coll:
@@ -1029,16 +1119,40 @@ def parse_plan(
             own = raw.group is not None and raw.group in groups_with_leads
             coll = ["own_leads"] if own else ["dept"]
             if raw.annotated and not raw.bad_pieces:
-                problems.append(problem(Code.PL009, number=raw.number, text=raw.annotation,
-                                        meaning="本组牵头单位" if own else "全部市直成员单位", line=raw.line))
-        items.append(PlanItem(
-            number=raw.number, text=raw.text, title=short_title(raw.text, raw.number), section=raw.section,
-            group=raw.group, units=tuple(unit_names), collectives=tuple(coll), annotation=raw.annotation,
-            annotated=raw.annotated, office=tuple(office), line=raw.line,
-        ))
+                problems.append(
+                    problem(
+                        Code.PL009,
+                        number=raw.number,
+                        text=raw.annotation,
+                        meaning="本组牵头单位" if own else "全部市直成员单位",
+                        line=raw.line,
+                    )
+                )
+        items.append(
+            PlanItem(
+                number=raw.number,
+                text=raw.text,
+                title=short_title(raw.text, raw.number),
+                section=raw.section,
+                group=raw.group,
+                units=tuple(unit_names),
+                collectives=tuple(coll),
+                annotation=raw.annotation,
+                annotated=raw.annotated,
+                office=tuple(office),
+                line=raw.line,
+            )
+        )
     return Plan(
-        title=title, year=year, city=city, sections=tuple(final_sections), groups=tuple(final_groups),
-        items=tuple(items), units=tuple(units), problems=tuple(problems), converted_traditional=converted,
+        title=title,
+        year=year,
+        city=city,
+        sections=tuple(final_sections),
+        groups=tuple(final_groups),
+        items=tuple(items),
+        units=tuple(units),
+        problems=tuple(problems),
+        converted_traditional=converted,
     )
 
 
@@ -1106,4 +1220,8 @@ def _merge_into(kept: _RawItem, copy: _RawItem) -> None:
         kept.text = copy.text
     if copy.annotated and not kept.annotated:
         kept.names, kept.annotation, kept.annotated, kept.bad_pieces = (
-            copy.names, copy.annotation, True, copy.bad_pieces)
+            copy.names,
+            copy.annotation,
+            True,
+            copy.bad_pieces,
+        )

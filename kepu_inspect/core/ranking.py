@@ -34,8 +34,9 @@ def _tie_key(result: UnitResult, breaks: Sequence[str]) -> tuple[Decimal, ...]:
     return tuple(keys)
 
 
-def rank_group(results: Sequence[UnitResult], tie_breaks: Sequence[str] = (),
-               order: Mapping[str, int] | None = None) -> list[Ranked]:
+def rank_group(
+    results: Sequence[UnitResult], tie_breaks: Sequence[str] = (), order: Mapping[str, int] | None = None
+) -> list[Ranked]:
     """Rank scored units by score (then tie-breaks); equal keys share a rank. Unscored units follow.
 
     ``order`` (unit id → rubric position) only fixes the display order of units sharing a rank, so
@@ -55,11 +56,17 @@ def rank_group(results: Sequence[UnitResult], tie_breaks: Sequence[str] = (),
         shares = sharing[item.rank] > 1
         note = ""
         for j in (i - 1, i + 1):
-            if 0 <= j < len(ranked) and ranked[j].result.score == item.result.score and ranked[j].rank != item.rank:
+            if (
+                0 <= j < len(ranked)
+                and ranked[j].result.score == item.result.score
+                and ranked[j].rank != item.rank
+            ):
                 note = _which_break(item.result, ranked[j].result, tie_breaks)
                 break
         out.append(Ranked(item.rank, item.result, shares, note))
-    rest = sorted((r for r in results if not r.scored), key=lambda r: (position.get(r.unit_id, 0), r.unit_name))
+    rest = sorted(
+        (r for r in results if not r.scored), key=lambda r: (position.get(r.unit_id, 0), r.unit_name)
+    )
     out.extend(Ranked(None, r) for r in rest)
     return out
 

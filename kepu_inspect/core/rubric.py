@@ -305,8 +305,13 @@ class Rubric:
         A rubric edit that changes only wording keeps this fingerprint, so old templates stay usable.
         """
         shape = [
-            [item.id, [[c.id, str(c.points), c.bonus, [(s.key, s.kind, s.options) for s in c.inputs()]]
-                       for c in item.criteria]]
+            [
+                item.id,
+                [
+                    [c.id, str(c.points), c.bonus, [(s.key, s.kind, s.options) for s in c.inputs()]]
+                    for c in item.criteria
+                ],
+            ]
             for _, item in self.items()
         ]
         return hashlib.sha256(json.dumps(shape, ensure_ascii=False).encode()).hexdigest()[:16]

@@ -87,10 +87,13 @@ def build_rule(raw: Doc) -> Rule:
     if kind == "n_of_m":
         return NofM(tuple(raw["conditions"]), int(raw["need"]))
     if kind == "deduct_per":
-        return DeductPer(raw["label"], to_decimal(raw["each"]), raw.get("unit", "次"), to_decimal(raw.get("floor", 0)))
+        return DeductPer(
+            raw["label"], to_decimal(raw["each"]), raw.get("unit", "次"), to_decimal(raw.get("floor", 0))
+        )
     if kind == "deductions":
         return Deductions(
-            tuple(Fault(f["label"], to_decimal(f["points"])) for f in raw["faults"]), to_decimal(raw.get("floor", 0))
+            tuple(Fault(f["label"], to_decimal(f["points"])) for f in raw["faults"]),
+            to_decimal(raw.get("floor", 0)),
         )
     if kind == "per_category":
         return PerCategory(
@@ -125,7 +128,13 @@ class _Builder:
         self.unique_ids(groups_raw, "groups", "排名分组")
         self.unique_ids(units_raw, "units", "单位")
         groups = tuple(
-            Group(g["id"], g["name"], g.get("kind", "other"), _dec(g.get("total")), bool(g.get("normalise", False)))
+            Group(
+                g["id"],
+                g["name"],
+                g.get("kind", "other"),
+                _dec(g.get("total")),
+                bool(g.get("normalise", False)),
+            )
             for g in groups_raw
         )
         group_ids = {g.id for g in groups}
@@ -148,8 +157,13 @@ class _Builder:
             self.unit_names.setdefault(u["id"], u["id"])
         units = tuple(
             Unit(
-                u["id"], u["name"], u["group"], tuple(u.get("aliases", [])), bool(u.get("assessed", True)),
-                {k: to_decimal(v) for k, v in (u.get("params") or {}).items()}, u.get("note", ""),
+                u["id"],
+                u["name"],
+                u["group"],
+                tuple(u.get("aliases", [])),
+                bool(u.get("assessed", True)),
+                {k: to_decimal(v) for k, v in (u.get("params") or {}).items()},
+                u.get("note", ""),
             )
             for u in units_raw
         )
@@ -158,8 +172,12 @@ class _Builder:
         self.unique_ids(item_groups_raw, "item_groups", "项目分组")
         item_groups = tuple(
             ItemGroup(
-                ig["id"], ig["name"],
-                tuple(self.resolve_unit(name, f"item_groups[{i}].leads[{j}]") or "" for j, name in enumerate(ig["leads"])),
+                ig["id"],
+                ig["name"],
+                tuple(
+                    self.resolve_unit(name, f"item_groups[{i}].leads[{j}]") or ""
+                    for j, name in enumerate(ig["leads"])
+                ),
             )
             for i, ig in enumerate(item_groups_raw)
         )
@@ -172,11 +190,19 @@ class _Builder:
         meta_raw = doc["rubric"]
         period = meta_raw.get("period") or {}
         meta = Meta(
-            id=meta_raw["id"], title=meta_raw["title"], year=int(meta_raw["year"]), issuer=meta_raw["issuer"],
-            version=str(meta_raw["version"]), period_start=period.get("start", ""), period_end=period.get("end", ""),
-            deadline=meta_raw.get("deadline", ""), source=meta_raw.get("source", ""),
+            id=meta_raw["id"],
+            title=meta_raw["title"],
+            year=int(meta_raw["year"]),
+            issuer=meta_raw["issuer"],
+            version=str(meta_raw["version"]),
+            period_start=period.get("start", ""),
+            period_end=period.get("end", ""),
+            deadline=meta_raw.get("deadline", ""),
+            source=meta_raw.get("source", ""),
         )
-        rubric = Rubric(meta, settings, groups, units, item_groups, sections, gates, grades, _dec(doc.get("total")))
+        rubric = Rubric(
+            meta, settings, groups, units, item_groups, sections, gates, grades, _dec(doc.get("total"))
+        )
         if not has_errors(self.problems):
             self.check_coverage(rubric)
         return None if has_errors(self.problems) else rubric
@@ -220,8 +246,15 @@ class _Builder:
         for i, g in enumerate(raw):
             if g.get("grade") is not None and g["grade"] not in grade_names:
                 self.add(Code.RB015, f"gates[{i}].grade", grade=g["grade"])
-            gates.append(Gate(g["id"], g["name"], g.get("description", ""), g.get("grade"),
-                              to_decimal(g.get("deduct", 0))))
+            gates.append(
+                Gate(
+                    g["id"],
+                    g["name"],
+                    g.get("description", ""),
+                    g.get("grade"),
+                    to_decimal(g.get("deduct", 0)),
+                )
+            )
         return tuple(gates)
 
     def build_scope(self, raw: Any, path: str) -> Scope | None:
@@ -260,13 +293,17 @@ class _Builder:
             if sec.points is not None:
                 actual = sum((i.points for i in items), ZERO)
                 if actual != sec.points:
-                    self.add(Code.RB004, f"sections[{si}].points", actual=fmt(actual), expected=fmt(sec.points))
+                    self.add(
+                        Code.RB004, f"sections[{si}].points", actual=fmt(actual), expected=fmt(sec.points)
+                    )
             sections.append(sec)
         return tuple(sections)
 
     def build_item(self, it: Doc, path: str, bonus_section: bool) -> Item:
         scopes = tuple(
-            s for j, raw in enumerate(it["applies_to"]) if (s := self.build_scope(raw, f"{path}.applies_to[{j}]"))
+            s
+            for j, raw in enumerate(it["applies_to"])
+            if (s := self.build_scope(raw, f"{path}.applies_to[{j}]"))
         )
         if it.get("item_group") and it["item_group"] not in self.item_group_ids:
             self.add(Code.RB006, path + ".item_group", kind="项目分组", name=it["item_group"])
@@ -284,11 +321,18 @@ class _Builder:
             self.add(Code.RB003, path + ".points", actual=fmt(counted), expected=fmt(points))
         number = it.get("number")
         return Item(
-            id=it["id"], number=str(number) if number is not None else "", title=it["title"],
-            content=it.get("content", ""), points=points, criteria=tuple(criteria), applies_to=scopes,
-            plan_items=tuple(it.get("plan_items", ())), evidence=it.get("evidence", ""),
+            id=it["id"],
+            number=str(number) if number is not None else "",
+            title=it["title"],
+            content=it.get("content", ""),
+            points=points,
+            criteria=tuple(criteria),
+            applies_to=scopes,
+            plan_items=tuple(it.get("plan_items", ())),
+            evidence=it.get("evidence", ""),
             evidence_required=bool(it.get("evidence_required", bool(it.get("evidence")))),
-            verification=it.get("verification", ""), item_group=it.get("item_group", ""),
+            verification=it.get("verification", ""),
+            item_group=it.get("item_group", ""),
         )
 
     def check_rule(self, crit: Criterion, path: str) -> None:
@@ -299,25 +343,41 @@ class _Builder:
             return
         if isinstance(rule, Tiers):
             issues = interval_problems([t.interval for t in rule.tiers], floor=None, ceiling=None)
-            ordered = sorted(rule.tiers, key=lambda t: t.interval.low if t.interval.low is not None else Decimal("-Inf"))
+            ordered = sorted(
+                rule.tiers, key=lambda t: t.interval.low if t.interval.low is not None else Decimal("-Inf")
+            )
             if ordered[-1].interval.high is not None:
-                issues.append(f"高于 {fmt(ordered[-1].interval.high)} 的数值没有对应的档次（最高档应不设上限）")
+                issues.append(
+                    f"高于 {fmt(ordered[-1].interval.high)} 的数值没有对应的档次（最高档应不设上限）"
+                )
             for text in issues:
                 self.add(Code.RB007, rpath + ".tiers", detail=text)
             for a, b in itertools.pairwise(ordered):
                 if b.points < a.points:
-                    self.add(Code.RB007, rpath + ".tiers", detail=f"数值更高的档次得分反而更低（{fmt(b.points)} < {fmt(a.points)}）")
+                    self.add(
+                        Code.RB007,
+                        rpath + ".tiers",
+                        detail=f"数值更高的档次得分反而更低（{fmt(b.points)} < {fmt(a.points)}）",
+                    )
         if isinstance(rule, Levels):
             names = Counter(lv.name for lv in rule.levels)
             for j, lv in enumerate(rule.levels):
                 if names[lv.name] > 1:
                     self.add(Code.RB010, f"{rpath}.levels[{j}].name", detail=f"等级“{lv.name}”重复")
                 if (lv.points is None) == (lv.share is None):
-                    self.add(Code.RB010, f"{rpath}.levels[{j}]", detail=f"等级“{lv.name}”须且只须写 points 或 share 之一")
+                    self.add(
+                        Code.RB010,
+                        f"{rpath}.levels[{j}]",
+                        detail=f"等级“{lv.name}”须且只须写 points 或 share 之一",
+                    )
             if any((lv.points is None) == (lv.share is None) for lv in rule.levels):
                 return
         if isinstance(rule, NofM) and rule.need > len(rule.conditions):
-            self.add(Code.RB013, rpath + ".need", detail=f"须满足{rule.need}项，但只列了{len(rule.conditions)}项条件")
+            self.add(
+                Code.RB013,
+                rpath + ".need",
+                detail=f"须满足{rule.need}项，但只列了{len(rule.conditions)}项条件",
+            )
         if isinstance(rule, (DeductPer, Deductions)) and rule.floor > points:
             self.add(Code.RB013, rpath + ".floor", detail=f"保底分 {fmt(rule.floor)} 高于分值 {fmt(points)}")
         if isinstance(rule, Discretionary) and rule.low > (rule.high if rule.high is not None else points):
@@ -341,8 +401,14 @@ class _Builder:
             key = rubric.assignment_profile(unit)
             if key not in units_of:
                 units_of[key] = []
-                needs[key] = list(dict.fromkeys(param for a in assignments for c in a.item.criteria
-                                                for param in c.rule.params_needed()))
+                needs[key] = list(
+                    dict.fromkeys(
+                        param
+                        for a in assignments
+                        for c in a.item.criteria
+                        for param in c.rule.params_needed()
+                    )
+                )
             units_of[key].append(unit.id)
             for param in needs[key]:
                 if param not in unit.params:
@@ -351,8 +417,13 @@ class _Builder:
             if group.total is not None and not group.normalise:
                 mx = rubric.max_base(unit)
                 if mx != group.total:
-                    self.add(Code.RB016, f"units[{index[unit.id]}]", unit=unit.name, actual=fmt(mx),
-                             expected=fmt(group.total))
+                    self.add(
+                        Code.RB016,
+                        f"units[{index[unit.id]}]",
+                        unit=unit.name,
+                        actual=fmt(mx),
+                        expected=fmt(group.total),
+                    )
         for unit_ids in units_of.values():
             for a in rubric.assignments(rubric.unit(unit_ids[0])):
                 applied.setdefault(a.item.id, set()).update(unit_ids)
@@ -361,17 +432,27 @@ class _Builder:
                 continue
             members = {u.id for u in rubric.assessed_units(group.id)}
             actual = sum(
-                (item.base_points for s, item in rubric.items()
-                 if s.kind == "base" and applied.get(item.id, set()) & members),
+                (
+                    item.base_points
+                    for s, item in rubric.items()
+                    if s.kind == "base" and applied.get(item.id, set()) & members
+                ),
                 ZERO,
             )
             if members and actual != group.total:
-                self.add(Code.RB005, f"groups[{gi}].total", group=group.name, actual=fmt(actual),
-                         expected=fmt(group.total))
+                self.add(
+                    Code.RB005,
+                    f"groups[{gi}].total",
+                    group=group.name,
+                    actual=fmt(actual),
+                    expected=fmt(group.total),
+                )
         if rubric.total is not None:
             actual = sum((item.base_points for s, item in rubric.items() if s.kind == "base"), ZERO)
             if actual != rubric.total:
-                self.add(Code.RB005, "total", group="全部考核项目", actual=fmt(actual), expected=fmt(rubric.total))
+                self.add(
+                    Code.RB005, "total", group="全部考核项目", actual=fmt(actual), expected=fmt(rubric.total)
+                )
 
 
 def build_rubric(doc: Doc) -> tuple[Rubric | None, list[Problem]]:

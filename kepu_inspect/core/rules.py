@@ -92,7 +92,9 @@ class Rule:
         """The most this rule can give for a criterion worth ``points`` (for consistency checks)."""
         return points
 
-    def evaluate(self, points: Decimal, values: Mapping[str, Value], params: Mapping[str, Decimal]) -> Outcome:
+    def evaluate(
+        self, points: Decimal, values: Mapping[str, Value], params: Mapping[str, Decimal]
+    ) -> Outcome:
         raise NotImplementedError
 
     def params_needed(self) -> tuple[str, ...]:
@@ -122,7 +124,9 @@ class Checklist(Rule):
             return points
         return sum((c.points or ZERO for c in self.checks), ZERO)
 
-    def evaluate(self, points: Decimal, values: Mapping[str, Value], params: Mapping[str, Decimal]) -> Outcome:
+    def evaluate(
+        self, points: Decimal, values: Mapping[str, Value], params: Mapping[str, Decimal]
+    ) -> Outcome:
         if (missing := _need(self, values)) is not None:
             return missing
         done = [c for i, c in enumerate(self.checks, 1) if values[f"c{i}"] is True]
@@ -155,7 +159,9 @@ class Threshold(Rule):
     def params_needed(self) -> tuple[str, ...]:
         return (self.target.param,) if self.target.param else ()
 
-    def evaluate(self, points: Decimal, values: Mapping[str, Value], params: Mapping[str, Decimal]) -> Outcome:
+    def evaluate(
+        self, points: Decimal, values: Mapping[str, Value], params: Mapping[str, Decimal]
+    ) -> Outcome:
         if (missing := _need(self, values)) is not None:
             return missing
         actual = values["n"]
@@ -168,7 +174,10 @@ class Threshold(Rule):
         how = f"{self.label}{fmt(actual)}{self.unit}，要求{sign}{fmt(target)}{self.unit}"
         if self.target.param:
             how += f"（{self.target.describe(self.unit)}）"
-        return Outcome(points if met else ZERO, f"{how}，{'达标' if met else '未达标'}，得{fmt(points if met else ZERO)}分")
+        return Outcome(
+            points if met else ZERO,
+            f"{how}，{'达标' if met else '未达标'}，得{fmt(points if met else ZERO)}分",
+        )
 
 
 @dataclass(frozen=True)
@@ -191,7 +200,9 @@ class Proportional(Rule):
     def max_points(self, points: Decimal) -> Decimal:
         return points * self.cap
 
-    def evaluate(self, points: Decimal, values: Mapping[str, Value], params: Mapping[str, Decimal]) -> Outcome:
+    def evaluate(
+        self, points: Decimal, values: Mapping[str, Value], params: Mapping[str, Decimal]
+    ) -> Outcome:
         if (missing := _need(self, values)) is not None:
             return missing
         actual = values["n"]
@@ -233,7 +244,9 @@ class Tiers(Rule):
     def max_points(self, points: Decimal) -> Decimal:
         return max(t.points for t in self.tiers)
 
-    def evaluate(self, points: Decimal, values: Mapping[str, Value], params: Mapping[str, Decimal]) -> Outcome:
+    def evaluate(
+        self, points: Decimal, values: Mapping[str, Value], params: Mapping[str, Decimal]
+    ) -> Outcome:
         if (missing := _need(self, values)) is not None:
             return missing
         actual = values["n"]
@@ -272,7 +285,9 @@ class Levels(Rule):
     def max_points(self, points: Decimal) -> Decimal:
         return max(lv.value(points) for lv in self.levels)
 
-    def evaluate(self, points: Decimal, values: Mapping[str, Value], params: Mapping[str, Decimal]) -> Outcome:
+    def evaluate(
+        self, points: Decimal, values: Mapping[str, Value], params: Mapping[str, Decimal]
+    ) -> Outcome:
         if (missing := _need(self, values)) is not None:
             return missing
         chosen = values["level"]
@@ -296,7 +311,9 @@ class NofM(Rule):
     def inputs(self) -> list[InputSpec]:
         return [InputSpec(f"c{i}", c, "yesno", YES_NO) for i, c in enumerate(self.conditions, 1)]
 
-    def evaluate(self, points: Decimal, values: Mapping[str, Value], params: Mapping[str, Decimal]) -> Outcome:
+    def evaluate(
+        self, points: Decimal, values: Mapping[str, Value], params: Mapping[str, Decimal]
+    ) -> Outcome:
         if (missing := _need(self, values)) is not None:
             return missing
         met = sum(1 for i in range(1, len(self.conditions) + 1) if values[f"c{i}"] is True)
@@ -322,7 +339,9 @@ class DeductPer(Rule):
     def inputs(self) -> list[InputSpec]:
         return [InputSpec("n", self.label, "number", unit=self.unit)]
 
-    def evaluate(self, points: Decimal, values: Mapping[str, Value], params: Mapping[str, Decimal]) -> Outcome:
+    def evaluate(
+        self, points: Decimal, values: Mapping[str, Value], params: Mapping[str, Decimal]
+    ) -> Outcome:
         if (missing := _need(self, values)) is not None:
             return missing
         n = values["n"]
@@ -357,7 +376,9 @@ class Deductions(Rule):
     def inputs(self) -> list[InputSpec]:
         return [InputSpec(f"f{i}", f.label, "yesno", YES_NO) for i, f in enumerate(self.faults, 1)]
 
-    def evaluate(self, points: Decimal, values: Mapping[str, Value], params: Mapping[str, Decimal]) -> Outcome:
+    def evaluate(
+        self, points: Decimal, values: Mapping[str, Value], params: Mapping[str, Decimal]
+    ) -> Outcome:
         if (missing := _need(self, values)) is not None:
             return missing
         found = [f for i, f in enumerate(self.faults, 1) if values[f"f{i}"] is True]
@@ -394,7 +415,9 @@ class PerCategory(Rule):
     def max_points(self, points: Decimal) -> Decimal:
         return self.cap if self.cap is not None else points
 
-    def evaluate(self, points: Decimal, values: Mapping[str, Value], params: Mapping[str, Decimal]) -> Outcome:
+    def evaluate(
+        self, points: Decimal, values: Mapping[str, Value], params: Mapping[str, Decimal]
+    ) -> Outcome:
         if (missing := _need(self, values)) is not None:
             return missing
         cap = self.cap if self.cap is not None else points
@@ -427,7 +450,9 @@ class Discretionary(Rule):
     def max_points(self, points: Decimal) -> Decimal:
         return self.high if self.high is not None else points
 
-    def evaluate(self, points: Decimal, values: Mapping[str, Value], params: Mapping[str, Decimal]) -> Outcome:
+    def evaluate(
+        self, points: Decimal, values: Mapping[str, Value], params: Mapping[str, Decimal]
+    ) -> Outcome:
         high = self.high if self.high is not None else points
         score = values.get("score")
         if score is None:
@@ -439,6 +464,16 @@ class Discretionary(Rule):
 
 RULE_KINDS: dict[str, type[Rule]] = {
     cls.kind: cls
-    for cls in (Checklist, Threshold, Proportional, Tiers, Levels, NofM, DeductPer, Deductions, PerCategory,
-                Discretionary)
+    for cls in (
+        Checklist,
+        Threshold,
+        Proportional,
+        Tiers,
+        Levels,
+        NofM,
+        DeductPer,
+        Deductions,
+        PerCategory,
+        Discretionary,
+    )
 }

@@ -33,20 +33,66 @@ def _number(text: str | None) -> Decimal | None:
 _intern = sys.intern
 
 
-def _criterion(uid: str, text: str, rule: str, max_points: str, inputs: tuple[tuple[str, str], ...],
-               computed: str | None, self_score: str | None, verified: str | None, points: str, basis: Basis,
-               reason: str, bonus: bool) -> CriterionResult:
-    return CriterionResult(_intern(uid), _intern(text), _intern(rule), shared_decimal(max_points),
-                           tuple((_intern(label), _intern(value)) for label, value in inputs), _number(computed),
-                           _number(self_score), _number(verified), shared_decimal(points), basis, reason, bonus)
+def _criterion(
+    uid: str,
+    text: str,
+    rule: str,
+    max_points: str,
+    inputs: tuple[tuple[str, str], ...],
+    computed: str | None,
+    self_score: str | None,
+    verified: str | None,
+    points: str,
+    basis: Basis,
+    reason: str,
+    bonus: bool,
+) -> CriterionResult:
+    return CriterionResult(
+        _intern(uid),
+        _intern(text),
+        _intern(rule),
+        shared_decimal(max_points),
+        tuple((_intern(label), _intern(value)) for label, value in inputs),
+        _number(computed),
+        _number(self_score),
+        _number(verified),
+        shared_decimal(points),
+        basis,
+        reason,
+        bonus,
+    )
 
 
-def _item(item_id: str, number: str, title: str, section_id: str, bonus_section: bool, weight: str,
-          max_points: str, self_points: str, points: str, bonus_points: str, verified: bool,
-          criteria: tuple[CriterionResult, ...], opinion: str) -> ItemResult:
-    return ItemResult(_intern(item_id), _intern(number), _intern(title), _intern(section_id), bonus_section,
-                      shared_decimal(weight), shared_decimal(max_points), shared_decimal(self_points),
-                      shared_decimal(points), shared_decimal(bonus_points), verified, criteria, opinion)
+def _item(
+    item_id: str,
+    number: str,
+    title: str,
+    section_id: str,
+    bonus_section: bool,
+    weight: str,
+    max_points: str,
+    self_points: str,
+    points: str,
+    bonus_points: str,
+    verified: bool,
+    criteria: tuple[CriterionResult, ...],
+    opinion: str,
+) -> ItemResult:
+    return ItemResult(
+        _intern(item_id),
+        _intern(number),
+        _intern(title),
+        _intern(section_id),
+        bonus_section,
+        shared_decimal(weight),
+        shared_decimal(max_points),
+        shared_decimal(self_points),
+        shared_decimal(points),
+        shared_decimal(bonus_points),
+        verified,
+        criteria,
+        opinion,
+    )
 
 
 # Item results travel from worker processes in their millions at national scale (3,000 units × 40
@@ -70,9 +116,20 @@ class CriterionResult:
     bonus: bool = False
 
     def __reduce__(self) -> tuple[Any, tuple[Any, ...]]:
-        return _criterion, (self.uid, self.text, self.rule, str(self.max_points), self.inputs,
-                            _text(self.computed), _text(self.self_score), _text(self.verified), str(self.points),
-                            self.basis, self.reason, self.bonus)
+        return _criterion, (
+            self.uid,
+            self.text,
+            self.rule,
+            str(self.max_points),
+            self.inputs,
+            _text(self.computed),
+            _text(self.self_score),
+            _text(self.verified),
+            str(self.points),
+            self.basis,
+            self.reason,
+            self.bonus,
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,9 +149,21 @@ class ItemResult:
     opinion: str = ""
 
     def __reduce__(self) -> tuple[Any, tuple[Any, ...]]:
-        return _item, (self.item_id, self.number, self.title, self.section_id, self.bonus_section,
-                       str(self.weight), str(self.max_points), str(self.self_points), str(self.points),
-                       str(self.bonus_points), self.verified, self.criteria, self.opinion)
+        return _item, (
+            self.item_id,
+            self.number,
+            self.title,
+            self.section_id,
+            self.bonus_section,
+            str(self.weight),
+            str(self.max_points),
+            str(self.self_points),
+            str(self.points),
+            str(self.bonus_points),
+            self.verified,
+            self.criteria,
+            self.opinion,
+        )
 
     @property
     def rate(self) -> Decimal | None:
@@ -157,8 +226,9 @@ def entry_outcome(crit: Criterion, entry: CriterionEntry, params: Mapping[str, D
     return entry.outcome[0]
 
 
-def score_criterion(rubric: Rubric, unit: Unit, a: Assignment, crit: Criterion,
-                    entry: CriterionEntry | None) -> CriterionResult:
+def score_criterion(
+    rubric: Rubric, unit: Unit, a: Assignment, crit: Criterion, entry: CriterionEntry | None
+) -> CriterionResult:
     uid = f"{a.item.id}.{crit.id}"
     weight = a.weight
     top = crit.points * weight
@@ -178,23 +248,88 @@ def score_criterion(rubric: Rubric, unit: Unit, a: Assignment, crit: Criterion,
     if verified is not None:
         claimed = f"自评{fmt(self_score)}分，" if self_score is not None else ""
         rule_text = f"；按填报数据：{outcome.reason}" if specs and outcome.points is not None else ""
-        return CriterionResult(uid, crit.text, crit.rule.title, top, shown, computed, self_score, verified,
-                               verified, "verified", f"{claimed}督导检查组核定{fmt(verified)}分{rule_text}", crit.bonus)
+        return CriterionResult(
+            uid,
+            crit.text,
+            crit.rule.title,
+            top,
+            shown,
+            computed,
+            self_score,
+            verified,
+            verified,
+            "verified",
+            f"{claimed}督导检查组核定{fmt(verified)}分{rule_text}",
+            crit.bonus,
+        )
     if rubric.settings.unverified == "zero":
-        return CriterionResult(uid, crit.text, crit.rule.title, top, shown, computed, self_score, None, ZERO, "zero",
-                               "未经核定，按考核细则规定计0分", crit.bonus)
+        return CriterionResult(
+            uid,
+            crit.text,
+            crit.rule.title,
+            top,
+            shown,
+            computed,
+            self_score,
+            None,
+            ZERO,
+            "zero",
+            "未经核定，按考核细则规定计0分",
+            crit.bonus,
+        )
     if computed is not None:
-        return CriterionResult(uid, crit.text, crit.rule.title, top, shown, computed, self_score, None, computed,
-                               "self", f"{outcome.reason}{weight_note}（未经核定，按自评数据计）", crit.bonus)
+        return CriterionResult(
+            uid,
+            crit.text,
+            crit.rule.title,
+            top,
+            shown,
+            computed,
+            self_score,
+            None,
+            computed,
+            "self",
+            f"{outcome.reason}{weight_note}（未经核定，按自评数据计）",
+            crit.bonus,
+        )
     if self_score is not None and not specs:
-        return CriterionResult(uid, crit.text, crit.rule.title, top, shown, computed, self_score, None,
-                               min(self_score, top), "self", "酌情评分未经核定，按自评分计", crit.bonus)
-    return CriterionResult(uid, crit.text, crit.rule.title, top, shown, computed, self_score, None, ZERO, "missing",
-                           f"{outcome.reason}，计0分", crit.bonus)
+        return CriterionResult(
+            uid,
+            crit.text,
+            crit.rule.title,
+            top,
+            shown,
+            computed,
+            self_score,
+            None,
+            min(self_score, top),
+            "self",
+            "酌情评分未经核定，按自评分计",
+            crit.bonus,
+        )
+    return CriterionResult(
+        uid,
+        crit.text,
+        crit.rule.title,
+        top,
+        shown,
+        computed,
+        self_score,
+        None,
+        ZERO,
+        "missing",
+        f"{outcome.reason}，计0分",
+        crit.bonus,
+    )
 
 
-def score_unit(rubric: Rubric, unit: Unit, submission: Submission, files: tuple[str, ...] = (),
-               problems: tuple[Problem, ...] = ()) -> UnitResult:
+def score_unit(
+    rubric: Rubric,
+    unit: Unit,
+    submission: Submission,
+    files: tuple[str, ...] = (),
+    problems: tuple[Problem, ...] = (),
+) -> UnitResult:
     """Score a read submission: base, bonus (capped), deductions, rate, grade and every reason."""
     settings = rubric.settings
     items: list[ItemResult] = []
@@ -203,8 +338,10 @@ def score_unit(rubric: Rubric, unit: Unit, submission: Submission, files: tuple[
     overclaims: list[Overclaim] = []
     unverified = 0
     for a in rubric.assignments(unit):
-        crits = tuple(score_criterion(rubric, unit, a, c, submission.criteria.get(f"{a.item.id}.{c.id}"))
-                      for c in a.item.criteria)
+        crits = tuple(
+            score_criterion(rubric, unit, a, c, submission.criteria.get(f"{a.item.id}.{c.id}"))
+            for c in a.item.criteria
+        )
         base_crits = [c for c in crits if a.is_bonus or not c.bonus]
         extra = sum((c.points for c in crits if c.bonus and not a.is_bonus), ZERO)
         points = sum((c.points for c in base_crits), ZERO)
@@ -212,9 +349,21 @@ def score_unit(rubric: Rubric, unit: Unit, submission: Submission, files: tuple[
         all_verified = all(c.verified is not None for c in crits)
         unverified += sum(1 for c in crits if c.verified is None)
         entry = submission.items.get(a.item.id)
-        item = ItemResult(a.item.id, a.item.number, a.item.title, a.section.id, a.is_bonus, a.weight,
-                          a.item.points * a.weight, self_points, points, extra, all_verified, crits,
-                          entry.opinion if entry else "")
+        item = ItemResult(
+            a.item.id,
+            a.item.number,
+            a.item.title,
+            a.section.id,
+            a.is_bonus,
+            a.weight,
+            a.item.points * a.weight,
+            self_points,
+            points,
+            extra,
+            all_verified,
+            crits,
+            entry.opinion if entry else "",
+        )
         items.append(item)
         if a.is_bonus:
             bonus_by_section[a.section.id] = bonus_by_section.get(a.section.id, ZERO) + points
@@ -251,14 +400,36 @@ def score_unit(rubric: Rubric, unit: Unit, submission: Submission, files: tuple[
         if g.id in triggered:
             notes.append(f"{g.name}：" + (f"等次定为{g.grade}" if g.grade else f"扣{fmt(g.deduct)}分"))
     if overclaims:
-        notes.append(f"疑似虚报{len(overclaims)}项" + (f"，扣{fmt(settings.overclaim_deduction * len(overclaims))}分"
-                                                  if settings.overclaim_deduction else ""))
+        notes.append(
+            f"疑似虚报{len(overclaims)}项"
+            + (
+                f"，扣{fmt(settings.overclaim_deduction * len(overclaims))}分"
+                if settings.overclaim_deduction
+                else ""
+            )
+        )
     if unverified:
         notes.append(f"{unverified}项未核定")
     return UnitResult(
-        unit.id, unit.name, unit.group, "scored", max_base, round_half_up(self_total, d), round_half_up(base, d),
-        round_half_up(bonus, d), round_half_up(deductions, d), round_half_up(rate, d), score, grade, triggered,
-        tuple(items), tuple(overclaims), unverified, tuple(notes), files, problems,
+        unit.id,
+        unit.name,
+        unit.group,
+        "scored",
+        max_base,
+        round_half_up(self_total, d),
+        round_half_up(base, d),
+        round_half_up(bonus, d),
+        round_half_up(deductions, d),
+        round_half_up(rate, d),
+        score,
+        grade,
+        triggered,
+        tuple(items),
+        tuple(overclaims),
+        unverified,
+        tuple(notes),
+        files,
+        problems,
     )
 
 
@@ -272,18 +443,38 @@ def grade_for(rubric: Rubric, score: Decimal, gates: tuple[str, ...] = ()) -> st
     return ""
 
 
-def unscored(rubric: Rubric, unit: Unit, status: Status, note: str, files: tuple[str, ...] = (),
-             problems: tuple[Problem, ...] = ()) -> UnitResult:
+def unscored(
+    rubric: Rubric,
+    unit: Unit,
+    status: Status,
+    note: str,
+    files: tuple[str, ...] = (),
+    problems: tuple[Problem, ...] = (),
+) -> UnitResult:
     """A unit listed without a score (未报送 / 材料无效), never silently dropped."""
     grade = rubric.settings.missing_grade if status == "missing" else ""
-    return UnitResult(unit.id, unit.name, unit.group, status, max_base=rubric.max_base(unit), grade=grade,
-                      notes=(note,), files=files, problems=problems)
+    return UnitResult(
+        unit.id,
+        unit.name,
+        unit.group,
+        status,
+        max_base=rubric.max_base(unit),
+        grade=grade,
+        notes=(note,),
+        files=files,
+        problems=problems,
+    )
 
 
 def overclaim_problems(result: UnitResult, rubric: Rubric) -> list[Problem]:
     threshold = rubric.settings.overclaim_threshold
     return [
-        problem(Code.SC001, unit=result.unit_name, item=f"{o.item_id} {o.title}", diff=fmt(o.diff),
-                threshold=fmt(threshold))
+        problem(
+            Code.SC001,
+            unit=result.unit_name,
+            item=f"{o.item_id} {o.title}",
+            diff=fmt(o.diff),
+            threshold=fmt(threshold),
+        )
         for o in result.overclaims
     ]

@@ -34,26 +34,61 @@ def unit_record(rubric: Rubric, res: UnitResult) -> str:
 
 def _unit_json(d: int, res: UnitResult) -> dict[str, Any]:
     return {
-        "unit_id": res.unit_id, "unit": res.unit_name, "group_id": res.group_id, "status": res.status,
-        "max_base": fmt(res.max_base), "self_total": fmt(res.self_total, d), "base": fmt(res.base, d),
-        "bonus": fmt(res.bonus, d), "deductions": fmt(res.deductions, d), "rate": fmt(res.rate, d),
-        "score": fmt(res.score, d), "grade": res.grade, "gates": list(res.gates), "notes": list(res.notes),
-        "unverified": res.unverified, "files": list(res.files),
-        "overclaims": [{"item_id": o.item_id, "title": o.title, "self": fmt(o.self_points),
-                        "verified": fmt(o.verified_points), "diff": fmt(o.diff)} for o in res.overclaims],
+        "unit_id": res.unit_id,
+        "unit": res.unit_name,
+        "group_id": res.group_id,
+        "status": res.status,
+        "max_base": fmt(res.max_base),
+        "self_total": fmt(res.self_total, d),
+        "base": fmt(res.base, d),
+        "bonus": fmt(res.bonus, d),
+        "deductions": fmt(res.deductions, d),
+        "rate": fmt(res.rate, d),
+        "score": fmt(res.score, d),
+        "grade": res.grade,
+        "gates": list(res.gates),
+        "notes": list(res.notes),
+        "unverified": res.unverified,
+        "files": list(res.files),
+        "overclaims": [
+            {
+                "item_id": o.item_id,
+                "title": o.title,
+                "self": fmt(o.self_points),
+                "verified": fmt(o.verified_points),
+                "diff": fmt(o.diff),
+            }
+            for o in res.overclaims
+        ],
         "items": [
             {
-                "item_id": it.item_id, "number": it.number, "title": it.title, "section": it.section_id,
-                "bonus_section": it.bonus_section, "weight": fmt(it.weight), "max": fmt(it.max_points),
-                "self": fmt(it.self_points), "points": fmt(it.points), "bonus_points": fmt(it.bonus_points),
-                "verified": it.verified, "opinion": it.opinion,
+                "item_id": it.item_id,
+                "number": it.number,
+                "title": it.title,
+                "section": it.section_id,
+                "bonus_section": it.bonus_section,
+                "weight": fmt(it.weight),
+                "max": fmt(it.max_points),
+                "self": fmt(it.self_points),
+                "points": fmt(it.points),
+                "bonus_points": fmt(it.bonus_points),
+                "verified": it.verified,
+                "opinion": it.opinion,
                 "criteria": [
-                    {"id": c.uid, "text": c.text, "rule": c.rule, "max": fmt(c.max_points),
-                     "inputs": {label: value for label, value in c.inputs},
-                     "computed": None if c.computed is None else fmt(c.computed),
-                     "self": None if c.self_score is None else fmt(c.self_score),
-                     "verified": None if c.verified is None else fmt(c.verified),
-                     "points": fmt(c.points), "basis": c.basis, "reason": c.reason, "bonus": c.bonus}
+                    {
+                        "id": c.uid,
+                        "text": c.text,
+                        "rule": c.rule,
+                        "max": fmt(c.max_points),
+                        "inputs": {label: value for label, value in c.inputs},
+                        "computed": None if c.computed is None else fmt(c.computed),
+                        "self": None if c.self_score is None else fmt(c.self_score),
+                        "verified": None if c.verified is None else fmt(c.verified),
+                        "points": fmt(c.points),
+                        "basis": c.basis,
+                        "reason": c.reason,
+                        "bonus": c.bonus,
+                    }
                     for c in it.criteria
                 ],
             }
@@ -76,26 +111,71 @@ def iter_results_json(run: ScoreRun) -> Iterator[bytes]:
         "tool": {"name": "kepu-inspect", "version": __version__},
         "title": report_title(run),
         "date": run.date,
-        "rubric": {"id": meta.id, "title": meta.title, "year": meta.year, "version": meta.version,
-                   "content_hash": run.rubric.content_hash, "decimals": run.rubric.settings.decimals},
+        "rubric": {
+            "id": meta.id,
+            "title": meta.title,
+            "year": meta.year,
+            "version": meta.version,
+            "content_hash": run.rubric.content_hash,
+            "decimals": run.rubric.settings.decimals,
+        },
     }
     d = run.rubric.settings.decimals
     # records already rendered in the workers, for the results that came from them
-    records = {id(r.result): r.record for r in run.intake.readings if r.record is not None and r.result is not None}
+    records = {
+        id(r.result): r.record for r in run.intake.readings if r.record is not None and r.result is not None
+    }
     sections: list[tuple[str, Iterable[Any]]] = [
-        ("files", ({"path": r.path, "sha256": r.sha256, "status": r.status, "unit_id": r.unit_id}
-                   for r in run.intake.readings)),
+        (
+            "files",
+            (
+                {"path": r.path, "sha256": r.sha256, "status": r.status, "unit_id": r.unit_id}
+                for r in run.intake.readings
+            ),
+        ),
         ("skipped", ({"path": s.path, "reason": s.reason} for s in run.intake.skipped)),
-        ("ledger", ({"unit_id": row.unit_id, "unit": row.unit_name, "group": row.group, "status": row.status,
-                     "files": list(row.files)} for row in run.intake.ledger)),
-        ("rankings", (
-            {"group_id": t.group_id, "group": t.group_name, "normalised": t.normalised,
-             "rows": [{"rank": r.rank, "tie": r.tie, "tie_note": r.tie_note, "change": r.change,
-                       "unit_id": r.result.unit_id, "unit": r.result.unit_name,
-                       "score": fmt(r.result.score, d) if r.result.scored else None,
-                       "grade": r.result.grade, "status": r.result.status} for r in t.ranked]}
-            for t in ranking_tables(run))),
-        ("units", (_unit_record(run, records, run.results[u.id]) for u in run.rubric.units if u.id in run.results)),
+        (
+            "ledger",
+            (
+                {
+                    "unit_id": row.unit_id,
+                    "unit": row.unit_name,
+                    "group": row.group,
+                    "status": row.status,
+                    "files": list(row.files),
+                }
+                for row in run.intake.ledger
+            ),
+        ),
+        (
+            "rankings",
+            (
+                {
+                    "group_id": t.group_id,
+                    "group": t.group_name,
+                    "normalised": t.normalised,
+                    "rows": [
+                        {
+                            "rank": r.rank,
+                            "tie": r.tie,
+                            "tie_note": r.tie_note,
+                            "change": r.change,
+                            "unit_id": r.result.unit_id,
+                            "unit": r.result.unit_name,
+                            "score": fmt(r.result.score, d) if r.result.scored else None,
+                            "grade": r.result.grade,
+                            "status": r.result.status,
+                        }
+                        for r in t.ranked
+                    ],
+                }
+                for t in ranking_tables(run)
+            ),
+        ),
+        (
+            "units",
+            (_unit_record(run, records, run.results[u.id]) for u in run.rubric.units if u.id in run.results),
+        ),
         ("problems", (p.as_dict() for p in run.problems())),
     ]
     yield ("{" + dumps(head, compact=True)[1:-1]).encode()
@@ -148,6 +228,20 @@ def problems_csv(problems: list[Problem]) -> str:
     writer = csv.writer(buf, lineterminator="\r\n")
     writer.writerow(("代码", "级别", "单位", "文件", "工作表", "单元格", "原值", "问题", "怎么改"))
     for p in problems:
-        writer.writerow([_cell(v or "") for v in (p.code.name, p.severity.label, p.unit, p.file, p.sheet,
-                                                        p.cell, p.value, p.message, p.hint)])
+        writer.writerow(
+            [
+                _cell(v or "")
+                for v in (
+                    p.code.name,
+                    p.severity.label,
+                    p.unit,
+                    p.file,
+                    p.sheet,
+                    p.cell,
+                    p.value,
+                    p.message,
+                    p.hint,
+                )
+            ]
+        )
     return buf.getvalue()

@@ -49,8 +49,25 @@ GRADE_COLOURS = ("#c6efce", "#ddebf7", "#ffeb9c", "#ffc7ce")  # tone 0 (best) �
 BAR_COLOURS = ("#4e8f5a", "#4a78b0", "#c9a227", "#c0504d")
 FONT_STACK = '"SimSun", "宋体", "Noto Serif CJK SC", "Noto Sans CJK SC", serif'
 _NUMBER = re.compile(r"-?\d+(\.\d+)?%?")
-NUMERIC = {"名次", "自评分", "核定分", "加分", "扣分", "总分", "得分率", "差值", "疑似虚报项数", "分值", "得分", "排序",
-           "考核单位数", "平均得分率", "条数", "涉及单位数", "较上年"}
+NUMERIC = {
+    "名次",
+    "自评分",
+    "核定分",
+    "加分",
+    "扣分",
+    "总分",
+    "得分率",
+    "差值",
+    "疑似虚报项数",
+    "分值",
+    "得分",
+    "排序",
+    "考核单位数",
+    "平均得分率",
+    "条数",
+    "涉及单位数",
+    "较上年",
+}
 
 CSS = """
 @page {
@@ -126,8 +143,10 @@ def _table(columns: Sequence[str], rows: Iterable[str], css: str = "", widths: S
 
 
 def _cells(columns: Sequence[str], values: Sequence[str]) -> str:
-    return "".join(f'<td class="num">{_n(v)}</td>' if c in NUMERIC else f"<td>{_t(v)}</td>"
-                   for c, v in zip(columns, values, strict=True))
+    return "".join(
+        f'<td class="num">{_n(v)}</td>' if c in NUMERIC else f"<td>{_t(v)}</td>"
+        for c, v in zip(columns, values, strict=True)
+    )
 
 
 def _nice_max(value: Decimal) -> Decimal:
@@ -138,8 +157,9 @@ def _nice_max(value: Decimal) -> Decimal:
     return (value / step).to_integral_value(rounding=ROUND_CEILING) * step
 
 
-def bar_chart_svg(bars: Sequence[tuple[str, Decimal, int | None]], axis_max: Decimal, *, suffix: str = "",
-                  decimals: int = 2) -> str:
+def bar_chart_svg(
+    bars: Sequence[tuple[str, Decimal, int | None]], axis_max: Decimal, *, suffix: str = "", decimals: int = 2
+) -> str:
     """A horizontal bar chart as inline SVG: (label, value, grade tone or None) per bar, first at the top."""
     label_w, plot_w, value_w, row_h, top = 150, 440, 70, 18, 22
     width = label_w + plot_w + value_w
@@ -148,17 +168,21 @@ def bar_chart_svg(bars: Sequence[tuple[str, Decimal, int | None]], axis_max: Dec
     for k in range(5):  # grid lines and axis labels at 0, 25, 50, 75, 100 % of the axis
         x = label_w + plot_w * k // 4
         tick = axis_max * k / 4
-        parts.append(f'<line x1="{x}" y1="{top - 4}" x2="{x}" y2="{height - 6}" stroke="#d0d0d0" stroke-width="0.6"/>'
-                     f'<text x="{x}" y="{top - 8}" text-anchor="middle" fill="#555">{fmt(tick)}{_t(suffix)}</text>')
+        parts.append(
+            f'<line x1="{x}" y1="{top - 4}" x2="{x}" y2="{height - 6}" stroke="#d0d0d0" stroke-width="0.6"/>'
+            f'<text x="{x}" y="{top - 8}" text-anchor="middle" fill="#555">{fmt(tick)}{_t(suffix)}</text>'
+        )
     for i, (label, value, tone) in enumerate(bars):
         y = top + i * row_h
         share = max(ZERO, min(value, axis_max)) / axis_max if axis_max else ZERO
         bar_w = fmt(share * plot_w, 1)
         colour = BAR_COLOURS[tone] if tone is not None else "#4a78b0"
         shown = label if len(label) <= 11 else label[:10] + "…"
-        parts.append(f'<text x="{label_w - 6}" y="{y + 13}" text-anchor="end">{_t(shown)}</text>'
-                     f'<rect x="{label_w}" y="{y + 3}" width="{bar_w}" height="{row_h - 6}" fill="{colour}"/>'
-                     f'<text x="{label_w + plot_w + 6}" y="{y + 13}">{fmt(value, decimals)}{_t(suffix)}</text>')
+        parts.append(
+            f'<text x="{label_w - 6}" y="{y + 13}" text-anchor="end">{_t(shown)}</text>'
+            f'<rect x="{label_w}" y="{y + 3}" width="{bar_w}" height="{row_h - 6}" fill="{colour}"/>'
+            f'<text x="{label_w + plot_w + 6}" y="{y + 13}">{fmt(value, decimals)}{_t(suffix)}</text>'
+        )
     parts.append("</svg>")
     return "".join(parts)
 
@@ -179,8 +203,11 @@ def _ranking_section(run: ScoreRun, table: RankingTable, first: bool) -> str:
         cls = "" if r.result.scored else ' class="unscored"'
         rows.append(f"<tr{cls}>{''.join(cells)}</tr>")
     scored = [r for r in table.ranked if r.result.scored]
-    notes = ("本组各单位考核项目不同，按得分率比较：总分 = 核定分 ÷ 基本分满分 × 100 + 加分 − 扣分。" if table.normalised
-             else "总分 = 核定分 + 加分 − 扣分。")
+    notes = (
+        "本组各单位考核项目不同，按得分率比较：总分 = 核定分 ÷ 基本分满分 × 100 + 加分 − 扣分。"
+        if table.normalised
+        else "总分 = 核定分 + 加分 − 扣分。"
+    )
     if len(scored) < len(table.ranked):
         notes += "未报送或材料无效的单位列在表末，不参加排名。"
     notes += "名次相同者为并列，其后的名次顺延。"
@@ -189,12 +216,16 @@ def _ranking_section(run: ScoreRun, table: RankingTable, first: bool) -> str:
         shown = scored[:CHART_MAX_BARS]
         bars = [(r.result.unit_name, r.result.score, grade_tone(run, r.result.grade)) for r in shown]
         caption = f"{table.group_name}总分" + (f"（前{len(shown)}名）" if len(scored) > len(shown) else "")
-        chart = (f"<figure>{bar_chart_svg(bars, _nice_max(max(r.result.score for r in shown)), decimals=run.rubric.settings.decimals)}"
-                 f"<figcaption>{_t(caption)}</figcaption></figure>")
+        chart = (
+            f"<figure>{bar_chart_svg(bars, _nice_max(max(r.result.score for r in shown)), decimals=run.rubric.settings.decimals)}"
+            f"<figcaption>{_t(caption)}</figcaption></figure>"
+        )
     cls = "" if first else ' class="page"'
-    return (f"<section{cls}><h2>{_t(group_title(run, table.group_name))}</h2>"
-            f'<p class="date">考核日期：{_t(report_date(run))}</p>'
-            f"{_table(table.columns, rows, 'ranking')}<p class=\"note\">说明：{_t(notes)}</p>{chart}</section>")
+    return (
+        f"<section{cls}><h2>{_t(group_title(run, table.group_name))}</h2>"
+        f'<p class="date">考核日期：{_t(report_date(run))}</p>'
+        f'{_table(table.columns, rows, "ranking")}<p class="note">说明：{_t(notes)}</p>{chart}</section>'
+    )
 
 
 def _analysis_section(run: ScoreRun) -> str:
@@ -204,19 +235,36 @@ def _analysis_section(run: ScoreRun) -> str:
     rows = []
     for i, a in enumerate(analysis):
         weak = is_weak(i, a)
-        values = (str(i + 1), a.number, a.title, str(a.units), fmt(a.average_rate * HUNDRED, 1) + "%", a.lowest_unit)
+        values = (
+            str(i + 1),
+            a.number,
+            a.title,
+            str(a.units),
+            fmt(a.average_rate * HUNDRED, 1) + "%",
+            a.lowest_unit,
+        )
         mark = '<td class="weak">短板</td>' if weak else "<td></td>"
         rows.append(f"<tr>{_cells(ITEM_ANALYSIS_COLUMNS[:-1], values)}{mark}</tr>")
     shown = analysis[:CHART_MAX_BARS]
-    bars = [((f"{a.number} " if a.number else "") + a.title, a.average_rate * HUNDRED, 3 if is_weak(i, a) else None)
-            for i, a in enumerate(shown)]
-    caption = "各项目平均得分率（由低到高）" + (f"，仅列最低的{len(shown)}项" if len(analysis) > len(shown) else "")
-    return ('<section class="page"><h2>考核项目分析（短板）</h2>'
-            f'<p class="note">按平均得分率由低到高排列。平均得分率 = 各单位该项得分 ÷ 该项分值的平均数（不含加分项目）；'
-            f"平均得分率最低的{WEAK_ITEMS}项（满分项目除外）列为短板。</p>"
-            f"{_table(ITEM_ANALYSIS_COLUMNS, rows, 'analysis')}"
-            f'<figure>{bar_chart_svg(bars, HUNDRED, suffix="%", decimals=1)}<figcaption>{_t(caption)}</figcaption></figure>'
-            "</section>")
+    bars = [
+        (
+            (f"{a.number} " if a.number else "") + a.title,
+            a.average_rate * HUNDRED,
+            3 if is_weak(i, a) else None,
+        )
+        for i, a in enumerate(shown)
+    ]
+    caption = "各项目平均得分率（由低到高）" + (
+        f"，仅列最低的{len(shown)}项" if len(analysis) > len(shown) else ""
+    )
+    return (
+        '<section class="page"><h2>考核项目分析（短板）</h2>'
+        f'<p class="note">按平均得分率由低到高排列。平均得分率 = 各单位该项得分 ÷ 该项分值的平均数（不含加分项目）；'
+        f"平均得分率最低的{WEAK_ITEMS}项（满分项目除外）列为短板。</p>"
+        f"{_table(ITEM_ANALYSIS_COLUMNS, rows, 'analysis')}"
+        f"<figure>{bar_chart_svg(bars, HUNDRED, suffix='%', decimals=1)}<figcaption>{_t(caption)}</figcaption></figure>"
+        "</section>"
+    )
 
 
 def _self_vs_verified_section(run: ScoreRun) -> str:
@@ -228,10 +276,14 @@ def _self_vs_verified_section(run: ScoreRun) -> str:
             cells = cells.replace('<td class="num">', '<td class="num flag">')
         rows.append(f"<tr>{cells}</tr>")
     threshold = run.rubric.settings.overclaim_threshold
-    rule = f"单项自评分比核定分高出 {fmt(threshold)} 分以上的，列为疑似虚报。" if threshold is not None else ""
+    rule = (
+        f"单项自评分比核定分高出 {fmt(threshold)} 分以上的，列为疑似虚报。" if threshold is not None else ""
+    )
     body = _table(SELF_VS_VERIFIED_COLUMNS, rows, "compare") if rows else "<p>没有已评分的单位。</p>"
-    return (f'<section class="page"><h2>自评分与核定分对比</h2><p class="note">差值 = 自评分 − 核定分。{_t(rule)}</p>'
-            f"{body}</section>")
+    return (
+        f'<section class="page"><h2>自评分与核定分对比</h2><p class="note">差值 = 自评分 − 核定分。{_t(rule)}</p>'
+        f"{body}</section>"
+    )
 
 
 def _problems_section(run: ScoreRun) -> str:
@@ -247,9 +299,11 @@ def _problems_section(run: ScoreRun) -> str:
         if cls:
             cells = cells.replace(f"<td>{_t(values[1])}</td>", f'<td class="{cls}">{_t(values[1])}</td>', 1)
         body.append(f"<tr>{cells}</tr>")
-    return ('<section class="page wide"><h2>材料问题清单</h2>'
-            f"<h3>按问题类型汇总（共 {len(rows)} 条）</h3>{_table(PROBLEM_SUMMARY_COLUMNS, summary, 'summary', (7, 5, 5, 8, 75))}"
-            f"<h3>逐条清单</h3>{_table(PROBLEM_COLUMNS, body, 'problems', (7, 5, 11, 19, 10, 28, 20))}</section>")
+    return (
+        '<section class="page wide"><h2>材料问题清单</h2>'
+        f"<h3>按问题类型汇总（共 {len(rows)} 条）</h3>{_table(PROBLEM_SUMMARY_COLUMNS, summary, 'summary', (7, 5, 5, 8, 75))}"
+        f"<h3>逐条清单</h3>{_table(PROBLEM_COLUMNS, body, 'problems', (7, 5, 11, 19, 10, 28, 20))}</section>"
+    )
 
 
 UNIT_DETAIL_COLUMNS = DETAIL_COLUMNS[2:]
@@ -258,9 +312,11 @@ DETAIL_WIDTHS = (4, 10, 20, 8, 4, 16, 5, 5, 5, 23)
 
 def _detail_section(run: ScoreRun, units: int, show: bool) -> str:
     if not show:
-        return ('<section class="page"><h2>评分明细</h2>'
-                f"<p>本次考核已评分单位 {units} 个，逐项评分明细数量较大，未列入本报告，请查阅结果工作簿中的“评分明细”表"
-                "（可按单位、项目筛选）。</p></section>")
+        return (
+            '<section class="page"><h2>评分明细</h2>'
+            f"<p>本次考核已评分单位 {units} 个，逐项评分明细数量较大，未列入本报告，请查阅结果工作簿中的“评分明细”表"
+            "（可按单位、项目筛选）。</p></section>"
+        )
     d = run.rubric.settings.decimals
     blocks = []
     for group_name, r in scored_in_rank_order(run):
@@ -268,15 +324,30 @@ def _detail_section(run: ScoreRun, units: int, show: bool) -> str:
         rows = []
         for it in res.items:
             for c in it.criteria:
-                values = (it.number, item_label(it), criterion_label(c), c.rule, fmt(c.max_points), inputs_text(c),
-                          "" if c.self_score is None else fmt(c.self_score),
-                          "" if c.verified is None else fmt(c.verified), fmt(c.points))
-                rows.append(f'<tr>{_cells(UNIT_DETAIL_COLUMNS[:-1], values)}<td class="reason">{_t(c.reason)}</td></tr>')
-        summary = (f"{res.unit_name}（{group_name}）　名次 {r.rank}　总分 {fmt(res.score, d)}　等次 {res.grade or '—'}")
-        facts = (f"基本分满分 {fmt(res.max_base)}，自评分 {fmt(res.self_total, d)}，核定分 {fmt(res.base, d)}，"
-                 f"加分 {fmt(res.bonus, d)}，扣分 {fmt(res.deductions, d)}" + ("；" + "；".join(res.notes) if res.notes else ""))
-        blocks.append(f"<details open><summary>{_t(summary)}</summary><p class=\"note\">{_t(facts)}</p>"
-                      f"{_table(UNIT_DETAIL_COLUMNS, rows, 'detail', DETAIL_WIDTHS)}</details>")
+                values = (
+                    it.number,
+                    item_label(it),
+                    criterion_label(c),
+                    c.rule,
+                    fmt(c.max_points),
+                    inputs_text(c),
+                    "" if c.self_score is None else fmt(c.self_score),
+                    "" if c.verified is None else fmt(c.verified),
+                    fmt(c.points),
+                )
+                rows.append(
+                    f'<tr>{_cells(UNIT_DETAIL_COLUMNS[:-1], values)}<td class="reason">{_t(c.reason)}</td></tr>'
+                )
+        summary = f"{res.unit_name}（{group_name}）　名次 {r.rank}　总分 {fmt(res.score, d)}　等次 {res.grade or '—'}"
+        facts = (
+            f"基本分满分 {fmt(res.max_base)}，自评分 {fmt(res.self_total, d)}，核定分 {fmt(res.base, d)}，"
+            f"加分 {fmt(res.bonus, d)}，扣分 {fmt(res.deductions, d)}"
+            + ("；" + "；".join(res.notes) if res.notes else "")
+        )
+        blocks.append(
+            f'<details open><summary>{_t(summary)}</summary><p class="note">{_t(facts)}</p>'
+            f"{_table(UNIT_DETAIL_COLUMNS, rows, 'detail', DETAIL_WIDTHS)}</details>"
+        )
     return f'<section class="page wide"><h2>评分明细</h2>{"".join(blocks)}</section>'
 
 
@@ -286,10 +357,16 @@ def _overview(run: ScoreRun, tables: list[RankingTable]) -> str:
     rows = []
     for table in tables:
         results = [r.result for r in table.ranked]
-        counts = [str(len(results)), str(sum(r.scored for r in results)),
-                  str(sum(r.status == "missing" for r in results)), str(sum(r.status == "invalid" for r in results))]
+        counts = [
+            str(len(results)),
+            str(sum(r.scored for r in results)),
+            str(sum(r.status == "missing" for r in results)),
+            str(sum(r.status == "invalid" for r in results)),
+        ]
         counts += [str(sum(r.scored and r.grade == g for r in results)) for g in grade_names]
-        rows.append(f"<tr><td>{_t(table.group_name)}</td>{''.join(f'<td class=num>{c}</td>' for c in counts)}</tr>")
+        rows.append(
+            f"<tr><td>{_t(table.group_name)}</td>{''.join(f'<td class=num>{c}</td>' for c in counts)}</tr>"
+        )
     return _table(columns, rows, "overview") if rows else "<p>没有参加考核的单位。</p>"
 
 
@@ -305,8 +382,12 @@ def render_html(run: ScoreRun, *, unit_detail: bool | None = None) -> str:
     scored = len(scored_in_rank_order(run))
     show_detail = scored <= DETAIL_UNIT_LIMIT if unit_detail is None else unit_detail
     sections = [_ranking_section(run, t, first=i == 0) for i, t in enumerate(tables)]
-    sections += [_analysis_section(run), _self_vs_verified_section(run), _problems_section(run),
-                 _detail_section(run, scored, show_detail)]
+    sections += [
+        _analysis_section(run),
+        _self_vs_verified_section(run),
+        _problems_section(run),
+        _detail_section(run, scored, show_detail),
+    ]
     return (
         "<!DOCTYPE html>\n"
         '<html lang="zh-CN">\n<head>\n<meta charset="utf-8">\n'
@@ -316,9 +397,7 @@ def render_html(run: ScoreRun, *, unit_detail: bool | None = None) -> str:
         f"<header><h1>{_t(title)}</h1>"
         f'<p class="meta">{_t(meta.issuer)}　　{_t(report_date(run))}</p>'
         f'<p class="meta note">考核细则：{_t(meta.title)}（版本 {_t(meta.version)}）　由 kepu-inspect {_t(__version__)} 生成</p>'
-        f"{_overview(run, tables)}</header>\n"
-        + "\n".join(sections)
-        + "\n</main>\n</body>\n</html>\n"
+        f"{_overview(run, tables)}</header>\n" + "\n".join(sections) + "\n</main>\n</body>\n</html>\n"
     )
 
 

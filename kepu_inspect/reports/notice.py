@@ -25,7 +25,14 @@ def notice_text(rubric: Rubric, unit_name: str, problems: list[Problem], date: s
             return
         lines.append(title)
         for i, p in enumerate(items, 1):
-            where = "，".join(x for x in (p.file and p.file.rsplit("/", 1)[-1], p.sheet and (p.sheet + (f" 工作表 {p.cell} 单元格" if p.cell else " 工作表"))) if x)
+            where = "，".join(
+                x
+                for x in (
+                    p.file and p.file.rsplit("/", 1)[-1],
+                    p.sheet and (p.sheet + (f" 工作表 {p.cell} 单元格" if p.cell else " 工作表")),
+                )
+                if x
+            )
             value = f"（现填写：{p.value}）" if p.value else ""
             lines.append(f"    {i}．{('[' + where + '] ') if where else ''}{p.message}{value}")
             lines.append(f"       修改方法：{p.hint}")
@@ -34,6 +41,11 @@ def notice_text(rubric: Rubric, unit_name: str, problems: list[Problem], date: s
     block("一、必须修改的问题：", must)
     block(("二、" if must else "一、") + "请核实的问题：", should)
     deadline = f"请于{meta.deadline}前" if meta.deadline else "请尽快"
-    lines += [f"    {deadline}将修改后的自评表（.xlsx）重新报送。如有疑问，请与{meta.issuer}联系。", "",
-              f"{meta.issuer:>40}", f"{date:>40}", ""]
+    lines += [
+        f"    {deadline}将修改后的自评表（.xlsx）重新报送。如有疑问，请与{meta.issuer}联系。",
+        "",
+        f"{meta.issuer:>40}",
+        f"{date:>40}",
+        "",
+    ]
     return "\n".join(lines)

@@ -16,7 +16,9 @@ _clean = markup_safe
 
 
 def problems_table(problems: list[Problem], title: str = "", show_file: bool = True) -> Table:
-    table = Table(title=_clean(title) if title else None, show_lines=False, expand=False, title_justify="left")
+    table = Table(
+        title=_clean(title) if title else None, show_lines=False, expand=False, title_justify="left"
+    )
     table.add_column("级别", no_wrap=True)
     table.add_column("代码", no_wrap=True)
     table.add_column("位置", overflow="fold")
@@ -26,7 +28,9 @@ def problems_table(problems: list[Problem], title: str = "", show_file: bool = T
         where = p.location if show_file else p.location.replace(f"{p.file} · ", "") if p.file else p.location
         message = p.message + (f"（原值：{p.value}）" if p.value and p.value not in p.message else "")
         style = SEVERITY_STYLE[p.severity]
-        table.add_row(f"[{style}]{p.severity.label}[/]", p.code.name, _clean(where), _clean(message), _clean(p.hint))
+        table.add_row(
+            f"[{style}]{p.severity.label}[/]", p.code.name, _clean(where), _clean(message), _clean(p.hint)
+        )
     return table
 
 

@@ -19,9 +19,13 @@ def rubric_table(rubric: Rubric, unit: Unit | None = None) -> RichGroup:
     if unit is not None:
         group = rubric.group(unit.group)
         assigned = {a.item.id: a for a in rubric.assignments(unit)}
-        parts.append(Text(f"单位：{unit.name}（{group.name}）  适用项目 {len(assigned)} 项，"
-                          f"基本分满分 {fmt(rubric.max_base(unit))} 分"
-                          + ("" if unit.assessed else "  【本年度不参加考核】")))
+        parts.append(
+            Text(
+                f"单位：{unit.name}（{group.name}）  适用项目 {len(assigned)} 项，"
+                f"基本分满分 {fmt(rubric.max_base(unit))} 分"
+                + ("" if unit.assessed else "  【本年度不参加考核】")
+            )
+        )
     table = Table(show_lines=False)
     table.add_column("编号", no_wrap=True)
     table.add_column("序号", no_wrap=True)
@@ -50,7 +54,11 @@ def rubric_table(rubric: Rubric, unit: Unit | None = None) -> RichGroup:
         if not rows:
             continue
         label = section.title + ("（加分）" if section.kind == "bonus" else "")
-        shown = section.points if unit is None else sum((item_points for *_, item_points in rows_points), Decimal(0))
+        shown = (
+            section.points
+            if unit is None
+            else sum((item_points for *_, item_points in rows_points), Decimal(0))
+        )
         table.add_row("", "", Text(label, style="bold"), fmt(shown) if shown else "", "", "", "")
         for row in rows:
             table.add_row(*row)
@@ -80,12 +88,24 @@ def resolved_rubric(rubric: Rubric, unit: Unit | None = None) -> dict[str, Any]:
     units = [unit] if unit is not None else list(rubric.units)
     return {
         "rubric": {**rubric.meta.__dict__, "content_hash": rubric.content_hash},
-        "groups": [{"id": g.id, "name": g.name, "kind": g.kind, "total": fmt(g.total) if g.total else None,
-                    "normalise": g.normalise} for g in rubric.groups],
+        "groups": [
+            {
+                "id": g.id,
+                "name": g.name,
+                "kind": g.kind,
+                "total": fmt(g.total) if g.total else None,
+                "normalise": g.normalise,
+            }
+            for g in rubric.groups
+        ],
         "units": [
             {
-                "id": u.id, "name": u.name, "aliases": list(u.aliases), "group": u.group,
-                "group_name": rubric.group(u.group).name, "assessed": u.assessed,
+                "id": u.id,
+                "name": u.name,
+                "aliases": list(u.aliases),
+                "group": u.group,
+                "group_name": rubric.group(u.group).name,
+                "assessed": u.assessed,
                 "params": {k: fmt(v) for k, v in u.params.items()},
                 "items": [a.item.id for a in rubric.assignments(u)],
                 "weights": {a.item.id: fmt(a.weight) for a in rubric.assignments(u) if a.weight != 1},
@@ -95,11 +115,26 @@ def resolved_rubric(rubric: Rubric, unit: Unit | None = None) -> dict[str, Any]:
         ],
         "items": [
             {
-                "id": item.id, "number": item.number, "section": section.id, "section_kind": section.kind,
-                "title": item.title, "points": fmt(item.points), "plan_items": list(item.plan_items),
-                "item_group": item.item_group or None, "evidence": item.evidence, "verification": item.verification,
-                "criteria": [{"id": c.id, "text": c.text, "points": fmt(c.points), "rule": c.rule.kind,
-                              "bonus": c.bonus} for c in item.criteria],
+                "id": item.id,
+                "number": item.number,
+                "section": section.id,
+                "section_kind": section.kind,
+                "title": item.title,
+                "points": fmt(item.points),
+                "plan_items": list(item.plan_items),
+                "item_group": item.item_group or None,
+                "evidence": item.evidence,
+                "verification": item.verification,
+                "criteria": [
+                    {
+                        "id": c.id,
+                        "text": c.text,
+                        "points": fmt(c.points),
+                        "rule": c.rule.kind,
+                        "bonus": c.bonus,
+                    }
+                    for c in item.criteria
+                ],
             }
             for section, item in rubric.items()
             if unit is None or any(a.item.id == item.id for a in rubric.assignments(unit))

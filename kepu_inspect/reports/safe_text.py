@@ -12,8 +12,10 @@ from typing import Any
 
 # C0/C1 controls except tab and newline, DEL, format characters (bidi overrides, zero-width),
 # line/paragraph separators.
-_UNSAFE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u00ad\u061c\u180e\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff"
-                     r"\ufff9-\ufffb]")
+_UNSAFE = re.compile(
+    r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u00ad\u061c\u180e\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff"
+    r"\ufff9-\ufffb]"
+)
 REPLACEMENT = "\ufffd"
 
 
@@ -35,6 +37,9 @@ def dumps(doc: Any, *, compact: bool = False) -> str:
     ``compact`` uses the C encoder (``indent`` forces Python's pure-Python one, ~10× slower): for the
     full results of a national run, which run to tens of MB.
     """
-    text = (json.dumps(doc, ensure_ascii=False, separators=(",", ":")) if compact
-            else json.dumps(doc, ensure_ascii=False, indent=2))
+    text = (
+        json.dumps(doc, ensure_ascii=False, separators=(",", ":"))
+        if compact
+        else json.dumps(doc, ensure_ascii=False, indent=2)
+    )
     return _UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)

@@ -62,8 +62,18 @@ def ranking_tables(run: ScoreRun) -> list[RankingTable]:
         for r in ranked:
             res = r.result
             if res.scored:
-                row = (str(r.rank), res.unit_name, _d(run, res.self_total), _d(run, res.base), _d(run, res.bonus),
-                       _d(run, res.deductions), _d(run, res.score), _d(run, res.rate) + "%", res.grade, remark(r))
+                row = (
+                    str(r.rank),
+                    res.unit_name,
+                    _d(run, res.self_total),
+                    _d(run, res.base),
+                    _d(run, res.bonus),
+                    _d(run, res.deductions),
+                    _d(run, res.score),
+                    _d(run, res.rate) + "%",
+                    res.grade,
+                    remark(r),
+                )
             else:
                 row = ("—", res.unit_name, "", "", "", "", "", "", res.grade or "—", remark(r))
             rows.append(row + ((r.change,) if with_change else ()))
@@ -122,9 +132,20 @@ def self_vs_verified(run: ScoreRun) -> list[tuple[str, ...]]:
             if not res.scored:
                 continue
             diff = res.self_total - res.base
-            listed = "；".join(f"{o.title}（自评{fmt(o.self_points)}，核定{fmt(o.verified_points)}）" for o in res.overclaims)
-            rows.append((group.name, res.unit_name, _d(run, res.self_total), _d(run, res.base), _d(run, diff),
-                         str(len(res.overclaims)), listed))
+            listed = "；".join(
+                f"{o.title}（自评{fmt(o.self_points)}，核定{fmt(o.verified_points)}）" for o in res.overclaims
+            )
+            rows.append(
+                (
+                    group.name,
+                    res.unit_name,
+                    _d(run, res.self_total),
+                    _d(run, res.base),
+                    _d(run, diff),
+                    str(len(res.overclaims)),
+                    listed,
+                )
+            )
     return rows
 
 
@@ -155,7 +176,9 @@ def group_title(run: ScoreRun, group_name: str) -> str:
 
 def grade_tone(run: ScoreRun, grade: str) -> int | None:
     """0 (best band) … 3 (worst band), so every format colours 等次 alike; None for no or unknown grade."""
-    bands = sorted(run.rubric.grades, key=lambda b: -(b.interval.low if b.interval.low is not None else Decimal(-1)))
+    bands = sorted(
+        run.rubric.grades, key=lambda b: -(b.interval.low if b.interval.low is not None else Decimal(-1))
+    )
     names = [b.name for b in bands]
     if grade not in names:
         return None
@@ -183,8 +206,20 @@ def inputs_text(c: CriterionResult) -> str:
     return "；".join(f"{label}：{value}" for label, value in c.inputs)
 
 
-DETAIL_COLUMNS = ("单位", "分组", "序号", "考核项目", "评分标准", "评分方式", "分值", "填报数据", "自评分", "核定分",
-                  "得分", "依据/理由")
+DETAIL_COLUMNS = (
+    "单位",
+    "分组",
+    "序号",
+    "考核项目",
+    "评分标准",
+    "评分方式",
+    "分值",
+    "填报数据",
+    "自评分",
+    "核定分",
+    "得分",
+    "依据/理由",
+)
 
 
 def detail_rows(run: ScoreRun) -> Iterator[tuple[str, ...]]:
@@ -193,9 +228,20 @@ def detail_rows(run: ScoreRun) -> Iterator[tuple[str, ...]]:
         res = r.result
         for it in res.items:
             for c in it.criteria:
-                yield (res.unit_name, group_name, it.number, item_label(it), criterion_label(c), c.rule,
-                       fmt(c.max_points), inputs_text(c), "" if c.self_score is None else fmt(c.self_score),
-                       "" if c.verified is None else fmt(c.verified), fmt(c.points), c.reason)
+                yield (
+                    res.unit_name,
+                    group_name,
+                    it.number,
+                    item_label(it),
+                    criterion_label(c),
+                    c.rule,
+                    fmt(c.max_points),
+                    inputs_text(c),
+                    "" if c.self_score is None else fmt(c.self_score),
+                    "" if c.verified is None else fmt(c.verified),
+                    fmt(c.points),
+                    c.reason,
+                )
 
 
 PROBLEM_COLUMNS = ("代码", "级别", "单位", "文件", "位置", "问题", "怎么改")
@@ -204,16 +250,25 @@ _SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
 
 def sorted_problems(run: ScoreRun) -> list[Problem]:
     """Errors first, then warnings, then notes; within a level by unit and file (stable otherwise)."""
-    return sorted(run.problems(), key=lambda p: (_SEVERITY_ORDER.get(p.severity.value, 3), p.unit or "", p.file or ""))
+    return sorted(
+        run.problems(), key=lambda p: (_SEVERITY_ORDER.get(p.severity.value, 3), p.unit or "", p.file or "")
+    )
 
 
 def problem_row(p: Problem) -> tuple[str, ...]:
     where = p.location
     if p.file and where.startswith(p.file):
-        where = where[len(p.file):].removeprefix(" · ")
+        where = where[len(p.file) :].removeprefix(" · ")
     message = p.message + (f"（原值：{p.value}）" if p.value and p.value not in p.message else "")
-    return (p.code.name, p.severity.label, p.unit or "", PurePath(p.file).name if p.file else "", where, message,
-            p.hint)
+    return (
+        p.code.name,
+        p.severity.label,
+        p.unit or "",
+        PurePath(p.file).name if p.file else "",
+        where,
+        message,
+        p.hint,
+    )
 
 
 def problem_rows(run: ScoreRun) -> list[tuple[str, ...]]:
@@ -229,10 +284,20 @@ def problem_summary(run: ScoreRun) -> list[tuple[str, ...]]:
     groups: dict[str, list[Problem]] = {}
     for p in sorted_problems(run):
         groups.setdefault(p.code.name, []).append(p)
-    rows = sorted(groups.values(), key=lambda ps: (_SEVERITY_ORDER.get(ps[0].severity.value, 3), -len(ps),
-                                                   ps[0].code.name))
-    return [(ps[0].code.name, ps[0].severity.label, str(len(ps)), str(len({p.unit for p in ps if p.unit})),
-             ps[0].message) for ps in rows]
+    rows = sorted(
+        groups.values(),
+        key=lambda ps: (_SEVERITY_ORDER.get(ps[0].severity.value, 3), -len(ps), ps[0].code.name),
+    )
+    return [
+        (
+            ps[0].code.name,
+            ps[0].severity.label,
+            str(len(ps)),
+            str(len({p.unit for p in ps if p.unit})),
+            ps[0].message,
+        )
+        for ps in rows
+    ]
 
 
 ITEM_ANALYSIS_COLUMNS = ("排序", "序号", "考核项目", "考核单位数", "平均得分率", "得分率最低的单位", "短板")
@@ -246,9 +311,18 @@ def is_weak(position: int, analysis: ItemAnalysis) -> bool:
 
 def item_analysis_rows(run: ScoreRun) -> list[tuple[str, ...]]:
     """ITEM_ANALYSIS_COLUMNS rows, weakest item first; 平均得分率 as a percentage with one decimal."""
-    return [(str(i), a.number, a.title, str(a.units), fmt(a.average_rate * 100, 1) + "%", a.lowest_unit,
-             "短板" if is_weak(i - 1, a) else "")
-            for i, a in enumerate(item_analysis(run), start=1)]
+    return [
+        (
+            str(i),
+            a.number,
+            a.title,
+            str(a.units),
+            fmt(a.average_rate * 100, 1) + "%",
+            a.lowest_unit,
+            "短板" if is_weak(i - 1, a) else "",
+        )
+        for i, a in enumerate(item_analysis(run), start=1)
+    ]
 
 
 @dataclass(frozen=True)
@@ -277,8 +351,11 @@ def score_matrix(run: ScoreRun) -> ScoreMatrix:
     for _, r in units:
         for it in r.result.items:
             present.setdefault(it.item_id, it)
-    columns = [MatrixColumn(item.id, item.number, item.title, section.kind == "bonus")
-               for section, item in run.rubric.items() if item.id in present]
+    columns = [
+        MatrixColumn(item.id, item.number, item.title, section.kind == "bonus")
+        for section, item in run.rubric.items()
+        if item.id in present
+    ]
     rows = []
     for group_name, r in units:
         rates = {it.item_id: it.rate for it in r.result.items}

@@ -16,9 +16,23 @@ from kepu_inspect.reports.tables import ranking_tables, report_title
 from kepu_inspect.services.intake import Intake
 from kepu_inspect.services.scoring_service import ScoreRun
 
-GRADE_STYLE = {"优秀": "bold green", "良好": "green", "合格": "yellow", "不合格": "bold red", "好": "bold green",
-               "较好": "green", "一般": "yellow", "差": "bold red"}
-LEDGER_STYLE = {"已收到": "green", "未收到": "yellow", "重复报送": "red", "材料无效": "red", "不参加考核": "dim"}
+GRADE_STYLE = {
+    "优秀": "bold green",
+    "良好": "green",
+    "合格": "yellow",
+    "不合格": "bold red",
+    "好": "bold green",
+    "较好": "green",
+    "一般": "yellow",
+    "差": "bold red",
+}
+LEDGER_STYLE = {
+    "已收到": "green",
+    "未收到": "yellow",
+    "重复报送": "red",
+    "材料无效": "red",
+    "不参加考核": "dim",
+}
 RIGHT = {"自评分", "核定分", "加分", "扣分", "总分", "得分率", "名次"}
 
 
@@ -31,8 +45,13 @@ def ranking_view(run: ScoreRun, limit: int = SCREEN_ROWS) -> RenderableType:
         note = "（按得分率×100 比较）" if t.normalised else ""
         table = Table(title=f"{t.group_name}{note}", title_justify="left", title_style="bold")
         for col in t.columns:
-            table.add_column(col, justify="right" if col in RIGHT else "left",
-                             no_wrap=col != "备注", overflow="fold", min_width=8 if col == "备注" else None)
+            table.add_column(
+                col,
+                justify="right" if col in RIGHT else "left",
+                no_wrap=col != "备注",
+                overflow="fold",
+                min_width=8 if col == "备注" else None,
+            )
         shown = t.rows if len(t.rows) <= limit else t.rows[: limit - 10]
         for row in shown:
             cells = [Text(displayable(v)) for v in row]
@@ -41,8 +60,12 @@ def ranking_view(run: ScoreRun, limit: int = SCREEN_ROWS) -> RenderableType:
             table.add_row(*cells)
         parts.append(table)
         if len(shown) < len(t.rows):
-            parts.append(Text(f"…… 仅显示前 {len(shown)} 名，共 {len(t.rows)} 个单位；完整排名见 xlsx / html / csv 报告。",
-                              style="dim"))
+            parts.append(
+                Text(
+                    f"…… 仅显示前 {len(shown)} 名，共 {len(t.rows)} 个单位；完整排名见 xlsx / html / csv 报告。",
+                    style="dim",
+                )
+            )
     return RichGroup(*parts)
 
 
@@ -55,12 +78,20 @@ def ledger_view(intake: Intake) -> RenderableType:
     if len(rows) > SCREEN_ROWS:  # a national run: list only what needs attention
         rows = [r for r in rows if r.status != "已收到"]
     for row in rows:
-        table.add_row(Text(displayable(row.unit_name)), Text(displayable(row.group)),
-                      Text(row.status, style=LEDGER_STYLE[row.status]), Text(displayable("\n".join(row.files))))
+        table.add_row(
+            Text(displayable(row.unit_name)),
+            Text(displayable(row.group)),
+            Text(row.status, style=LEDGER_STYLE[row.status]),
+            Text(displayable("\n".join(row.files))),
+        )
     parts: list[RenderableType] = [table]
     if len(rows) < len(intake.ledger):
-        parts.append(Text(f"其余 {len(received)} 个单位均已收到（完整收件情况见 json 报告或 check --format csv）。",
-                          style="dim"))
+        parts.append(
+            Text(
+                f"其余 {len(received)} 个单位均已收到（完整收件情况见 json 报告或 check --format csv）。",
+                style="dim",
+            )
+        )
     extra = Table(title="未计入的文件", title_justify="left", title_style="bold")
     extra.add_column("文件", overflow="fold")
     extra.add_column("原因", overflow="fold")
@@ -79,10 +110,12 @@ def summary_line(intake: Intake, problems: list[Problem]) -> Text:
         counts[row.status] += 1
     errors = sum(1 for p in problems if p.severity is Severity.ERROR)
     warnings = sum(1 for p in problems if p.severity is Severity.WARNING)
-    text = (f"共读取 {len(intake.readings)} 个文件，跳过 {len(intake.skipped)} 个；"
-            f"应报单位 {sum(counts[k] for k in ('已收到', '未收到', '重复报送', '材料无效'))} 个："
-            f"已收到 {counts['已收到']}，未收到 {counts['未收到']}，重复 {counts['重复报送']}，"
-            f"材料无效 {counts['材料无效']}；错误 {errors} 个，警告 {warnings} 个。")
+    text = (
+        f"共读取 {len(intake.readings)} 个文件，跳过 {len(intake.skipped)} 个；"
+        f"应报单位 {sum(counts[k] for k in ('已收到', '未收到', '重复报送', '材料无效'))} 个："
+        f"已收到 {counts['已收到']}，未收到 {counts['未收到']}，重复 {counts['重复报送']}，"
+        f"材料无效 {counts['材料无效']}；错误 {errors} 个，警告 {warnings} 个。"
+    )
     return Text(text, style="bold red" if errors else ("yellow" if warnings else "green"))
 
 
@@ -93,7 +126,9 @@ def problems_overview(problems: list[Problem], limit: int = 200) -> RenderableTy
     counts: dict[tuple[str, str, str], int] = defaultdict(int)
     for p in problems:
         counts[(p.code.name, p.severity.label, p.code.template)] += 1
-    table = Table(title=f"共 {len(problems)} 个问题（按代码汇总；逐条清单见 问题清单.csv）", title_justify="left")
+    table = Table(
+        title=f"共 {len(problems)} 个问题（按代码汇总；逐条清单见 问题清单.csv）", title_justify="left"
+    )
     for col in ("代码", "级别", "问题", "个数"):
         table.add_column(col, overflow="fold")
     for (code, label, template), n in sorted(counts.items()):

@@ -68,8 +68,14 @@ HEADER_FILL = "E7E6E6"
 INVALID_SHEET_CHARS = re.compile(r"[\[\]:*?/\\\x00-\x1f\x7f]")
 MAIN_NS = xlsx_parts.MAIN_NS
 # XML escapes, and the characters XML 1.0 forbids (C0 controls but tab/newline/CR, DEL) replaced.
-_XML_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;",
-                              **{chr(c): "\ufffd" for c in (*range(9), 11, 12, *range(14, 32), 127)}})
+_XML_ESCAPES = str.maketrans(
+    {
+        "&": "&amp;",
+        "<": "&lt;",
+        ">": "&gt;",
+        **{chr(c): "\ufffd" for c in (*range(9), 11, 12, *range(14, 32), 127)},
+    }
+)
 _NEEDS_ESCAPE = re.compile("[&<>\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 RowSource = Callable[[], Iterable[str]]
 
@@ -117,8 +123,10 @@ class _Strings:
         return i
 
     def xml(self) -> Iterator[bytes]:
-        yield (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-               f'<sst xmlns="{MAIN_NS}" uniqueCount="{len(self.index)}">').encode()
+        yield (
+            f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+            f'<sst xmlns="{MAIN_NS}" uniqueCount="{len(self.index)}">'
+        ).encode()
         chunk: list[str] = []
         for text in self.index:
             clean = str(neutralise(text))
@@ -254,7 +262,10 @@ class _Book:
     # --- sheets and styles -----------------------------------------------------------------------
     def sheet(self, name: str) -> _Sheet:
         # Excel: at most 31 characters, none of []:*?/\, not starting or ending with an apostrophe.
-        base = INVALID_SHEET_CHARS.sub("_", safe_text(name).removeprefix("'")).strip()[:31].strip("'") or "工作表"
+        base = (
+            INVALID_SHEET_CHARS.sub("_", safe_text(name).removeprefix("'")).strip()[:31].strip("'")
+            or "工作表"
+        )
         title, n = base, 1
         while title.casefold() in self._names:  # Excel compares sheet names case-insensitively
             n += 1
@@ -271,10 +282,18 @@ class _Book:
             self._style = self._make_styles()
         return self._style
 
-    def _xf(self, *, font: Font, fill: str | None = None, border: bool = True, align: Alignment | None = None,
-            number_format: str | None = None) -> int:
-        return self.styles.xf(font=font, fill=fill or None, border=border, align=align,
-                              number_format=number_format or None)
+    def _xf(
+        self,
+        *,
+        font: Font,
+        fill: str | None = None,
+        border: bool = True,
+        align: Alignment | None = None,
+        number_format: str | None = None,
+    ) -> int:
+        return self.styles.xf(
+            font=font, fill=fill or None, border=border, align=align, number_format=number_format or None
+        )
 
     def _make_styles(self) -> _Styles:
         d = self.decimals
@@ -290,13 +309,20 @@ class _Book:
         return _Styles(
             title=self._xf(font=Font(name=TITLE_FONT, size=16, bold=True), border=False, align=center),
             subtitle=self._xf(font=body, border=False, align=Alignment(vertical="center")),
-            subtitle_right=self._xf(font=body, border=False, align=Alignment(horizontal="right", vertical="center")),
-            note=self._xf(font=Font(name=BODY_FONT, size=9, color="595959"), border=False,
-                          align=Alignment(wrap_text=True, vertical="top")),
+            subtitle_right=self._xf(
+                font=body, border=False, align=Alignment(horizontal="right", vertical="center")
+            ),
+            note=self._xf(
+                font=Font(name=BODY_FONT, size=9, color="595959"),
+                border=False,
+                align=Alignment(wrap_text=True, vertical="top"),
+            ),
             header=self._xf(font=bold, fill=HEADER_FILL, align=center),
-            header_turned=self._xf(font=Font(name=BODY_FONT, size=9, bold=True), fill=HEADER_FILL,
-                                   align=Alignment(horizontal="center", vertical="bottom", wrap_text=True,
-                                                   text_rotation=90)),
+            header_turned=self._xf(
+                font=Font(name=BODY_FONT, size=9, bold=True),
+                fill=HEADER_FILL,
+                align=Alignment(horizontal="center", vertical="bottom", wrap_text=True, text_rotation=90),
+            ),
             text=self._xf(font=body, align=wrap),
             center=self._xf(font=body, align=center),
             muted=self._xf(font=grey, align=wrap),
@@ -308,7 +334,9 @@ class _Book:
             percent1=self._xf(font=body, align=center, number_format="0.0%"),
             matrix=self._xf(font=small, align=center, number_format="0%"),
             grades=tuple(self._xf(font=bold, fill=f, align=center) for f in GRADE_FILLS),  # type: ignore[arg-type]
-            severity={label: self._xf(font=body, fill=f, align=center) for label, f in SEVERITY_FILLS.items()},
+            severity={
+                label: self._xf(font=body, fill=f, align=center) for label, f in SEVERITY_FILLS.items()
+            },
             flagged=self._xf(font=red, align=center, number_format=number),
             flagged_integer=self._xf(font=red, align=center, number_format="0"),
             weak=self._xf(font=red, fill="FFC7CE", align=center),
@@ -328,8 +356,14 @@ class _Book:
         date = f"考核日期：{report_date(self.run)}"
         if columns >= 4:
             split = max(1, columns - 3)
-            sheet.row([self.t(subtitle, s.subtitle), *[self.blank(s.subtitle)] * (split - 1),
-                       self.t(date, s.subtitle_right)], height=20)
+            sheet.row(
+                [
+                    self.t(subtitle, s.subtitle),
+                    *[self.blank(s.subtitle)] * (split - 1),
+                    self.t(date, s.subtitle_right),
+                ],
+                height=20,
+            )
             sheet.merge(f"A2:{col_letter(split)}2")
             sheet.merge(f"{col_letter(split + 1)}2:{last}2")
         else:
@@ -342,7 +376,9 @@ class _Book:
     def note_row(self, sheet: _Sheet, text: str) -> None:
         """A note across the whole table (merged), tall enough for its text."""
         width = sum(sheet.col_widths) or 60
-        row = sheet.row([self.t(text, self.style.note)], height=max(15.0, _lines(safe_text(text), width) * 12.5 + 3))
+        row = sheet.row(
+            [self.t(text, self.style.note)], height=max(15.0, _lines(safe_text(text), width) * 12.5 + 3)
+        )
         sheet.merge(f"A{row}:{col_letter(max(1, len(sheet.col_widths)))}{row}")
 
     def print_setup(self, sheet: _Sheet, *, landscape: bool, title_rows: str | None, heading: str) -> None:
@@ -375,10 +411,18 @@ class _Book:
                 if chart is not None:
                     drawing += 1
                     put(f"xl/drawings/drawing{drawing}.xml", chart.drawing_xml())
-                    put(f"xl/drawings/_rels/drawing{drawing}.xml.rels", xlsx_parts.relationships(
-                        [(f"{xlsx_parts.REL_NS}/chart", f"/xl/charts/chart{drawing}.xml", "rId1")]))
-                    put(f"xl/worksheets/_rels/sheet{i}.xml.rels", xlsx_parts.relationships(
-                        [(f"{xlsx_parts.REL_NS}/drawing", f"/xl/drawings/drawing{drawing}.xml", "rId1")]))
+                    put(
+                        f"xl/drawings/_rels/drawing{drawing}.xml.rels",
+                        xlsx_parts.relationships(
+                            [(f"{xlsx_parts.REL_NS}/chart", f"/xl/charts/chart{drawing}.xml", "rId1")]
+                        ),
+                    )
+                    put(
+                        f"xl/worksheets/_rels/sheet{i}.xml.rels",
+                        xlsx_parts.relationships(
+                            [(f"{xlsx_parts.REL_NS}/drawing", f"/xl/drawings/drawing{drawing}.xml", "rId1")]
+                        ),
+                    )
             for n, setup in enumerate(charts, start=1):
                 assert setup.chart is not None
                 put(f"xl/charts/chart{n}.xml", setup.chart.xml())
@@ -458,14 +502,26 @@ def _ranking_sheets(book: _Book) -> None:
 def _ranking_cells(book: _Book, r: Ranked, with_change: bool) -> list[str]:
     s, res = book.style, r.result
     if res.scored:
-        cells = [book.n(r.rank, s.integer), book.t(res.unit_name, s.text), book.n(res.self_total, s.number),
-                 book.n(res.base, s.number), book.n(res.bonus, s.number), book.n(res.deductions, s.number),
-                 book.n(res.score, s.number_bold), book.n(res.rate / HUNDRED, s.percent),
-                 book.t(res.grade, book.grade_style(res.grade)), book.t(remark(r), s.text)]
+        cells = [
+            book.n(r.rank, s.integer),
+            book.t(res.unit_name, s.text),
+            book.n(res.self_total, s.number),
+            book.n(res.base, s.number),
+            book.n(res.bonus, s.number),
+            book.n(res.deductions, s.number),
+            book.n(res.score, s.number_bold),
+            book.n(res.rate / HUNDRED, s.percent),
+            book.t(res.grade, book.grade_style(res.grade)),
+            book.t(remark(r), s.text),
+        ]
     else:
-        cells = [book.t("—", s.center), book.t(res.unit_name, s.muted), *[book.blank(s.number)] * 6,
-                 book.t(res.grade or "—", book.grade_style(res.grade) if res.grade else s.center),
-                 book.t(remark(r) or STATUS_LABEL.get(res.status, ""), s.muted)]
+        cells = [
+            book.t("—", s.center),
+            book.t(res.unit_name, s.muted),
+            *[book.blank(s.number)] * 6,
+            book.t(res.grade or "—", book.grade_style(res.grade) if res.grade else s.center),
+            book.t(remark(r) or STATUS_LABEL.get(res.status, ""), s.muted),
+        ]
     if with_change:
         cells.append(book.t(r.change, s.center))
     return cells
@@ -476,16 +532,25 @@ def _chart_height(bars: int) -> float:
     return max(6.0, 0.55 * bars + 2.5)
 
 
-def _ranking_chart(sheet: _Sheet, group_name: str, columns: Sequence[str], first: int, scored: int,
-                   anchor_row: int) -> None:
+def _ranking_chart(
+    sheet: _Sheet, group_name: str, columns: Sequence[str], first: int, scored: int, anchor_row: int
+) -> None:
     """总分 of the scored units (the top CHART_MAX_BARS of a long ranking) as horizontal bars, first
     row at the top: long Chinese names stay readable."""
     bars = min(scored, CHART_MAX_BARS)
     shown = f"（前{bars}名）" if scored > bars else ""
     sheet.setup.chart = BarChart(
-        title=f"{safe_text(group_name)}总分{shown}", sheet=sheet.setup.title, data_col=columns.index("总分") + 1,
-        header_row=first - 1, last_row=first + bars - 1, category_col=columns.index("单位") + 1,
-        number_format="0", anchor=f"A{anchor_row}", height=_chart_height(bars), data_labels=True)
+        title=f"{safe_text(group_name)}总分{shown}",
+        sheet=sheet.setup.title,
+        data_col=columns.index("总分") + 1,
+        header_row=first - 1,
+        last_row=first + bars - 1,
+        category_col=columns.index("单位") + 1,
+        number_format="0",
+        anchor=f"A{anchor_row}",
+        height=_chart_height(bars),
+        data_labels=True,
+    )
 
 
 def _matrix_sheet(book: _Book) -> None:
@@ -496,13 +561,18 @@ def _matrix_sheet(book: _Book) -> None:
     sheet = book.sheet("得分矩阵")
     item_width = 5.5
     sheet.widths([12, 16, 5, 8, *[item_width] * len(matrix.columns)])
-    book.title_rows(sheet, f"{report_title(run)}：各单位分项得分率",
-                    "数值为各项得分率（得分 ÷ 分值），空白表示该项不适用于该单位；红低绿高", len(columns))
+    book.title_rows(
+        sheet,
+        f"{report_title(run)}：各单位分项得分率",
+        "数值为各项得分率（得分 ÷ 分值），空白表示该项不适用于该单位；红低绿高",
+        len(columns),
+    )
     # Item headings are turned 90°, two lines to a column, so forty items still print legibly on one page.
     longest = max((_display_width(safe_text(c.heading)) for c in matrix.columns), default=8)
-    header = sheet.row([book.t(c, s.header) for c in fixed] + [book.t(c.heading, s.header_turned)
-                                                                for c in matrix.columns],
-                       height=min(160.0, max(40.0, 6.0 * longest / 2 + 12)))
+    header = sheet.row(
+        [book.t(c, s.header) for c in fixed] + [book.t(c.heading, s.header_turned) for c in matrix.columns],
+        height=min(160.0, max(40.0, 6.0 * longest / 2 + 12)),
+    )
     first = header + 1
 
     def rows(first_row: int) -> Iterator[str]:
@@ -511,8 +581,12 @@ def _matrix_sheet(book: _Book) -> None:
             gcell = group_cells.get(group_name)
             if gcell is None:
                 gcell = group_cells[group_name] = book.t(group_name, s.text)
-            cells = [gcell, book.t(r.result.unit_name, s.text), book.n(r.rank, s.integer),
-                     book.n(r.result.score, s.number)]
+            cells = [
+                gcell,
+                book.t(r.result.unit_name, s.text),
+                book.n(r.rank, s.integer),
+                book.n(r.result.score, s.number),
+            ]
             cells.extend(book.n(_rate(v), s.matrix) for v in rates)
             n = str(first_row + i)
             yield f'<row r="{n}">{_placed(cells, n)}</row>'
@@ -539,21 +613,40 @@ def _analysis_sheet(book: _Book) -> None:
     header = book.header_row(sheet, columns)
     for i, a in enumerate(analysis):
         weak = is_weak(i, a)
-        sheet.row([book.n(i + 1, s.integer), book.t(a.number, s.center), book.t(a.title, s.text),
-                   book.n(a.units, s.integer), book.n(_rate(a.average_rate), s.percent1), book.t(a.lowest_unit, s.text),
-                   book.t("短板" if weak else "", s.weak if weak else s.center)],
-                  _height(max(_lines(safe_text(a.title), widths[2]), _lines(safe_text(a.lowest_unit), widths[5]))))
+        sheet.row(
+            [
+                book.n(i + 1, s.integer),
+                book.t(a.number, s.center),
+                book.t(a.title, s.text),
+                book.n(a.units, s.integer),
+                book.n(_rate(a.average_rate), s.percent1),
+                book.t(a.lowest_unit, s.text),
+                book.t("短板" if weak else "", s.weak if weak else s.center),
+            ],
+            _height(max(_lines(safe_text(a.title), widths[2]), _lines(safe_text(a.lowest_unit), widths[5]))),
+        )
     if not analysis:
         book.note_row(sheet, "没有已评分的单位。")
-    book.note_row(sheet, f"说明：平均得分率 = 各单位该项得分 ÷ 该项分值的平均数（不含加分项目）；平均得分率最低的"
-                  f"{WEAK_ITEMS}项（满分项目除外）列为短板，是下一年度工作的重点。")
+    book.note_row(
+        sheet,
+        f"说明：平均得分率 = 各单位该项得分 ÷ 该项分值的平均数（不含加分项目）；平均得分率最低的"
+        f"{WEAK_ITEMS}项（满分项目除外）列为短板，是下一年度工作的重点。",
+    )
     book.print_setup(sheet, landscape=False, title_rows=f"{header}:{header}", heading=report_title(run))
     bars = min(len(analysis), CHART_MAX_BARS)
     if bars:
         sheet.setup.chart = BarChart(
-            title="各项目平均得分率（由低到高）", sheet=sheet.setup.title, data_col=5, header_row=header,
-            last_row=header + bars, category_col=3, number_format="0%", anchor=f"A{sheet.rows + 3}",
-            height=_chart_height(bars), axis_min_max=(0, 1))
+            title="各项目平均得分率（由低到高）",
+            sheet=sheet.setup.title,
+            data_col=5,
+            header_row=header,
+            last_row=header + bars,
+            category_col=3,
+            number_format="0%",
+            anchor=f"A{sheet.rows + 3}",
+            height=_chart_height(bars),
+            axis_min_max=(0, 1),
+        )
 
 
 def _self_vs_verified_sheet(book: _Book) -> None:
@@ -564,15 +657,29 @@ def _self_vs_verified_sheet(book: _Book) -> None:
     widths = [12, 16, 9, 9, 9, 10, 60]
     sheet.widths(widths)
     threshold = run.rubric.settings.overclaim_threshold
-    rule = f"单项自评分比核定分高出 {fmt(threshold)} 分以上的，列为疑似虚报" if threshold is not None else "未设置疑似虚报标准"
-    book.title_rows(sheet, f"{report_title(run)}：自评分与核定分对比", f"差值 = 自评分 − 核定分；{rule}", len(columns))
+    rule = (
+        f"单项自评分比核定分高出 {fmt(threshold)} 分以上的，列为疑似虚报"
+        if threshold is not None
+        else "未设置疑似虚报标准"
+    )
+    book.title_rows(
+        sheet, f"{report_title(run)}：自评分与核定分对比", f"差值 = 自评分 − 核定分；{rule}", len(columns)
+    )
     header = book.header_row(sheet, columns)
     for group, unit, self_total, base, diff, count, listed in rows:
         flagged = count not in ("", "0")
-        sheet.row([book.t(group, s.text), book.t(unit, s.text), book.n(Decimal(self_total), s.number),
-                   book.n(Decimal(base), s.number), book.n(Decimal(diff), s.flagged if flagged else s.number),
-                   book.n(int(count), s.flagged_integer if flagged else s.integer), book.t(listed, s.text)],
-                  _height(max(_lines(safe_text(unit), widths[1]), _lines(safe_text(listed), widths[6]))))
+        sheet.row(
+            [
+                book.t(group, s.text),
+                book.t(unit, s.text),
+                book.n(Decimal(self_total), s.number),
+                book.n(Decimal(base), s.number),
+                book.n(Decimal(diff), s.flagged if flagged else s.number),
+                book.n(int(count), s.flagged_integer if flagged else s.integer),
+                book.t(listed, s.text),
+            ],
+            _height(max(_lines(safe_text(unit), widths[1]), _lines(safe_text(listed), widths[6]))),
+        )
     if rows:
         sheet.setup.auto_filter = f"A{header}:{col_letter(len(columns))}{sheet.rows}"
     else:
@@ -595,9 +702,18 @@ def _problems_sheet(book: _Book) -> None:
     for row in rows:
         code, level, unit, file, where, message, hint = row
         lines = max(_lines(safe_text(text), w) for text, w in zip(row, widths, strict=True))
-        sheet.row([book.t(code, s.center), book.t(level, s.severity.get(level, s.center)), book.t(unit, s.text),
-                   book.t(file, s.text), book.t(where, s.text), book.t(message, s.text), book.t(hint, s.text)],
-                  _height(lines))
+        sheet.row(
+            [
+                book.t(code, s.center),
+                book.t(level, s.severity.get(level, s.center)),
+                book.t(unit, s.text),
+                book.t(file, s.text),
+                book.t(where, s.text),
+                book.t(message, s.text),
+                book.t(hint, s.text),
+            ],
+            _height(lines),
+        )
     if rows:
         sheet.setup.auto_filter = f"A{header}:{col_letter(len(columns))}{sheet.rows}"
     else:
@@ -606,9 +722,17 @@ def _problems_sheet(book: _Book) -> None:
     book.print_setup(sheet, landscape=True, title_rows=f"{header}:{header}", heading=report_title(run))
 
 
-UNIT_COLUMNS = DETAIL_COLUMNS[2:]  # 序号 … 依据/理由: a unit's own sheet names the unit and group in its title
+UNIT_COLUMNS = DETAIL_COLUMNS[
+    2:
+]  # 序号 … 依据/理由: a unit's own sheet names the unit and group in its title
 UNIT_WIDTHS = (6, 16, 30, 12, 6, 26, 7, 7, 7, 46)
-_W_TITLE, _W_TEXT, _W_RULE, _W_INPUTS, _W_REASON = UNIT_WIDTHS[1], UNIT_WIDTHS[2], UNIT_WIDTHS[3], UNIT_WIDTHS[5], UNIT_WIDTHS[9]
+_W_TITLE, _W_TEXT, _W_RULE, _W_INPUTS, _W_REASON = (
+    UNIT_WIDTHS[1],
+    UNIT_WIDTHS[2],
+    UNIT_WIDTHS[3],
+    UNIT_WIDTHS[5],
+    UNIT_WIDTHS[9],
+)
 
 
 class _CriterionCells:
@@ -625,8 +749,13 @@ class _CriterionCells:
         if hit is None:
             book, s = self.book, self.book.style
             title, text = item_label(it), criterion_label(c)
-            cells = [book.t(it.number, s.center), book.t(title, s.text), book.t(text, s.text),
-                     book.t(c.rule, s.center), book.n(c.max_points, s.plain_number)]
+            cells = [
+                book.t(it.number, s.center),
+                book.t(title, s.text),
+                book.t(text, s.text),
+                book.t(c.rule, s.center),
+                book.n(c.max_points, s.plain_number),
+            ]
             lines = max(_lines(safe_text(text), _W_TEXT), _lines(c.rule, _W_RULE))
             if self.with_title_lines:
                 lines = max(lines, _lines(safe_text(title), _W_TITLE))
@@ -637,9 +766,11 @@ class _CriterionCells:
 def _unit_summary(book: _Book, group_name: str, r: Ranked) -> str:
     res: UnitResult = r.result
     d = book.decimals
-    text = (f"单位：{res.unit_name}　分组：{group_name}　名次：{r.rank}　总分：{fmt(res.score, d)}　"
-            f"等次：{res.grade or '—'}　基本分满分：{fmt(res.max_base)}　自评分：{fmt(res.self_total, d)}　"
-            f"核定分：{fmt(res.base, d)}　加分：{fmt(res.bonus, d)}　扣分：{fmt(res.deductions, d)}")
+    text = (
+        f"单位：{res.unit_name}　分组：{group_name}　名次：{r.rank}　总分：{fmt(res.score, d)}　"
+        f"等次：{res.grade or '—'}　基本分满分：{fmt(res.max_base)}　自评分：{fmt(res.self_total, d)}　"
+        f"核定分：{fmt(res.base, d)}　加分：{fmt(res.bonus, d)}　扣分：{fmt(res.deductions, d)}"
+    )
     return text + ("。" + "；".join(res.notes) if res.notes else "")
 
 
@@ -650,7 +781,9 @@ def _unit_sheets(book: _Book) -> None:
         res = r.result
         sheet = book.sheet(res.unit_name)
         sheet.widths(UNIT_WIDTHS)
-        book.title_rows(sheet, f"{report_title(run)}：评分明细", f"{res.unit_name}（{group_name}）", len(UNIT_COLUMNS))
+        book.title_rows(
+            sheet, f"{report_title(run)}：评分明细", f"{res.unit_name}（{group_name}）", len(UNIT_COLUMNS)
+        )
         book.note_row(sheet, _unit_summary(book, group_name, r))
         header = book.header_row(sheet, UNIT_COLUMNS)
         for it in res.items:
@@ -660,21 +793,43 @@ def _unit_sheets(book: _Book) -> None:
                 inputs = inputs_text(c)
                 if len(it.criteria) == 1:
                     lines = max(lines, _lines(safe_text(item_label(it)), _W_TITLE))
-                lines = max(lines, _lines(safe_text(inputs), _W_INPUTS), _lines(safe_text(c.reason), _W_REASON))
-                sheet.row([*fixed, book.t(inputs, s.text), book.n(c.self_score, s.plain_number),
-                           book.n(c.verified, s.plain_number), book.n(c.points, s.plain_number),
-                           book.t(c.reason, s.text)], _height(lines))
+                lines = max(
+                    lines, _lines(safe_text(inputs), _W_INPUTS), _lines(safe_text(c.reason), _W_REASON)
+                )
+                sheet.row(
+                    [
+                        *fixed,
+                        book.t(inputs, s.text),
+                        book.n(c.self_score, s.plain_number),
+                        book.n(c.verified, s.plain_number),
+                        book.n(c.points, s.plain_number),
+                        book.t(c.reason, s.text),
+                    ],
+                    _height(lines),
+                )
             if len(it.criteria) > 1:
                 sheet.merge(f"A{start}:A{sheet.rows}")
                 sheet.merge(f"B{start}:B{sheet.rows}")
-        total = sheet.row([book.t("合计（基本分）", s.header), *[book.blank(s.header)] * 3,
-                           book.n(res.max_base, s.number_bold), book.blank(s.header),
-                           book.n(res.self_total, s.number_bold), book.blank(s.header),
-                           book.n(res.base, s.number_bold), book.blank(s.header)])
+        total = sheet.row(
+            [
+                book.t("合计（基本分）", s.header),
+                *[book.blank(s.header)] * 3,
+                book.n(res.max_base, s.number_bold),
+                book.blank(s.header),
+                book.n(res.self_total, s.number_bold),
+                book.blank(s.header),
+                book.n(res.base, s.number_bold),
+                book.blank(s.header),
+            ]
+        )
         sheet.merge(f"A{total}:D{total}")
         sheet.setup.freeze = f"C{header + 1}"
-        book.print_setup(sheet, landscape=True, title_rows=f"{header}:{header}",
-                         heading=f"{report_title(run)}　{res.unit_name}")
+        book.print_setup(
+            sheet,
+            landscape=True,
+            title_rows=f"{header}:{header}",
+            heading=f"{report_title(run)}　{res.unit_name}",
+        )
 
 
 def _detail_table(book: _Book) -> None:
@@ -684,8 +839,12 @@ def _detail_table(book: _Book) -> None:
     sheet = book.sheet("评分明细")
     sheet.widths([16, 12, *UNIT_WIDTHS])
     columns = DETAIL_COLUMNS
-    book.title_rows(sheet, f"{report_title(run)}：评分明细", f"共 {len(units)} 个单位、{count} 条评分细项；"
-                    "可用表头的筛选按钮按单位、分组或项目筛选", len(columns))
+    book.title_rows(
+        sheet,
+        f"{report_title(run)}：评分明细",
+        f"共 {len(units)} 个单位、{count} 条评分细项；可用表头的筛选按钮按单位、分组或项目筛选",
+        len(columns),
+    )
     header = book.header_row(sheet, columns)
     criterion_cells = _CriterionCells(book, with_title_lines=True)
 
@@ -700,7 +859,10 @@ def _detail_table(book: _Book) -> None:
         heights = [_ht(_height(lines)) for lines in range(200)]
         per_inputs, per_reason = int(_W_INPUTS) - 1, int(_W_REASON) - 1
         inputs_blank = f'<c r="H{mark}" s="{text}"/>'
-        inputs_head, reason_head = f'<c r="H{mark}" s="{text}" t="s"><v>', f'<c r="L{mark}" s="{text}" t="s"><v>'
+        inputs_head, reason_head = (
+            f'<c r="H{mark}" s="{text}" t="s"><v>',
+            f'<c r="L{mark}" s="{text}" t="s"><v>',
+        )
         for group_name, r in units:
             res = r.result
             head = f'<row r="{mark}"'
@@ -717,7 +879,9 @@ def _detail_table(book: _Book) -> None:
                     ri = index.get(reason)
                     if ri is None:
                         ri = index[reason] = len(index)
-                    need = -(-((len(reason.encode("utf-8", "surrogatepass")) + len(reason)) // 2) // per_reason)
+                    need = -(
+                        -((len(reason.encode("utf-8", "surrogatepass")) + len(reason)) // 2) // per_reason
+                    )
                     if need > lines:
                         lines = need
                     if c.inputs:
@@ -726,7 +890,9 @@ def _detail_table(book: _Book) -> None:
                         if ii is None:
                             ii = index[inputs] = len(index)
                         inputs_cell = f"{inputs_head}{ii}</v></c>"
-                        need = -(-((len(inputs.encode("utf-8", "surrogatepass")) + len(inputs)) // 2) // per_inputs)
+                        need = -(
+                            -((len(inputs.encode("utf-8", "surrogatepass")) + len(inputs)) // 2) // per_inputs
+                        )
                         if need > lines:
                             lines = need
                     else:
@@ -734,10 +900,13 @@ def _detail_table(book: _Book) -> None:
                     values = (c.self_score, c.verified, c.points)
                     number_cells = numbers.get(values)
                     if number_cells is None:
-                        number_cells = numbers[values] = _placed([book.n(v, s.plain_number) for v in values], mark, 8)
+                        number_cells = numbers[values] = _placed(
+                            [book.n(v, s.plain_number) for v in values], mark, 8
+                        )
                     ht = heights[lines] if lines < 200 else _ht(_height(lines))
-                    yield (f"{head}{ht}>{unit_cells}{fixed}{inputs_cell}{number_cells}{reason_head}{ri}</v></c></row>"
-                           ).replace(mark, str(n))
+                    yield (
+                        f"{head}{ht}>{unit_cells}{fixed}{inputs_cell}{number_cells}{reason_head}{ri}</v></c></row>"
+                    ).replace(mark, str(n))
                     n += 1
 
     sheet.defer(count, rows)
@@ -779,8 +948,9 @@ def xlsx_report_bytes(run: ScoreRun, *, per_unit_sheets: bool | None = None) -> 
     return out.getvalue()
 
 
-def write_xlsx_report(run: ScoreRun, target: Path, *, per_unit_sheets: bool | None = None,
-                      rankings_only: bool = False) -> None:
+def write_xlsx_report(
+    run: ScoreRun, target: Path, *, per_unit_sheets: bool | None = None, rankings_only: bool = False
+) -> None:
     """Write the report workbook to ``target`` atomically.
 
     ``per_unit_sheets``: a detail sheet per unit (True) or one filterable 评分明细 table (False);

@@ -104,7 +104,9 @@ def discover(paths: Iterable[Path]) -> tuple[list[Path], list[Skipped]]:
         if stat.S_ISDIR(st.st_mode) or stat.S_ISREG(st.st_mode):
             first = seen_objects.setdefault((st.st_dev, st.st_ino), str(path))
             if first != str(path):
-                skipped.append(Skipped(str(path), f"与“{first}”是同一个文件或文件夹（硬链接或挂载），只读取一次"))
+                skipped.append(
+                    Skipped(str(path), f"与“{first}”是同一个文件或文件夹（硬链接或挂载），只读取一次")
+                )
                 return
         if stat.S_ISLNK(st.st_mode):
             skipped.append(Skipped(str(path), "符号链接（快捷方式），未跟随；请直接放入原文件"))
@@ -184,19 +186,27 @@ def process_file(rubric: Rubric, path: Path, scoring: Scoring | None) -> FileRea
     reading = read_submission(rubric, path)
     if scoring and not scoring.score:
         return replace(reading, submission=None) if reading.submission is not None else reading
-    if scoring and reading.status == "read" and reading.submission is not None and reading.unit_id is not None:
+    if (
+        scoring
+        and reading.status == "read"
+        and reading.submission is not None
+        and reading.unit_id is not None
+    ):
         unit = rubric.unit(reading.unit_id)
         if unit.assessed:
             result = score_unit(rubric, unit, reading.submission, (reading.path,), tuple(reading.problems))
-            record = pack_record(scoring.render(rubric, result), scoring.keep_items) if scoring.render else None
+            record = (
+                pack_record(scoring.render(rubric, result), scoring.keep_items) if scoring.render else None
+            )
             if not scoring.keep_items:
                 result = replace(result, items=())
             reading = replace(reading, result=result, submission=None, record=record)
     return reading
 
 
-def _read_serial(rubric: Rubric, files: list[Path], progress: Callable[[int], None] | None,
-                 scoring: Scoring | None) -> list[FileReading]:
+def _read_serial(
+    rubric: Rubric, files: list[Path], progress: Callable[[int], None] | None, scoring: Scoring | None
+) -> list[FileReading]:
     out = []
     for f in files:
         out.append(process_file(rubric, f, scoring))
@@ -246,8 +256,13 @@ def paused_gc() -> Iterator[None]:
                 gc.enable()
 
 
-def read_all(rubric: Rubric, files: list[Path], progress: Callable[[int], None] | None = None,
-             workers: int | None = None, scoring: Scoring | None = None) -> list[FileReading]:
+def read_all(
+    rubric: Rubric,
+    files: list[Path],
+    progress: Callable[[int], None] | None = None,
+    workers: int | None = None,
+    scoring: Scoring | None = None,
+) -> list[FileReading]:
     """Read files, in a process pool for large folders; results come back in input order."""
     n = workers if workers is not None else (os.cpu_count() or 1)
     if n <= 1 or len(files) < POOL_THRESHOLD:
@@ -257,8 +272,12 @@ def read_all(rubric: Rubric, files: list[Path], progress: Callable[[int], None] 
 
     ctx = multiprocessing.get_context("fork" if hasattr(os, "fork") else "spawn")
     out: list[FileReading] = []
-    with paused_gc(), ProcessPoolExecutor(max_workers=n, mp_context=ctx, initializer=_init_worker,
-                                          initargs=(rubric, scoring)) as pool:
+    with (
+        paused_gc(),
+        ProcessPoolExecutor(
+            max_workers=n, mp_context=ctx, initializer=_init_worker, initargs=(rubric, scoring)
+        ) as pool,
+    ):
         # small chunks: when one worker runs out of files, the other has at most ~30 left (≈ 0.15 s)
         chunk = max(1, min(CHUNK_MAX, len(files) // (n * 8)))
         for reading in pool.map(_read_one, files, chunksize=chunk):
@@ -268,7 +287,9 @@ def read_all(rubric: Rubric, files: list[Path], progress: Callable[[int], None] 
     return out
 
 
-def build_ledger(rubric: Rubric, readings: list[FileReading]) -> tuple[list[LedgerRow], list[Problem], list[str]]:
+def build_ledger(
+    rubric: Rubric, readings: list[FileReading]
+) -> tuple[list[LedgerRow], list[Problem], list[str]]:
     by_unit: dict[str, list[FileReading]] = {}
     unidentified: list[str] = []
     for r in readings:
@@ -296,15 +317,21 @@ def build_ledger(rubric: Rubric, readings: list[FileReading]) -> tuple[list[Ledg
         else:
             only = files[0]
             blocked = only.status != "read" or any(
-                p.code.name in BLOCKING and p.severity is Severity.ERROR for p in only.problems)
+                p.code.name in BLOCKING and p.severity is Severity.ERROR for p in only.problems
+            )
             status = "材料无效" if blocked else "已收到"
         rows.append(LedgerRow(unit.id, unit.name, group, status, names))
     return rows, problems, unidentified
 
 
-def run_intake(rubric: Rubric, paths: Iterable[Path], progress: Callable[[int], None] | None = None,
-               on_total: Callable[[int], None] | None = None, workers: int | None = None,
-               scoring: Scoring | None = None) -> Intake:
+def run_intake(
+    rubric: Rubric,
+    paths: Iterable[Path],
+    progress: Callable[[int], None] | None = None,
+    on_total: Callable[[int], None] | None = None,
+    workers: int | None = None,
+    scoring: Scoring | None = None,
+) -> Intake:
     """Discover, read and account for every input; never raises for a bad file.
 
     ``scoring``: also score each readable file where it is read (see ``process_file``).

@@ -42,7 +42,9 @@ class ImportResult:
     plan: Plan | None = None
 
 
-def import_plan(plan_path: Path, units_file: Path | None = None, *, today: dt.date | None = None) -> ImportResult:
+def import_plan(
+    plan_path: Path, units_file: Path | None = None, *, today: dt.date | None = None
+) -> ImportResult:
     """Read, parse and convert a plan; the YAML is verified with the rubric loader before it is returned."""
     from kepu_inspect.adapters.plan_file import read_plan, read_units_file, simplifier
 
@@ -127,8 +129,9 @@ def skeleton(plan: Plan, *, source_name: str = "", year_fallback: int = 2000) ->
     title = plan.title or source_name or "工作要点"
     for suffix in ("工作要点", "实施方案", "工作方案", "工作计划", "要点", "方案"):
         if title.endswith(suffix):
-            rubric_title = title[: -len(suffix)] + ("工作考核细则" if not title[: -len(suffix)].endswith("工作")
-                                                   else "考核细则")
+            rubric_title = title[: -len(suffix)] + (
+                "工作考核细则" if not title[: -len(suffix)].endswith("工作") else "考核细则"
+            )
             break
     else:
         rubric_title = title + "考核细则"
@@ -143,8 +146,9 @@ def skeleton(plan: Plan, *, source_name: str = "", year_fallback: int = 2000) ->
         if g.leads:
             gid = f"g{len(group_ids) + 1}"
             group_ids[gi] = gid
-            item_groups.append(Note({"id": gid, "name": g.title or f"项目分组{g.number}", "leads": list(g.leads)},
-                                    flow=True))
+            item_groups.append(
+                Note({"id": gid, "name": g.title or f"项目分组{g.number}", "leads": list(g.leads)}, flow=True)
+            )
 
     points = spread_points(len(plan.items))
     # the rubric's 序号 runs 1…N; a plan that restarts its numbering in each section keeps its own
@@ -163,21 +167,30 @@ def skeleton(plan: Plan, *, source_name: str = "", year_fallback: int = 2000) ->
         entries = []
         for item in items_here:
             index += 1
-            entry, refs = _item_entry(item, group_ids, points[index - 1], f"i{index:0{item_width}d}",
-                                      item.number if unique_numbers else index)
+            entry, refs = _item_entry(
+                item,
+                group_ids,
+                points[index - 1],
+                f"i{index:0{item_width}d}",
+                item.number if unique_numbers else index,
+            )
             covered_units.update(refs["units"])
             covered_groups.update(refs["groups"])
             referenced_groups.update(refs["leads"])
             entries.append(entry)
         total = sum((points[i] for i in range(index - len(items_here), index)), ZERO)
-        sections.append({
-            "id": f"s{len(sections) + 1}",
-            "title": section.heading,
-            "points": Note(total, after="本部分各项分值之和"),
-            "items": entries,
-        })
+        sections.append(
+            {
+                "id": f"s{len(sections) + 1}",
+                "title": section.heading,
+                "points": Note(total, after="本部分各项分值之和"),
+                "items": entries,
+            }
+        )
 
-    leads_covered = {name for gi, gid in group_ids.items() if gid in referenced_groups for name in plan.groups[gi].leads}
+    leads_covered = {
+        name for gi, gid in group_ids.items() if gid in referenced_groups for name in plan.groups[gi].leads
+    }
     units: list[Any] = []
     for uid, unit in zip(_unit_ids(len(plan.units)), plan.units, strict=True):
         unit_entry: dict[str, Any] = {"id": uid, "name": unit.name, "group": unit.group}
@@ -201,41 +214,64 @@ def skeleton(plan: Plan, *, source_name: str = "", year_fallback: int = 2000) ->
             "  - {id: c01, name: 新华区, group: county}",
         )
     if not units:
-        units.append(Note({"id": "u01", "name": "待填写单位", "group": "dept", "assessed": False}, flow=True,
-                          after=f"{TODO}：工作要点没有点名任何单位，请在此列出考核单位"))
+        units.append(
+            Note(
+                {"id": "u01", "name": "待填写单位", "group": "dept", "assessed": False},
+                flow=True,
+                after=f"{TODO}：工作要点没有点名任何单位，请在此列出考核单位",
+            )
+        )
     if county_note:
         units[0] = Note(units[0].value, before=county_note + units[0].before, after=units[0].after, flow=True)
 
     doc: dict[str, Any] = {
-        "rubric": Note({
-            "id": f"rubric-{year}",
-            "title": Note(rubric_title, after=TODO),
-            "year": Note(year, after="" if plan.year else f"{TODO}：原文未写年度"),
-            "issuer": Note(issuer, after=TODO),
-            "version": "0.1",
-            "source": f"《{title}》",
-        }, before=_header(plan, source_name)),
+        "rubric": Note(
+            {
+                "id": f"rubric-{year}",
+                "title": Note(rubric_title, after=TODO),
+                "year": Note(year, after="" if plan.year else f"{TODO}：原文未写年度"),
+                "issuer": Note(issuer, after=TODO),
+                "version": "0.1",
+                "source": f"《{title}》",
+            },
+            before=_header(plan, source_name),
+        ),
         "scoring": {"decimals": 2},
         "total": Note(DEFAULT_TOTAL, after=f"{TODO}：基本分总分；各项默认平均分配，请按实际修改"),
         "groups": [
             Note({"id": "county", "name": COUNTY_GROUP_NAME, "kind": "county"}, flow=True),
-            Note({"id": "dept", "name": DEPT_GROUP_NAME, "kind": "department", "normalise": True}, flow=True,
-                 after="各部门项目不同，按得分率×100 比较"),
+            Note(
+                {"id": "dept", "name": DEPT_GROUP_NAME, "kind": "department", "normalise": True},
+                flow=True,
+                after="各部门项目不同，按得分率×100 比较",
+            ),
         ],
-        "units": Note(units, before=(_units_summary(plan),
-                                     "“各成员单位”“各县（市、区）”“各牵头单位”写作分组引用，不单列为单位；",
-                                     "市素质办是组织考核的办公室，不列为考核单位。")),
+        "units": Note(
+            units,
+            before=(
+                _units_summary(plan),
+                "“各成员单位”“各县（市、区）”“各牵头单位”写作分组引用，不单列为单位；",
+                "市素质办是组织考核的办公室，不列为考核单位。",
+            ),
+        ),
     }
     if item_groups:
-        doc["item_groups"] = Note(item_groups, before=("项目分组及其牵头部门（原文“（一）…（牵头部门：…）”）",))
-    doc["gates"] = Note([Note({"id": "fraud", "name": "弄虚作假", "grade": "不合格"}, flow=True)],
-                        before=(f"{TODO}：否决事项，可按实际增删",))
-    doc["grades"] = Note([
-        Note({"name": "优秀", "gte": 90}, flow=True),
-        Note({"name": "良好", "gte": 80, "lt": 90}, flow=True),
-        Note({"name": "合格", "gte": 60, "lt": 80}, flow=True),
-        Note({"name": "不合格", "gte": 0, "lt": 60}, flow=True),
-    ], before=(f"{TODO}：等次分数段（默认值）",))
+        doc["item_groups"] = Note(
+            item_groups, before=("项目分组及其牵头部门（原文“（一）…（牵头部门：…）”）",)
+        )
+    doc["gates"] = Note(
+        [Note({"id": "fraud", "name": "弄虚作假", "grade": "不合格"}, flow=True)],
+        before=(f"{TODO}：否决事项，可按实际增删",),
+    )
+    doc["grades"] = Note(
+        [
+            Note({"name": "优秀", "gte": 90}, flow=True),
+            Note({"name": "良好", "gte": 80, "lt": 90}, flow=True),
+            Note({"name": "合格", "gte": 60, "lt": 80}, flow=True),
+            Note({"name": "不合格", "gte": 0, "lt": 60}, flow=True),
+        ],
+        before=(f"{TODO}：等次分数段（默认值）",),
+    )
     doc["sections"] = sections
     return doc
 
@@ -301,8 +337,13 @@ def _item_entry(
         entry["item_group"] = group_ids[item.group]
     entry["points"] = Note(points, after=f"{TODO}：默认平均分配")
     entry["applies_to"] = Note(applies, before=tuple(notes), flow=True)
-    entry["criteria"] = [Note({"id": "a", "text": "待填写评分标准", "points": points,
-                               "rule": {"kind": "discretionary"}}, flow=True, after=f"{TODO}：评分标准、分值和规则")]
+    entry["criteria"] = [
+        Note(
+            {"id": "a", "text": "待填写评分标准", "points": points, "rule": {"kind": "discretionary"}},
+            flow=True,
+            after=f"{TODO}：评分标准、分值和规则",
+        )
+    ]
     return entry, refs
 
 
@@ -387,7 +428,7 @@ def _emit_sequence(items: Sequence[Any], indent: int, out: list[str]) -> None:
         elif isinstance(value, dict):
             start = len(out)
             _emit_mapping(value, indent + 2, out)
-            out[start] = f"{pad}- {out[start][indent + 2:]}"
+            out[start] = f"{pad}- {out[start][indent + 2 :]}"
             if tail:
                 out[start] += tail
         else:

@@ -27,8 +27,9 @@ class ScoreRun:
         return self.intake.all_problems() + self.scoring_problems
 
 
-def score_intake(rubric: Rubric, intake: Intake, date: str, previous: Mapping[str, Mapping[str, int]] | None = None
-                 ) -> ScoreRun:
+def score_intake(
+    rubric: Rubric, intake: Intake, date: str, previous: Mapping[str, Mapping[str, int]] | None = None
+) -> ScoreRun:
     results: dict[str, UnitResult] = {}
     extra: list[Problem] = []
     by_unit = intake.readings_by_unit()
@@ -67,9 +68,16 @@ def score_intake(rubric: Rubric, intake: Intake, date: str, previous: Mapping[st
     return ScoreRun(rubric, intake, results, rankings, date, extra)
 
 
-def score_paths(rubric: Rubric, paths: Iterable[Path], date: str, previous: Mapping[str, Mapping[str, int]] | None = None,
-                progress: Callable[[int], None] | None = None, on_total: Callable[[int], None] | None = None,
-                workers: int | None = None, scoring: Scoring | None = None) -> ScoreRun:
+def score_paths(
+    rubric: Rubric,
+    paths: Iterable[Path],
+    date: str,
+    previous: Mapping[str, Mapping[str, int]] | None = None,
+    progress: Callable[[int], None] | None = None,
+    on_total: Callable[[int], None] | None = None,
+    workers: int | None = None,
+    scoring: Scoring | None = None,
+) -> ScoreRun:
     intake = run_intake(rubric, paths, progress, on_total, workers, scoring or Scoring())
     return score_intake(rubric, intake, date, previous)
 
