@@ -415,7 +415,23 @@ def unit_missing(d: Path, r: Rubric) -> Where:
     return None
 
 
-NEVER_RAISED_BY_CHECK: dict[str, str] = {}  # every WB code has a workbook that raises it
+@case("WB038")
+def percent_format_in_a_score_cell(d: Path, r: Rubric) -> Where:
+    ref = cell_of(r, A, L.COL_SELF, "C1.a")
+
+    def edit(wb: Any) -> None:
+        wb[ITEM][ref] = 0.85
+        wb[ITEM][ref].number_format = "0%"
+
+    write(d, NAME, with_openpyxl(clean_bytes(r, A), edit))
+    return (ITEM, ref)
+
+
+# every other WB code has a workbook here that raises it
+NEVER_RAISED_BY_CHECK: dict[str, str] = {
+    "WB037": "mini.yaml has no criterion measured in %: tests/test_values_measure.py raises it with the "
+    "Pingdingshan rubric",
+}
 
 
 def _code(name: str) -> str:
@@ -839,10 +855,10 @@ def test_batch_caches_charge_the_element_budget_and_keep_only_small_parts() -> N
 
     xfs = b"".join(b'<xf numFmtId="14"/>' for _ in range(50))
     styles = b"<?xml version='1.0'?><styleSheet><!-- expat --><cellXfs>" + xfs + b"</cellXfs></styleSheet>"
-    assert X._date_styles_of(styles, [1000]) == frozenset(range(50))
+    assert X._number_formats_of(styles, [1000]).dates == frozenset(range(50))
     for _ in range(2):  # the cached copy is refused exactly like the first
         with pytest.raises(X.WorkbookError, match="元素数量"):
-            X._date_styles_of(styles, [10])
+            X._number_formats_of(styles, [10])
     workbook = b'<workbook><sheets><sheet name="a" r:id="rId1"/></sheets></workbook>'
     rels = b'<Relationships><Relationship Id="rId1" Target="worksheets/sheet1.xml"/></Relationships>'
     assert X._book_layout(workbook, rels, [100])[0] == (("a", "visible", "rId1"),)
@@ -850,5 +866,5 @@ def test_batch_caches_charge_the_element_budget_and_keep_only_small_parts() -> N
         with pytest.raises(X.WorkbookError, match="元素数量"):
             X._book_layout(workbook, rels, [3])
     big = styles.replace(b"<!-- expat -->", b"<!--" + b" " * X._SEEN_PART_BYTES + b"-->")
-    X._date_styles_of(big, [1000])
+    X._number_formats_of(big, [1000])
     assert big not in X._STYLES_SEEN

@@ -39,6 +39,7 @@ EMPTY_CELL = RawCell("empty", "")
 # shows (template_writer.MAX_NUMBER). Larger values are typing accidents, and would overflow the
 # exact arithmetic of the rules (Decimal precision 28).
 MAX_INPUT = Decimal("999999999")
+SCORE_MEASURE = "分"  # what 自评分 and 核定分 are counted in: "8分" is 8, "8万元" or 85% is a mistake
 
 
 @dataclass(frozen=True)
@@ -200,10 +201,15 @@ class _Reader:
 
     def cell_problem(self, parsed: Parsed, ref: str, raw: RawCell, spec: InputSpec | None) -> None:
         code = Code[parsed.code or "WB015"]
-        extra: dict[str, Any] = {}
+        extra: dict[str, Any] = dict(parsed.fields)
         if code is Code.WB019 and spec is not None:
             extra["options"] = "、".join(spec.options)
         self.add(code, sheet=L.ITEM_SHEET, cell=ref, value=raw.text, **extra)
+
+    def cell_notes(self, parsed: Parsed, ref: str, raw: RawCell) -> None:
+        """Every normalisation of a value becomes a visible note on its cell."""
+        for note in parsed.notes:
+            self.add(Code[note.code], sheet=L.ITEM_SHEET, cell=ref, value=raw.text, **dict(note.fields))
 
     def parse_cell(self, sheet: RawSheet, ref: str, spec: InputSpec) -> tuple[Parsed, bool]:
         """Parse one input cell, reporting problems; returns (parsed, unreadable)."""
@@ -211,10 +217,12 @@ class _Reader:
         if raw.formula and not raw.cached:
             self.add(Code.WB016, sheet=L.ITEM_SHEET, cell=ref)
             return Parsed(None, "WB016"), True
-        parsed = parse_input(spec, raw.kind, raw.text)
+        parsed = parse_input(spec, raw.kind, raw.text, raw.percent)
         if not parsed.ok:
             self.cell_problem(parsed, ref, raw, spec)
             return parsed, True
+        if parsed.notes:
+            self.cell_notes(parsed, ref, raw)
         if spec.kind == "number" and isinstance(parsed.value, Decimal):
             low = spec.low if spec.low is not None else -MAX_INPUT
             high = spec.high if spec.high is not None else MAX_INPUT
@@ -232,10 +240,12 @@ class _Reader:
         if raw.formula and not raw.cached:
             self.add(Code.WB016, sheet=L.ITEM_SHEET, cell=ref)
             return None, True
-        parsed = parse_number(raw.kind, raw.text)
+        parsed = parse_number(raw.kind, raw.text, SCORE_MEASURE, raw.percent)
         if not parsed.ok:
             self.cell_problem(parsed, ref, raw, None)
             return None, True
+        if parsed.notes:
+            self.cell_notes(parsed, ref, raw)
         value = parsed.value
         if value is None:
             return None, False

@@ -38,7 +38,9 @@ CHUNK = 256 * 1024
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ENCRYPTION_STREAM = "EncryptionInfo".encode("utf-16-le")
 
-CellKind = Literal["number", "text", "bool", "error", "date", "empty"]
+# "external": a formula that refers to another workbook or program ([1]Sheet1!A1, DDE); its saved
+# value is a copy of something outside the file, so it is not read as the unit's own value
+CellKind = Literal["number", "text", "bool", "error", "date", "empty", "external"]
 
 
 class WorkbookError(Exception):
@@ -58,6 +60,7 @@ class RawCell(NamedTuple):
     text: str  # the stored value as text ("" when empty)
     formula: bool = False
     cached: bool = True  # False: a formula with no saved result
+    percent: bool = False  # a number shown with a percent format: typed "85%", stored 0.85
 
 
 @dataclass
@@ -66,6 +69,7 @@ class RawSheet:
     state: str
     cells: dict[str, RawCell] = field(default_factory=dict)  # "G12" → cell
     rows: dict[int, dict[str, RawCell]] = field(default_factory=dict)  # 12 → {"G": cell}
+    merges: list[str] = field(default_factory=list)  # merged ranges as written, "H17:H18"
 
 
 @dataclass
@@ -285,8 +289,36 @@ _BUILTIN_DATE_IDS = set(range(14, 23)) | {
 }
 
 
-def _date_styles(data: bytes, budget: list[int]) -> set[int]:
-    """Indices of cell styles that display a number as a date (so a typed date is recognised)."""
+class NumberFormats(NamedTuple):
+    """Which cell styles (cellXfs indices) show a number as a date, and which as a percentage.
+
+    Both change what a stored number means: 43089 shown as 2017-12-20 is a date, and 0.85 shown as 85%
+    is what the person typed as "85%".
+    """
+
+    dates: frozenset[int] = frozenset()
+    percents: frozenset[int] = frozenset()
+
+    @property
+    def special(self) -> frozenset[int]:
+        return self.dates | self.percents
+
+
+NO_FORMATS = NumberFormats()
+
+
+def _classify(xf_formats: list[int], custom: dict[int, str]) -> NumberFormats:
+    dates, percents = set(), set()
+    for i, fid in enumerate(xf_formats):
+        if _is_date_format(fid, custom):
+            dates.add(i)
+        elif _is_percent_format(fid, custom):
+            percents.add(i)
+    return NumberFormats(frozenset(dates), frozenset(percents))
+
+
+def _number_formats(data: bytes, budget: list[int]) -> NumberFormats:
+    """The stylesheet's number formats, through the general parser (comments, prefixes, odd quoting)."""
     custom: dict[int, str] = {}
     xf_formats: list[int] = []
     state = {"in_xfs": False}
@@ -309,14 +341,25 @@ def _date_styles(data: bytes, budget: list[int]) -> set[int]:
             state["in_xfs"] = False
 
     _parse(data, budget, start, end)
-    return {i for i, fid in enumerate(xf_formats) if _is_date_format(fid, custom)}
+    return _classify(xf_formats, custom)
+
+
+_LITERALS = re.compile(r'"[^"]*"|\[[^\]]*\]|\\.|_.|\*.')
 
 
 def _is_date_format(fid: int, custom: dict[int, str]) -> bool:
     if fid in custom:
-        code = re.sub(r'"[^"]*"|\[[^\]]*\]|\\.', "", custom[fid])
+        code = _LITERALS.sub("", custom[fid])
         return bool(_DATE_CODES.search(code)) and "General" not in code
     return fid in _BUILTIN_DATE_IDS
+
+
+def _is_percent_format(fid: int, custom: dict[int, str]) -> bool:
+    """Built-in 9 (0%) and 10 (0.00%), or a custom code with an unquoted, unescaped % (Excel then shows
+    the number × 100: a quoted "%" or \\% is only a character)."""
+    if fid in custom:
+        return "%" in _LITERALS.sub("", custom[fid])
+    return fid in (9, 10)
 
 
 _REF = re.compile(r"([A-Z]{1,3})(\d+)$")
@@ -329,19 +372,86 @@ def _col_number(letters: str) -> int:
     return n
 
 
+def interpret_cell(
+    t: str,
+    v: str | None,
+    formula: str | None,
+    style: str | None,
+    inline: str | None,
+    strings: _LazyStrings | list[str],
+    formats: NumberFormats,
+) -> RawCell | None:
+    """What one stored cell holds: the one place where a cell's XML becomes a value, for both parsers.
+
+    ``t`` is the cell's type attribute ("n" when absent), ``v`` the text of its <v> (None: no <v>),
+    ``formula`` the formula's text (None: no formula; "" when its text cannot matter, see
+    ``_fast_sheet``; a shared formula's dependent cell carries its group's text), ``style`` the s
+    attribute, ``inline`` the text of an inline string. None: nothing stored (a styled empty cell).
+    """
+    if formula and _EXTERNAL.search(_STRING_LITERAL.sub("", formula)):
+        stored = interpret_cell(t, v, "", style, inline, strings, formats)
+        return RawCell("external", stored.text if stored is not None else "", True)
+    is_formula = formula is not None
+    if t == "s" and v:  # the common case first: a shared string
+        if not (v.isascii() and v.isdigit()):  # int() would take "-1", " 1" or "0_0"
+            raise WorkbookError("corrupt", "共享字符串索引无效")
+        try:
+            return RawCell("text", strings[int(v)], is_formula)
+        except IndexError:
+            raise WorkbookError("corrupt", "共享字符串索引无效") from None
+    if t == "inlineStr":
+        text = inline or ""
+        return RawCell("text", text, is_formula) if text or is_formula else None
+    if v is None or (v == "" and t != "str"):
+        # openpyxl and some converters write an empty <v></v>: no value, and for a formula no saved result
+        return RawCell("empty", "", True, cached=False) if is_formula else None
+    if t == "n":
+        # a number: its style says whether it is shown as a date or as a percentage
+        if style is not None and style.isdigit():
+            index = int(style)
+            if index in formats.dates:
+                return RawCell("date", v, is_formula)
+            if index in formats.percents:
+                return RawCell("number", v, is_formula, percent=True)
+        return RawCell("number", v, is_formula)
+    if t == "str":
+        return RawCell("text", v, is_formula)
+    if t == "b":
+        # only 0 and 1 (true/false from some writers) are booleans; anything else stays as written,
+        # so the reader reports it instead of reading 2 as FALSE
+        low = v.strip().lower()
+        return RawCell(
+            "bool", "1" if low in ("1", "true") else "0" if low in ("0", "false") else v, is_formula
+        )
+    if t == "e":
+        return RawCell("error", v, is_formula)
+    if t == "d":
+        return RawCell("date", v, is_formula)
+    return RawCell("number", v, is_formula)  # an unknown type: as a number, which the reader checks
+
+
+# A formula that reaches outside the workbook: an external reference ([1]Sheet1!A1, '[1]S 1'!A1, [1]!Name,
+# or a path written out: '[预算.xlsx]Sheet1'!A1) or a DDE link (cmd|' /c calc'!A0). Its saved value is a
+# copy of something the inspectors cannot see.
+_EXTERNAL = re.compile(r"\[[0-9]+\][^\[\]]*!|\[[^\[\]]*\.[A-Za-z]{2,4}\]|\|")
+_STRING_LITERAL = re.compile(r'"(?:[^"]|"")*"')
+
+
 def _sheet(
     data: bytes,
     name: str,
     state_: str,
     strings: _LazyStrings | list[str],
-    date_styles: frozenset[int],
+    formats: NumberFormats,
     budget: list[int],
 ) -> RawSheet:
+    """Every cell of a sheet through expat: the general parser, for parts the fast path does not take."""
     sheet = RawSheet(name, state_)
-    cur: dict[str, object] = {}
-    pos = {"row": 0, "col": 0, "count": 0, "chars": 0}
+    cur: dict[str, str | None] = {}
+    pos = {"row": 0, "col": 0, "count": 0, "chars": 0, "phonetic": 0}
     buf: list[str] = []
     flags = {"collect": False}
+    shared: dict[str, str] = {}  # shared formula group → the text written in its first cell
 
     def start(tag: str, attrs: dict[str, str]) -> None:
         t = _local(tag)
@@ -359,35 +469,52 @@ def _sheet(
             pos["chars"] = 0
             cur["t"] = attrs.get("t", "n")
             cur["s"] = attrs.get("s")
-            cur["v"] = None
-            cur["f"] = False
-            cur["is"] = None
+            cur["v"] = cur["f"] = cur["is"] = cur["si"] = None
         elif t == "row":
             r = attrs.get("r")
             pos["row"] = int(r) if r and r.isdigit() else pos["row"] + 1
             pos["col"] = 0
-        elif t in ("v", "t"):
+        elif t in ("rPh", "phoneticPr"):
+            pos["phonetic"] += 1  # a reading guide above East Asian text, not the text itself
+        elif t in ("v", "t", "f") and not pos["phonetic"]:
             buf.clear()
             flags["collect"] = True
-        elif t == "f":
-            cur["f"] = True
+            if t == "f":
+                cur["f"] = ""
+                cur["si"] = attrs.get("si") if attrs.get("t") == "shared" else None
+        elif t == "mergeCell" and attrs.get("ref"):
+            sheet.merges.append(attrs["ref"])
 
     def end(tag: str) -> None:
         t = _local(tag)
-        if t == "v":
+        if t in ("rPh", "phoneticPr"):
+            pos["phonetic"] -= 1
+        elif pos["phonetic"]:
+            return
+        elif t == "v":
             cur["v"] = "".join(buf)
             flags["collect"] = False
         elif t == "t":
-            cur["is"] = (cur.get("is") or "") + "".join(buf)  # type: ignore[operator]
+            cur["is"] = (cur.get("is") or "") + "".join(buf)
+            flags["collect"] = False
+        elif t == "f":
+            text = "".join(buf)
+            si = cur.get("si")
+            if si is not None:
+                text = shared.setdefault(si, text) if text else shared.get(si, "")
+            cur["f"] = text
             flags["collect"] = False
         elif t == "c":
-            cell = _make_cell(cur, strings, date_styles)
+            cell = interpret_cell(cur["t"] or "n", cur["v"], cur["f"], cur["s"], cur["is"], strings, formats)
             if cell is not None:
                 pos["count"] += 1
                 if pos["count"] > MAX_CELLS:
                     raise WorkbookError("bomb", f"工作表“{name}”单元格数量超过 {MAX_CELLS}")
                 letters = col_letter(pos["col"])
-                sheet.cells[f"{letters}{pos['row']}"] = cell
+                ref = f"{letters}{pos['row']}"
+                if ref in sheet.cells:
+                    raise _twice(name, ref)
+                sheet.cells[ref] = cell
                 sheet.rows.setdefault(pos["row"], {})[letters] = cell
 
     def chars(text: str) -> None:
@@ -399,6 +526,13 @@ def _sheet(
 
     _parse(data, budget, start, end, chars)
     return sheet
+
+
+def _twice(sheet: str, ref: str) -> WorkbookError:
+    return WorkbookError(
+        "ambiguous",
+        f"工作表“{sheet}”中单元格 {ref} 写了两次，不同软件显示的值可能不同",
+    )
 
 
 # --- fast path -------------------------------------------------------------------------------------
@@ -524,7 +658,7 @@ _SEEN_MAX = 64
 _SEEN_PART_BYTES = 256 * 1024
 _K = TypeVar("_K")
 _V = TypeVar("_V")
-_STYLES_SEEN: dict[bytes, tuple[frozenset[int], int]] = {}
+_STYLES_SEEN: dict[bytes, tuple[NumberFormats, int]] = {}
 
 
 def _charge(elements: list[int], cost: int) -> None:
@@ -551,32 +685,37 @@ def _once_per_batch(
     return value
 
 
-def _date_styles_of(data: bytes, elements: list[int]) -> frozenset[int]:
+def _number_formats_of(data: bytes, elements: list[int]) -> NumberFormats:
     return _once_per_batch(
         _STYLES_SEEN,
         data,
         len(data),
         elements,
-        lambda: frozenset(_fast_date_styles(data) if _fast_ok(data) else _date_styles(data, elements)),
+        lambda: _fast_number_formats(data) if _fast_ok(data) else _number_formats(data, elements),
     )
 
 
-def _fast_date_styles(data: bytes) -> set[int]:
-    custom = {
-        int(i): _text(code) for i, code in re.findall(rb'<numFmt numFmtId="(\d+)" formatCode="([^"]*)"', data)
-    }
+_NUMFMT = re.compile(rb"<numFmt\b([^>]*)>")
+_NUMFMT_ID = re.compile(rb'\snumFmtId\s*=\s*"(\d+)"')
+_FORMAT_CODE = re.compile(rb'\sformatCode\s*=\s*"([^"]*)"')
+
+
+def _fast_number_formats(data: bytes) -> NumberFormats:
+    custom: dict[int, str] = {}
+    for attrs in _NUMFMT.findall(data):
+        fid, code = _NUMFMT_ID.search(attrs), _FORMAT_CODE.search(attrs)
+        if fid and code:
+            custom[int(fid.group(1))] = _text(code.group(1))
     section = re.search(rb"<cellXfs\b[^>]*>(.*?)</cellXfs>", data, re.S)
     ids = (
         [
             int(m.group(1)) if m else 0
-            for m in (
-                re.search(rb'numFmtId="(\d+)"', xf) for xf in re.findall(rb"<xf\b([^>]*)", section.group(1))
-            )
+            for m in (_NUMFMT_ID.search(xf) for xf in re.findall(rb"<xf\b([^>]*)", section.group(1)))
         ]
         if section
         else []
     )
-    return {i for i, fid in enumerate(ids) if _is_date_format(fid, custom)}
+    return _classify(ids, custom)
 
 
 def _fast_sheet(
@@ -584,7 +723,7 @@ def _fast_sheet(
     name: str,
     state_: str,
     strings: _LazyStrings | list[str],
-    date_styles: frozenset[int],
+    formats: NumberFormats,
     budget: list[int],
     columns: frozenset[str] | None,
 ) -> RawSheet | None:
@@ -609,7 +748,7 @@ def _fast_sheet(
             rb'<c r="('
             + cols
             + rb""")(\d+)"(?: s="(\d+)")?(?: t="(\w+)")?((?:[^>/"']++|"[^"]*+"|'[^']*+')*+)>"""
-            rb"(?:(<f)[^>]*(?:/>|>[^<]*</f>))?"  # a formula (text without markup)
+            rb"(<f[^>]*?(?:/>|>[^<]*</f>))?"  # a formula (text without markup)
             rb"(<v(?:\s[^>]*)?>([^<]*)</v>|<v/>)?"  # the stored value (the element, then its text)
             rb"(.*?)</c>",
             re.S,
@@ -621,38 +760,47 @@ def _fast_sheet(
     if indexes and max(map(int, indexes)) >= len(strings):
         raise WorkbookError("corrupt", "共享字符串索引无效")
     sheet = RawSheet(name, state_)
+    if b"<mergeCell " in data:
+        sheet.merges = [m.decode() for m in _MERGE.findall(data)]
     cells, rows = sheet.cells, sheet.rows
+    # only styles that change a number's meaning reach interpret_cell, and a formula's text only when
+    # the part holds anything that could make one external: both are rare, and skipping them keeps
+    # ~400 cells per workbook cheap
+    special = _style_bytes(formats)
+    outward = b"[" in data or b"|" in data  # what any external formula contains (two memchr scans)
+    shared: dict[bytes, str] = {}  # shared formula group → the text written in its first cell
     # no cell count here: matches end at distinct </c>, already counted against MAX_CELLS above
-    for letters_b, row_b, s_b, t_b, attrs, f_tag, v_elem, v, rest in pattern.findall(data):
-        if not (v_elem or f_tag or rest):  # a styled empty cell: nothing to read
+    for letters_b, row_b, s_b, t_b, attrs, f_elem, v_elem, v, rest in pattern.findall(data):
+        if not (v_elem or f_elem or rest):  # a styled empty cell: nothing to read
             continue
         if attrs and (b"t" in attrs or b"s" in attrs):  # attributes in an unusual order or quoting
             t_match, s_match = _ATTR_T.search(attrs), _ATTR_S.search(attrs)
             t_b = (t_match.group(1) if t_match.group(1) is not None else t_match.group(2)) if t_match else t_b
             s_b = (s_match.group(1) if s_match.group(1) is not None else s_match.group(2)) if s_match else s_b
-        cell: RawCell | None
-        if t_b == b"s" and v and not f_tag:  # the common case, straight through
-            if not v.isdigit():
-                raise WorkbookError("corrupt", "共享字符串索引无效")
-            try:
-                cell = RawCell("text", strings[int(v)])
-            except IndexError:
-                raise WorkbookError("corrupt", "共享字符串索引无效") from None
-        elif (
-            (not t_b or t_b == b"n")
-            and v
-            and len(v) <= MAX_CELL_CHARS
-            and b"&" not in v
-            and not (date_styles and s_b and s_b.isdigit() and int(s_b) in date_styles)
-        ):
-            # a number (LibreOffice writes t="n", Excel leaves it out), or a formula's saved result
-            cell = RawCell("number", v.decode(), bool(f_tag))
-        else:
-            cell = _slow_cell(name, t_b, s_b, v_elem, v, rest, bool(f_tag), strings, date_styles)
+        t = _TYPES.get(t_b) or t_b.decode()
+        value: str | None = None
+        if v_elem:
+            if len(v) > MAX_CELL_CHARS * 4:
+                raise WorkbookError("bomb", f"工作表“{name}”有单元格内容超过 {MAX_CELL_CHARS} 个字符")
+            value = _text(v) if b"&" in v else v.decode()
+            if len(value) > MAX_CELL_CHARS:  # as the general parser counts: decoded characters
+                raise WorkbookError("bomb", f"工作表“{name}”有单元格内容超过 {MAX_CELL_CHARS} 个字符")
+        cell = interpret_cell(
+            t,
+            value,
+            (_formula_text(f_elem, shared) if outward else "") if f_elem else None,
+            s_b.decode() if s_b in special else None,
+            _inline_text(rest) if t == "inlineStr" else None,
+            strings,
+            formats,
+        )
         if cell is None:
             continue
         letters = letters_b.decode()
-        cells[letters + row_b.decode()] = cell
+        ref = letters + row_b.decode()
+        if ref in cells:
+            raise _twice(name, ref)
+        cells[ref] = cell
         row = int(row_b)
         if row in rows:
             rows[row][letters] = cell
@@ -661,75 +809,48 @@ def _fast_sheet(
     return sheet
 
 
-def _slow_cell(
-    name: str,
-    t_b: bytes,
-    s_b: bytes,
-    v_elem: bytes,
-    v: bytes,
-    rest: bytes,
-    formula: bool,
-    strings: _LazyStrings | list[str],
-    date_styles: frozenset[int],
-) -> RawCell | None:
-    """Every cell the fast path does not take straight through: inline strings, formulas, dates …"""
-    t = t_b.decode() if t_b else "n"
-    if t == "inlineStr":
-        if rest.startswith(b"<is><t>") and rest.endswith(b"</t></is>") and rest.count(b"<t") == 1:
-            text = _text(rest[7:-9])  # the usual one-run inline string
-            if len(text) > MAX_CELL_CHARS:
-                raise WorkbookError("bomb", f"有单元格内容超过 {MAX_CELL_CHARS} 个字符")
-        else:
-            text = _join_t(rest) if b"<t" in rest else ""
-        return RawCell("text", text, formula) if text or formula else None
-    if len(v) > MAX_CELL_CHARS * 4:
-        raise WorkbookError("bomb", f"工作表“{name}”有单元格内容超过 {MAX_CELL_CHARS} 个字符")
-    cur: dict[str, object] = {
-        "t": t,
-        "v": _text(v) if v_elem else None,
-        "f": formula,
-        "is": None,
-        "s": s_b.decode() if s_b else None,
-    }
-    return _make_cell(cur, strings, date_styles)
+_TYPES = {b"": "n", b"n": "n", b"s": "s", b"str": "str", b"b": "b", b"e": "e", b"inlineStr": "inlineStr"}
+_MERGE = re.compile(rb'<mergeCell ref="([A-Z0-9:$]+)"')
+_STYLE_BYTES: dict[NumberFormats, frozenset[bytes]] = {}
 
 
-def _make_cell(
-    cur: dict[str, object], strings: _LazyStrings | list[str], date_styles: frozenset[int]
-) -> RawCell | None:
-    t, v, formula = cur["t"], cur["v"], bool(cur["f"])
-    if t == "inlineStr":
-        text = str(cur.get("is") or "")
-        return RawCell("text", text, formula) if text or formula else None
-    if v is None or (v == "" and t != "str"):
-        # openpyxl and some converters write an empty <v></v>: no value, and for a formula no saved result
-        return RawCell("empty", "", True, cached=False) if formula else None
-    v = str(v)
-    if t == "s":
-        try:
-            if not (v.isascii() and v.isdigit()):  # int() would take "-1", " 1" or "0_0"
-                raise ValueError(v)
-            return RawCell("text", strings[int(v)], formula)
-        except (ValueError, IndexError):
-            raise WorkbookError("corrupt", "共享字符串索引无效") from None
-    if t in ("str", "inlineStr"):
-        return RawCell("text", v, formula)
-    if t == "b":
-        return RawCell("bool", "1" if v.strip().lower() in ("1", "true") else "0", formula)
-    if t == "e":
-        return RawCell("error", v, formula)
-    if t == "d":
-        return RawCell("date", v, formula)
-    style = cur.get("s")
-    if style is not None and str(style).isdigit() and int(str(style)) in date_styles:
-        return RawCell("date", v, formula)
-    return RawCell("number", v, formula)
+def _style_bytes(formats: NumberFormats) -> frozenset[bytes]:
+    found = _STYLE_BYTES.get(formats)
+    if found is None:
+        if len(_STYLE_BYTES) >= _SEEN_MAX:
+            _STYLE_BYTES.clear()
+        found = _STYLE_BYTES[formats] = frozenset(str(i).encode() for i in formats.special)
+    return found
+
+
+_SHARED_SI = re.compile(rb"""\ssi\s*=\s*["']([^"']*)["']""")
+
+
+def _formula_text(f_elem: bytes, shared: dict[bytes, str]) -> str:
+    """The formula of ``<f …>text</f>`` or ``<f …/>``; a shared formula's dependent cell gets its group's."""
+    close = f_elem.find(b">")
+    head = f_elem[:close]
+    text = "" if head.endswith(b"/") else _text(f_elem[close + 1 : -4])
+    if b"shared" in head:
+        kind, group = _ATTR_T.search(head), _SHARED_SI.search(head)
+        if kind is not None and b"shared" in (kind.group(1), kind.group(2)) and group is not None:
+            text = shared.setdefault(group.group(1), text) if text else shared.get(group.group(1), "")
+    return text
+
+
+def _inline_text(rest: bytes) -> str:
+    if rest.startswith(b"<is><t>") and rest.endswith(b"</t></is>") and rest.count(b"<t") == 1:
+        text = _text(rest[7:-9])  # the usual one-run inline string
+        if len(text) > MAX_CELL_CHARS:
+            raise WorkbookError("bomb", f"有单元格内容超过 {MAX_CELL_CHARS} 个字符")
+        return text
+    return _join_t(rest) if b"<t" in rest else ""
 
 
 def _keep_columns(sheet: RawSheet, columns: frozenset[str] | None) -> RawSheet:
     if columns is None:
         return sheet
-    kept = RawSheet(sheet.name, sheet.state)
+    kept = RawSheet(sheet.name, sheet.state, merges=sheet.merges)
     for ref, cell in sheet.cells.items():
         m = _REF.match(ref)
         if m and m.group(1) in columns:
@@ -879,10 +1000,10 @@ def _read_zip(fh: IO[bytes], wanted: Mapping[str, frozenset[str] | None] | set[s
                 data = _read_part(zf, "xl/sharedStrings.xml", budget)
                 plain = _fast_ok(data) and data.rstrip().endswith(b"</sst>")
                 strings = _LazyStrings(data) if plain else _shared_strings(data, elements)
-            date_styles: frozenset[int] = frozenset()
+            formats = NO_FORMATS
             if "xl/styles.xml" in names:
                 data = _read_part(zf, "xl/styles.xml", budget)
-                date_styles = _date_styles_of(data, elements)
+                formats = _number_formats_of(data, elements)
             sheets: dict[str, RawSheet] = {}
             for name, state, rid in sheets_meta:
                 if name not in columns_of:
@@ -895,12 +1016,12 @@ def _read_zip(fh: IO[bytes], wanted: Mapping[str, frozenset[str] | None] | set[s
                 data = _read_part(zf, part, budget)
                 columns = columns_of[name]
                 fast = (
-                    _fast_sheet(data, name, state, strings, date_styles, elements, columns)
+                    _fast_sheet(data, name, state, strings, formats, elements, columns)
                     if _fast_ok(data)
                     else None
                 )
                 sheets[name] = fast or _keep_columns(
-                    _sheet(data, name, state, strings, date_styles, elements), columns
+                    _sheet(data, name, state, strings, formats, elements), columns
                 )
             return RawWorkbook(
                 sheet_names=[n for n, _, _ in sheets_meta],

@@ -14,6 +14,7 @@ import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal
 
+from kepu_inspect.core.numbers import fmt
 from kepu_inspect.core.rules import InputSpec, Value
 
 YES = frozenset({"是", "√", "✓", "✔", "有", "对", "已完成", "完成", "y", "yes", "true", "t"})
@@ -49,11 +50,23 @@ _THOUSANDS = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d+)?$")
 
 
 @dataclass(frozen=True)
+class Note:
+    """A normalisation applied while reading a value (``code`` is a problem-catalogue name): the value
+    was read, and the user sees how (nothing is changed silently)."""
+
+    code: str
+    fields: tuple[tuple[str, str], ...] = ()
+
+
+@dataclass(frozen=True)
 class Parsed:
-    """A value, or why it could not be read (``code`` is a problem-catalogue name)."""
+    """A value, or why it could not be read (``code`` is a problem-catalogue name, ``fields`` fill its
+    message), with the notes of every normalisation that produced it."""
 
     value: Value | None
     code: str | None = None
+    fields: tuple[tuple[str, str], ...] = ()
+    notes: tuple[Note, ...] = ()
 
     @property
     def ok(self) -> bool:
@@ -68,7 +81,12 @@ def clean_text(text: str) -> str:
     return unicodedata.normalize("NFKC", text).strip().replace("\u3000", "").replace(" ", "")
 
 
-def parse_number(kind: str, text: str, measure: str = "") -> Parsed:
+def parse_number(kind: str, text: str, measure: str = "", percent: bool = False) -> Parsed:
+    """A number in the criterion's ``measure``; ``percent``: the cell shows its number as a percentage.
+
+    Excel stores a typed "85%" as 0.85 with a percent format, so such a cell means 85 where the
+    measure is % — and is a mistake anywhere else (a score, a sum of money).
+    """
     if kind == "empty":
         return EMPTY
     if kind == "number":
@@ -81,7 +99,15 @@ def parse_number(kind: str, text: str, measure: str = "") -> Parsed:
             return Parsed(None, "WB015")
         if not math.isfinite(as_double):
             return Parsed(None, "WB015")
-        return Parsed(_tidy(Decimal(repr(as_double))))
+        value = _tidy(Decimal(repr(as_double)))
+        if not percent:
+            return Parsed(value)
+        shown = _tidy(value.scaleb(2))  # exact: only the exponent moves
+        if measure == "%":
+            return Parsed(
+                shown, notes=(Note("WB037", (("shown", f"{fmt(shown)}%"), ("number", fmt(shown)))),)
+            )
+        return Parsed(None, "WB038", (("shown", f"{fmt(shown)}%"), ("measure", measure or "数值")))
     if kind == "error":
         return Parsed(None, "WB017")
     if kind == "date":
@@ -143,13 +169,13 @@ def parse_level(kind: str, text: str, options: tuple[str, ...]) -> Parsed:
     return Parsed(None, "WB019")
 
 
-def parse_input(spec: InputSpec, kind: str, text: str) -> Parsed:
-    """Parse one cell for the input it holds."""
+def parse_input(spec: InputSpec, kind: str, text: str, percent: bool = False) -> Parsed:
+    """Parse one cell for the input it holds (``percent``: the cell shows a percentage)."""
     if spec.kind == "yesno":
         return parse_yesno(kind, text)
     if spec.kind == "level":
         return parse_level(kind, text, spec.options)
-    return parse_number(kind, text, spec.measure)
+    return parse_number(kind, text, spec.measure, percent)
 
 
 _DATE_TEXT = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?$")
