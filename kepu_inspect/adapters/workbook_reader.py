@@ -24,7 +24,15 @@ from kepu_inspect.core.rubric import Rubric, Unit, normalise_name
 from kepu_inspect.core.rules import InputSpec
 from kepu_inspect.core.scoring import UnitResult
 from kepu_inspect.core.submission import CriterionEntry, ItemEntry, Submission
-from kepu_inspect.core.values import Parsed, clean_text, parse_date, parse_input, parse_number, parse_yesno
+from kepu_inspect.core.values import (
+    Parsed,
+    clean_text,
+    parse_date,
+    parse_input,
+    parse_number,
+    parse_yesno,
+    visible_text,
+)
 
 # only the columns the reader looks at are kept: the rest is printed text it never needs
 WANTED: dict[str, frozenset[str] | None] = {
@@ -206,6 +214,14 @@ class _Reader:
             extra["options"] = "、".join(spec.options)
         self.add(code, sheet=L.ITEM_SHEET, cell=ref, value=raw.text, **extra)
 
+    def free_text(self, sheet: RawSheet, ref: str) -> str:
+        """A text cell (evidence, remarks, contact) as shown, control characters removed and reported."""
+        raw = self.cell(sheet, ref)
+        text, removed = visible_text(raw.text)
+        if removed:
+            self.add(Code.WB051, sheet=sheet.name, cell=ref, chars=removed)
+        return text
+
     def cell_notes(self, parsed: Parsed, ref: str, raw: RawCell) -> None:
         """Every normalisation of a value becomes a visible note on its cell."""
         for note in parsed.notes:
@@ -336,8 +352,8 @@ class _Reader:
             item = a.item
             if item.id in row_of:
                 r = row_of[item.id]
-                evidence = self.cell(sheet, f"{L.COL_EVIDENCE}{r}").text.strip()
-                opinion = self.cell(sheet, f"{L.COL_OPINION}{r}").text.strip()
+                evidence = self.free_text(sheet, f"{L.COL_EVIDENCE}{r}")
+                opinion = self.free_text(sheet, f"{L.COL_OPINION}{r}")
                 items[item.id] = ItemEntry(evidence, opinion, f"{L.COL_EVIDENCE}{r}")
                 if item.evidence_required and not evidence:
                     self.add(
@@ -383,12 +399,14 @@ class _Reader:
             parsed = parse_yesno(raw.kind, raw.text)
             if not parsed.ok:
                 self.cell_problem(parsed, ref, raw, None)
+            elif parsed.notes:
+                self.cell_notes(parsed, ref, raw)
             gates[gate.id] = parsed.value if isinstance(parsed.value, bool) else None
         cover = wb.sheets.get(L.COVER_SHEET)
         contact = phone = filled = ""
         if cover is not None:
-            contact = self.cell(cover, L.COVER_CONTACT_CELL).text.strip()
-            phone = self.cell(cover, L.COVER_PHONE_CELL).text.strip()
+            contact = self.free_text(cover, L.COVER_CONTACT_CELL)
+            phone = self.free_text(cover, L.COVER_PHONE_CELL)
             raw_date = self.cell(cover, L.COVER_DATE_CELL)
             filled = parse_date(raw_date.kind, raw_date.text) or ""
             if raw_date.text.strip() and not filled:
