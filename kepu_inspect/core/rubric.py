@@ -43,7 +43,7 @@ TIE_BREAK_LABELS: dict[str, str] = {
 @dataclass(frozen=True)
 class Settings:
     decimals: int = 2
-    unverified: Literal["self", "zero"] = "self"
+    unverified: Literal["self", "computed", "lower", "zero"] = "self"
     overclaim_threshold: Decimal | None = None
     overclaim_deduction: Decimal = ZERO
     tie_breaks: tuple[str, ...] = ()

@@ -15,7 +15,7 @@ from typing import Any, Literal
 from kepu_inspect.core.numbers import HUNDRED, ZERO, fmt, round_half_up, shared_decimal
 from kepu_inspect.core.problems import Code, Problem, problem
 from kepu_inspect.core.rubric import Assignment, Criterion, Rubric, Unit
-from kepu_inspect.core.rules import Outcome, Value
+from kepu_inspect.core.rules import InputSpec, Outcome, Value
 from kepu_inspect.core.submission import CriterionEntry, Submission
 
 Basis = Literal["verified", "self", "zero", "missing"]
@@ -262,65 +262,72 @@ def score_criterion(
             f"{claimed}督导检查组核定{fmt(verified)}分{rule_text}",
             crit.bonus,
         )
-    if rubric.settings.unverified == "zero":
-        return CriterionResult(
-            uid,
-            crit.text,
-            crit.rule.title,
-            top,
-            shown,
-            computed,
-            self_score,
-            None,
-            ZERO,
-            "zero",
-            "未经核定，按考核细则规定计0分",
-            crit.bonus,
-        )
-    if computed is not None:
-        return CriterionResult(
-            uid,
-            crit.text,
-            crit.rule.title,
-            top,
-            shown,
-            computed,
-            self_score,
-            None,
-            computed,
-            "self",
-            f"{outcome.reason}{weight_note}（未经核定，按自评数据计）",
-            crit.bonus,
-        )
-    if self_score is not None and not specs:
-        return CriterionResult(
-            uid,
-            crit.text,
-            crit.rule.title,
-            top,
-            shown,
-            computed,
-            self_score,
-            None,
-            min(self_score, top),
-            "self",
-            "酌情评分未经核定，按自评分计",
-            crit.bonus,
-        )
-    return CriterionResult(
-        uid,
-        crit.text,
-        crit.rule.title,
-        top,
-        shown,
-        computed,
-        self_score,
-        None,
-        ZERO,
-        "missing",
-        f"{outcome.reason}，计0分",
-        crit.bonus,
+    return _unverified(
+        rubric.settings.unverified, uid, crit, top, shown, computed, self_score, outcome, specs, weight_note
     )
+
+
+def _unverified(
+    policy: str,
+    uid: str,
+    crit: Criterion,
+    top: Decimal,
+    shown: tuple[tuple[str, str], ...],
+    computed: Decimal | None,
+    self_score: Decimal | None,
+    outcome: Outcome,
+    specs: list[InputSpec],
+    weight_note: str,
+) -> CriterionResult:
+    """A criterion no inspector verified, scored by the rubric's declared ``unverified`` policy.
+
+    ``self`` counts the unit's own 自评分 (never more than it claimed, never more than the maximum);
+    ``computed`` applies the rule to the unit's entered data; ``lower`` takes the smaller of the two;
+    ``zero`` counts nothing. The reason always says which, and what the other reading would give.
+    """
+    claimed = None if self_score is None else min(max(self_score, ZERO), top)
+    data_text = (
+        f"按填报数据应为{fmt(computed)}分（{outcome.reason}{weight_note}）"
+        if specs and computed is not None
+        else ""
+    )
+    if specs and computed is None:
+        data_text = f"填报数据无法计分（{outcome.reason}）"
+    claim_text = "未填写自评分" if self_score is None else f"自评{fmt(self_score)}分"
+
+    def result(points: Decimal, basis: Basis, reason: str) -> CriterionResult:
+        return CriterionResult(
+            uid,
+            crit.text,
+            crit.rule.title,
+            top,
+            shown,
+            computed,
+            self_score,
+            None,
+            points,
+            basis,
+            reason,
+            crit.bonus,
+        )
+
+    if policy == "zero":
+        return result(ZERO, "zero", "未经核定，按考核细则规定计0分")
+    if policy == "computed":
+        if computed is None:
+            return result(ZERO, "missing", f"{outcome.reason}，计0分（未经核定，按填报数据计）")
+        return result(computed, "self", f"{outcome.reason}{weight_note}（未经核定，按填报数据计）")
+    if policy == "lower":
+        got = min(claimed if claimed is not None else ZERO, computed if computed is not None else ZERO)
+        parts = "；".join(p for p in (claim_text, data_text) if p)
+        basis: Basis = "self" if claimed is not None and computed is not None else "missing"
+        return result(got, basis, f"未经核定，按自评分与填报数据中较低者计{fmt(got)}分（{parts}）")
+    # "self": the unit's 自评分
+    if claimed is None:
+        return result(ZERO, "missing", "未经核定且未填写自评分，计0分")
+    capped = "（超出分值范围，按" + fmt(claimed) + "分计）" if claimed != self_score else ""
+    tail = f"；{data_text}" if data_text else ""
+    return result(claimed, "self", f"未经核定，按自评分计{fmt(claimed)}分{capped}{tail}")
 
 
 def score_unit(
