@@ -227,7 +227,7 @@ def test_ranking_does_not_depend_on_input_order(scores: list[D], rnd: random.Ran
 @pytest.mark.parametrize("seed", [1, 2])
 def test_rerun_gives_identical_results(tmp_path, mini: Rubric, filled_dir, seed: int) -> None:  # type: ignore[no-untyped-def]
     from kepu_inspect.reports.data_report import results_json
-    from kepu_inspect.services.scoring_service import score_paths
+    from kepu_inspect.services.batch import score_paths
 
     first = results_json(score_paths(mini, [filled_dir], "2017-12-28"))
     second = results_json(score_paths(mini, [filled_dir], "2017-12-28"))

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 from kepu_inspect.adapters import layout as L
 from kepu_inspect.adapters.xlsx_safe import (
@@ -17,12 +16,11 @@ from kepu_inspect.adapters.xlsx_safe import (
     open_regular,
     read_workbook,
 )
-from kepu_inspect.core.checks import consistency_problems
 from kepu_inspect.core.numbers import ZERO, fmt
 from kepu_inspect.core.problems import Code, Problem, problem
+from kepu_inspect.core.results import FileReading
 from kepu_inspect.core.rubric import Rubric, Unit, normalise_name
 from kepu_inspect.core.rules import InputSpec
-from kepu_inspect.core.scoring import UnitResult
 from kepu_inspect.core.submission import CriterionEntry, ItemEntry, Submission
 from kepu_inspect.core.values import Parsed, clean_text, parse_date, parse_input, parse_number, parse_yesno
 
@@ -39,21 +37,6 @@ EMPTY_CELL = RawCell("empty", "")
 # shows (template_writer.MAX_NUMBER). Larger values are typing accidents, and would overflow the
 # exact arithmetic of the rules (Decimal precision 28).
 MAX_INPUT = Decimal("999999999")
-
-
-@dataclass(frozen=True)
-class FileReading:
-    """What one input file gave: small and picklable, so worker processes can send it back cheaply."""
-
-    path: str
-    sha256: str
-    status: Literal["read", "rejected"]
-    unit_id: str | None = None
-    submission: Submission | None = None
-    problems: list[Problem] = field(default_factory=list)
-    identity: dict[str, str] = field(default_factory=dict)
-    result: UnitResult | None = None  # scored where it was read (in a worker), when scoring was asked for
-    record: bytes | None = None  # the result's results-file record, rendered in the worker (pack_record)
 
 
 def sha256_of(path: Path) -> str:
@@ -280,7 +263,6 @@ class _Reader:
                 self.name, digest, "rejected", unit.id, problems=self._tag(unit), identity=identity
             )
         submission = self.read_items(wb, unit)
-        self.problems.extend(consistency_problems(self.rubric, unit, submission, self.name, L.ITEM_SHEET))
         return FileReading(self.name, digest, "read", unit.id, submission, self._tag(unit), identity)
 
     def _tag(self, unit: Unit) -> list[Problem]:
@@ -385,7 +367,7 @@ class _Reader:
                 self.add(Code.WB029, sheet=L.COVER_SHEET, cell=L.COVER_DATE_CELL, value=raw_date.text)
             if not contact:
                 self.add(Code.WB035, sheet=L.COVER_SHEET, cell=L.COVER_CONTACT_CELL, label="联系人")
-        return Submission(unit.id, criteria, items, gates, contact, phone, filled)
+        return Submission(unit.id, criteria, items, gates, contact, phone, filled, L.ITEM_SHEET)
 
 
 def read_submission(rubric: Rubric, path: Path, display: str | None = None) -> FileReading:
