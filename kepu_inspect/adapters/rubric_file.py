@@ -8,7 +8,7 @@ import json
 import math
 import re
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 from pathlib import Path
@@ -225,9 +225,7 @@ def load_rubric_text(text: str, path: Path) -> LoadedRubric:
     problems = validate_document(doc)
     rubric = None
     if not problems:
-        rubric, problems = build_rubric(doc)
-        if rubric is not None:
-            rubric = replace(rubric, content_hash=content_hash(doc))
+        rubric, problems = build_rubric(doc, content_hash(doc))
     located = [
         p.at(file=name, line=line_for(p.path or "", lines) if p.path and p.path != "(根)" else 1)
         for p in problems

@@ -72,9 +72,22 @@ def units_in_text(rubric: Rubric, text: str) -> list[Unit]:
     return [rubric.unit(uid) for uid in keep]
 
 
-class _Reader:
-    def __init__(self, rubric: Rubric, path: Path, display: str) -> None:
+class ReadingContext:
+    """What the files of one batch share while they are read (the rows each kind of unit expects).
+
+    Owned by the batch and passed in, so nothing read from one batch lingers on the rubric or in the
+    module for the next.
+    """
+
+    def __init__(self, rubric: Rubric) -> None:
         self.rubric = rubric
+        self.rows = L.RowIndex(rubric)
+
+
+class _Reader:
+    def __init__(self, context: ReadingContext, path: Path, display: str) -> None:
+        self.context = context
+        self.rubric = context.rubric
         self.path = path
         self.name = display
         self.problems: list[Problem] = []
@@ -270,7 +283,8 @@ class _Reader:
 
     def read_items(self, wb: RawWorkbook, unit: Unit) -> Submission:
         sheet = wb.sheets[L.ITEM_SHEET]
-        expected = L.expected_rows(self.rubric, unit)
+        rows = self.context.rows.for_unit(unit)
+        expected = rows.expected
         gate_ids = {f"G:{g.id}": g for g in self.rubric.gates}
         row_of: dict[str, int] = {}
         known_items = {item.id for _, item in self.rubric.items()}
@@ -325,7 +339,7 @@ class _Reader:
                 crit_row = row_of[uid]
                 values: dict[str, Any] = {}
                 unreadable: list[str] = []
-                for ir in L.input_rows(item.id, crit):
+                for ir in rows.criteria[uid].rows:
                     if ir.spec.kind == "score" or ir.row_id not in row_of:
                         continue
                     ref = f"{L.COL_INPUT}{row_of[ir.row_id]}"
@@ -370,15 +384,18 @@ class _Reader:
         return Submission(unit.id, criteria, items, gates, contact, phone, filled, L.ITEM_SHEET)
 
 
-def read_submission(rubric: Rubric, path: Path, display: str | None = None) -> FileReading:
+def read_submission(
+    rubric: Rubric, path: Path, display: str | None = None, context: ReadingContext | None = None
+) -> FileReading:
     """Read and check one workbook. Bad files come back as ``rejected`` with a problem, never an exception.
 
+    ``context``: the batch's shared reading state (a batch passes one for all its files).
     The last-resort guard keeps one file's unforeseen failure (a reader bug) from stopping a batch:
     it becomes WB036 on that file, naming the exception, and the other files are still read.
     """
     name = display or str(path)
     try:
-        return _Reader(rubric, path, name).read()
+        return _Reader(context or ReadingContext(rubric), path, name).read()
     except Exception as exc:  # the isolation boundary: reported as a problem, never raised
         detail = f"{type(exc).__name__}: {exc}"[:200]
         return FileReading(name, "", "rejected", problems=[problem(Code.WB036, file=name, detail=detail)])

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from kepu_inspect.adapters.input_files import discover
-from kepu_inspect.adapters.workbook_reader import read_submission
+from kepu_inspect.adapters.workbook_reader import ReadingContext, read_submission
 from kepu_inspect.core.ledger import build_ledger
 from kepu_inspect.core.numbers import shared_decimal
 from kepu_inspect.core.problems import Code, Problem, problem
@@ -75,7 +75,7 @@ class FileOutcome:
 # --- the per-file stage: read → check → score ----------------------------------------------------
 
 
-def process_file(rubric: Rubric, path: Path, options: BatchOptions) -> FileOutcome:
+def process_file(context: ReadingContext, path: Path, options: BatchOptions) -> FileOutcome:
     """Read one file, check its content and score it where it was read.
 
     The isolation boundary: one file's unforeseen failure (a bug) becomes WB036 on that file, and
@@ -84,7 +84,7 @@ def process_file(rubric: Rubric, path: Path, options: BatchOptions) -> FileOutco
     """
     name = str(path)
     try:
-        return _process(rubric, path, options)
+        return _process(context, path, options)
     except Exception as exc:  # reported as a problem, never raised
         detail = f"{type(exc).__name__}: {exc}"[:200]
         return FileOutcome(
@@ -92,8 +92,9 @@ def process_file(rubric: Rubric, path: Path, options: BatchOptions) -> FileOutco
         )
 
 
-def _process(rubric: Rubric, path: Path, options: BatchOptions) -> FileOutcome:
-    reading = read_submission(rubric, path)
+def _process(context: ReadingContext, path: Path, options: BatchOptions) -> FileOutcome:
+    rubric = context.rubric
+    reading = read_submission(rubric, path, context=context)
     submission = reading.submission
     if reading.status != "read" or submission is None or reading.unit_id is None:
         return FileOutcome(replace(reading, submission=None) if submission is not None else reading)
@@ -115,9 +116,10 @@ def _process(rubric: Rubric, path: Path, options: BatchOptions) -> FileOutcome:
 def _process_serial(
     rubric: Rubric, files: list[Path], progress: Progress | None, options: BatchOptions
 ) -> list[FileOutcome]:
+    context = ReadingContext(rubric)
     out = []
     for f in files:
-        out.append(process_file(rubric, f, options))
+        out.append(process_file(context, f, options))
         if progress:
             progress(1)
     return out
@@ -242,11 +244,11 @@ _WORKER: dict[str, Any] = {}
 
 def _init_worker(rubric: Rubric, options: BatchOptions) -> None:
     gc.enable()  # forked while the parent had it paused; a worker's garbage is short-lived anyway
-    _WORKER["rubric"], _WORKER["options"] = rubric, options
+    _WORKER["context"], _WORKER["options"] = ReadingContext(rubric), options
 
 
 def _process_in_worker(path: Path) -> FileOutcome:
-    return process_file(_WORKER["rubric"], path, _WORKER["options"])
+    return process_file(_WORKER["context"], path, _WORKER["options"])
 
 
 @contextlib.contextmanager
