@@ -22,7 +22,6 @@ from typing import Any
 from kepu_inspect.adapters.input_files import discover
 from kepu_inspect.adapters.workbook_reader import ReadingContext, read_submission
 from kepu_inspect.core.ledger import build_ledger
-from kepu_inspect.core.numbers import shared_decimal
 from kepu_inspect.core.problems import Code, Problem, problem
 from kepu_inspect.core.ranking import rank_changes, rank_group
 from kepu_inspect.core.record import encode_record, pack_record
@@ -129,6 +128,25 @@ def _process_serial(
 # pickled as plain fields and rebuilt with shared Decimals and interned rubric texts, they take ≈ a third
 # of the memory in this process and unpickle ≈ 30 % faster (measured, benchmarks/RESULTS.md).
 _intern = sys.intern
+
+
+_DECIMALS: dict[str, Decimal] = {}
+_DECIMALS_MAX = 1 << 16
+
+
+def shared_decimal(text: str) -> Decimal:
+    """The Decimal for ``text``, one object per distinct value (Decimals are immutable).
+
+    Results arriving from worker processes repeat a handful of values (3, 0, 1.5 …) a million times
+    at national scale; sharing them saves ~100 bytes each and the parsing. Bounded, so odd inputs
+    cannot grow it without limit.
+    """
+    value = _DECIMALS.get(text)
+    if value is None:
+        value = Decimal(text)
+        if len(_DECIMALS) < _DECIMALS_MAX:
+            _DECIMALS[text] = value
+    return value
 
 
 def _text(value: Decimal | None) -> str | None:
