@@ -27,6 +27,7 @@ from tests.workbook_factory import (
     cell_of,
     clean_bytes,
     clean_filling,
+    delete_rows_as_excel,
     inline,
     replace_parts,
     set_cell_xml,
@@ -251,7 +252,7 @@ def criterion_row_deleted(d: Path, r: Rubric) -> Where:
     row = int(cell_of(r, A, "A", "C1.b")[1:])
 
     def edit(wb: Any) -> None:
-        wb[ITEM].delete_rows(row)
+        delete_rows_as_excel(wb[ITEM], row)
 
     write(d, NAME, with_openpyxl(clean_bytes(r, A), edit))
     return ITEM, None
@@ -459,6 +460,52 @@ def control_character_in_evidence(d: Path, r: Rubric) -> Where:
     return (ITEM, ref)
 
 
+@case("WB052")
+def cell_written_twice(d: Path, r: Rubric) -> Where:
+    ref = cell_of(r, A, L.COL_SELF, "C1.a")
+    xml = f'<c r="{ref}"><v>4</v></c><c r="{ref}"><v>0</v></c>'
+    write(d, NAME, set_cell_xml(clean_bytes(r, A), ITEM, ref, xml))
+    return None
+
+
+@case("WB053")
+def score_hidden_under_a_merge(d: Path, r: Rubric) -> Where:
+    from openpyxl.worksheet.cell_range import CellRange
+
+    top, below = cell_of(r, A, L.COL_SELF, "C1.a"), cell_of(r, A, L.COL_SELF, "C1.b")
+    write(
+        d,
+        NAME,
+        with_openpyxl(
+            clean_bytes(r, A), lambda wb: wb[ITEM].merged_cells.ranges.add(CellRange(f"{top}:{below}"))
+        ),
+    )
+    return (ITEM, below)
+
+
+@case("WB054")
+def column_deleted(d: Path, r: Rubric) -> Where:
+    write(d, NAME, with_openpyxl(clean_bytes(r, A), lambda wb: wb[ITEM].delete_cols(5)))
+    return (ITEM, f"E{L.HEADER_ROW}")
+
+
+@case("WB055")
+def row_ids_cleared(d: Path, r: Rubric) -> Where:
+    def edit(wb: Any) -> None:
+        for row in range(L.FIRST_DATA_ROW, wb[ITEM].max_row + 1):
+            wb[ITEM][f"A{row}"].value = None
+
+    write(d, NAME, with_openpyxl(clean_bytes(r, A), edit))
+    return (ITEM, f"A{L.FIRST_DATA_ROW}")
+
+
+@case("WB056")
+def locked_points_changed(d: Path, r: Rubric) -> Where:
+    ref = cell_of(r, A, L.COL_MAX, "C1.a")
+    write(d, NAME, with_openpyxl(clean_bytes(r, A), lambda wb: item_cell(wb, ref, 10)))
+    return (ITEM, None)
+
+
 # every other WB code has a workbook here that raises it
 NEVER_RAISED_BY_CHECK: dict[str, str] = {
     "WB037": "mini.yaml has no criterion measured in %: tests/test_values_measure.py raises it with the "
@@ -513,6 +560,7 @@ def test_problem_code_from_a_real_workbook(name: str, tmp_path: Path, mini: Rubr
         "WB022",
         "WB029",
         "WB051",
+        "WB056",
     ):
         # an error somewhere in the file: it must not come back clean
         assert any(p.severity is Severity.ERROR for p in problems)
@@ -893,18 +941,19 @@ def test_batch_caches_charge_the_element_budget_and_keep_only_small_parts() -> N
     files came before it; and a big part is never kept in memory."""
     from kepu_inspect.adapters import xlsx_safe as X
 
+    cache = X.ReaderCache()
     xfs = b"".join(b'<xf numFmtId="14"/>' for _ in range(50))
     styles = b"<?xml version='1.0'?><styleSheet><!-- expat --><cellXfs>" + xfs + b"</cellXfs></styleSheet>"
-    assert X._number_formats_of(styles, [1000]).dates == frozenset(range(50))
+    assert X._number_formats_of(styles, [1000], cache).dates == frozenset(range(50))
     for _ in range(2):  # the cached copy is refused exactly like the first
         with pytest.raises(X.WorkbookError, match="元素数量"):
-            X._number_formats_of(styles, [10])
+            X._number_formats_of(styles, [10], cache)
     workbook = b'<workbook><sheets><sheet name="a" r:id="rId1"/></sheets></workbook>'
     rels = b'<Relationships><Relationship Id="rId1" Target="worksheets/sheet1.xml"/></Relationships>'
-    assert X._book_layout(workbook, rels, [100])[0] == (("a", "visible", "rId1"),)
+    assert X._book_layout(workbook, rels, [100], cache)[0] == (("a", "visible", "rId1"),)
     for _ in range(2):
         with pytest.raises(X.WorkbookError, match="元素数量"):
-            X._book_layout(workbook, rels, [3])
+            X._book_layout(workbook, rels, [3], cache)
     big = styles.replace(b"<!-- expat -->", b"<!--" + b" " * X._SEEN_PART_BYTES + b"-->")
-    X._number_formats_of(big, [1000])
-    assert big not in X._STYLES_SEEN
+    X._number_formats_of(big, [1000], cache)
+    assert big not in cache.styles

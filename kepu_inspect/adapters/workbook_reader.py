@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 import hashlib
+import re
+from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from kepu_inspect.adapters import layout as L
 from kepu_inspect.adapters.xlsx_safe import (
     RawCell,
     RawSheet,
     RawWorkbook,
+    ReaderCache,
+    StoredCells,
     WorkbookError,
     open_regular,
     read_workbook,
@@ -40,12 +44,49 @@ WANTED: dict[str, frozenset[str] | None] = {
     ),
     L.IDENTITY_SHEET: frozenset({"A", "B"}),
 }
+# the printed title, wording and points, only compared with the rubric (locked cells)
+COMPARED = {L.ITEM_SHEET: frozenset({L.COL_TITLE, L.COL_TEXT, L.COL_MAX})}
+HEAD_ROWS = {L.ITEM_SHEET: L.HEADER_ROW}  # the header row is read in every column, to find a moved one
+# columns whose cells the reader takes as values: none may hide under a merged range
+VALUE_COLUMNS = (L.COL_ID, L.COL_INPUT, L.COL_SELF, L.COL_VERIFIED)
+MAX_MERGE_ROWS = 10_000  # a merge over the whole column is looked at this far (cells are bounded anyway)
+MAX_LISTED = 10  # changed locked cells named in the warning
 EMPTY_CELL = RawCell("empty", "")
 # Ceiling for inputs the rubric leaves unbounded: the same bound the template's data validation
 # shows (template_writer.MAX_NUMBER). Larger values are typing accidents, and would overflow the
 # exact arithmetic of the rules (Decimal precision 28).
 MAX_INPUT = Decimal("999999999")
 SCORE_MEASURE = "分"  # what 自评分 and 核定分 are counted in: "8分" is 8, "8万元" or 85% is a mistake
+
+
+def _col_key(letters: str) -> int:
+    n = 0
+    for ch in letters:
+        n = n * 26 + ord(ch) - 64
+    return n
+
+
+_TAG = re.compile(r"^【[^】]*】")
+_RANGE = re.compile(r"^\$?([A-Z]{1,3})\$?([0-9]{1,7})(?::\$?([A-Z]{1,3})\$?([0-9]{1,7}))?$")
+
+
+def _same_text(text: str, expected: str, *, tag: bool = False, note: bool = False) -> bool:
+    """The printed text is what the template wrote: exactly (the usual case, decided at once), or the
+    same apart from spaces, line breaks and full-width forms; ``tag``: after a tag such as 【加分】;
+    ``note``: followed by a note in brackets (plan items, how it is verified, a lead's weight)."""
+    if text == expected:
+        return True
+    printed, wanted = _squeeze(text), _squeeze(expected)
+    if tag:
+        printed = _TAG.sub("", printed)
+    if note and printed.startswith(wanted + "(") and printed.endswith(")"):  # NFKC: ASCII brackets
+        return True
+    return printed == wanted
+
+
+def _squeeze(text: str) -> str:
+    """Text compared without regard to spaces, line breaks or full-width forms (writers differ in them)."""
+    return clean_text(text).replace("\n", "").replace("\r", "").replace("\t", "")
 
 
 def sha256_of(path: Path) -> str:
@@ -65,6 +106,8 @@ def _rejection(exc: WorkbookError, name: str) -> Problem:
         return problem(Code.WB004, file=name, detail=exc.detail)
     if exc.kind == "xml":
         return problem(Code.WB005, file=name, detail=exc.detail)
+    if exc.kind == "ambiguous":
+        return problem(Code.WB052, file=name, detail=exc.detail)
     return problem(Code.WB002, file=name, detail=exc.detail)
 
 
@@ -81,6 +124,61 @@ def units_in_text(rubric: Rubric, text: str) -> list[Unit]:
     return [rubric.unit(uid) for uid in keep]
 
 
+@dataclass(frozen=True)
+class Printed:
+    """One printed cell of a row the template fills from the rubric, and what it must hold."""
+
+    row_id: str
+    column: str
+    kind: Literal["points", "text", "tagged", "noted", "formula"]
+    expected: str = ""  # the text, or the points as the template writes them
+    points: Decimal = ZERO
+
+    def differs(self, stored: StoredCells, ref: str) -> str:
+        """Why the cell is not what the template printed ("" when it is)."""
+        if self.kind == "formula":
+            raw = stored.cells.get(ref)
+            return (
+                f"小计公式被改为 {raw.text}"
+                if raw is not None and raw.kind != "empty" and not raw.formula
+                else ""
+            )
+        if self.kind == "points":
+            number = stored.number(ref)
+            if number == self.expected:
+                return ""
+            try:
+                if number is not None and Decimal(number) == self.points:
+                    return ""
+            except ArithmeticError:
+                pass
+            return f"分值应为 {self.expected}，现为 {stored.text(ref) or '空'}"
+        if _same_text(stored.text(ref), self.expected, tag=self.kind == "tagged", note=self.kind == "noted"):
+            return ""
+        return {"text": "考核项目名称被改动", "noted": "考核内容被改动"}.get(self.kind, "评分标准被改动")
+
+
+def printed_checks(rubric: Rubric, unit: Unit) -> tuple[Printed, ...]:
+    """The printed cells to compare for a unit's form: 分值 and wording of each item and criterion, and
+    the item subtotal formulas (section subtotals are found by their row ids)."""
+    checks: list[Printed] = []
+    for a in rubric.assignments(unit):
+        item = a.item
+        points = item.points * a.weight
+        checks.append(Printed(item.id, L.COL_MAX, "points", fmt(points), points))
+        checks.append(Printed(item.id, L.COL_TITLE, "text", item.title))
+        if item.content:
+            checks.append(Printed(item.id, L.COL_TEXT, "noted", item.content))
+        checks.append(Printed(item.id, L.COL_SELF, "formula"))
+        checks.append(Printed(item.id, L.COL_VERIFIED, "formula"))
+        for crit in item.criteria:
+            uid = L.criterion_uid(item.id, crit)
+            points = crit.points * a.weight
+            checks.append(Printed(uid, L.COL_MAX, "points", fmt(points), points))
+            checks.append(Printed(uid, L.COL_TEXT, "tagged", crit.text))
+    return tuple(checks)
+
+
 class ReadingContext:
     """What the files of one batch share while they are read (the rows each kind of unit expects).
 
@@ -91,6 +189,54 @@ class ReadingContext:
     def __init__(self, rubric: Rubric) -> None:
         self.rubric = rubric
         self.rows = L.RowIndex(rubric)
+        self.parts = ReaderCache()  # stylesheets, workbook layouts and printed texts seen before
+        # merged ranges → the cells of value columns they cover (files from one template share them)
+        self.covered: dict[tuple[str, ...], tuple[tuple[str, str, str], ...]] = {}
+        # assignment profile → the printed cells to compare (see _Reader.locked_cells)
+        self.printed: dict[tuple[object, ...], tuple[Printed, ...]] = {}
+
+    def printed_checks(self, unit: Unit) -> tuple[Printed, ...]:
+        profile = self.rubric.assignment_profile(unit)
+        found = self.printed.get(profile)
+        if found is None:
+            found = self.printed[profile] = printed_checks(self.rubric, unit)
+        return found
+
+    def covered_by_merges(self, merges: list[str]) -> tuple[tuple[str, str, str], ...]:
+        key = tuple(merges)
+        found = self.covered.get(key)
+        if found is None:
+            if len(self.covered) >= 64:
+                self.covered.clear()
+            found = self.covered[key] = covered_cells(merges)
+        return found
+
+
+def covered_cells(merges: list[str]) -> tuple[tuple[str, str, str], ...]:
+    """(cell, range, its first cell) for each cell of a value column under a merged range, the first
+    cell excepted: only the first cell of a merged range is shown."""
+    out: list[tuple[str, str, str]] = []
+    for merge in merges:
+        m = _RANGE.match(merge)
+        if m is None:
+            continue
+        first_col, first_row, last_col, last_row = m.groups()
+        last_col = last_col or first_col
+        if first_col == last_col:  # most merges span one column: one comparison decides
+            if first_col not in VALUE_COLUMNS:
+                continue
+            columns: tuple[str, ...] = (first_col,)
+        else:
+            low, high = _col_key(first_col), _col_key(last_col)
+            columns = tuple(c for c in VALUE_COLUMNS if low <= _col_key(c) <= high)
+        top = int(first_row)
+        bottom = min(int(last_row or first_row), top + MAX_MERGE_ROWS)
+        first = f"{first_col}{first_row}"
+        for row in range(top, bottom + 1):
+            for col in columns:
+                if not (row == top and col == first_col):
+                    out.append((f"{col}{row}", merge, first))
+    return tuple(out)
 
 
 class _Reader:
@@ -271,7 +417,7 @@ class _Reader:
         digest = ""
         try:
             digest = sha256_of(self.path)
-            wb = read_workbook(self.path, WANTED)
+            wb = read_workbook(self.path, WANTED, HEAD_ROWS, self.context.parts, COMPARED)
         except WorkbookError as exc:
             # Unreadable, but its name may still say whose it is: then the ledger shows that unit's
             # material as invalid (not missing) and the unit gets the notice to resend it.
@@ -297,18 +443,64 @@ class _Reader:
         for p_index, p in enumerate(self.problems):
             self.problems[p_index] = p.at(unit=unit.name)
         self.check_identity(identity)
-        if not self.sheets_ok(wb):
+        row_of = self.structure(wb, unit) if self.sheets_ok(wb) else None
+        if row_of is None:  # not the template's form: one reason, no cell-by-cell noise, not scored
             return FileReading(
                 self.name, digest, "rejected", unit.id, problems=self._tag(unit), identity=identity
             )
-        submission = self.read_items(wb, unit)
+        self.locked_cells(wb.sheets[L.ITEM_SHEET], unit, row_of)
+        submission = self.read_items(wb, unit, row_of)
         return FileReading(self.name, digest, "read", unit.id, submission, self._tag(unit), identity)
 
     def _tag(self, unit: Unit) -> list[Problem]:
         return [p if p.unit else p.at(unit=unit.name) for p in self.problems]
 
-    def read_items(self, wb: RawWorkbook, unit: Unit) -> Submission:
+    # --- structure, checked before any value -------------------------------------------------------
+    def structure(self, wb: RawWorkbook, unit: Unit) -> dict[str, int] | None:
+        """Where each row id sits, or None when the item sheet is not the template's form any more.
+
+        A deleted or inserted column, cleared row ids or a value hidden under a merge would otherwise
+        give dozens of unrelated cell errors, or read a value nobody sees; one reason is clearer.
+        """
         sheet = wb.sheets[L.ITEM_SHEET]
+        if not self.header_ok(sheet) or not self.merges_ok(sheet):
+            return None
+        return self.locate_rows(sheet, unit)
+
+    def header_ok(self, sheet: RawSheet) -> bool:
+        header = sheet.rows.get(L.HEADER_ROW, {})
+        found = {col: clean_text(cell.text) for col, cell in header.items()}
+        for col, title, _ in L.COLUMNS:
+            if found.get(col, "") == clean_text(title):
+                continue
+            now = sorted((c for c, text in found.items() if text == clean_text(title)), key=_col_key)
+            where = f"“{title}”现在在 {now[0]} 列" if now else f"表头中找不到“{title}”"
+            self.add(
+                Code.WB054,
+                sheet=L.ITEM_SHEET,
+                cell=f"{col}{L.HEADER_ROW}",
+                value=header[col].text if col in header else None,
+                column=col,
+                expected=title,
+                where=where,
+            )
+            return False
+        return True
+
+    def merges_ok(self, sheet: RawSheet) -> bool:
+        """No value of a column the reader reads may lie under a merged range (only its first cell shows)."""
+        if not sheet.merges:
+            return True
+        cells = sheet.cells
+        for ref, merge, first in self.context.covered_by_merges(sheet.merges):
+            cell = cells.get(ref)
+            if cell is not None and cell.kind != "empty":
+                self.add(Code.WB053, sheet=L.ITEM_SHEET, cell=ref, value=cell.text, merge=merge, first=first)
+                return False
+        return True
+
+    def locate_rows(self, sheet: RawSheet, unit: Unit) -> dict[str, int] | None:
+        """Row ids (column A) → row numbers; None when most of the unit's rows have lost their id."""
         rows = self.context.rows.for_unit(unit)
         expected = rows.expected
         gate_ids = {f"G:{g.id}": g for g in self.rubric.gates}
@@ -336,12 +528,55 @@ class _Reader:
                 item_id = L.parse_row_id(rid)[0]
                 why = rid if item_id not in known_items else f"{rid}（该项目不适用于本单位）"
                 self.add(Code.WB014, sheet=L.ITEM_SHEET, cell=f"{L.COL_ID}{r}", value=why)
-        for rid, (a, crit, _) in expected.items():
-            if rid not in row_of:
-                label = f"{a.item.number or a.item.id} {a.item.title}" + (
-                    f"（{crit.text[:20]}）" if crit else ""
-                )
-                self.add(Code.WB012, sheet=L.ITEM_SHEET, item=f"{rid} {label}")
+        missing = [rid for rid in expected if rid not in row_of]
+        if missing and len(missing) * 2 > len(expected):
+            # the hidden ids were cleared or overwritten (or the sheet pasted from elsewhere): one reason
+            first = expected[missing[0]][0].item
+            self.add(
+                Code.WB055,
+                sheet=L.ITEM_SHEET,
+                cell=f"{L.COL_ID}{L.FIRST_DATA_ROW}",
+                count=len(missing),
+                total=len(expected),
+                first=f"{missing[0]} {first.number or first.id} {first.title}",
+            )
+            return None
+        for rid in missing:
+            a, crit, _ = expected[rid]
+            label = f"{a.item.number or a.item.id} {a.item.title}" + (f"（{crit.text[:20]}）" if crit else "")
+            self.add(Code.WB012, sheet=L.ITEM_SHEET, item=f"{rid} {label}")
+        return row_of
+
+    def locked_cells(self, sheet: RawSheet, unit: Unit, row_of: dict[str, int]) -> None:
+        """Printed cells of the form the unit cannot edit while the sheet is protected: 分值, the item
+        and criterion wording, and the subtotal formulas. The rubric stays the truth for scoring; a
+        file where they changed is named (one warning listing the cells)."""
+        stored = sheet.stored
+        if stored is None:
+            return
+        changed: list[str] = []
+        for check in self.context.printed_checks(unit):
+            r = row_of.get(check.row_id)
+            if r is None:
+                continue
+            ref = f"{check.column}{r}"
+            why = check.differs(stored, ref)
+            if why:
+                changed.append(f"{ref}（{why}）")
+        for rid, r in row_of.items():
+            if rid.startswith("S:"):
+                for col in (L.COL_SELF, L.COL_VERIFIED):
+                    raw = sheet.cells.get(f"{col}{r}")
+                    if raw is not None and raw.kind != "empty" and not raw.formula:
+                        changed.append(f"{col}{r}（小计公式被改为 {raw.text}）")
+        if changed:
+            listed = changed[:MAX_LISTED] + (["……"] if len(changed) > MAX_LISTED else [])
+            self.add(Code.WB056, sheet=L.ITEM_SHEET, cells="、".join(listed))
+
+    def read_items(self, wb: RawWorkbook, unit: Unit, row_of: dict[str, int]) -> Submission:
+        sheet = wb.sheets[L.ITEM_SHEET]
+        rows = self.context.rows.for_unit(unit)
+        gate_ids = {f"G:{g.id}": g for g in self.rubric.gates}
         criteria: dict[str, CriterionEntry] = {}
         items: dict[str, ItemEntry] = {}
         for a in self.rubric.assignments(unit):

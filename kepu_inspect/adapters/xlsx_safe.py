@@ -70,6 +70,7 @@ class RawSheet:
     cells: dict[str, RawCell] = field(default_factory=dict)  # "G12" → cell
     rows: dict[int, dict[str, RawCell]] = field(default_factory=dict)  # 12 → {"G": cell}
     merges: list[str] = field(default_factory=list)  # merged ranges as written, "H17:H18"
+    stored: StoredCells | None = None  # columns only compared, never read as values (see read_workbook)
 
 
 @dataclass
@@ -287,6 +288,9 @@ _BUILTIN_DATE_IDS = set(range(14, 23)) | {
     57,
     58,
 }
+
+
+_Layout = tuple[tuple[tuple[str, str, str], ...], Mapping[str, str]]  # (name, state, rel id) and targets
 
 
 class NumberFormats(NamedTuple):
@@ -613,9 +617,14 @@ _PRESERVED = b'<t xml:space="preserve">'
 
 
 class _LazyStrings:
-    """Shared strings split at C speed and decoded only when a wanted cell refers to one."""
+    """Shared strings split at C speed and decoded only when a wanted cell refers to one.
 
-    def __init__(self, data: bytes) -> None:
+    ``decoded``: the batch's table of entries already decoded, by their bytes. Files from one template
+    and one program repeat the printed texts byte for byte, and text split into runs by font (as
+    LibreOffice writes digits beside CJK) costs ~10 µs to join; a lookup costs a hash.
+    """
+
+    def __init__(self, data: bytes, decoded: dict[bytes, str] | None = None) -> None:
         pieces = data.split(b"<si>")[1:]  # C-speed; each piece still ends with "</si>…", cut on access
         if b"<si/>" in data or b"<si " in data or len(pieces) != data.count(b"</si>"):
             pieces = _SI.findall(data)  # unusual forms: the exact pattern (<si/> gives b"")
@@ -623,6 +632,7 @@ class _LazyStrings:
         if len(self.raw) > MAX_CELLS:
             raise WorkbookError("bomb", "共享字符串数量过多")
         self.done: dict[int, str] = {}
+        self.decoded: dict[bytes, str] = {} if decoded is None else decoded
 
     def __getitem__(self, index: int) -> str:
         text = self.done.get(index)
@@ -641,7 +651,14 @@ class _LazyStrings:
             ):
                 text = inner[start:-4].decode("utf-8")
             else:
-                text = _join_t(inner)
+                cached = self.decoded.get(inner)
+                if cached is None:
+                    cached = _join_t(inner)
+                    if len(inner) <= _SEEN_STRING_BYTES:
+                        if len(self.decoded) >= _SEEN_STRINGS:
+                            self.decoded.clear()
+                        self.decoded[inner] = cached
+                text = cached
             self.done[index] = text
         return text
 
@@ -656,9 +673,25 @@ class _LazyStrings:
 # files came before it.
 _SEEN_MAX = 64
 _SEEN_PART_BYTES = 256 * 1024
+_SEEN_STRINGS = 8192  # decoded shared strings kept, each at most _SEEN_STRING_BYTES long as stored
+_SEEN_STRING_BYTES = 4096
 _K = TypeVar("_K")
 _V = TypeVar("_V")
-_STYLES_SEEN: dict[bytes, tuple[NumberFormats, int]] = {}
+
+
+class ReaderCache:
+    """What the files of one batch share while they are read, owned by the batch and passed in.
+
+    Parsed stylesheets and workbook layouts, and decoded shared strings, each keyed by its bytes, so a
+    part seen before is looked up instead of parsed. Bounded (few, small entries), and a hit charges
+    the element budget as parsing did: a file's verdict never depends on the files read before it.
+    """
+
+    def __init__(self) -> None:
+        self.styles: dict[bytes, tuple[NumberFormats, int]] = {}
+        self.layouts: dict[tuple[bytes, bytes], tuple[_Layout, int]] = {}
+        self.strings: dict[bytes, str] = {}
+        self.style_bytes: dict[NumberFormats, frozenset[bytes]] = {}
 
 
 def _charge(elements: list[int], cost: int) -> None:
@@ -685,9 +718,9 @@ def _once_per_batch(
     return value
 
 
-def _number_formats_of(data: bytes, elements: list[int]) -> NumberFormats:
+def _number_formats_of(data: bytes, elements: list[int], cache: ReaderCache) -> NumberFormats:
     return _once_per_batch(
-        _STYLES_SEEN,
+        cache.styles,
         data,
         len(data),
         elements,
@@ -726,8 +759,15 @@ def _fast_sheet(
     formats: NumberFormats,
     budget: list[int],
     columns: frozenset[str] | None,
+    head: int = 0,
+    cache: ReaderCache | None = None,
+    compared: frozenset[str] = frozenset(),
 ) -> RawSheet | None:
-    """Cells of a plain sheet, or None when the sheet needs the general parser."""
+    """Cells of a plain sheet, or None when the sheet needs the general parser.
+
+    ``columns``: the column letters to keep (None: all); ``head``: rows 1..head are kept in every
+    column; ``compared``: columns kept as stored, in ``sheet.stored`` (see StoredCells).
+    """
     # every cell written <c r="A1"… with a well-formed reference and the root closed (a cut-off part
     # fails the zip's CRC or this test): otherwise the general parser decides, and reports a damaged
     # file precisely
@@ -736,6 +776,159 @@ def _fast_sheet(
     budget[0] -= data.count(b'<c r="')
     if budget[0] < 0:
         raise WorkbookError("bomb", f"XML 元素数量超过 {MAX_ELEMENTS}")
+    kept = frozenset(c.encode() for c in compared) if columns is not None else frozenset()
+    pattern = _cell_pattern(columns | compared if columns is not None else None)
+    if data.count(b"</c>") > MAX_CELLS:  # counted over every column, as the general parser does
+        raise WorkbookError("bomb", f"工作表“{name}”单元格数量超过 {MAX_CELLS}")
+    # cells in columns we skip must still point at real shared strings: a damaged file is reported
+    indexes = _SHARED_INDEX.findall(data)
+    if indexes and max(map(int, indexes)) >= len(strings):
+        raise WorkbookError("corrupt", "共享字符串索引无效")
+    cache = cache or ReaderCache()
+    sheet = RawSheet(name, state_)
+    if b"<mergeCell " in data:
+        sheet.merges = [m.decode() for m in _MERGE.findall(data)]
+    cells, rows = sheet.cells, sheet.rows
+    # no cell count here: matches end at distinct </c>, already counted against MAX_CELLS above
+    matches = pattern.findall(data)
+    if head and columns is not None:  # the first rows in every column: a header to compare, say
+        cut = next((m.start() for m in _ROW_START.finditer(data) if int(m.group(1)) > head), len(data))
+        wanted = {c.encode() for c in columns | compared}  # the main pattern has those
+        top = _cell_pattern(None).findall(data, 0, cut)
+        matches[:0] = [m for m in top if int(m[1]) <= head and m[0] not in wanted]
+    outward = b"[" in data or b"|" in data  # what any external formula holds (two memchr scans)
+    read = _MatchReader(name, strings, formats, _style_bytes(formats, cache), outward)
+    if outward and columns is not None:
+        # a shared formula's first cell may sit in a column not kept: learn every group's text first
+        for f_elem in _FORMULA.findall(data):
+            _formula_text(f_elem, read.shared)
+    store = sheet.stored = StoredCells(read, cells)
+    for match in matches:
+        if not (match[6] or match[5] or match[8]):  # a styled empty cell (no <v>, formula or content)
+            continue
+        letters_b, row_b = match[0], match[1]
+        if kept and letters_b in kept and (not head or int(row_b) > head):  # head rows: plain cells
+            ref = (letters_b + row_b).decode()
+            if ref in store.raw:
+                raise _twice(name, ref)
+            store.raw[ref] = match
+            continue
+        cell = read.cell(match)
+        if cell is None:
+            continue
+        letters = letters_b.decode()
+        ref = letters + row_b.decode()
+        if ref in cells:
+            raise _twice(name, ref)
+        cells[ref] = cell
+        row = int(row_b)
+        if row in rows:
+            rows[row][letters] = cell
+        else:
+            rows[row] = {letters: cell}
+    return sheet
+
+
+_Match = tuple[bytes, bytes, bytes, bytes, bytes, bytes, bytes, bytes, bytes]
+
+
+class _MatchReader:
+    """Turns one match of the fast cell pattern into the arguments of interpret_cell."""
+
+    def __init__(
+        self,
+        name: str,
+        strings: _LazyStrings | list[str],
+        formats: NumberFormats,
+        special: frozenset[bytes],
+        outward: bool,
+    ) -> None:
+        self.name, self.strings, self.formats = name, strings, formats
+        # only styles that change a number's meaning reach interpret_cell, and a formula's text only
+        # when the part holds anything that could make one external: both are rare, and skipping them
+        # keeps ~400 cells per workbook cheap
+        self.special, self.outward = special, outward
+        self.shared: dict[bytes, str] = {}  # shared formula group → the text written in its first cell
+
+    def cell(self, match: _Match) -> RawCell | None:
+        _, _, s_b, t_b, attrs, f_elem, v_elem, v, rest = match
+        if attrs and (b"t" in attrs or b"s" in attrs):  # attributes in an unusual order or quoting
+            t_match, s_match = _ATTR_T.search(attrs), _ATTR_S.search(attrs)
+            t_b = (t_match.group(1) if t_match.group(1) is not None else t_match.group(2)) if t_match else t_b
+            s_b = (s_match.group(1) if s_match.group(1) is not None else s_match.group(2)) if s_match else s_b
+        t = _TYPES.get(t_b) or t_b.decode()
+        value: str | None = None
+        if v_elem:
+            if len(v) > MAX_CELL_CHARS:
+                if len(v) > MAX_CELL_CHARS * 4:
+                    raise WorkbookError(
+                        "bomb", f"工作表“{self.name}”有单元格内容超过 {MAX_CELL_CHARS} 个字符"
+                    )
+                value = _text(v)
+                if len(value) > MAX_CELL_CHARS:  # as the general parser counts: decoded characters
+                    raise WorkbookError(
+                        "bomb", f"工作表“{self.name}”有单元格内容超过 {MAX_CELL_CHARS} 个字符"
+                    )
+            else:
+                value = _text(v) if b"&" in v else v.decode()
+        return interpret_cell(
+            t,
+            value,
+            (_formula_text(f_elem, self.shared) if self.outward else "") if f_elem else None,
+            s_b.decode() if s_b in self.special else None,
+            _inline_text(rest) if t == "inlineStr" else None,
+            self.strings,
+            self.formats,
+        )
+
+
+class StoredCells:
+    """Cells of columns the reader only compares with what the template printed (wording, points):
+    kept as stored and interpreted on request, with a shortcut for the plain forms every writer uses.
+
+    Reading them like values costs ~2 µs a cell, and a form has ~200 of them; comparing a plain
+    stored number or shared string costs a fraction of that.
+    """
+
+    def __init__(self, read: _MatchReader | None, cells: dict[str, RawCell]) -> None:
+        self.read = read
+        self.raw: dict[str, _Match] = {}
+        self.cells = cells  # the general parser's cells, already interpreted (then raw stays empty)
+
+    def get(self, ref: str) -> RawCell | None:
+        match = self.raw.get(ref)
+        if match is None or self.read is None:
+            return self.cells.get(ref)
+        return self.read.cell(match)
+
+    def text(self, ref: str) -> str:
+        """The cell's text ("" when empty): a plain shared string at once, anything else interpreted."""
+        match = self.raw.get(ref)
+        if match is not None and self.read is not None and match[3] == b"s" and not (match[4] or match[5]):
+            index = match[7]
+            if index.isdigit() and int(index) < len(self.read.strings):
+                return self.read.strings[int(index)]
+        cell = self.get(ref)
+        return cell.text if cell is not None else ""
+
+    def number(self, ref: str) -> str | None:
+        """The cell's number as stored, or None when it holds no number."""
+        match = self.raw.get(ref)
+        if (
+            match is not None
+            and self.read is not None
+            and match[3] in (b"", b"n")
+            and match[7]
+            and b"&" not in match[7]
+            and not (match[4] or match[5])
+            and match[2] not in self.read.special  # not shown as a date or a percentage
+        ):
+            return match[7].decode()
+        cell = self.get(ref)
+        return cell.text if cell is not None and cell.kind == "number" else None
+
+
+def _cell_pattern(columns: frozenset[str] | None) -> re.Pattern[bytes]:
     pattern = _cell_patterns.get(columns)
     if pattern is None:
         cols = (
@@ -753,73 +946,21 @@ def _fast_sheet(
             rb"(.*?)</c>",
             re.S,
         )  # anything else: an inline string
-    if data.count(b"</c>") > MAX_CELLS:  # counted over every column, as the general parser does
-        raise WorkbookError("bomb", f"工作表“{name}”单元格数量超过 {MAX_CELLS}")
-    # cells in columns we skip must still point at real shared strings: a damaged file is reported
-    indexes = _SHARED_INDEX.findall(data)
-    if indexes and max(map(int, indexes)) >= len(strings):
-        raise WorkbookError("corrupt", "共享字符串索引无效")
-    sheet = RawSheet(name, state_)
-    if b"<mergeCell " in data:
-        sheet.merges = [m.decode() for m in _MERGE.findall(data)]
-    cells, rows = sheet.cells, sheet.rows
-    # only styles that change a number's meaning reach interpret_cell, and a formula's text only when
-    # the part holds anything that could make one external: both are rare, and skipping them keeps
-    # ~400 cells per workbook cheap
-    special = _style_bytes(formats)
-    outward = b"[" in data or b"|" in data  # what any external formula contains (two memchr scans)
-    shared: dict[bytes, str] = {}  # shared formula group → the text written in its first cell
-    # no cell count here: matches end at distinct </c>, already counted against MAX_CELLS above
-    for letters_b, row_b, s_b, t_b, attrs, f_elem, v_elem, v, rest in pattern.findall(data):
-        if not (v_elem or f_elem or rest):  # a styled empty cell: nothing to read
-            continue
-        if attrs and (b"t" in attrs or b"s" in attrs):  # attributes in an unusual order or quoting
-            t_match, s_match = _ATTR_T.search(attrs), _ATTR_S.search(attrs)
-            t_b = (t_match.group(1) if t_match.group(1) is not None else t_match.group(2)) if t_match else t_b
-            s_b = (s_match.group(1) if s_match.group(1) is not None else s_match.group(2)) if s_match else s_b
-        t = _TYPES.get(t_b) or t_b.decode()
-        value: str | None = None
-        if v_elem:
-            if len(v) > MAX_CELL_CHARS * 4:
-                raise WorkbookError("bomb", f"工作表“{name}”有单元格内容超过 {MAX_CELL_CHARS} 个字符")
-            value = _text(v) if b"&" in v else v.decode()
-            if len(value) > MAX_CELL_CHARS:  # as the general parser counts: decoded characters
-                raise WorkbookError("bomb", f"工作表“{name}”有单元格内容超过 {MAX_CELL_CHARS} 个字符")
-        cell = interpret_cell(
-            t,
-            value,
-            (_formula_text(f_elem, shared) if outward else "") if f_elem else None,
-            s_b.decode() if s_b in special else None,
-            _inline_text(rest) if t == "inlineStr" else None,
-            strings,
-            formats,
-        )
-        if cell is None:
-            continue
-        letters = letters_b.decode()
-        ref = letters + row_b.decode()
-        if ref in cells:
-            raise _twice(name, ref)
-        cells[ref] = cell
-        row = int(row_b)
-        if row in rows:
-            rows[row][letters] = cell
-        else:
-            rows[row] = {letters: cell}
-    return sheet
+    return pattern
 
 
+_ROW_START = re.compile(rb'<row r="([0-9]+)"')
 _TYPES = {b"": "n", b"n": "n", b"s": "s", b"str": "str", b"b": "b", b"e": "e", b"inlineStr": "inlineStr"}
 _MERGE = re.compile(rb'<mergeCell ref="([A-Z0-9:$]+)"')
-_STYLE_BYTES: dict[NumberFormats, frozenset[bytes]] = {}
+_FORMULA = re.compile(rb"<f\b[^>]*?(?:/>|>[^<]*</f>)")
 
 
-def _style_bytes(formats: NumberFormats) -> frozenset[bytes]:
-    found = _STYLE_BYTES.get(formats)
+def _style_bytes(formats: NumberFormats, cache: ReaderCache) -> frozenset[bytes]:
+    found = cache.style_bytes.get(formats)
     if found is None:
-        if len(_STYLE_BYTES) >= _SEEN_MAX:
-            _STYLE_BYTES.clear()
-        found = _STYLE_BYTES[formats] = frozenset(str(i).encode() for i in formats.special)
+        if len(cache.style_bytes) >= _SEEN_MAX:
+            cache.style_bytes.clear()
+        found = cache.style_bytes[formats] = frozenset(str(i).encode() for i in formats.special)
     return found
 
 
@@ -847,13 +988,13 @@ def _inline_text(rest: bytes) -> str:
     return _join_t(rest) if b"<t" in rest else ""
 
 
-def _keep_columns(sheet: RawSheet, columns: frozenset[str] | None) -> RawSheet:
+def _keep_columns(sheet: RawSheet, columns: frozenset[str] | None, head: int = 0) -> RawSheet:
     if columns is None:
         return sheet
     kept = RawSheet(sheet.name, sheet.state, merges=sheet.merges)
     for ref, cell in sheet.cells.items():
         m = _REF.match(ref)
-        if m and m.group(1) in columns:
+        if m and (m.group(1) in columns or int(m.group(2)) <= head):
             kept.cells[ref] = cell
             kept.rows.setdefault(int(m.group(2)), {})[m.group(1)] = cell
     return kept
@@ -880,10 +1021,19 @@ def open_regular(path: Path) -> IO[bytes]:
     return os.fdopen(fd, "rb")
 
 
-def read_workbook(path: Path, wanted: Mapping[str, frozenset[str] | None] | set[str]) -> RawWorkbook:
+def read_workbook(
+    path: Path,
+    wanted: Mapping[str, frozenset[str] | None] | set[str],
+    head_rows: Mapping[str, int] | None = None,
+    cache: ReaderCache | None = None,
+    compared: Mapping[str, frozenset[str]] | None = None,
+) -> RawWorkbook:
     """Read the sheets named in ``wanted`` (others are listed, not parsed). Raises WorkbookError.
 
-    ``wanted`` may map a sheet name to the column letters to keep (None keeps every column).
+    ``wanted`` may map a sheet name to the column letters to keep (None keeps every column);
+    ``head_rows`` names sheets whose first rows are kept in every column (a header row to check);
+    ``compared`` names columns kept as stored, only to be compared (``RawSheet.stored``);
+    ``cache``: the batch's (see ReaderCache); without one, nothing is shared with other files.
     """
     with open_regular(path) as fh:
         size = os.fstat(fh.fileno()).st_size
@@ -899,7 +1049,7 @@ def read_workbook(path: Path, wanted: Mapping[str, frozenset[str] | None] | set[
             raise problem
         _check_directory(fh, size)
         fh.seek(0)
-        return _read_zip(fh, wanted)
+        return _read_zip(fh, wanted, head_rows or {}, cache or ReaderCache(), compared or {})
 
 
 def _check_directory(fh: IO[bytes], size: int) -> None:
@@ -931,11 +1081,63 @@ def _check_directory(fh: IO[bytes], size: int) -> None:
         raise WorkbookError("bomb", f"压缩包目录过大（{entries} 个文件，目录 {directory // 1024} KB）")
 
 
-_Layout = tuple[tuple[tuple[str, str, str], ...], Mapping[str, str]]
-_LAYOUTS_SEEN: dict[tuple[bytes, bytes], tuple[_Layout, int]] = {}
+def _check_entries(names: list[str]) -> None:
+    """A part stored twice: zipfile would read the last copy, Excel may show the first (part names are
+    compared without regard to case, as the package format says)."""
+    seen: set[str] = set()
+    for name in names:
+        key = name.lower()
+        if key in seen:
+            raise WorkbookError("ambiguous", f"压缩包中“{name[:60]}”出现了两次，不同软件读到的内容可能不同")
+        seen.add(key)
 
 
-def _book_layout(wb_data: bytes, rels_data: bytes, elements: list[int]) -> _Layout:
+def _not_a_workbook(names: list[str]) -> WorkbookError:
+    """A zip that is not a workbook: say what it holds, so the sender knows what to do."""
+    if "word/document.xml" in names:
+        return WorkbookError("legacy", "Word 文档（.docx）", "请使用下发的 .xlsx 自评表模板填写。")
+    if "content.xml" in names:
+        return WorkbookError(
+            "legacy", "OpenDocument 表格（.ods）", "请在 WPS/LibreOffice 中“另存为”Excel 工作簿(*.xlsx)。"
+        )
+    inner = [n for n in names if not n.endswith("/")]
+    kinds = {n.rpartition(".")[2].lower() for n in inner if "." in n.rpartition("/")[2]}
+    if kinds & {"xlsx", "xlsm", "xls", "et", "csv", "ods", "xlsb"}:
+        return WorkbookError(
+            "legacy",
+            f"压缩包（内含 {len(inner)} 个文件）",
+            "请把压缩包的扩展名改为 .zip（或解压后）再检查；压缩包中的 .xls、.csv 等文件请另存为 .xlsx。",
+        )
+    return WorkbookError("corrupt", "缺少 xl/workbook.xml")
+
+
+def _sheet_parts(
+    sheets_meta: tuple[tuple[str, str, str], ...], targets: Mapping[str, str], names: list[str]
+) -> list[str]:
+    """The part of every sheet the workbook lists; a sheet listed twice, or whose part is missing, makes
+    the file ambiguous or damaged (Excel refuses it, or shows something else than we would read)."""
+    present = set(names)
+    parts: list[str] = []
+    seen_names: set[str] = set()
+    seen_parts: set[str] = set()
+    for name, _, rid in sheets_meta:
+        key = name.casefold()  # Excel compares sheet names without regard to case
+        if key in seen_names:
+            raise WorkbookError("ambiguous", f"工作簿中有两个名为“{name[:31]}”的工作表")
+        seen_names.add(key)
+        target = targets.get(rid, "")
+        part = target.lstrip("/") if target.startswith("/") else "xl/" + target
+        part = re.sub(r"[^/]+/\.\./", "", part)
+        if part not in present:
+            raise WorkbookError("corrupt", f"工作表“{name[:31]}”的数据缺失")
+        if part.lower() in seen_parts:
+            raise WorkbookError("ambiguous", f"工作簿中的工作表“{name[:31]}”与另一个工作表指向同一份数据")
+        seen_parts.add(part.lower())
+        parts.append(part)
+    return parts
+
+
+def _book_layout(wb_data: bytes, rels_data: bytes, elements: list[int], cache: ReaderCache) -> _Layout:
     """Sheets (name, state, relationship id) and relationship targets; parsed once per distinct pair."""
 
     def parse() -> _Layout:
@@ -957,11 +1159,17 @@ def _book_layout(wb_data: bytes, rels_data: bytes, elements: list[int]) -> _Layo
         return tuple(sheets_meta), MappingProxyType(targets)  # shared by the batch: read-only
 
     return _once_per_batch(
-        _LAYOUTS_SEEN, (wb_data, rels_data), len(wb_data) + len(rels_data), elements, parse
+        cache.layouts, (wb_data, rels_data), len(wb_data) + len(rels_data), elements, parse
     )
 
 
-def _read_zip(fh: IO[bytes], wanted: Mapping[str, frozenset[str] | None] | set[str]) -> RawWorkbook:
+def _read_zip(
+    fh: IO[bytes],
+    wanted: Mapping[str, frozenset[str] | None] | set[str],
+    head_rows: Mapping[str, int],
+    cache: ReaderCache,
+    compared: Mapping[str, frozenset[str]],
+) -> RawWorkbook:
     columns_of: dict[str, frozenset[str] | None] = (
         dict(wanted) if isinstance(wanted, Mapping) else dict.fromkeys(wanted)
     )
@@ -976,6 +1184,7 @@ def _read_zip(fh: IO[bytes], wanted: Mapping[str, frozenset[str] | None] | set[s
             names = zf.namelist()
             if len(names) > MAX_ENTRIES:
                 raise WorkbookError("bomb", f"压缩包内文件数 {len(names)}")
+            _check_entries(names)
             if "xl/workbook.xml" not in names:
                 if "word/document.xml" in names:
                     raise WorkbookError("legacy", "Word 文档（.docx）", "请使用下发的 .xlsx 自评表模板填写。")
@@ -985,7 +1194,10 @@ def _read_zip(fh: IO[bytes], wanted: Mapping[str, frozenset[str] | None] | set[s
                         "OpenDocument 表格（.ods）",
                         "请在 WPS/LibreOffice 中“另存为”Excel 工作簿(*.xlsx)。",
                     )
-                raise WorkbookError("corrupt", "缺少 xl/workbook.xml")
+                raise _not_a_workbook(names)
+            if "[Content_Types].xml" not in names:
+                # Excel and WPS refuse to open such a file: what the unit sees is not what we would read
+                raise WorkbookError("corrupt", "缺少 [Content_Types].xml，Excel 无法打开该文件")
             budget = [MAX_TOTAL_BYTES]
             elements = [MAX_ELEMENTS]
             wb_data = _read_part(zf, "xl/workbook.xml", budget)
@@ -994,35 +1206,37 @@ def _read_zip(fh: IO[bytes], wanted: Mapping[str, frozenset[str] | None] | set[s
                 if "xl/_rels/workbook.xml.rels" in names
                 else b""
             )
-            sheets_meta, targets = _book_layout(wb_data, rels_data, elements)
+            sheets_meta, targets = _book_layout(wb_data, rels_data, elements, cache)
+            parts = _sheet_parts(sheets_meta, targets, names)
             strings: _LazyStrings | list[str] = []
             if "xl/sharedStrings.xml" in names:
                 data = _read_part(zf, "xl/sharedStrings.xml", budget)
                 plain = _fast_ok(data) and data.rstrip().endswith(b"</sst>")
-                strings = _LazyStrings(data) if plain else _shared_strings(data, elements)
+                strings = _LazyStrings(data, cache.strings) if plain else _shared_strings(data, elements)
             formats = NO_FORMATS
             if "xl/styles.xml" in names:
                 data = _read_part(zf, "xl/styles.xml", budget)
-                formats = _number_formats_of(data, elements)
+                formats = _number_formats_of(data, elements, cache)
             sheets: dict[str, RawSheet] = {}
-            for name, state, rid in sheets_meta:
+            for (name, state, _), part in zip(sheets_meta, parts, strict=True):
                 if name not in columns_of:
                     continue
-                target = targets.get(rid, "")
-                part = target.lstrip("/") if target.startswith("/") else "xl/" + target
-                part = re.sub(r"[^/]+/\.\./", "", part)
-                if part not in names:
-                    raise WorkbookError("corrupt", f"工作表“{name}”的数据缺失")
                 data = _read_part(zf, part, budget)
-                columns = columns_of[name]
+                columns, head = columns_of[name], head_rows.get(name, 0)
+                also = compared.get(name, frozenset())
                 fast = (
-                    _fast_sheet(data, name, state, strings, formats, elements, columns)
+                    _fast_sheet(data, name, state, strings, formats, elements, columns, head, cache, also)
                     if _fast_ok(data)
                     else None
                 )
-                sheets[name] = fast or _keep_columns(
-                    _sheet(data, name, state, strings, formats, elements), columns
-                )
+                if fast is None:
+                    fast = _keep_columns(
+                        _sheet(data, name, state, strings, formats, elements),
+                        columns | also if columns is not None else None,
+                        head,
+                    )
+                    fast.stored = StoredCells(None, fast.cells)
+                sheets[name] = fast
             return RawWorkbook(
                 sheet_names=[n for n, _, _ in sheets_meta],
                 states={n: s for n, s, _ in sheets_meta},
