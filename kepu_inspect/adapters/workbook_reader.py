@@ -133,6 +133,11 @@ class Printed:
     kind: Literal["points", "text", "tagged", "noted", "formula"]
     expected: str = ""  # the text, or the points as the template writes them
     points: Decimal = ZERO
+    plain: str = ""  # the text exactly as the template writes it (the quick comparison)
+
+    @property
+    def plain_bytes(self) -> bytes:
+        return self.plain.encode()
 
     def differs(self, stored: StoredCells, ref: str) -> str:
         """Why the cell is not what the template printed ("" when it is)."""
@@ -165,17 +170,17 @@ def printed_checks(rubric: Rubric, unit: Unit) -> tuple[Printed, ...]:
     for a in rubric.assignments(unit):
         item = a.item
         points = item.points * a.weight
-        checks.append(Printed(item.id, L.COL_MAX, "points", fmt(points), points))
-        checks.append(Printed(item.id, L.COL_TITLE, "text", item.title))
+        checks.append(Printed(item.id, L.COL_MAX, "points", fmt(points), points, fmt(points)))
+        checks.append(Printed(item.id, L.COL_TITLE, "text", item.title, plain=item.title))
         if item.content:
-            checks.append(Printed(item.id, L.COL_TEXT, "noted", item.content))
+            checks.append(Printed(item.id, L.COL_TEXT, "noted", item.content, plain=item.content))
         checks.append(Printed(item.id, L.COL_SELF, "formula"))
         checks.append(Printed(item.id, L.COL_VERIFIED, "formula"))
         for crit in item.criteria:
             uid = L.criterion_uid(item.id, crit)
             points = crit.points * a.weight
-            checks.append(Printed(uid, L.COL_MAX, "points", fmt(points), points))
-            checks.append(Printed(uid, L.COL_TEXT, "tagged", crit.text))
+            checks.append(Printed(uid, L.COL_MAX, "points", fmt(points), points, fmt(points)))
+            checks.append(Printed(uid, L.COL_TEXT, "tagged", crit.text, plain=crit.text))
     return tuple(checks)
 
 
@@ -555,11 +560,24 @@ class _Reader:
         if stored is None:
             return
         changed: list[str] = []
+        cells = sheet.cells
+        holds, holds_number = stored.holds, stored.holds_number
         for check in self.context.printed_checks(unit):
             r = row_of.get(check.row_id)
             if r is None:
                 continue
-            ref = f"{check.column}{r}"
+            ref = check.column + str(r)
+            # the usual case decided at once: the cell holds what the template wrote
+            kind = check.kind
+            if kind == "formula":
+                raw = cells.get(ref)
+                if raw is None or raw.formula or raw.kind == "empty":
+                    continue
+            elif kind == "points":
+                if holds_number(ref, check.plain_bytes):
+                    continue
+            elif holds(ref, check.plain):
+                continue
             why = check.differs(stored, ref)
             if why:
                 changed.append(f"{ref}（{why}）")

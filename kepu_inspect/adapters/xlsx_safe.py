@@ -616,6 +616,23 @@ def _join_t(inner: bytes) -> str:
 _PRESERVED = b'<t xml:space="preserve">'
 
 
+def _shared_entry(raw: bytes) -> str:
+    """The text of one shared-string entry (``raw`` may run on past its </si>)."""
+    end = raw.find(b"</si>")
+    inner = raw if end < 0 else raw[:end]
+    # the usual entry is one plain run: <t>…</t> or <t xml:space="preserve">…</t>
+    start = 3 if inner.startswith(b"<t>") else 24 if inner.startswith(_PRESERVED) else 0
+    if (
+        start
+        and inner.count(b"<") == 2
+        and inner.endswith(b"</t>")
+        and b"&" not in inner
+        and len(inner) <= MAX_CELL_CHARS
+    ):
+        return inner[start:-4].decode("utf-8")
+    return _join_t(inner)
+
+
 class _LazyStrings:
     """Shared strings split at C speed and decoded only when a wanted cell refers to one.
 
@@ -637,28 +654,14 @@ class _LazyStrings:
     def __getitem__(self, index: int) -> str:
         text = self.done.get(index)
         if text is None:
-            raw = self.raw[index]
-            end = raw.find(b"</si>")
-            inner = raw if end < 0 else raw[:end]
-            # the usual entry is one plain run: <t>…</t> or <t xml:space="preserve">…</t>
-            start = 3 if inner.startswith(b"<t>") else 24 if inner.startswith(_PRESERVED) else 0
-            if (
-                start
-                and inner.count(b"<") == 2
-                and inner.endswith(b"</t>")
-                and b"&" not in inner
-                and len(inner) <= MAX_CELL_CHARS
-            ):
-                text = inner[start:-4].decode("utf-8")
-            else:
-                cached = self.decoded.get(inner)
-                if cached is None:
-                    cached = _join_t(inner)
-                    if len(inner) <= _SEEN_STRING_BYTES:
-                        if len(self.decoded) >= _SEEN_STRINGS:
-                            self.decoded.clear()
-                        self.decoded[inner] = cached
-                text = cached
+            raw = self.raw[index]  # the entry and what follows it up to the next one
+            text = self.decoded.get(raw)  # the batch's files repeat most entries byte for byte
+            if text is None:
+                text = _shared_entry(raw)
+                if len(raw) <= _SEEN_STRING_BYTES:
+                    if len(self.decoded) >= _SEEN_STRINGS:
+                        self.decoded.clear()
+                    self.decoded[raw] = text
             self.done[index] = text
         return text
 
@@ -910,6 +913,31 @@ class StoredCells:
                 return self.read.strings[int(index)]
         cell = self.get(ref)
         return cell.text if cell is not None else ""
+
+    def holds(self, ref: str, text: str) -> bool:
+        """True when the cell plainly holds ``text`` (a shared string, as every writer stores text).
+
+        Only a quick yes: False means "look closer" (text()/get()), not "different".
+        """
+        match = self.raw.get(ref)
+        if match is None or match[3] != b"s" or match[4] or match[5] or self.read is None:
+            return False
+        index = match[7]
+        strings = self.read.strings
+        return index.isdigit() and int(index) < len(strings) and strings[int(index)] == text
+
+    def holds_number(self, ref: str, stored: bytes) -> bool:
+        """True when the cell plainly holds the number written as ``stored`` (b"4", b"1.5"); a quick
+        yes like holds()."""
+        match = self.raw.get(ref)
+        return (
+            match is not None
+            and match[7] == stored
+            and match[3] in (b"", b"n")
+            and not (match[4] or match[5])
+            and self.read is not None
+            and match[2] not in self.read.special
+        )
 
     def number(self, ref: str) -> str | None:
         """The cell's number as stored, or None when it holds no number."""
