@@ -14,7 +14,7 @@ from kepu_inspect import __version__
 from kepu_inspect.cli import check, codes, completion, rubric, score, starter, template
 from kepu_inspect.cli.common import STATE
 from kepu_inspect.cli.console import setup_streams
-from kepu_inspect.cli.framework import OPTIONS_PANEL, ChineseGroup
+from kepu_inspect.cli.framework import OPTIONS_PANEL, WorkflowGroup
 
 PANEL_START = "第一次使用"
 PANEL_YEAR = "一年的工作（按顺序）"
@@ -22,7 +22,7 @@ PANEL_OTHER = "其他"
 
 app = typer.Typer(
     name="kepu-inspect",
-    cls=ChineseGroup,
+    cls=WorkflowGroup,
     help=(
         "全民科学素质工作目标责任年度督导检查和评估考核工具。\n\n"
         "一年的工作按顺序是：rubric（考核细则）→ template（为各单位生成自评表）→ "
@@ -83,7 +83,7 @@ def main() -> None:
     # (~50 ms of a small `score`). Worker processes forked for large folders share it unchanged.
     gc.freeze()
     try:
-        app()
+        app(prog_name="kepu-inspect")
     except Exception as exc:  # building the command line itself failed: still no traceback for a user
         from kepu_inspect.cli.common import EXIT_INTERNAL, internal_error
 

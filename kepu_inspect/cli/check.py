@@ -45,7 +45,7 @@ def register(app: typer.Typer, panel: str) -> None:
         rubric_path: RubricArg,
         paths: PathsArg,
         fmt: Annotated[
-            str, format_option("table（表格，默认）、json（完整结果）、csv（问题清单，Excel 可打开）")
+            str, format_option("table（表格，默认）、json（完整结果）、csv（问题清单，可用表格软件打开）")
         ] = "table",
         notice: Annotated[
             Path | None,

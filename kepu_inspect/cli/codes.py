@@ -62,6 +62,7 @@ def register(app: typer.Typer, panel: str) -> None:
     ) -> None:
         """列出问题代码及其含义、修改方法（RB 考核细则，PL 工作要点导入，WB 自评表，SC 评分）。"""
         from rich.table import Table
+        from rich.text import Text
 
         from kepu_inspect.core.problems import Code
         from kepu_inspect.reports.codes_view import describe
@@ -70,7 +71,7 @@ def register(app: typer.Typer, panel: str) -> None:
         check_format(fmt, ("table", "markdown"))
         chosen = select_codes(query)
         if not chosen:
-            near = suggest((query or "").upper(), [c.name for c in Code], n=5, cutoff=0.4)
+            near = suggest((query or "").upper(), [c.name for c in Code], n=5, cutoff=0.5)
             prefixes = "、".join(f"{p}（{label}）" for p, label in PREFIXES.items())
             raise fail_usage(
                 f"没有“{query}”这个问题代码。",
@@ -87,5 +88,5 @@ def register(app: typer.Typer, panel: str) -> None:
         for code in Code:
             if code.name in chosen:
                 message, hint = describe(code)
-                table.add_row(code.name, code.severity.label, message, hint)
+                table.add_row(code.name, code.severity.label, Text(message), Text(hint))
         out().print(table)

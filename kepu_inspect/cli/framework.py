@@ -146,16 +146,18 @@ class ChineseGroup(_ChineseHelp, TyperGroup):
     def collect_usage_pieces(self, ctx: Any) -> list[str]:
         return [*super().collect_usage_pieces(ctx), self.subcommand_metavar]
 
+    command_order: tuple[str, ...] = ()
+
     def list_commands(self, ctx: Any) -> list[str]:
-        """Commands in the order of the year's work (typer would list sub-groups last)."""
-        names = list(self.commands)
-        return sorted(names, key=lambda n: WORKFLOW.index(n) if n in WORKFLOW else len(WORKFLOW))
+        """Commands in ``command_order`` (typer would list sub-groups after commands), then the rest."""
+        order = self.command_order
+        return sorted(self.commands, key=lambda n: order.index(n) if n in order else len(order))
 
     def resolve_command(self, ctx: Any, args: list[str]) -> Any:
         name = args[0]
         command = self.get_command(ctx, name)
         if command is None and not ctx.resilient_parsing and not name.startswith("-"):
-            raise click_exceptions.UsageError(unknown_command_message(name, list(self.commands)), ctx)
+            raise click_exceptions.UsageError(unknown_command_message(name, self.list_commands(ctx)), ctx)
         return super().resolve_command(ctx, args)
 
     def _main_shell_completion(self, ctx_args: Any, prog_name: str, complete_var: str | None = None) -> None:
@@ -203,6 +205,12 @@ class ChineseGroup(_ChineseHelp, TyperGroup):
         if standalone_mode:
             sys.exit(code)
         return code
+
+
+class WorkflowGroup(ChineseGroup):
+    """The root command: its commands in the order of the year's work."""
+
+    command_order = WORKFLOW
 
 
 def _escape(text: object) -> str:
@@ -256,7 +264,8 @@ def usage_error_message(exc: Exception) -> str:
     if isinstance(exc, ce.MissingParameter):
         if isinstance(param, TyperOption):
             return f"缺少{_label(param)}（{param.metavar or '值'}）。"
-        return f"缺少{_label(param)}。" + (f"它是：{param.help}。" if param is not None and param.help else "")
+        described = re.sub(r"([，、；：。]) ", r"\1", param.help) if param is not None and param.help else ""
+        return f"缺少{_label(param)}。" + (f"它是：{described}。" if described else "")
     if isinstance(exc, ce.NoSuchOption):
         message = f"没有 {exc.option_name} 这个选项。"
         possible = list(exc.possibilities or [])

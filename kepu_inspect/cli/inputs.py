@@ -28,7 +28,7 @@ WorkersOpt = Annotated[
     typer.Option(
         "--workers",
         metavar="进程数",
-        help="同时读取的进程数（默认按 CPU 核数；文件少时不并行）",
+        help="同时读取的进程数（默认按处理器核数；文件少时不并行）",
         rich_help_panel=OPTIONS_PANEL,
     ),
 ]

@@ -31,7 +31,7 @@ from kepu_inspect.cli.framework import ARGUMENTS_PANEL, OPTIONS_PANEL, ChineseCo
 
 app = typer.Typer(
     cls=ChineseGroup,
-    help="考核细则：从工作要点生成、检查、查看、列出自带的细则、导出格式说明。",
+    help="考核细则：从工作要点生成、检查、查看、列出自带的细则、导出格式说明文件。",
     epilog=(
         "示例：\n"
         "  kepu-inspect rubric import 工作要点.docx -o 考核细则.yaml\n"
@@ -265,7 +265,7 @@ def list_cmd(quiet_: QuietOpt = False, verbose_: VerboseOpt = False) -> None:
     epilog="示例：\n  kepu-inspect rubric schema > 考核细则格式.json",
 )
 def schema_cmd(quiet_: QuietOpt = False, verbose_: VerboseOpt = False) -> None:
-    """输出考核细则文件的格式说明（JSON Schema），可供编辑器校验和提示。"""
+    """输出考核细则文件的格式说明文件（.json），可供编辑器校验和提示。"""
     from kepu_inspect.adapters.rubric_file import schema
     from kepu_inspect.cli.console import write_json
 

@@ -16,7 +16,6 @@ PREFIXES: dict[str, str] = {
     "PL": "从工作要点导入",
     "WB": "报送的自评表",
     "SC": "评分",
-    "CL": "命令行",
 }
 
 FIELD_LABELS: dict[str, str] = {
