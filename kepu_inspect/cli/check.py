@@ -119,5 +119,5 @@ def register(app: typer.Typer, panel: str) -> None:
                 target = notice / (safe_filename(f"{unit_name}退回修改通知") + ".txt")
                 write_text_atomic(target, notice_text(rubric, unit_name, items, today), encoding="utf-8-sig")
             say(f"已为 {len(by_unit)} 个单位生成退回修改通知：{escape(notice)}")
-        has_problem = any(p.severity is not Severity.INFO for p in problems)
-        raise typer.Exit(EXIT_PROBLEMS if has_problem else EXIT_OK)
+        has_error = any(p.severity is Severity.ERROR for p in problems)  # warnings alone: 0, as in score
+        raise typer.Exit(EXIT_PROBLEMS if has_error else EXIT_OK)

@@ -135,6 +135,14 @@ class ChineseCommand(_ChineseHelp, TyperCommand):
         super().__init__(*args, **kwargs)
         self._setup()
 
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
+        try:
+            return super().parse_args(ctx, args)
+        except click_exceptions.UsageError as exc:
+            if exc.ctx is None:  # the parser raises some errors without it: keep the usage line
+                exc.ctx = ctx
+            raise
+
 
 class ChineseGroup(_ChineseHelp, TyperGroup):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
