@@ -5,7 +5,6 @@ Commands are registered in the order of the year's work, which is the order ``--
 
 from __future__ import annotations
 
-import gc
 from typing import Annotated
 
 import typer
@@ -78,10 +77,6 @@ completion.register(app, PANEL_OTHER)
 
 def main() -> None:
     setup_streams()
-    # A short-lived process: what is imported by now (typer, pydantic, rich: ~10⁵ objects) lives until
-    # exit, so the cyclic collector need not re-examine it on every full collection during the run
-    # (~50 ms of a small `score`). Worker processes forked for large folders share it unchanged.
-    gc.freeze()
     try:
         app(prog_name="kepu-inspect")
     except Exception as exc:  # building the command line itself failed: still no traceback for a user

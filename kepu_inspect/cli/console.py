@@ -10,7 +10,7 @@ import sys
 from typing import TextIO
 
 
-def _is_utf(stream: TextIO) -> bool:
+def is_utf(stream: TextIO) -> bool:
     encoding = (getattr(stream, "encoding", None) or "").lower().replace("-", "").replace("_", "")
     return encoding.startswith("utf")
 
@@ -18,13 +18,13 @@ def _is_utf(stream: TextIO) -> bool:
 def setup_streams() -> None:
     """Never fail on a character the console cannot show (GBK console, PYTHONIOENCODING=gbk)."""
     for stream in (sys.stdout, sys.stderr):
-        if stream is not None and not _is_utf(stream) and hasattr(stream, "reconfigure"):
+        if stream is not None and not is_utf(stream) and hasattr(stream, "reconfigure"):
             stream.reconfigure(errors="replace")
 
 
 def json_for(stream: TextIO, text: str) -> str:
     """JSON text that ``stream`` can encode: characters it cannot are written as \\uXXXX escapes."""
-    if _is_utf(stream):
+    if is_utf(stream):
         return text
     encoding = stream.encoding or "ascii"
 

@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from kepu_inspect.cli.common import err, fail_usage
+from kepu_inspect.cli.common import err, fail_usage, quiet
 from kepu_inspect.cli.framework import ARGUMENTS_PANEL, OPTIONS_PANEL, suggest
 
 if TYPE_CHECKING:
+    from kepu_inspect.core.results import Intake, ScoreRun
     from kepu_inspect.core.rubric import Rubric
-    from kepu_inspect.services.intake import Intake, Scoring
+    from kepu_inspect.services.batch import BatchOptions
 
 PathsArg = Annotated[
     list[Path],
@@ -60,24 +63,64 @@ def check_paths(paths: list[Path]) -> None:
     )
 
 
-def intake_with_progress(
-    rubric: Rubric, paths: list[Path], workers: int | None, scoring: Scoring | None = None
-) -> Intake:
+def show_progress() -> bool:
+    """Progress goes to stderr, and only to a terminal: never into a redirected file or a pipe."""
+    return err().is_terminal and not quiet()
+
+
+@contextlib.contextmanager
+def phase(message: str) -> Iterator[None]:
+    """A spinner with ``message`` while a step without a count runs (scoring, writing a report)."""
+    if not show_progress():
+        yield
+        return
+    with err().status(message):
+        yield
+
+
+def _reading_progress() -> Any:
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
-    from kepu_inspect.services.intake import run_intake
-
-    with Progress(
-        TextColumn("正在读取自评表"),
+    return Progress(
+        TextColumn("{task.description}"),
         BarColumn(),
         MofNCompleteColumn(),
         TimeRemainingColumn(),
         console=err(),
         transient=True,
-    ) as progress:
-        task = progress.add_task("read", total=None)
+        disable=not show_progress(),
+    )
 
-        def on_total(n: int) -> None:
-            progress.update(task, total=n, visible=n >= 20)
 
-        return run_intake(rubric, paths, lambda k: progress.advance(task, k), on_total, workers, scoring)
+def _callbacks(progress: Any, after: str) -> tuple[Any, Any]:
+    """Progress callbacks for reading; when the last file is read the bar says what comes next."""
+    task = progress.add_task("正在读取自评表", total=None)
+
+    def on_total(n: int) -> None:
+        progress.update(task, total=n, visible=n >= 20)
+
+    def advance(k: int) -> None:
+        progress.advance(task, k)
+        current = progress.tasks[0]
+        if current.total is not None and current.completed >= current.total:
+            progress.update(task, description=after)
+
+    return advance, on_total
+
+
+def check_with_progress(rubric: Rubric, paths: list[Path], workers: int | None) -> Intake:
+    from kepu_inspect.services.batch import check_paths as check_batch
+
+    with _reading_progress() as progress:
+        advance, on_total = _callbacks(progress, "正在核对收件情况")
+        return check_batch(rubric, paths, workers, advance, on_total)
+
+
+def score_with_progress(
+    rubric: Rubric, paths: list[Path], date: str, previous: Any, options: BatchOptions
+) -> ScoreRun:
+    from kepu_inspect.services.batch import score_paths
+
+    with _reading_progress() as progress:
+        advance, on_total = _callbacks(progress, "正在评分、排名")
+        return score_paths(rubric, paths, date, previous, options, advance, on_total)

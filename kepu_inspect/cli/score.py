@@ -17,6 +17,7 @@ from kepu_inspect.cli.common import (
     RubricArg,
     VerboseOpt,
     check_format,
+    err,
     escape,
     fail_usage,
     format_option,
@@ -25,52 +26,36 @@ from kepu_inspect.cli.common import (
     quiet,
     say,
     set_verbosity,
+    verbose,
 )
 from kepu_inspect.cli.framework import OPTIONS_PANEL, ChineseCommand, suggest
-from kepu_inspect.cli.inputs import PathsArg, WorkersOpt, check_paths, check_workers, intake_with_progress
+from kepu_inspect.cli.inputs import PathsArg, WorkersOpt, check_paths, check_workers, phase
 
 if TYPE_CHECKING:
-    from kepu_inspect.services.scoring_service import ScoreRun
+    from kepu_inspect.core.results import ScoreRun
 
-REPORT_KINDS = ("xlsx", "html", "csv", "json", "ranking")
-DEFAULT_REPORTS = ("xlsx", "html", "csv", "json")
+DEFAULT_REPORTS = (
+    "xlsx",
+    "html",
+    "csv",
+    "json",
+)  # reports.registry.DEFAULT_REPORTS (not imported for --help)
 
 
 def write_reports(run: ScoreRun, kinds: list[str], output: Path, stem: str) -> list[Path]:
-    """Write the chosen reports; each writer is imported only when its report is asked for."""
-    from kepu_inspect.adapters.output import write_text_atomic
-    from kepu_inspect.reports import data_report
+    """Write the chosen reports, each file replaced atomically (never half a file under its name)."""
+    from kepu_inspect.adapters.output import atomic_open
+    from kepu_inspect.reports.registry import REPORTS
 
-    def xlsx(target: Path, rankings_only: bool = False) -> None:
-        from kepu_inspect.reports.xlsx_report import write_xlsx_report
-
-        write_xlsx_report(run, target, rankings_only=rankings_only)
-
-    def html(target: Path) -> None:
-        from kepu_inspect.reports.html_report import render_html
-
-        write_text_atomic(target, render_html(run))
-
-    def csv(render: Callable[[], str]) -> Callable[[Path], None]:
-        # with a BOM, so Excel opens the UTF-8 text correctly
-        return lambda target: write_text_atomic(target, render(), encoding="utf-8-sig")
-
-    writers: dict[str, list[tuple[str, Callable[[Path], None]]]] = {
-        "json": [(f"{stem}.json", lambda target: data_report.write_results_json(run, target))],
-        "csv": [
-            (f"{stem}.csv", csv(lambda: data_report.ranking_csv(run))),
-            ("问题清单.csv", csv(lambda: data_report.problems_csv(run.problems()))),
-        ],
-        "xlsx": [(f"{stem}.xlsx", xlsx)],
-        "ranking": [(f"{stem}-排名.xlsx", lambda target: xlsx(target, rankings_only=True))],
-        "html": [(f"{stem}.html", html)],
-    }
     written: list[Path] = []
-    for kind, files in writers.items():
-        if kind in kinds:
-            for filename, write in files:
-                write(output / filename)
-                written.append(output / filename)
+    for name, report in REPORTS.items():
+        if name not in kinds:
+            continue
+        for file in report.files:
+            target = output / file.filename(stem)
+            with phase(f"正在写入 {target.name}"), atomic_open(target, "wb") as sink:
+                file.render(run, sink)
+            written.append(target)
     return written
 
 
@@ -139,20 +124,29 @@ def register(app: typer.Typer, panel: str) -> None:
     ) -> None:
         """评分、排名并生成报告：屏幕上显示排名和问题摘要，xlsx / html / csv / json 报告写入文件夹（可直接打印）。"""
         from kepu_inspect.adapters.output import safe_filename
+        from kepu_inspect.adapters.results_file import load_previous
+        from kepu_inspect.cli.inputs import score_with_progress
         from kepu_inspect.cli.rubric_arg import load_or_exit
         from kepu_inspect.core.problems import Severity
-        from kepu_inspect.reports.terminal import ledger_view, problems_overview, ranking_view, summary_line
-        from kepu_inspect.services.scoring_service import load_previous, score_intake
+        from kepu_inspect.reports.registry import REPORTS
+        from kepu_inspect.reports.terminal import (
+            ledger_view,
+            problems_overview,
+            problems_summary,
+            ranking_view,
+            summary_line,
+        )
+        from kepu_inspect.services.batch import BatchOptions
 
         set_verbosity(quiet_, verbose_)
         check_workers(workers)
         check_format(fmt, ("table", "json"))
         kinds = [k.strip().lower() for k in reports.replace("，", ",").split(",") if k.strip()]
-        unknown = [k for k in kinds if k not in REPORT_KINDS]
+        unknown = [k for k in kinds if k not in REPORTS]
         if unknown or not kinds:
-            near = [m for k in unknown for m in suggest(k, REPORT_KINDS, n=1)]
+            near = [m for k in unknown for m in suggest(k, list(REPORTS), n=1)]
             raise fail_usage(
-                f"--reports 只能包含 {'、'.join(REPORT_KINDS)}（用英文逗号分隔），收到：“{reports}”。"
+                f"--reports 只能包含 {'、'.join(REPORTS)}（用英文逗号分隔），收到：“{reports}”。"
                 + (f"您是不是要用：{'、'.join(near)}？" if near else "")
             )
         report_date = parse_report_date(date)
@@ -161,37 +155,46 @@ def register(app: typer.Typer, panel: str) -> None:
         prev = None
         if previous is not None:
             prev = previous_or_exit(previous, load_previous)
-        from kepu_inspect.reports.data_report import iter_results_json, unit_record
-        from kepu_inspect.services.intake import Scoring, paused_gc
+        from kepu_inspect.reports.data_report import iter_results_json
 
-        # item-level detail is only needed by the full xlsx and the html; the json records are
-        # rendered in the workers either way
-        scoring = Scoring(render=unit_record, keep_items="xlsx" in kinds or "html" in kinds)
-        with paused_gc():  # builds results and reports: many objects, no cycles
-            intake = intake_with_progress(rubric, paths, workers, scoring)
-            run = score_intake(rubric, intake, report_date, prev)
-            problems = run.problems()
-            written = write_reports(run, kinds, output, safe_filename(name))
+        # item-level detail stays in memory only for the reports that print it
+        options = BatchOptions(keep_items=any(REPORTS[k].needs_items for k in kinds), workers=workers)
+        run = score_with_progress(rubric, paths, report_date, prev, options)
+        intake = run.intake
+        problems = run.problems()
+        written = write_reports(run, kinds, output, safe_filename(name))
+        errors = sum(1 for p in problems if p.severity is Severity.ERROR)
+        full_list = next((p for p in written if p.name == "问题清单.csv"), None)
         if fmt == "json":
-            from kepu_inspect.cli.console import _is_utf, write_json
+            from kepu_inspect.cli.console import is_utf, write_json
 
-            if _is_utf(sys.stdout):
+            if is_utf(sys.stdout):
                 stdout = typer.get_binary_stream("stdout")
                 for piece in iter_results_json(run):
                     stdout.write(piece)
                 stdout.flush()
             else:
                 write_json(b"".join(iter_results_json(run)).decode("utf-8"))
-        elif not quiet():
+        elif verbose():
             if problems:
                 out().print(problems_overview(problems))
             out().print(ledger_view(intake))
             out().print(ranking_view(run))
             out().print(summary_line(intake, problems))
-        for path in written:
-            say(f"已写入 {escape(path)}")
-        has_error = any(p.severity is Severity.ERROR for p in problems)
-        raise typer.Exit(EXIT_PROBLEMS if has_error else EXIT_OK)
+        elif not quiet():
+            out().print(ranking_view(run))
+            if problems:
+                out().print(problems_summary(problems, str(full_list) if full_list else None))
+            out().print(summary_line(intake, problems))
+        if verbose():
+            for path in written:
+                say(f"已写入 {escape(path)}")
+        elif written:
+            say(f"报告已写入 {escape(output)}：" + "、".join(escape(p.name) for p in written))
+        if quiet() and errors:
+            where = f"，逐条见 {escape(full_list)}" if full_list else "，加 --verbose 逐条列出"
+            err().print(f"[red]材料中有 {errors} 个错误[/]{where}。")
+        raise typer.Exit(EXIT_PROBLEMS if errors else EXIT_OK)
 
 
 def parse_report_date(text: str | None) -> str:
