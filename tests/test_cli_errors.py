@@ -262,12 +262,12 @@ def test_previous_year_file_mistakes(tmp_path: Path, name: str, content: str, ex
 
 
 def test_internal_error_has_no_traceback_and_no_english_name(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    import kepu_inspect.services.scoring_service as svc
+    import kepu_inspect.services.batch as svc
 
     def boom(*args, **kwargs):  # type: ignore[no-untyped-def]
         raise KeyError("unit_id")
 
-    monkeypatch.setattr(svc, "score_intake", boom)
+    monkeypatch.setattr(svc, "rank_batch", boom)
     code, output = run("score", MINI, tmp_path, "-o", tmp_path / "o")
     assert code == 3 and "程序内部错误" in output and "--debug" in output
     assert "KeyError" not in output and "unit_id" not in output and "Traceback" not in output

@@ -108,7 +108,7 @@ def register(app: typer.Typer, panel: str) -> None:
                 fmt(rubric.max_base(u)),
                 escape(path.name),
             )
-        if verbose():
+        if verbose() or (len(written) <= 10 and not quiet()):
             out().print(table)
         elif not quiet():
             per_group: dict[str, int] = {}
