@@ -156,7 +156,9 @@ def check_cmd(
     unusable = [r for r in results if unusable_file(r)]
     problems = [p for r in results for p in r.problems]
     if fmt == "json":
-        typer.echo(json.dumps(problems_json(problems), ensure_ascii=False, indent=2))
+        from kepu_inspect.cli.console import write_json
+
+        write_json(json.dumps(problems_json(problems), ensure_ascii=False, indent=2) + "\n")
     else:
         for r in results:
             shown = [p for p in r.problems if p.severity is Severity.ERROR] if quiet() else r.problems
@@ -221,7 +223,9 @@ def show_cmd(
         assert isinstance(found, Unit)
         chosen = found
     if fmt == "json":
-        typer.echo(json.dumps(resolved_rubric(rubric, chosen), ensure_ascii=False, indent=2))
+        from kepu_inspect.cli.console import write_json
+
+        write_json(json.dumps(resolved_rubric(rubric, chosen), ensure_ascii=False, indent=2) + "\n")
     elif quiet():
         return
     elif units:

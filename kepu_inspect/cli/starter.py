@@ -42,8 +42,8 @@ def _quote(path: Path | str) -> str:
 def guide_text(folder: Path) -> str:
     """使用说明.txt: the year's commands in order, with this folder's own file names."""
     where = _quote(folder.resolve())
-    return f"""kepu-inspect 使用说明
-======================
+    return f"""使用说明（kepu-inspect 考核工具）
+=================================
 
 本文件夹由 kepu-inspect init 生成，里面是一套可以直接试用的材料（平顶山市 2017 年的例子）：
 
