@@ -120,7 +120,9 @@ def test_rubric_check_of_a_word_file(tmp_path: Path) -> None:
     code, problems = rubric_check_json(_word_file(tmp_path / "工作要点.docx"))
     assert code == 2 and len(problems) == 1
     assert "这是一个 Word 文件" in str(problems[0]["message"])
-    assert "kepu-inspect rubric import" in str(problems[0]["hint"]) and "UTF-8" not in str(problems[0]["hint"])
+    assert "kepu-inspect rubric import" in str(problems[0]["hint"]) and "UTF-8" not in str(
+        problems[0]["hint"]
+    )
 
 
 def test_an_excel_workbook_or_a_pdf_as_rubric(tmp_path: Path) -> None:
@@ -149,7 +151,9 @@ def test_an_excel_workbook_or_a_pdf_as_rubric(tmp_path: Path) -> None:
         ("a: [1, 2\nb: 3\n", None, None, "方括号"),
     ],
 )
-def test_yaml_syntax_errors_are_explained(tmp_path: Path, text: str, line: int, column: int | None, named: str) -> None:
+def test_yaml_syntax_errors_are_explained(
+    tmp_path: Path, text: str, line: int, column: int | None, named: str
+) -> None:
     path = tmp_path / "细则.yaml"
     path.write_text(text, "utf-8")
     code, problems = rubric_check_json(path)
@@ -183,7 +187,13 @@ def test_a_json_rubric_error_has_line_and_column(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(
     ("typed", "meant"),
-    [("教育局", "市教育局"), ("新华", "新华区"), ("市教育句", "市教育局"), ("jiaoyuju", "市教育局"), ("宝丰", "宝丰县")],
+    [
+        ("教育局", "市教育局"),
+        ("新华", "新华区"),
+        ("市教育句", "市教育局"),
+        ("jiaoyuju", "市教育局"),
+        ("宝丰", "宝丰县"),
+    ],
 )
 @pytest.mark.parametrize("command", ["show", "template"])
 def test_unit_did_you_mean(tmp_path: Path, typed: str, meant: str, command: str) -> None:
@@ -279,7 +289,7 @@ def test_os_errors_are_told_in_chinese() -> None:
     from kepu_inspect.cli.errors import describe_exception
     from kepu_inspect.core.os_errors import os_error_text
 
-    assert os_error_text(OSError(errno.EACCES, "Permission denied")) .startswith("没有权限")
+    assert os_error_text(OSError(errno.EACCES, "Permission denied")).startswith("没有权限")
     assert "找不到" in describe_exception(FileNotFoundError(errno.ENOENT, "No such file", "a.yaml"))
     winerr = OSError(errno.EACCES, "x")
     winerr.winerror = 32  # type: ignore[attr-defined]

@@ -139,7 +139,9 @@ def _python_env(**extra: str) -> dict[str, str]:
     return {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), **extra}
 
 
-@pytest.mark.parametrize("env", [{}, {"LANG": "en_US.UTF-8"}, {"LANGUAGE": "en", "LC_ALL": "C"}], ids=["empty", "en", "C"])
+@pytest.mark.parametrize(
+    "env", [{}, {"LANG": "en_US.UTF-8"}, {"LANGUAGE": "en", "LC_ALL": "C"}], ids=["empty", "en", "C"]
+)
 def test_framework_speaks_chinese_in_any_environment(env: dict[str, str]) -> None:
     """Windows sets no LANG; an English system sets en_US: the shipped catalogue is used regardless."""
     result = subprocess.run(

@@ -113,7 +113,9 @@ def test_installed_wheel_starts_a_folder_and_runs_its_guide(dist: Path, tmp_path
     tool = str(bindir / "kepu-inspect")
 
     def run(args: list[str], cwd: Path) -> subprocess.CompletedProcess[str]:
-        return subprocess.run([tool, *args], capture_output=True, text=True, cwd=cwd, env=clean_env, check=False)
+        return subprocess.run(
+            [tool, *args], capture_output=True, text=True, cwd=cwd, env=clean_env, check=False
+        )
 
     version = run(["--version"], tmp_path)
     assert version.returncode == 0 and version.stdout.strip() == f"kepu-inspect {__version__}"
@@ -134,7 +136,11 @@ def test_installed_wheel_starts_a_folder_and_runs_its_guide(dist: Path, tmp_path
     init = run(["init", str(folder)], tmp_path)
     assert init.returncode == 0, init.stderr
     guide = (folder / "使用说明.txt").read_text("utf-8-sig")
-    commands = [shlex.split(line.strip())[1:] for line in guide.splitlines() if line.strip().startswith("kepu-inspect ")]
+    commands = [
+        shlex.split(line.strip())[1:]
+        for line in guide.splitlines()
+        if line.strip().startswith("kepu-inspect ")
+    ]
     assert len(commands) == 6
     for args in commands:
         done = run(args, folder)

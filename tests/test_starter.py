@@ -25,7 +25,11 @@ REPORTS = {"考核结果.xlsx", "考核结果.html", "考核结果.csv", "考核
 
 def guide_commands(folder: Path) -> list[list[str]]:
     text = (folder / GUIDE).read_text("utf-8-sig")
-    return [shlex.split(line.strip())[1:] for line in text.splitlines() if line.strip().startswith("kepu-inspect ")]
+    return [
+        shlex.split(line.strip())[1:]
+        for line in text.splitlines()
+        if line.strip().startswith("kepu-inspect ")
+    ]
 
 
 def test_init_writes_the_starter_folder_and_its_guide_runs_as_written(tmp_path: Path) -> None:
@@ -44,7 +48,14 @@ def test_init_writes_the_starter_folder_and_its_guide_runs_as_written(tmp_path: 
     assert [c[0] if c[0] != "rubric" else " ".join(c[:2]) for c in commands] == [
         "rubric import", "rubric check", "rubric show", "template", "check", "score"
     ]  # fmt: skip
-    expected_codes = {"rubric import": 0, "rubric check": 0, "rubric show": 0, "template": 0, "check": 1, "score": 1}
+    expected_codes = {
+        "rubric import": 0,
+        "rubric check": 0,
+        "rubric show": 0,
+        "template": 0,
+        "check": 1,
+        "score": 1,
+    }
     cwd = os.getcwd()
     os.chdir(folder)
     try:
@@ -54,7 +65,7 @@ def test_init_writes_the_starter_folder_and_its_guide_runs_as_written(tmp_path: 
             assert got.exit_code == expected_codes[key], (args, got.output)
     finally:
         os.chdir(cwd)
-    assert REPORTS <= {p.name for p in (folder / "考核结果").iterdir()}
+    assert {p.name for p in (folder / "考核结果").iterdir()} >= REPORTS
     assert len(list((folder / "自评表").glob("*.xlsx"))) == 38
     assert (folder / "考核细则-初稿.yaml").is_file() and list((folder / "退回通知").glob("*.txt"))
     data = json.loads((folder / "考核结果" / "考核结果.json").read_text("utf-8"))
@@ -79,7 +90,7 @@ def test_example_scores_the_bundled_example_into_the_folder(tmp_path: Path) -> N
     folder = tmp_path / "示例 文件夹"
     result = runner.invoke(app, ["example", str(folder)])
     assert result.exit_code == 1, result.output  # the example has one file with errors, on purpose
-    assert REPORTS <= {p.name for p in (folder / "考核结果").iterdir()}
+    assert {p.name for p in (folder / "考核结果").iterdir()} >= REPORTS
     assert "新华区" in result.output and "问题摘要" in result.output and "市体育局" in result.output
     again = runner.invoke(app, ["init", str(folder), "--example", "--force", "-q"])
     assert again.exit_code == 1 and "材料中有 3 个错误" in again.output
@@ -102,7 +113,10 @@ def test_shipped_data_comes_from_the_repository_folders() -> None:
 
     assert {r.path.parent for r in shipped_rubrics()} == {ROOT / "rubrics"}
     assert example_submissions() == ROOT / "examples" / "pingdingshan-2017" / "submissions"
-    assert example_plan().read_bytes() == (ROOT / "tests" / "data" / "seed" / "pingdingshan-2017-work-points.txt").read_bytes()
+    assert (
+        example_plan().read_bytes()
+        == (ROOT / "tests" / "data" / "seed" / "pingdingshan-2017-work-points.txt").read_bytes()
+    )
 
 
 # --- a GBK console (Chinese Windows) -----------------------------------------------------------------
@@ -111,7 +125,9 @@ def test_shipped_data_comes_from_the_repository_folders() -> None:
 def gbk_run(args: list[str], cwd: Path) -> subprocess.CompletedProcess[bytes]:
     env = {**os.environ, "PYTHONIOENCODING": "gbk", "PYTHONPATH": str(ROOT)}
     env.pop("PYTHONUTF8", None)
-    return subprocess.run([sys.executable, "-m", "kepu_inspect", *args], capture_output=True, cwd=cwd, env=env, check=False)
+    return subprocess.run(
+        [sys.executable, "-m", "kepu_inspect", *args], capture_output=True, cwd=cwd, env=env, check=False
+    )
 
 
 @pytest.fixture(scope="module")

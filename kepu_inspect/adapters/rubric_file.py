@@ -233,9 +233,9 @@ def load_rubric_text(text: str, path: Path) -> LoadedRubric:
             path,
             None,
             [
-                problem(Code.RB012, file=name, detail="文件内容不是考核细则（应为“名称: 值”形式的多行内容）").at(
-                    hint="请以 rubrics/ 中自带的考核细则（kepu-inspect init 可复制一份）为样板修改。"
-                )
+                problem(
+                    Code.RB012, file=name, detail="文件内容不是考核细则（应为“名称: 值”形式的多行内容）"
+                ).at(hint="请以 rubrics/ 中自带的考核细则（kepu-inspect init 可复制一份）为样板修改。")
             ],
         )
     problems = validate_document(doc)
@@ -271,7 +271,10 @@ def not_a_rubric(head: bytes, names: list[str] | None = None) -> tuple[str, str]
     if head.startswith(b"\xd0\xcf\x11\xe0"):
         return "这是一个旧版 Office 文件（.doc / .xls / .wps）", IMPORT_HINT
     if head.startswith(b"%PDF"):
-        return "这是一个 PDF 文件", "请把工作要点另存为 .docx 或 .txt，用 `kepu-inspect rubric import` 生成考核细则。"
+        return (
+            "这是一个 PDF 文件",
+            "请把工作要点另存为 .docx 或 .txt，用 `kepu-inspect rubric import` 生成考核细则。",
+        )
     if head.startswith((b"\x89PNG", b"\xff\xd8\xff", b"GIF8", b"BM")):
         return "这是一个图片文件", "考核细则是 .yaml 文本文件，请指定正确的文件。"
     if head.lstrip(b"\xef\xbb\xbf \t\r\n").lower().startswith(b"{\\rtf"):
@@ -309,7 +312,9 @@ def _decode(raw: bytes) -> tuple[str | None, str]:
     return None, "文件是 GBK（ANSI）编码，不是 UTF-8 编码"
 
 
-ENCODING_HINT = "请用记事本打开该文件，选“另存为”，把“编码”选为 UTF-8 后保存（WPS、VS Code 也可另存为 UTF-8）。"
+ENCODING_HINT = (
+    "请用记事本打开该文件，选“另存为”，把“编码”选为 UTF-8 后保存（WPS、VS Code 也可另存为 UTF-8）。"
+)
 
 
 def load_rubric(path: Path) -> LoadedRubric:
@@ -328,5 +333,7 @@ def load_rubric(path: Path) -> LoadedRubric:
         )
     text, why = _decode(raw)
     if text is None:
-        return LoadedRubric(path, None, [problem(Code.RB012, file=str(path), detail=why).at(hint=ENCODING_HINT)])
+        return LoadedRubric(
+            path, None, [problem(Code.RB012, file=str(path), detail=why).at(hint=ENCODING_HINT)]
+        )
     return load_rubric_text(text, path)

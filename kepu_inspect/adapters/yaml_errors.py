@@ -54,7 +54,9 @@ def _where(line: int | None, column: int | None) -> str:
 FULLWIDTH_HINT = "请把这一行的中文全角冒号“：”改为英文冒号“:”，并在冒号后面加一个空格（如 title: 某某）。"
 TAB_HINT = "YAML 只能用空格缩进：请删除这一行开头的 Tab，改为与同级内容对齐的空格（通常每级 2 个空格）。"
 INDENT_HINT = "同一级的内容必须左边对齐（用空格，通常每级 2 个空格）；请对照上下几行调整这一行的缩进。"
-QUOTE_HINT = "如果文字中有冒号、# 或以 * & @ 等符号开头，请用英文引号把整段文字括起来，如 title: \"标准: 2017\"。"
+QUOTE_HINT = (
+    '如果文字中有冒号、# 或以 * & @ 等符号开头，请用英文引号把整段文字括起来，如 title: "标准: 2017"。'
+)
 
 
 def explain(exc: Any, text: str) -> YamlSyntax:
@@ -90,7 +92,9 @@ def explain(exc: Any, text: str) -> YamlSyntax:
         "expected ':'" in problem or "mapping values" in problem or "expected key" in problem
     ):
         column = _line(lines, fullwidth).index("：") + 1
-        return YamlSyntax(f"{_where(fullwidth, column)}这一行用了中文全角冒号“：”", FULLWIDTH_HINT, fullwidth, column)
+        return YamlSyntax(
+            f"{_where(fullwidth, column)}这一行用了中文全角冒号“：”", FULLWIDTH_HINT, fullwidth, column
+        )
 
     if "expected ':'" in problem:
         return YamlSyntax(
@@ -138,7 +142,10 @@ def explain(exc: Any, text: str) -> YamlSyntax:
         )
     if "constructor" in problem or "tag" in problem:
         return YamlSyntax(
-            f"{_where(pline, pcol)}这里用了考核细则不支持的“!”标记", "请删除以 ! 开头的标记，或用引号把文字括起来。", pline, pcol
+            f"{_where(pline, pcol)}这里用了考核细则不支持的“!”标记",
+            "请删除以 ! 开头的标记，或用引号把文字括起来。",
+            pline,
+            pcol,
         )
     return YamlSyntax(
         f"{_where(pline, pcol)}YAML 格式有误",

@@ -54,12 +54,19 @@ def root(
     version: Annotated[
         bool,
         typer.Option(
-            "--version", "-V", callback=_version, is_eager=True, help="显示版本号", rich_help_panel=OPTIONS_PANEL
+            "--version",
+            "-V",
+            callback=_version,
+            is_eager=True,
+            help="显示版本号",
+            rich_help_panel=OPTIONS_PANEL,
         ),
     ] = False,
     debug: Annotated[
         bool,
-        typer.Option("--debug", help="出错时显示完整的错误追踪信息（供维护人员）", rich_help_panel=OPTIONS_PANEL),
+        typer.Option(
+            "--debug", help="出错时显示完整的错误追踪信息（供维护人员）", rich_help_panel=OPTIONS_PANEL
+        ),
     ] = False,
 ) -> None:
     """全民科学素质工作目标责任考核工具。"""

@@ -15,7 +15,6 @@ from kepu_inspect.cli.common import (
     RubricArg,
     VerboseOpt,
     check_format,
-    err,
     escape,
     format_option,
     guarded,

@@ -54,7 +54,9 @@ QuietOpt = Annotated[
 ]
 VerboseOpt = Annotated[
     bool,
-    typer.Option("--verbose", "-v", help="详细：显示全部内容（逐条问题、收件明细）", rich_help_panel=OPTIONS_PANEL),
+    typer.Option(
+        "--verbose", "-v", help="详细：显示全部内容（逐条问题、收件明细）", rich_help_panel=OPTIONS_PANEL
+    ),
 ]
 
 

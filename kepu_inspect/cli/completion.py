@@ -41,7 +41,11 @@ def register(app: typer.Typer, panel: str) -> None:
         ] = None,
         install: Annotated[
             bool,
-            typer.Option("--install", help="直接安装到当前命令行程序的配置中（重新打开窗口后生效）", rich_help_panel=OPTIONS_PANEL),
+            typer.Option(
+                "--install",
+                help="直接安装到当前命令行程序的配置中（重新打开窗口后生效）",
+                rich_help_panel=OPTIONS_PANEL,
+            ),
         ] = False,
         quiet_: QuietOpt = False,
         verbose_: VerboseOpt = False,

@@ -130,7 +130,7 @@ class _ChineseHelp:
         return option
 
 
-class ChineseCommand(_ChineseHelp, TyperCommand):
+class ChineseCommand(_ChineseHelp, TyperCommand):  # type: ignore[misc]
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._setup()
@@ -144,7 +144,7 @@ class ChineseCommand(_ChineseHelp, TyperCommand):
             raise
 
 
-class ChineseGroup(_ChineseHelp, TyperGroup):
+class ChineseGroup(_ChineseHelp, TyperGroup):  # type: ignore[misc]
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         if kwargs.get("subcommand_metavar") is None:
             kwargs["subcommand_metavar"] = SUBCOMMAND_METAVAR
@@ -304,7 +304,7 @@ def usage_error_message(exc: Exception) -> str:
 _MESSAGES = (
     (
         re.compile(r"Got unexpected extra arguments?(?:\(s\))? \((.*)\)", re.S),
-        "多余的参数：{0}。路径中有空格时，请用英文双引号把整个路径括起来，例如 \"D:\\考核 2017\\材料\"。",
+        '多余的参数：{0}。路径中有空格时，请用英文双引号把整个路径括起来，例如 "D:\\考核 2017\\材料"。',
     ),
 )
 

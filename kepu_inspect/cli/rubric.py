@@ -97,7 +97,10 @@ def import_cmd(
 
     set_verbosity(quiet_, verbose_)
     if not plan.exists():
-        raise fail_usage(f"找不到工作要点文件“{plan}”。", "请检查文件名和所在文件夹（路径中有空格时请用英文双引号括起来）。")
+        raise fail_usage(
+            f"找不到工作要点文件“{plan}”。",
+            "请检查文件名和所在文件夹（路径中有空格时请用英文双引号括起来）。",
+        )
     if plan.is_dir():
         raise fail_usage(f"“{plan}”是一个文件夹，请指定工作要点文件（.docx 或 .txt）。")
     if units is not None and not units.is_file():
@@ -203,7 +206,9 @@ def show_cmd(
     ] = None,
     units: Annotated[
         bool,
-        typer.Option("--units", help="列出全部单位：名称、别名、分组、是否参加考核", rich_help_panel=OPTIONS_PANEL),
+        typer.Option(
+            "--units", help="列出全部单位：名称、别名、分组、是否参加考核", rich_help_panel=OPTIONS_PANEL
+        ),
     ] = False,
     fmt: TableOrJson = "table",
     quiet_: QuietOpt = False,
@@ -246,7 +251,10 @@ def list_cmd(quiet_: QuietOpt = False, verbose_: VerboseOpt = False) -> None:
     set_verbosity(quiet_, verbose_)
     if quiet():
         return
-    table = Table(title="自带的考核细则（可直接写名称，如 kepu-inspect rubric show pingdingshan-2017）", title_justify="left")
+    table = Table(
+        title="自带的考核细则（可直接写名称，如 kepu-inspect rubric show pingdingshan-2017）",
+        title_justify="left",
+    )
     for col in ("名称", "标题", "年度", "考核单位数"):
         table.add_column(col, overflow="fold")
     for shipped in shipped_rubrics():

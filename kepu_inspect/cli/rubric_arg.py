@@ -106,7 +106,9 @@ def load_or_exit(arg: Path, command: str, others: list[Path] | None = None) -> R
         problem = loaded.problems[0]
         raise fail_usage(f"“{path}”{problem.message.removeprefix('无法读取考核细则文件：')}。", problem.hint)
     if loaded.rubric is None or has_errors(loaded.problems):
-        print_rubric_problems(loaded, f"考核细则 {path} 有错误，请先修改（kepu-inspect rubric check 可逐条查看）")
+        print_rubric_problems(
+            loaded, f"考核细则 {path} 有错误，请先修改（kepu-inspect rubric check 可逐条查看）"
+        )
         raise typer.Exit(EXIT_PROBLEMS)
     return loaded.rubric
 

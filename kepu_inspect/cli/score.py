@@ -96,7 +96,10 @@ def register(app: typer.Typer, panel: str) -> None:
         date: Annotated[
             str | None,
             typer.Option(
-                "--date", metavar="日期", help="报告日期，如 2017-12-28（默认今天）", rich_help_panel=OPTIONS_PANEL
+                "--date",
+                metavar="日期",
+                help="报告日期，如 2017-12-28（默认今天）",
+                rich_help_panel=OPTIONS_PANEL,
             ),
         ] = None,
         name: Annotated[

@@ -104,11 +104,13 @@ def write_starter(folder: Path, force: bool) -> list[Path]:
     )
 
     if folder.exists() and not folder.is_dir():
-        raise fail_usage(f"“{folder}”是一个文件，不是文件夹。", "请指定一个新的文件夹名称，如 kepu-inspect init 考核2017。")
+        raise fail_usage(
+            f"“{folder}”是一个文件，不是文件夹。", "请指定一个新的文件夹名称，如 kepu-inspect init 考核2017。"
+        )
     if folder.is_dir() and any(folder.iterdir()) and not force:
         raise fail_usage(
             f"文件夹“{folder}”不是空的，为免覆盖其中的文件，没有写入。",
-            f"请指定一个新的文件夹（如 kepu-inspect init 考核2017），或加 --force 写入该文件夹（同名文件会被覆盖）。",
+            "请指定一个新的文件夹（如 kepu-inspect init 考核2017），或加 --force 写入该文件夹（同名文件会被覆盖）。",
         )
     example = shipped_rubric(EXAMPLE_RUBRIC)
     county = shipped_rubric(COUNTY_MODULE_RUBRIC)
@@ -151,7 +153,9 @@ FolderArg = Annotated[
 ForceOpt = Annotated[
     bool,
     typer.Option(
-        "--force", help="文件夹不是空的也写入（同名文件会被覆盖，其他文件保留）", rich_help_panel=OPTIONS_PANEL
+        "--force",
+        help="文件夹不是空的也写入（同名文件会被覆盖，其他文件保留）",
+        rich_help_panel=OPTIONS_PANEL,
     ),
 ]
 
@@ -169,7 +173,11 @@ def register(app: typer.Typer, panel: str) -> None:
         folder: FolderArg = Path("."),
         example: Annotated[
             bool,
-            typer.Option("--example", help="同时对示例材料评分，报告写入其中的“考核结果”文件夹", rich_help_panel=OPTIONS_PANEL),
+            typer.Option(
+                "--example",
+                help="同时对示例材料评分，报告写入其中的“考核结果”文件夹",
+                rich_help_panel=OPTIONS_PANEL,
+            ),
         ] = False,
         force: ForceOpt = False,
         quiet_: QuietOpt = False,

@@ -43,8 +43,8 @@ def _pinyin() -> Callable[[str], tuple[str, str]] | None:
         return None
 
     def key(text: str) -> tuple[str, str]:
-        syllables = lazy_pinyin(text, errors=lambda chars: list(chars.lower()))
-        initials = lazy_pinyin(text, style=Style.FIRST_LETTER, errors=lambda chars: list(chars.lower()))
+        syllables = lazy_pinyin(text.lower())  # letters and digits pass through as they are
+        initials = lazy_pinyin(text.lower(), style=Style.FIRST_LETTER)
         return "".join(syllables), "".join(initials)
 
     return key

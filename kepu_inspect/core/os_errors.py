@@ -15,14 +15,17 @@ _TEXT = {
     errno.EROFS: "该位置只读，不能写入",
     errno.EEXIST: "已存在同名的文件或文件夹",
     errno.ENAMETOOLONG: "文件名或路径太长",
-    errno.EINVAL: "文件名或路径不合法（可能含有 \\ / : * ? \" < > | 等字符）",
+    errno.EINVAL: '文件名或路径不合法（可能含有 \\ / : * ? " < > | 等字符）',
     errno.EBUSY: "文件正被其他程序使用",
     errno.ELOOP: "路径中的快捷方式（符号链接）循环指向自身",
     errno.EMFILE: "同时打开的文件太多",
     errno.EIO: "读写磁盘时出错（U 盘或网络盘可能已断开）",
 }
 # Windows reports a file locked by Excel as a sharing violation (winerror 32 / 33)
-_WINERROR = {32: "文件正被其他程序（如 Excel、WPS）打开，请先关闭", 33: "文件的一部分被其他程序锁定，请先关闭该程序"}
+_WINERROR = {
+    32: "文件正被其他程序（如 Excel、WPS）打开，请先关闭",
+    33: "文件的一部分被其他程序锁定，请先关闭该程序",
+}
 
 
 def os_error_text(exc: OSError) -> str:

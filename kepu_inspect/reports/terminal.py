@@ -166,20 +166,34 @@ def problems_summary(problems: list[Problem], full_list: str | None, first: int 
         parts = [f"错误 {e}" if e else "", f"警告 {w}" if w else ""]
         return " ".join(x for x in parts if x) or "提示"
 
-    ranked = sorted(by_unit.items(), key=lambda kv: (-sum(p.severity is Severity.ERROR for p in kv[1]), kv[0]))
+    ranked = sorted(
+        by_unit.items(), key=lambda kv: (-sum(p.severity is Severity.ERROR for p in kv[1]), kv[0])
+    )
     lines = [
-        Text(f"问题摘要：错误 {len(errors)} 个，警告 {warnings} 个，涉及 {len(by_unit)} 个单位", style="bold"),
-        Text("  " + "；".join(f"{displayable(u)} {counts(items)}" for u, items in ranked[:12])
-             + ("……" if len(ranked) > 12 else "")),
+        Text(
+            f"问题摘要：错误 {len(errors)} 个，警告 {warnings} 个，涉及 {len(by_unit)} 个单位", style="bold"
+        ),
+        Text(
+            "  "
+            + "；".join(f"{displayable(u)} {counts(items)}" for u, items in ranked[:12])
+            + ("……" if len(ranked) > 12 else "")
+        ),
     ]
     shown = (errors or problems)[:first]
     for p in shown:
         where = p.location.replace(f"{p.file} · ", "") if p.file else p.location
         lines.append(
-            Text(f"  {p.code.name} {displayable(p.unit or '')} {displayable(where)}：{displayable(p.message)}",
-                 style="red" if p.severity is Severity.ERROR else "yellow")
+            Text(
+                f"  {p.code.name} {displayable(p.unit or '')} {displayable(where)}：{displayable(p.message)}",
+                style="red" if p.severity is Severity.ERROR else "yellow",
+            )
         )
     rest = len(problems) - len(shown)
     where = f"完整清单见 {displayable(full_list)}" if full_list else "生成 csv 报告可得到完整清单"
-    lines.append(Text(f"  {'另有 ' + str(rest) + ' 个问题；' if rest else ''}{where}；加 --verbose 在屏幕上逐条列出。", style="dim"))
+    lines.append(
+        Text(
+            f"  {'另有 ' + str(rest) + ' 个问题；' if rest else ''}{where}；加 --verbose 在屏幕上逐条列出。",
+            style="dim",
+        )
+    )
     return RichGroup(*lines)
