@@ -18,9 +18,6 @@ from kepu_inspect.cli.common import (
     set_verbosity,
 )
 from kepu_inspect.cli.framework import ARGUMENTS_PANEL, ChineseCommand, suggest
-from kepu_inspect.reports.codes_view import PREFIXES, codes_markdown
-
-__all__ = ["codes_markdown", "register", "select_codes"]
 
 
 def select_codes(query: str | None) -> list[str]:
@@ -65,7 +62,7 @@ def register(app: typer.Typer, panel: str) -> None:
         from rich.text import Text
 
         from kepu_inspect.core.problems import Code
-        from kepu_inspect.reports.codes_view import describe
+        from kepu_inspect.reports.codes_view import PREFIXES, codes_markdown, describe
 
         set_verbosity(quiet_, verbose_)
         check_format(fmt, ("table", "markdown"))

@@ -12,7 +12,6 @@ catalogue (``cli/i18n.py``).
 
 from __future__ import annotations
 
-import difflib
 import re
 import sys
 from collections.abc import Sequence
@@ -228,6 +227,8 @@ def _escape(text: object) -> str:
 
 
 def suggest(word: str, choices: Sequence[str], n: int = 3, cutoff: float = 0.5) -> list[str]:
+    import difflib  # only on the way to an error message (kept out of --help's start-up)
+
     return difflib.get_close_matches(word, list(choices), n=n, cutoff=cutoff)
 
 

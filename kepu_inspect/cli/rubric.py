@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Annotated
 
@@ -159,6 +158,8 @@ def check_cmd(
     unusable = [r for r in results if unusable_file(r)]
     problems = [p for r in results for p in r.problems]
     if fmt == "json":
+        import json
+
         from kepu_inspect.cli.console import write_json
 
         write_json(json.dumps(problems_json(problems), ensure_ascii=False, indent=2) + "\n")
@@ -228,6 +229,8 @@ def show_cmd(
         assert isinstance(found, Unit)
         chosen = found
     if fmt == "json":
+        import json
+
         from kepu_inspect.cli.console import write_json
 
         write_json(json.dumps(resolved_rubric(rubric, chosen), ensure_ascii=False, indent=2) + "\n")
@@ -278,6 +281,8 @@ def list_cmd(quiet_: QuietOpt = False, verbose_: VerboseOpt = False) -> None:
 )
 def schema_cmd(quiet_: QuietOpt = False, verbose_: VerboseOpt = False) -> None:
     """输出考核细则文件的格式说明文件（.json），可供编辑器校验和提示。"""
+    import json
+
     from kepu_inspect.adapters.rubric_file import schema
     from kepu_inspect.cli.console import write_json
 

@@ -8,7 +8,6 @@ from that folder as written.
 from __future__ import annotations
 
 import os
-import shutil
 from pathlib import Path
 from typing import Annotated
 
@@ -86,6 +85,8 @@ def guide_text(folder: Path) -> str:
 
 
 def _copy(source: Path, target: Path) -> None:
+    import shutil
+
     from kepu_inspect.adapters.output import atomic_path
 
     with atomic_path(target) as tmp:
