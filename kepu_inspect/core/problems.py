@@ -248,7 +248,7 @@ class Code(Enum):
     # --- scoring (SC) ---
     SC001 = (
         W,
-        "第 {item} 项自评分比核定分高 {diff} 分，超过 {threshold} 分（疑似虚报）",
+        "第 {item} 项自评分比核定分高 {diff} 分（{rule}即为疑似虚报）",
         "请该单位说明情况。",
     )
 
