@@ -169,6 +169,7 @@ class _Reader:
             (self.name,),
             summary["strengths"],
             summary["weaknesses"],
+            team=team,
         )
 
     def summary(self, sheet: RawSheet) -> dict[str, str]:

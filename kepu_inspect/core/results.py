@@ -82,6 +82,19 @@ class Overclaim:
 
 
 @dataclass(frozen=True)
+class InspectionSummary:
+    """The inspection of a unit as reports print it: who inspected, how, and the team's 督导检查意见."""
+
+    team: str = ""
+    leader: str = ""
+    inspectors: tuple[str, ...] = ()
+    overall: str = ""  # 总体评价
+    strengths: str = ""  # 主要成绩
+    weaknesses: str = ""  # 存在问题
+    methods: tuple[tuple[str, int], ...] = ()  # 检查方式 → items checked that way
+
+
+@dataclass(frozen=True)
 class UnitResult:
     unit_id: str
     unit_name: str
@@ -103,6 +116,7 @@ class UnitResult:
     files: tuple[str, ...] = ()
     problems: tuple[Problem, ...] = field(default=(), compare=False)
     errors: int = 0  # errors found in the unit's material (its problems of severity error)
+    inspection: InspectionSummary | None = None
 
     @property
     def scored(self) -> bool:

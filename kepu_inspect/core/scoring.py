@@ -14,7 +14,15 @@ from decimal import Decimal
 
 from kepu_inspect.core.numbers import HUNDRED, ZERO, fmt, round_half_up
 from kepu_inspect.core.problems import Code, Problem, Severity, problem
-from kepu_inspect.core.results import Basis, CriterionResult, ItemResult, Overclaim, Status, UnitResult
+from kepu_inspect.core.results import (
+    Basis,
+    CriterionResult,
+    InspectionSummary,
+    ItemResult,
+    Overclaim,
+    Status,
+    UnitResult,
+)
 from kepu_inspect.core.rubric import Assignment, Criterion, Rubric, Unit
 from kepu_inspect.core.rules import Discretionary, Outcome, Value
 from kepu_inspect.core.submission import CriterionEntry, Submission
@@ -266,9 +274,7 @@ def assess_unit(
         points = sum((c.points for c in base_crits), ZERO)
         self_points = sum((_claim(c) for c in base_crits), ZERO)
         unverified += sum(1 for c in crits if c.verified is None)
-        opinion = "；".join(
-            text for _, text in (verification.opinions.get(a.item.id, ()) if verification else ())
-        )
+        opinion = _opinion(verification.opinions.get(a.item.id, ()) if verification else ())
         items.append(
             ItemResult(
                 a.item.id,
@@ -376,8 +382,35 @@ def assess_unit(
         files,
         problems,
         errors,
+        inspection_summary(verification),
     )
     return result, content
+
+
+def _opinion(given: Sequence[tuple[str, str]]) -> str:
+    """The remarks on an item: the text alone from one inspector, each with its author from several."""
+    if len({who for who, _ in given}) <= 1:
+        return "；".join(text for _, text in given)
+    return "；".join(f"{who}：{text}" for who, text in given)
+
+
+def inspection_summary(verification: Verification | None) -> InspectionSummary | None:
+    """What reports print of a unit's inspection (None when nobody inspected it)."""
+    if verification is None or not (verification.inspectors or verification.summary):
+        return None
+    methods: dict[str, int] = {}
+    for used in verification.methods.values():
+        for method in dict.fromkeys(used):
+            methods[method] = methods.get(method, 0) + 1
+    return InspectionSummary(
+        verification.team,
+        verification.leader,
+        verification.inspectors,
+        verification.summary,
+        verification.strengths,
+        verification.weaknesses,
+        tuple(methods.items()),
+    )
 
 
 def _claim(c: CriterionResult) -> Decimal:

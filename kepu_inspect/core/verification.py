@@ -58,6 +58,7 @@ class Verification:
     strengths: str = ""  # 主要成绩
     weaknesses: str = ""  # 存在问题
     hold: tuple[str, ...] = ()  # why the unit cannot be ranked on this verification yet (待核实)
+    team: str = ""
 
 
 def from_submission(submission: Submission) -> Verification:
@@ -172,6 +173,7 @@ def merge(
         joined([p.strengths for p in parts]),
         joined([p.weaknesses for p in parts]),
         tuple(h for p in parts for h in p.hold),
+        "、".join(dict.fromkeys(p.team for p in parts if p.team)),
     )
     return merged, conflicts
 
