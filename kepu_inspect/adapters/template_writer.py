@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import re
 import zipfile
 from collections.abc import Iterable
 from decimal import Decimal
@@ -23,6 +24,7 @@ from openpyxl.styles.cell_style import StyleArray
 from openpyxl.workbook.protection import WorkbookProtection
 from openpyxl.worksheet.cell_range import CellRange, MultiCellRange
 from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.pagebreak import Break
 from openpyxl.worksheet.worksheet import Worksheet
 from openpyxl.writer.excel import ExcelWriter
 
@@ -33,9 +35,11 @@ from kepu_inspect.adapters.output import (
     safe_filename,
     write_bytes_atomic,
 )
+from kepu_inspect.adapters.template_pages import Block, fit_scale, page_breaks, page_room
 from kepu_inspect.adapters.xlsx_print import HEADER_MARGIN, PAGE_FOOTER, PAPER_A4, SIDE_MARGIN
 from kepu_inspect.core.numbers import ZERO, fmt
-from kepu_inspect.core.rubric import Assignment, Rubric, Unit
+from kepu_inspect.core.rubric import Assignment, Criterion, Gate, Rubric, Unit
+from kepu_inspect.core.rules import Proportional, Threshold
 
 __all__ = [
     "MAX_NUMBER",
@@ -71,6 +75,7 @@ INPUT_FILL = "FFF9E5"  # cells the unit fills in
 INSPECTOR_FILL = "E8F0FB"  # cells the inspection team fills in
 SECTION_FILL = "E7E6E6"
 MISSING_FILL = "FCE4D6"  # conditional format: a required cell still empty
+LOCKED_FILL = "EDEDED"  # the inspection team's cells when the team records its verdict elsewhere
 WRAP = _Align(None, "center", True)
 WRAP_TOP = _Align(None, "top", True)
 CENTER = _Align("center", "center", True)
@@ -85,6 +90,7 @@ NOTE_BOLD = _Font(NOTE_FONT, 11, True)
 TITLE = _Font(TITLE_FONT, 18, True)
 SHEET_TITLE = _Font(TITLE_FONT, 16, True)
 
+_TOTAL_STYLE: dict[str, Any] = {"font": BOLD, "align": CENTER, "fmt_": "0.00"}
 _BORDER = Border(*(Side(style="thin", color=BORDER_COLOR),) * 4)
 _UNLOCKED = Protection(locked=False)
 _MISSING = PatternFill("solid", fgColor=MISSING_FILL, bgColor=MISSING_FILL)
@@ -100,22 +106,75 @@ DATE_LOW, DATE_HIGH = "36526", "73050"
 _MAX_CELL_TEXT = 32767  # Excel's limit for the text of a cell
 
 TEMPLATE_NAME_LIMIT = 80
-_NAME_SUFFIX = "科学素质工作自评表"
+FORM_NAME = "自评表"  # one name for the form: cover, sheet, file names, messages
+# how rubric titles end: 《…考核细则》 → the form is 《…自评表》
+_TITLE_ENDINGS = re.compile(r"(?:目标责任)?(?:考核)?(?:评分)?(?:实施)?(?:细则|标准|办法|方案)$|考核$")
+_PLACE_AND_YEAR = re.compile(r"^.*?\d{4}\s*年度?")
+
+
+def form_title(rubric: Rubric) -> str:
+    """The form's title from the rubric's: 《平顶山市2017年全民科学素质工作目标责任考核细则》 →
+    平顶山市2017年全民科学素质工作目标责任自评表 (no subject is assumed: any rubric names its own)."""
+    title = rubric.meta.title.strip()
+    if title.endswith(FORM_NAME):
+        return title
+    stem = _TITLE_ENDINGS.sub("", title) or title
+    if "目标责任" in title and not stem.endswith("目标责任") and title.startswith(stem + "目标责任"):
+        stem += "目标责任"
+    return stem + FORM_NAME
+
+
+def form_subject(rubric: Rubric) -> str:
+    """What the form is about, without place and year: 全民科学素质工作目标责任 (for file names)."""
+    stem = form_title(rubric).removesuffix(FORM_NAME)
+    return _PLACE_AND_YEAR.sub("", stem).strip() or stem
+
+
+def gate_label(gate: Gate) -> str:
+    """The gate's row on the form: only a real veto is a 否决事项; a deduction is a 扣分事项."""
+    kind = "否决事项" if gate.grade else "扣分事项"
+    effect = f"等次定为{gate.grade}" if gate.grade else f"扣{fmt(gate.deduct)}分"
+    return f"{kind}：{gate.name}（{gate.description or effect}）"
+
+
+def gate_sentence(gate: Gate) -> str:
+    """The cover's sentence about a gate, worded from the gate itself."""
+    if gate.description:
+        text = gate.description
+    elif gate.grade:
+        text = f"经查实存在“{gate.name}”情形的，考核等次直接定为{gate.grade}"
+    else:
+        text = f"存在“{gate.name}”情形的，扣{fmt(gate.deduct)}分"
+    return text.rstrip("。；;.") + "。"
+
+
+def unit_target(crit: Criterion, unit: Unit) -> str:
+    """This unit's own target when the rubric sets it per unit (人均经费 1 元 × 常住人口 → 50万元)."""
+    rule = crit.rule
+    if not isinstance(rule, (Threshold, Proportional)) or rule.target.param is None:
+        return ""
+    target = rule.target.resolve(unit.params)
+    if target is None:
+        return ""
+    sign = ("＞" if rule.strict else "≥") if isinstance(rule, Threshold) else ""
+    return f"{sign}{fmt(target)}{rule.unit}"
 
 
 def template_filename(rubric: Rubric, unit: Unit, tag: str = "") -> str:
-    """``2017年宝丰县科学素质工作自评表.xlsx``. A very long unit name is shortened and tagged with a short
-    hash of the unit id, so the year and the suffix stay and two long names cannot collide; ``tag``
-    (a unit id) tells apart names that clean up to the same text."""
+    """``2017年宝丰县全民科学素质工作目标责任自评表.xlsx``: year, unit, the rubric's subject. A very long
+    unit name is shortened and tagged with a short hash of the unit id, so the year and the subject stay
+    and two long names cannot collide; ``tag`` (a unit id) tells apart names that clean up to the same
+    text."""
     prefix = f"{rubric.meta.year}年"
+    suffix = UNSAFE_FILENAME_CHARS.sub("_", form_subject(rubric))[:30] + FORM_NAME
     # the name sits inside the file name, so a reserved device name (CON …) is harmless there
     name = UNSAFE_FILENAME_CHARS.sub("_", unit.name).strip().rstrip(". ") or "未命名"
-    room = TEMPLATE_NAME_LIMIT - len(prefix) - len(_NAME_SUFFIX)
+    room = TEMPLATE_NAME_LIMIT - len(prefix) - len(suffix)
     if not tag and len(name) > room:
         tag = hashlib.sha256(unit.id.encode()).hexdigest()[:6]
     if tag:
         name = name[: room - len(tag) - 1].rstrip(". ") + "_" + tag
-    return safe_filename(prefix + name + _NAME_SUFFIX, limit=TEMPLATE_NAME_LIMIT) + ".xlsx"
+    return safe_filename(prefix + name + suffix, limit=TEMPLATE_NAME_LIMIT) + ".xlsx"
 
 
 def template_filenames(rubric: Rubric, units: Iterable[Unit]) -> dict[str, str]:
@@ -154,8 +213,59 @@ def _lines(text: str, width: float) -> int:
     return total
 
 
+# 避头尾: these never start a line, those never end one (GB/T 15834 and every CJK typesetter)
+NO_LINE_START = frozenset("，。、；：？！）」』》〉】〕”’%‰·…—～,.;:?!)]}")
+NO_LINE_END = frozenset("（「『《〈【〔“‘([{")
+
+
+def wrap_text(text: str, width: float) -> str:
+    """Break ``text`` into lines for a column ``width`` characters wide, ourselves, so that every
+    application prints the same lines (and the row heights fit them): a little narrower than the
+    column, never starting a line with closing punctuation nor ending one with an opening bracket,
+    and not splitting a run of digits or Latin letters that fits on a line of its own."""
+    per_line = max(4, int(width * 0.9))
+    out: list[str] = []
+    for part in text.split("\n"):
+        lines: list[str] = []
+        line, used = "", 0
+        i = 0
+        while i < len(part):
+            ch = part[i]
+            if ch.isascii() and not ch.isspace():  # an unbreakable run: 2017-12-20, 0375-1234567
+                j = i
+                while j < len(part) and part[j].isascii() and not part[j].isspace():
+                    j += 1
+                token = part[i:j]
+            else:
+                token = ch
+            w = sum(1 if c.isascii() else 2 for c in token)
+            punct = len(token) == 1 and token in NO_LINE_START
+            if used + w > per_line and line and not (punct and used + w <= per_line + 2):
+                carry = ""
+                if punct and len(line) > 1:  # the character before goes along: 。never starts a line
+                    carry, line = line[-1], line[:-1]
+                while len(line) > 1 and line[-1] in NO_LINE_END:  # an opening bracket goes with its text
+                    carry, line = line[-1] + carry, line[:-1]
+                lines.append(line.rstrip())
+                line = carry
+                used = sum(1 if c.isascii() else 2 for c in line)
+                if not line and token.isspace():
+                    i += len(token)
+                    continue
+            line += token
+            used += w
+            i += len(token)
+        lines.append(line)
+        out.extend(lines)
+    return "\n".join(out)
+
+
 def _height(lines: int, line_pt: float = LINE_PT) -> float:
     return max(MIN_ROW_PT, lines * line_pt + ROW_PAD_PT)
+
+
+def _grown(block: Block, points: float) -> Block:
+    return Block(block.first, block.last, block.height + points, block.join_prev, block.keep_prev)
 
 
 class _Formula(str):
@@ -330,6 +440,13 @@ class TemplateBuilder:
         self.option_columns: dict[tuple[str, ...], str] = {}
         self.required_cells: dict[str, list[str]] = {}
         self.last_row = 0
+        # the team's 核定分, 核查意见 and gate answers in this file (verification: in_submission)
+        self.inspector_editable = True
+        self.heights: dict[int, float] = {}  # item sheet: explicit row heights, for the page breaks
+        self.blocks: list[Block] = []
+        self.glue_next = False  # the next item joins the section heading before it
+        self.item_spans: list[tuple[int, int, Assignment]] = []
+        self.breaks: list[int] = []
 
     # --- workbook ---------------------------------------------------------------------------
     def build(self) -> Workbook:
@@ -360,7 +477,7 @@ class TemplateBuilder:
         wb.active = 0
         props = wb.properties
         props.creator = "kepu-inspect"
-        props.title = _clean(f"{self.rubric.meta.year}年{self.unit.name}自评表")
+        props.title = _clean(f"{self.unit.name}{form_title(self.rubric)}")
         return wb
 
     def write_cover(self, ws: Worksheet) -> None:
@@ -369,17 +486,11 @@ class TemplateBuilder:
         ws.column_dimensions["A"].width = 3
         ws.column_dimensions["B"].width = 18
         ws.column_dimensions["C"].width = 52
+        title = form_title(self.rubric)
         s.merge("B2:C2")
-        s.put(
-            "B",
-            2,
-            f"{meta.year}年度全民科学素质工作目标责任\n自查自评表",
-            font=TITLE,
-            align=CENTER,
-            border=False,
-        )
+        s.put("B", 2, title, font=TITLE, align=CENTER, border=False)
         s.put("C", 2, border=False, align=None)
-        ws.row_dimensions[2].height = 60
+        ws.row_dimensions[2].height = max(60, 12 + 26 * _lines(title, 38))
         s.merge("B3:C3")
         s.put("B", 3, meta.title, font=NOTE, align=CENTER, border=False)
         ws.row_dimensions[3].height = 8 + 17 * _lines(meta.title, 66)
@@ -405,19 +516,14 @@ class TemplateBuilder:
         self.cover_validations(ws)
         for ref in (L.COVER_CONTACT_CELL, L.COVER_PHONE_CELL):
             ws.conditional_formatting.add(ref, FormulaRule(formula=[f"LEN(TRIM({ref}))=0"], fill=_MISSING))
+        ws.row_dimensions[8].height = 12
         s.put("B", 9, "单位负责人签字：", font=BOLD, border=False, align=LEFT)
         s.put("C", 9, "（单位盖章）            年    月    日", border=False, align=LEFT)
         ws.row_dimensions[9].height = 48
-        deadline = f"请于 {meta.deadline} 前" if meta.deadline else "请按通知要求的时间"
-        protect = "表格已设保护密码" if self.password else "表格已保护，无需密码即可撤销保护，但请不要这样做"
+        ws.row_dimensions[10].height = 12
         notes = [
             "填表说明",
-            "1．本表由被考核单位如实填写；“核定分”“核查意见”及否决事项由督导检查组填写，单位不要填写。",
-            "2．黄色单元格为填写区：按“填报项目”填写数值，或从下拉列表中选择“是/否”或等级；再填写自评分和佐证材料。",
-            "3．橙色表示尚未填写的必填项，填写后颜色自动消失。自评分不得超过该项分值。",
-            f"4．请勿增删、移动工作表或表中行列，请勿修改表格结构（{protect}）。",
-            f"5．{deadline}将本表电子版（.xlsx）和签字盖章的纸质版报送{meta.issuer}。",
-            "6．如有弄虚作假，经查实的，考核等次直接定为不合格。",
+            *(wrap_text(f"{n}．{text}", 66) for n, text in enumerate(self.cover_notes(), start=1)),
         ]
         for i, text in enumerate(notes, start=11):
             s.merge(f"B{i}:C{i}")
@@ -427,6 +533,28 @@ class TemplateBuilder:
         ws.print_area = f"B2:C{10 + len(notes)}"
         ws.sheet_view.selection[0].activeCell = L.COVER_CONTACT_CELL
         ws.sheet_view.selection[0].sqref = L.COVER_CONTACT_CELL
+
+    def cover_notes(self) -> list[str]:
+        """The filling instructions, worded from the rubric: its deadline, issuer and gates."""
+        meta = self.rubric.meta
+        deadline = f"请于 {meta.deadline} 前" if meta.deadline else "请按通知要求的时间"
+        protect = "表格已设保护密码" if self.password else "表格已保护，无需密码即可撤销保护，但请不要这样做"
+        gates = "及否决、扣分事项" if self.rubric.gates else ""
+        if self.inspector_editable:
+            inspectors = (
+                f"本表由被考核单位如实填写；“核定分”“核查意见”{gates}（蓝色）由督导检查组填写，单位不要填写。"
+            )
+        else:
+            inspectors = f"本表由被考核单位如实填写；“核定分”“核查意见”{gates}（灰色）由督导检查组填写，单位无需填写（已锁定）。"
+        notes = [
+            inspectors,
+            "黄色单元格为填写区：按“填报项目”填写数值，或从下拉列表中选择“是/否”或等级；再填写自评分和佐证材料。",
+            "橙色表示尚未填写的必填项，填写后颜色自动消失。自评分不得超过该项分值。",
+            f"请勿增删、移动工作表或表中行列，请勿修改表格结构（{protect}）。",
+            f"{deadline}将本表电子版（.xlsx）和签字盖章的纸质版报送{meta.issuer}。",
+        ]
+        notes += [gate_sentence(gate) for gate in self.rubric.gates]
+        return notes
 
     def cover_validations(self, ws: Worksheet) -> None:
         checks = [
@@ -497,6 +625,15 @@ class TemplateBuilder:
     def require(self, col: str, row: int) -> None:
         self.required_cells.setdefault(col, []).append(f"{col}{row}")
 
+    def inspector_cell(self, s: _Sheet, col: str, row: int, value: Any = None, **style: Any) -> bool:
+        """A cell of the inspection team: blue and open under ``verification: in_submission``, else grey
+        and locked (the team records its verdict elsewhere; the column stays for the printed form).
+        Returns whether the cell is open."""
+        open_ = self.inspector_editable
+        style.setdefault("align", CENTER)
+        s.put(col, row, value, unlocked=open_, fill=INSPECTOR_FILL if open_ else LOCKED_FILL, **style)
+        return open_
+
     def write_items(self, ws: Worksheet) -> None:
         rubric, unit = self.rubric, self.unit
         s = _Sheet(ws, self.style_cache)
@@ -505,26 +642,18 @@ class TemplateBuilder:
         for col, _, width in L.COLUMNS:
             ws.column_dimensions[col].width = width
         ws.column_dimensions[L.COL_ID].hidden = True
+        title = form_title(rubric)
         s.merge(f"B1:{last}1")
-        s.put(
-            "B",
-            1,
-            f"{meta.year}年度全民科学素质工作目标责任考核自评表",
-            font=SHEET_TITLE,
-            align=CENTER,
-            border=False,
-        )
-        ws.row_dimensions[1].height = 30
-        max_base = rubric.max_base(unit)
+        s.put("B", 1, title, font=SHEET_TITLE, align=CENTER, border=False)
+        self.set_height(ws, 1, max(30, 10 + 22 * _lines(title, 150 * 10.5 / 16)))
         s.merge(f"B2:{last}2")
-        s.put(
-            "B",
-            2,
-            f"被考核单位：{unit.name}　　　基本分满分：{fmt(max_base)} 分　　　考核细则：{meta.title}（版本 {meta.version}）",
-            align=LEFT,
-            border=False,
+        unit_line = (
+            f"被考核单位：{unit.name}　　　基本分满分：{fmt(rubric.max_base(unit))} 分　　　"
+            f"考核细则：{meta.title}（版本 {meta.version}）"
         )
-        ws.row_dimensions[2].height = 20
+        s.put("B", 2, unit_line, align=WRAP, border=False)
+        self.set_height(ws, 2, _height(_lines(unit_line, 148)))
+        inspector_fill = INSPECTOR_FILL if self.inspector_editable else LOCKED_FILL
         s.merge(f"{L.COL_NO}3:{L.COL_MAX}3")
         for col in "BCDE":
             s.put(
@@ -553,18 +682,19 @@ class TemplateBuilder:
                 "由督导检查组填写" if col == "J" else None,
                 font=BOLD,
                 align=CENTER,
-                fill=INSPECTOR_FILL,
+                fill=inspector_fill,
             )
-        for col, title, _ in L.COLUMNS:
+        self.set_height(ws, 3, MIN_ROW_PT)
+        for col, heading, _ in L.COLUMNS:
             s.put(
                 col,
                 L.HEADER_ROW,
-                title,
+                heading,
                 font=BOLD,
                 align=CENTER,
-                fill=INSPECTOR_FILL if col in (L.COL_VERIFIED, L.COL_OPINION) else SECTION_FILL,
+                fill=inspector_fill if col in (L.COL_VERIFIED, L.COL_OPINION) else SECTION_FILL,
             )
-        ws.row_dimensions[L.HEADER_ROW].height = 20
+        self.set_height(ws, L.HEADER_ROW, MIN_ROW_PT)
         ws.freeze_panes = f"C{L.FIRST_DATA_ROW}"
 
         row = L.FIRST_DATA_ROW
@@ -580,16 +710,13 @@ class TemplateBuilder:
             is_bonus = section.kind == "bonus"
             s.put(L.COL_ID, row, f"T:{section.id}", border=False, align=None)
             s.merge(f"{L.COL_NO}{row}:{L.COL_TEXT}{row}")
-            s.put(
-                L.COL_NO,
-                row,
-                section.title + ("（加分项目，不计入基本分）" if is_bonus else ""),
-                font=BOLD,
-                fill=SECTION_FILL,
-            )
+            heading = wrap_text(section.title + ("（加分项目，不计入基本分）" if is_bonus else ""), 60)
+            s.put(L.COL_NO, row, heading, font=BOLD, fill=SECTION_FILL)
             for col in "CDEFGHIJK":
                 s.put(col, row, fill=SECTION_FILL)
-            ws.row_dimensions[row].height = _height(_lines(section.title, 60))
+            self.set_height(ws, row, _height(_lines(heading, 60)))
+            self.blocks.append(Block(row, row, self.heights[row]))
+            self.glue_next = True  # a section heading never ends a page
             row += 1
             item_rows: list[int] = []
             for a in sec_items:
@@ -608,23 +735,35 @@ class TemplateBuilder:
             if is_bonus:
                 bonus_max += sec_max
             s.put(L.COL_MAX, row, float(sec_max), font=BOLD, align=CENTER)
-            for col in (L.COL_SELF, L.COL_VERIFIED):
-                s.put(col, row, _sum_formula(col, item_rows, cap), font=BOLD, align=CENTER, fmt_="0.00")
+            s.put(
+                L.COL_SELF,
+                row,
+                _sum_formula(L.COL_SELF, item_rows, cap),
+                font=BOLD,
+                align=CENTER,
+                fmt_="0.00",
+            )
+            self.inspector_total(s, row, item_rows, cap)
             for col in (L.COL_LABEL, L.COL_INPUT, L.COL_EVIDENCE, L.COL_OPINION):
                 s.put(col, row)
-            ws.row_dimensions[row].height = _height(_lines(section.title + " 小计", 60))
+            self.set_height(ws, row, _height(_lines(section.title + " 小计", 60)))
+            self.blocks.append(Block(row, row, self.heights[row], join_prev=True))  # never alone
             (bonus_subtotals if is_bonus else base_subtotals).append(row)
             row += 1
-        row = self.write_totals(s, row, max_base, base_subtotals, bonus_subtotals, bonus_max)
+        first_tail = row
+        row = self.write_totals(s, row, base_subtotals, bonus_subtotals, bonus_max)
         row = self.write_gates(ws, s, row)
-        s.put(
-            "B",
-            row + 1,
-            "被考核单位负责人（签字）：                    督导检查组成员（签字）：",
-            border=False,
-            align=LEFT,
+        self.set_height(ws, row, 12)
+        signature = row + 1
+        signers = (
+            "被考核单位负责人（签字）："
+            + " " * 20
+            + ("督导检查组成员（签字）：" if self.inspector_editable else "填表人（签字）：")
         )
-        ws.row_dimensions[row + 1].height = 36
+        s.put("B", signature, signers, border=False, align=LEFT)
+        self.set_height(ws, signature, 36)
+        for r in range(first_tail, signature + 1):  # totals and signatures stay with the last item
+            self.blocks.append(Block(r, r, self.heights[r], join_prev=True))
         self.last_row = row
         for dv, refs in self.validations.values():
             dv.sqref = MultiCellRange(_compact(refs))
@@ -633,50 +772,111 @@ class TemplateBuilder:
         self.page_setup(ws, landscape=True, title_rows=L.TITLE_ROWS)
         ws.oddHeader.right.text = _header_text(f"被考核单位：{unit.name}")
         ws.oddHeader.right.font = BODY_FONT
-        ws.print_area = f"B1:{last}{row + 1}"
+        ws.print_area = f"B1:{last}{signature}"
+        self.paginate(ws, s)
+
+    def set_height(self, ws: Worksheet, row: int, points: float) -> None:
+        ws.row_dimensions[row].height = points
+        self.heights[row] = points
+
+    def paginate(self, ws: Worksheet, s: _Sheet) -> None:
+        """Manual page breaks from the explicit row heights, then the item boxes merged page by page:
+        an item continued on the next page shows its number and title again there."""
+        scale = fit_scale([w for col, _, w in L.COLUMNS if col != L.COL_ID])
+        repeated = self.heights[3] + self.heights[L.HEADER_ROW]
+        room = page_room(scale)
+        top = self.heights[1] + self.heights[2] + repeated
+        self.breaks = page_breaks(self.blocks, room - top, room - repeated)
+        for r in self.breaks:
+            ws.row_breaks.append(Break(id=r))
+        cuts = set(self.breaks)
+        for first, last, a in self.item_spans:
+            starts = [first] + [r + 1 for r in range(first, last) if r in cuts]
+            for n, start in enumerate(starts):
+                end = starts[n + 1] - 1 if n + 1 < len(starts) else last
+                if n:  # a continuation: the item's number and title again, top of the page
+                    s.put(L.COL_NO, start, a.item.number or a.item.id, align=CENTER_TOP)
+                    s.put(
+                        L.COL_TITLE, start, wrap_text(f"{a.item.title}（续）", 13), font=BOLD, align=WRAP_TOP
+                    )
+                if end > start:
+                    for col in (L.COL_NO, L.COL_TITLE, L.COL_EVIDENCE, L.COL_OPINION):
+                        s.merge(f"{col}{start}:{col}{end}")
+
+    def inspector_total(self, s: _Sheet, row: int, rows: list[int], cap: Decimal | None = None) -> None:
+        """The 核定分 total of ``rows``: a live formula when the team fills the column here."""
+        formula = _sum_formula(L.COL_VERIFIED, rows, cap) if self.inspector_editable else None
+        s.put(
+            L.COL_VERIFIED,
+            row,
+            formula,
+            font=BOLD,
+            align=CENTER,
+            fmt_="0.00",
+            fill=None if self.inspector_editable else LOCKED_FILL,
+        )
 
     def write_totals(
-        self,
-        s: _Sheet,
-        row: int,
-        max_base: Decimal,
-        base_rows: list[int],
-        bonus_rows: list[int],
-        bonus_max: Decimal,
+        self, s: _Sheet, row: int, base_rows: list[int], bonus_rows: list[int], bonus_max: Decimal
     ) -> int:
-        """基本分合计 and 加分合计, live formulas over the subtotal rows (加分 capped as the rubric says)."""
-        bonus_cap = self.rubric.settings.bonus_cap
+        """基本分合计, 加分合计 (capped as the rubric says) and the grand total, live formulas."""
+        rubric, unit = self.rubric, self.unit
+        max_base = rubric.max_base(unit)
+        bonus_cap = rubric.settings.bonus_cap
         bonus_refs = bonus_rows + self.item_bonus_rows
-        bonus_max += sum((self._item_bonus_max(a) for a in self.rubric.assignments(self.unit)), ZERO)
+        bonus_max += sum((self._item_bonus_max(a) for a in rubric.assignments(unit)), ZERO)
         if bonus_cap is not None:
             bonus_max = min(bonus_max, bonus_cap)
+        totals: dict[str, int] = {}
         for label, rows_, max_value, rid, cap in (
             ("基本分合计", base_rows, max_base, "S:base", None),
             ("加分合计", bonus_refs, bonus_max, "S:bonus", bonus_cap),
         ):
             if not rows_:
                 continue
-            s.put(L.COL_ID, row, rid, border=False, align=None)
-            s.merge(f"{L.COL_NO}{row}:{L.COL_TEXT}{row}")
-            s.put(L.COL_NO, row, label, font=BOLD, align=RIGHT, fill=SECTION_FILL)
-            for col in "CD":
-                s.put(col, row, fill=SECTION_FILL)
-            s.put(L.COL_MAX, row, float(max_value), font=BOLD, align=CENTER, fill=SECTION_FILL)
-            for col in (L.COL_SELF, L.COL_VERIFIED):
-                s.put(
-                    col,
-                    row,
-                    _sum_formula(col, rows_, cap),
-                    font=BOLD,
-                    align=CENTER,
-                    fill=SECTION_FILL,
-                    fmt_="0.00",
+            self.total_row(s, row, label, float(max_value), rid)
+            s.put(L.COL_SELF, row, _sum_formula(L.COL_SELF, rows_, cap), **_TOTAL_STYLE)
+            self.inspector_total(s, row, rows_, cap)
+            totals[rid] = row
+            row += 1
+        if len(totals) == 2:
+            base, bonus = totals["S:base"], totals["S:bonus"]
+            group = rubric.group(unit.group)
+            if group.normalise and max_base:
+                # departments are compared on 得分率 × 100, so their total is on that scale too
+                label = "总分（基本分折算为百分制＋加分）"
+                top = 100 + bonus_max
+                rate = f"/{fmt(max_base)}*100,{rubric.settings.decimals})"
+                h, j = L.COL_SELF, L.COL_VERIFIED
+                self_total = _Formula(f"=ROUND({h}{base}{rate}+{h}{bonus}")
+                verified = _Formula(
+                    f'=IF(COUNT({j}{base},{j}{bonus})=0,"",ROUND(N({j}{base}){rate}+N({j}{bonus}))'
                 )
-            for col in (L.COL_LABEL, L.COL_INPUT, L.COL_EVIDENCE, L.COL_OPINION):
-                s.put(col, row, fill=SECTION_FILL)
-            s.ws.row_dimensions[row].height = MIN_ROW_PT
+            else:
+                label, top = "总分（基本分＋加分）", max_base + bonus_max
+                self_total = _sum_formula(L.COL_SELF, [base, bonus])
+                verified = _sum_formula(L.COL_VERIFIED, [base, bonus])
+            self.total_row(s, row, label, float(top), "S:total")
+            s.put(L.COL_SELF, row, self_total, **_TOTAL_STYLE)
+            s.put(
+                L.COL_VERIFIED,
+                row,
+                verified if self.inspector_editable else None,
+                **{**_TOTAL_STYLE, "fill": SECTION_FILL if self.inspector_editable else LOCKED_FILL},
+            )
             row += 1
         return row
+
+    def total_row(self, s: _Sheet, row: int, label: str, max_value: float, rid: str) -> None:
+        s.put(L.COL_ID, row, rid, border=False, align=None)
+        s.merge(f"{L.COL_NO}{row}:{L.COL_TEXT}{row}")
+        s.put(L.COL_NO, row, label, font=BOLD, align=RIGHT, fill=SECTION_FILL)
+        for col in "CD":
+            s.put(col, row, fill=SECTION_FILL)
+        s.put(L.COL_MAX, row, max_value, font=BOLD, align=CENTER, fill=SECTION_FILL)
+        for col in (L.COL_LABEL, L.COL_INPUT, L.COL_EVIDENCE, L.COL_OPINION):
+            s.put(col, row, fill=SECTION_FILL)
+        self.set_height(s.ws, row, MIN_ROW_PT)
 
     @staticmethod
     def _item_bonus_max(a: Assignment) -> Decimal:
@@ -685,47 +885,43 @@ class TemplateBuilder:
         return sum((c.points * a.weight for c in a.item.criteria if c.bonus), ZERO)
 
     def write_gates(self, ws: Worksheet, s: _Sheet, row: int) -> int:
-        """Vetoes (弄虚作假 …), answered by the inspection team."""
+        """Gates the inspection team answers: a veto (弄虚作假 → 不合格) or a deduction (迟报 → 扣2分)."""
         for gate in self.rubric.gates:
             s.put(L.COL_ID, row, f"G:{gate.id}", border=False, align=None)
             s.merge(f"{L.COL_NO}{row}:{L.COL_TEXT}{row}")
-            effect = f"等次定为{gate.grade}" if gate.grade else f"扣{fmt(gate.deduct)}分"
-            text = f"否决事项：{gate.name}（{gate.description or effect}）"
-            s.put(L.COL_NO, row, text, fill=INSPECTOR_FILL)
+            text = wrap_text(gate_label(gate), 64)
+            fill = INSPECTOR_FILL if self.inspector_editable else LOCKED_FILL
+            s.put(L.COL_NO, row, text, fill=fill)
             for col in "CD":
-                s.put(col, row, fill=INSPECTOR_FILL)
+                s.put(col, row, fill=fill)
             s.merge(f"{L.COL_MAX}{row}:{L.COL_SELF}{row}")
-            s.put(L.COL_MAX, row, "由督导检查组填写 →", fill=INSPECTOR_FILL, align=CENTER)
+            s.put(L.COL_MAX, row, "由督导检查组填写 →", fill=fill, align=CENTER)
             for col in "FGHI":
-                s.put(col, row, fill=INSPECTOR_FILL)
-            s.put(L.COL_VERIFIED, row, unlocked=True, fill=INSPECTOR_FILL, align=CENTER)
-            self.validate(
-                f"{L.COL_VERIFIED}{row}",
-                ("gate",),
-                "list",
-                formula1='"是,否"',
-                title="否决事项（督导检查组填写）",
-                prompt="督导检查组填写：经查实存在该情形的选“是”，否则选“否”。",
-                error="请从下拉列表中选择“是”或“否”。",
-            )
-            s.put(L.COL_OPINION, row, unlocked=True, fill=INSPECTOR_FILL)
-            self.validate(
-                f"{L.COL_OPINION}{row}",
-                ("gate-note",),
-                "text",
-                title="核查意见（督导检查组填写）",
-                prompt="督导检查组填写：查实情况、依据或扣分说明。",
-            )
-            ws.row_dimensions[row].height = _height(_lines(text, 64))
+                s.put(col, row, fill=fill)
+            if self.inspector_cell(s, L.COL_VERIFIED, row):
+                self.validate(
+                    f"{L.COL_VERIFIED}{row}",
+                    ("gate",),
+                    "list",
+                    formula1='"是,否"',
+                    title="否决或扣分事项（督导检查组填写）",
+                    prompt="督导检查组填写：经查实存在该情形的选“是”，否则选“否”。",
+                    error="请从下拉列表中选择“是”或“否”。",
+                )
+            if self.inspector_cell(s, L.COL_OPINION, row, align=WRAP):
+                self.validate(
+                    f"{L.COL_OPINION}{row}",
+                    ("gate-note",),
+                    "text",
+                    title="核查意见（督导检查组填写）",
+                    prompt="督导检查组填写：查实情况、依据或扣分说明。",
+                )
+            self.set_height(ws, row, _height(_lines(text, 64)))
             row += 1
         return row
 
-    def write_item(self, ws: Worksheet, s: _Sheet, a: Assignment, row: int) -> int:
+    def item_text(self, a: Assignment) -> str:
         item, weight = a.item, a.weight
-        first = row
-        s.put(L.COL_ID, row, item.id, border=False, align=None)
-        s.put(L.COL_NO, row, item.number or item.id, align=CENTER_TOP)
-        s.put(L.COL_TITLE, row, item.title, font=BOLD, align=WRAP_TOP)
         extras = []
         if item.plan_items:
             extras.append("工作要点第" + "、".join(str(n) for n in item.plan_items) + "条")
@@ -736,7 +932,22 @@ class TemplateBuilder:
         text = "\n".join(
             part for part in (item.content, ("（" + "；".join(extras) + "）") if extras else "") if part
         )
-        s.put(L.COL_TEXT, row, text or item.title, align=WRAP_TOP)
+        return wrap_text(text or item.title, 46)
+
+    def criterion_text(self, crit: Criterion) -> str:
+        """The criterion as printed, with this unit's own target when the rubric sets it per unit."""
+        text = ("【加分】" if crit.bonus else "") + crit.text
+        target = unit_target(crit, self.unit)
+        return wrap_text(f"{text}\n（本单位目标：{target}）" if target else text, 46)
+
+    def write_item(self, ws: Worksheet, s: _Sheet, a: Assignment, row: int) -> int:
+        item, weight = a.item, a.weight
+        first = row
+        s.put(L.COL_ID, row, item.id, border=False, align=None)
+        s.put(L.COL_NO, row, item.number or item.id, align=CENTER_TOP)
+        s.put(L.COL_TITLE, row, wrap_text(item.title, 13), font=BOLD, align=WRAP_TOP)
+        text = self.item_text(a)
+        s.put(L.COL_TEXT, row, text, align=WRAP_TOP)
         s.put(L.COL_MAX, row, float(item.points * weight), font=BOLD, align=CENTER)
         s.put(L.COL_LABEL, row, "本项小计", font=BOLD, align=CENTER)
         s.put(L.COL_INPUT, row)
@@ -745,37 +956,33 @@ class TemplateBuilder:
         self.validate(f"{L.COL_EVIDENCE}{row}", ("evidence", prompt), "text", title="佐证材料", prompt=prompt)
         if item.evidence_required:
             self.require(L.COL_EVIDENCE, row)
-        s.put(L.COL_OPINION, row, unlocked=True, fill=INSPECTOR_FILL, align=WRAP_TOP)
-        self.validate(
-            f"{L.COL_OPINION}{row}",
-            ("opinion",),
-            "text",
-            title="核查意见（督导检查组填写）",
-            prompt="督导检查组填写：核定分与自评分不一致时，请写明理由。",
-        )
-        ws.row_dimensions[first].height = _height(_lines(text, 46))
+        if self.inspector_cell(s, L.COL_OPINION, row, align=WRAP_TOP):
+            self.validate(
+                f"{L.COL_OPINION}{row}",
+                ("opinion",),
+                "text",
+                title="核查意见（督导检查组填写）",
+                prompt="督导检查组填写：核定分与自评分不一致时，请写明理由。",
+            )
+        self.set_height(ws, first, _height(_lines(text, 46)))
         row += 1
         base_rows: list[int] = []
-        for crit in item.criteria:
+        for n_crit, crit in enumerate(item.criteria):
             crit_max = crit.points * weight
             start = row
             label_lines: list[int] = []
             for n, ir in enumerate(L.input_rows(item.id, crit)):
                 s.put(L.COL_ID, row, ir.row_id, border=False, align=None)
-                for col in (L.COL_NO, L.COL_TITLE, L.COL_EVIDENCE, L.COL_OPINION):
+                for col in (L.COL_NO, L.COL_TITLE, L.COL_EVIDENCE):
                     s.put(col, row)
+                s.put(L.COL_OPINION, row, fill=None if self.inspector_editable else LOCKED_FILL)
                 if n == 0:
                     if crit.bonus and not a.is_bonus:
                         self.item_bonus_rows.append(row)
                     else:
                         base_rows.append(row)
                     several = len(crit.inputs()) > 1  # merged below; top-aligned survives a page break
-                    s.put(
-                        L.COL_TEXT,
-                        row,
-                        ("【加分】" if crit.bonus else "") + crit.text,
-                        align=WRAP_TOP if several else WRAP,
-                    )
+                    s.put(L.COL_TEXT, row, self.criterion_text(crit), align=WRAP_TOP if several else WRAP)
                     s.put(L.COL_MAX, row, float(crit_max), align=CENTER)
                     s.put(L.COL_SELF, row, unlocked=True, fill=INPUT_FILL, align=CENTER, fmt_="General")
                     self.validate(
@@ -789,22 +996,27 @@ class TemplateBuilder:
                         error=f"自评分应为 0～{fmt(crit_max)} 之间的数字。",
                     )
                     self.require(L.COL_SELF, row)
-                    s.put(L.COL_VERIFIED, row, unlocked=True, fill=INSPECTOR_FILL, align=CENTER)
-                    self.validate(
-                        f"{L.COL_VERIFIED}{row}",
-                        ("verified", crit_max),
-                        "decimal",
-                        low=ZERO,
-                        high=crit_max,
-                        title="核定分（督导检查组填写）",
-                        prompt=f"督导检查组填写核定分（0～{fmt(crit_max)}分）。",
-                        error=f"核定分应为 0～{fmt(crit_max)} 之间的数字。",
-                    )
+                    if self.inspector_cell(s, L.COL_VERIFIED, row):
+                        self.validate(
+                            f"{L.COL_VERIFIED}{row}",
+                            ("verified", crit_max),
+                            "decimal",
+                            low=ZERO,
+                            high=crit_max,
+                            title="核定分（督导检查组填写）",
+                            prompt=f"督导检查组填写核定分（0～{fmt(crit_max)}分）。",
+                            error=f"核定分应为 0～{fmt(crit_max)} 之间的数字。",
+                        )
                 else:
                     s.put(L.COL_TEXT, row, align=WRAP_TOP)
                     s.put(L.COL_MAX, row, align=CENTER)
                     s.put(L.COL_SELF, row, fill=INPUT_FILL, align=CENTER, fmt_="General")
-                    s.put(L.COL_VERIFIED, row, fill=INSPECTOR_FILL, align=CENTER)
+                    s.put(
+                        L.COL_VERIFIED,
+                        row,
+                        fill=INSPECTOR_FILL if self.inspector_editable else LOCKED_FILL,
+                        align=CENTER,
+                    )
                 label_lines.append(_lines(self.write_input(s, ir, row), 16))
                 row += 1
             # a criterion with several inputs is one box for its text, points and scores, as printed;
@@ -813,23 +1025,36 @@ class TemplateBuilder:
                 for col in (L.COL_TEXT, L.COL_MAX, L.COL_SELF, L.COL_VERIFIED):
                     s.merge(f"{col}{start}:{col}{row - 1}")
             heights = [_height(n) for n in label_lines]
-            deficit = _height(_lines(crit.text, 46)) - sum(heights)
+            deficit = _height(_lines(self.criterion_text(crit), 46)) - sum(heights)
             for i, h in enumerate(heights):
-                ws.row_dimensions[start + i].height = h + max(0.0, deficit) / len(heights)
-        # one 序号, 考核项目, 佐证材料 and 核查意见 box per item, as on the printed form; the value (and the
-        # reader) stays in the item's own row. Top-aligned so a block split by a page break still shows it.
-        if row - 1 > first:
-            for col in (L.COL_NO, L.COL_TITLE, L.COL_EVIDENCE, L.COL_OPINION):
-                s.merge(f"{col}{first}:{col}{row - 1}")
-        for col in (L.COL_SELF, L.COL_VERIFIED):
-            s.put(
-                col,
-                first,
-                _sum_formula(col, base_rows) if base_rows else None,
-                font=BOLD,
-                align=CENTER,
-                fmt_="0.00",
-            )
+                self.set_height(ws, start + i, h + max(0.0, deficit) / len(heights))
+            height = sum(self.heights[r] for r in range(start, row))
+            if n_crit == 0:  # the item's heading row never ends a page without its first criterion
+                self.blocks.append(
+                    Block(first, row - 1, height + self.heights[first], join_prev=self.glue_next)
+                )
+                self.glue_next = False
+            else:  # the item's criteria stay together unless the item is longer than a page
+                self.blocks.append(Block(start, row - 1, height, keep_prev=True))
+        if not item.criteria:
+            self.blocks.append(Block(first, first, self.heights[first], join_prev=self.glue_next))
+            self.glue_next = False
+        # a long title needs its lines within the item's box
+        short = _height(_lines(wrap_text(item.title, 13), 14)) - sum(
+            self.heights[r] for r in range(first, row)
+        )
+        if short > 0:
+            self.set_height(ws, first, self.heights[first] + short)
+            head = -max(1, len(item.criteria))  # the block holding the item's heading row
+            self.blocks[head] = _grown(self.blocks[head], short)
+        # one 序号, 考核项目, 佐证材料 and 核查意见 box per item (per page: see ``paginate``); the value
+        # (and the reader) stays in the item's own row. Top-aligned, as printed forms are.
+        self.item_spans.append((first, row - 1, a))
+        s.put(L.COL_SELF, first, _sum_formula(L.COL_SELF, base_rows) if base_rows else None, **_TOTAL_STYLE)
+        if base_rows:
+            self.inspector_total(s, first, base_rows)
+        else:
+            s.put(L.COL_VERIFIED, first, None, **_TOTAL_STYLE)
         return row
 
     def write_input(self, s: _Sheet, ir: L.InputRow, row: int) -> str:
@@ -842,7 +1067,7 @@ class TemplateBuilder:
             return label
         # per-category labels already carry their unit: 省级示范社区（个）
         suffix = f"（{spec.unit}）" if spec.unit and spec.kind == "number" else ""
-        label = spec.label if spec.label.endswith(suffix) else spec.label + suffix
+        label = wrap_text(spec.label if spec.label.endswith(suffix) else spec.label + suffix, 16)
         s.put(L.COL_LABEL, row, label)
         ref = f"{L.COL_INPUT}{row}"
         s.put(L.COL_INPUT, row, unlocked=True, fill=INPUT_FILL, align=CENTER)
