@@ -49,6 +49,9 @@ class Settings:
     tie_breaks: tuple[str, ...] = ()
     bonus_cap: Decimal | None = None
     missing_grade: str = ""
+    # where the inspectors' verdict (核定分, 核查意见, gate answers) is recorded: in verification
+    # workbooks of their own (units' templates keep those cells locked), or in the unit's submission
+    verification: Literal["separate", "in_submission"] = "separate"
 
 
 @dataclass(frozen=True)

@@ -224,6 +224,7 @@ class _Builder:
             tie_breaks=tuple(raw.get("tie_breaks", ())),
             bonus_cap=_dec(raw.get("bonus_cap")),
             missing_grade=raw.get("missing_grade", ""),
+            verification=raw.get("verification", "separate"),
         )
 
     def build_grades(self, raw: list[Doc]) -> tuple[GradeBand, ...]:
