@@ -379,3 +379,65 @@ def test_rendered_lines_never_start_with_closing_punctuation(rendered: dict[str,
         for line in page.split("\n"):
             stripped = line.strip()
             assert not stripped or stripped[0] not in CLOSING, (key, stripped)
+
+
+# --- issue 14: units' templates hold only the unit's part ------------------------------------------------
+def _setting(value: str) -> Rubric:
+    return _load(
+        MINI,
+        MINI.read_text("utf-8").replace("  bonus_cap: 3\n", f"  bonus_cap: 3\n  verification: {value}\n"),
+    )
+
+
+@pytest.mark.parametrize("value", ["separate", "in_submission"])
+def test_inspector_cells_follow_the_verification_setting(value: str) -> None:
+    rubric = _setting(value)
+    for unit in rubric.assessed_units():
+        wb = load_workbook(io.BytesIO(template_bytes(rubric, unit)))
+        ws = wb[L.ITEM_SHEET]
+        ids = _ids(ws)
+        inspector = [f"{L.COL_OPINION}{ids[a.item.id]}" for a in rubric.assignments(unit)]
+        inspector += [
+            f"{L.COL_VERIFIED}{ids[L.criterion_uid(a.item.id, c)]}"
+            for a in rubric.assignments(unit)
+            for c in a.item.criteria
+        ]
+        inspector += [
+            f"{col}{ids['G:' + g.id]}" for g in rubric.gates for col in (L.COL_VERIFIED, L.COL_OPINION)
+        ]
+        covered = {
+            ws.cell(row=r, column=c).coordinate
+            for dv in ws.data_validations.dataValidation
+            for rng in dv.sqref.ranges
+            for r, c in rng.cells
+        }
+        assert covered
+        for ref in inspector:
+            cell = ws[ref]
+            if value == "in_submission":  # today's one-file flow: blue, open, with prompts
+                assert cell.protection.locked is False and cell.fill.fgColor.rgb.endswith("E8F0FB"), ref
+                assert ref in covered, ref
+            else:  # locked, greyed, no prompt: the team records its verdict in its own workbook
+                assert cell.protection.locked is not False, ref
+                assert cell.fill.fgColor.rgb.endswith("EDEDED"), ref
+                assert ref not in covered, ref
+        assert ws[f"{L.COL_VERIFIED}3"].value == "由督导检查组填写"
+        # the unit's own inputs stay open either way
+        for a in rubric.assignments(unit):
+            for c in a.item.criteria:
+                assert ws[f"{L.COL_SELF}{ids[L.criterion_uid(a.item.id, c)]}"].protection.locked is False
+        cover = " ".join(str(c.value) for row in wb[L.COVER_SHEET].iter_rows() for c in row if c.value)
+        assert ("（蓝色）由督导检查组填写" in cover) == (value == "in_submission")
+        assert ("单位无需填写（已锁定）" in cover.replace("\n", "")) == (value == "separate")
+
+
+def test_separate_verification_keeps_the_unit_formula_free_in_the_inspector_columns() -> None:
+    """Under ``separate`` the 核定分 totals are not formulas a unit could see filled: blank, grey."""
+    rubric = _setting("separate")
+    unit = rubric.assessed_units()[0]
+    ws = _items(rubric, unit)
+    ids = _ids(ws)
+    for rid in ("S:base", "S:bonus", "S:total", rubric.assignments(unit)[0].item.id):
+        if rid in ids:
+            assert ws[f"{L.COL_VERIFIED}{ids[rid]}"].value is None, rid
+            assert isinstance(ws[f"{L.COL_SELF}{ids[rid]}"].value, str), rid  # the unit's own total stays

@@ -441,7 +441,7 @@ class TemplateBuilder:
         self.required_cells: dict[str, list[str]] = {}
         self.last_row = 0
         # the team's 核定分, 核查意见 and gate answers in this file (verification: in_submission)
-        self.inspector_editable = True
+        self.inspector_editable = rubric.settings.verification == "in_submission"
         self.heights: dict[int, float] = {}  # item sheet: explicit row heights, for the page breaks
         self.blocks: list[Block] = []
         self.glue_next = False  # the next item joins the section heading before it
