@@ -7,6 +7,7 @@ openpyxl write the SpreadsheetML. Equal inputs give equal bytes: timestamps are 
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import io
 import re
@@ -218,6 +219,7 @@ NO_LINE_START = frozenset("，。、；：？！）」』》〉】〕”’%‰�
 NO_LINE_END = frozenset("（「『《〈【〔“‘([{")
 
 
+@functools.lru_cache(maxsize=8192)  # the same criteria are wrapped for every unit
 def wrap_text(text: str, width: float) -> str:
     """Break ``text`` into lines for a column ``width`` characters wide, ourselves, so that every
     application prints the same lines (and the row heights fit them): a little narrower than the
