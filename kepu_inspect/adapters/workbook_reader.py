@@ -16,11 +16,12 @@ from kepu_inspect.adapters.xlsx_safe import (
     open_regular,
     read_workbook,
 )
-from kepu_inspect.core.numbers import ZERO, fmt
+from kepu_inspect.core.numbers import fmt
 from kepu_inspect.core.problems import Code, Problem, problem
 from kepu_inspect.core.results import FileReading
 from kepu_inspect.core.rubric import Rubric, Unit, normalise_name
 from kepu_inspect.core.rules import InputSpec
+from kepu_inspect.core.scoring import score_range
 from kepu_inspect.core.submission import CriterionEntry, ItemEntry, Submission
 from kepu_inspect.core.values import Parsed, clean_text, parse_date, parse_input, parse_number, parse_yesno
 
@@ -222,8 +223,10 @@ class _Reader:
         return parsed, False
 
     def score_cell(
-        self, sheet: RawSheet, ref: str, high: Decimal, code_range: Code
+        self, sheet: RawSheet, ref: str, low: Decimal, high: Decimal, code_range: Code
     ) -> tuple[Decimal | None, bool]:
+        """A score cell: the number typed (kept even when out of range, reported: scoring decides what
+        an out-of-range score does), or None; and whether the cell had a problem."""
         raw = self.cell(sheet, ref)
         if raw.formula and not raw.cached:
             self.add(Code.WB016, sheet=L.ITEM_SHEET, cell=ref)
@@ -236,9 +239,9 @@ class _Reader:
         if value is None:
             return None, False
         assert isinstance(value, Decimal)
-        if value < ZERO or value > high:
-            self.add(code_range, sheet=L.ITEM_SHEET, cell=ref, value=raw.text, low="0", high=fmt(high))
-            return None, True
+        if value < low or value > high:
+            self.add(code_range, sheet=L.ITEM_SHEET, cell=ref, value=raw.text, low=fmt(low), high=fmt(high))
+            return value, True
         return value, False
 
     def read(self) -> FileReading:
@@ -350,12 +353,12 @@ class _Reader:
                         self.add(Code.WB020, sheet=L.ITEM_SHEET, cell=ref, label=ir.spec.label)
                     else:
                         values[ir.spec.key] = parsed.value
-                high = crit.points * a.weight
+                low, high = score_range(crit, a.weight)
                 self_ref, ver_ref = f"{L.COL_SELF}{crit_row}", f"{L.COL_VERIFIED}{crit_row}"
-                self_score, bad_self = self.score_cell(sheet, self_ref, high, Code.WB033)
+                self_score, bad_self = self.score_cell(sheet, self_ref, low, high, Code.WB033)
                 if self_score is None and not bad_self:
                     self.add(Code.WB023, sheet=L.ITEM_SHEET, cell=self_ref)
-                verified, _ = self.score_cell(sheet, ver_ref, high, Code.WB024)
+                verified, _ = self.score_cell(sheet, ver_ref, low, high, Code.WB024)
                 criteria[uid] = CriterionEntry(
                     values, self_score, verified, self_ref, ver_ref, tuple(unreadable)
                 )

@@ -23,14 +23,13 @@ from kepu_inspect.adapters.input_files import discover
 from kepu_inspect.adapters.workbook_reader import ReadingContext, read_submission
 from kepu_inspect.core.ledger import build_ledger
 from kepu_inspect.core.problems import Code, Problem, problem
-from kepu_inspect.core.ranking import rank_changes, rank_group
+from kepu_inspect.core.ranking import rank_all
 from kepu_inspect.core.record import encode_record, pack_record
 from kepu_inspect.core.results import (
     CriterionResult,
     FileReading,
     Intake,
     ItemResult,
-    Ranked,
     ScoreRun,
     UnitResult,
 )
@@ -98,7 +97,7 @@ def _process(context: ReadingContext, path: Path, options: BatchOptions) -> File
     if reading.status != "read" or submission is None or reading.unit_id is None:
         return FileOutcome(replace(reading, submission=None) if submission is not None else reading)
     unit = rubric.unit(reading.unit_id)
-    result, content = assess_unit(rubric, unit, submission, (reading.path,))
+    result, content = assess_unit(rubric, unit, submission, (reading.path,), tuple(reading.problems))
     problems = reading.problems + [p.at(file=reading.path) for p in content]
     reading = replace(reading, submission=None, problems=problems)
     if not options.score or not unit.assessed:
@@ -403,14 +402,11 @@ def rank_batch(
         else:
             result = unscored(rubric, unit, "invalid", "材料无效，未评分", row.files, unit_problems)
         results[unit.id] = result
-    order = {u.id: i for i, u in enumerate(rubric.units)}
-    rankings: dict[str, list[Ranked]] = {}
-    for group in rubric.groups:
-        members = [r for r in results.values() if r.group_id == group.id]
-        if not members:
-            continue
-        ranked = rank_group(members, rubric.settings.tie_breaks, order)
-        if previous is not None:
-            ranked = rank_changes(ranked, previous.get(group.id, previous.get(group.name, {})))
-        rankings[group.id] = ranked
-    return ScoreRun(rubric, intake, results, rankings, date, extra, batch.records)
+    rankings = rank_all(rubric, results, previous)
+    records = dict(batch.records)
+    for ranked in rankings.values():
+        for r in ranked:
+            if r.result is not results[r.result.unit_id]:  # a quota moved its grade: its record is made anew
+                results[r.result.unit_id] = r.result
+                records.pop(r.result.unit_id, None)
+    return ScoreRun(rubric, intake, results, rankings, date, extra, records)
