@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -217,7 +218,8 @@ def test_max_base_survives_pickling_with_every_unit() -> None:
 def test_verification_defaults_to_separate_and_shipped_rubrics_say_in_submission() -> None:
     from tests.conftest import ROOT
 
-    mini = load_rubric(MINI).rubric
+    undeclared = re.sub(r"(?m)^  verification: .*\n", "", MINI.read_text("utf-8"))
+    mini = load_rubric_text(undeclared, MINI).rubric
     assert mini is not None and mini.settings.verification == "separate"
     for name in ("pingdingshan-2017.yaml", "xinan-county-members-2018.yaml"):
         path = ROOT / "rubrics" / name
@@ -229,14 +231,16 @@ def test_verification_defaults_to_separate_and_shipped_rubrics_say_in_submission
 @pytest.mark.parametrize("value", ["in_submission", "separate"])
 def test_verification_values_are_accepted(value: str) -> None:
 
-    text = MINI.read_text("utf-8").replace("  bonus_cap: 3\n", f"  bonus_cap: 3\n  verification: {value}\n")
+    text = re.sub(r"(?m)^  verification: .*\n", "", MINI.read_text("utf-8"))
+    text = text.replace("  bonus_cap: 3\n", f"  bonus_cap: 3\n  verification: {value}\n")
     loaded = load_rubric_text(text, MINI)
     assert loaded.rubric is not None and loaded.rubric.settings.verification == value
 
 
 def test_an_unknown_verification_value_is_refused() -> None:
 
-    text = MINI.read_text("utf-8").replace("  bonus_cap: 3\n", "  bonus_cap: 3\n  verification: inspectors\n")
+    text = re.sub(r"(?m)^  verification: .*\n", "", MINI.read_text("utf-8"))
+    text = text.replace("  bonus_cap: 3\n", "  bonus_cap: 3\n  verification: inspectors\n")
     loaded = load_rubric_text(text, MINI)
     assert loaded.rubric is None
     assert [p.code.name for p in loaded.problems] == ["RB001"]

@@ -383,10 +383,8 @@ def test_rendered_lines_never_start_with_closing_punctuation(rendered: dict[str,
 
 # --- issue 14: units' templates hold only the unit's part ------------------------------------------------
 def _setting(value: str) -> Rubric:
-    return _load(
-        MINI,
-        MINI.read_text("utf-8").replace("  bonus_cap: 3\n", f"  bonus_cap: 3\n  verification: {value}\n"),
-    )
+    text = re.sub(r"(?m)^  verification: .*\n", "", MINI.read_text("utf-8"))  # one key, stated here
+    return _load(MINI, text.replace("  bonus_cap: 3\n", f"  bonus_cap: 3\n  verification: {value}\n"))
 
 
 @pytest.mark.parametrize("value", ["separate", "in_submission"])
