@@ -321,12 +321,23 @@ class _Reader:
                 self.add(Code.WB012, sheet=L.ITEM_SHEET, item=f"{rid} {label}")
         criteria: dict[str, CriterionEntry] = {}
         items: dict[str, ItemEntry] = {}
+        # Under separate verification the inspectors' columns are not the unit's to fill: whatever a unit
+        # typed there is ignored for scoring and named (VF001), never read as a verified score.
+        separate = self.rubric.settings.verification == "separate"
+        foreign: list[str] = []
+
+        def inspectors_only(ref: str) -> bool:
+            if separate and self.cell(sheet, ref).text.strip():
+                foreign.append(ref)
+            return separate
+
         for a in self.rubric.assignments(unit):
             item = a.item
             if item.id in row_of:
                 r = row_of[item.id]
                 evidence = self.cell(sheet, f"{L.COL_EVIDENCE}{r}").text.strip()
-                opinion = self.cell(sheet, f"{L.COL_OPINION}{r}").text.strip()
+                opinion_ref = f"{L.COL_OPINION}{r}"
+                opinion = "" if inspectors_only(opinion_ref) else self.cell(sheet, opinion_ref).text.strip()
                 items[item.id] = ItemEntry(evidence, opinion, f"{L.COL_EVIDENCE}{r}")
                 if item.evidence_required and not evidence:
                     self.add(
@@ -358,7 +369,9 @@ class _Reader:
                 self_score, bad_self = self.score_cell(sheet, self_ref, low, high, Code.WB033)
                 if self_score is None and not bad_self:
                     self.add(Code.WB023, sheet=L.ITEM_SHEET, cell=self_ref)
-                verified, _ = self.score_cell(sheet, ver_ref, low, high, Code.WB024)
+                verified = None
+                if not inspectors_only(ver_ref):
+                    verified, _ = self.score_cell(sheet, ver_ref, low, high, Code.WB024)
                 criteria[uid] = CriterionEntry(
                     values, self_score, verified, self_ref, ver_ref, tuple(unreadable)
                 )
@@ -368,11 +381,17 @@ class _Reader:
                 gates[gate.id] = None
                 continue
             ref = f"{L.COL_VERIFIED}{row_of[rid]}"
+            if inspectors_only(ref):
+                gates[gate.id] = None
+                continue
             raw = self.cell(sheet, ref)
             parsed = parse_yesno(raw.kind, raw.text)
             if not parsed.ok:
                 self.cell_problem(parsed, ref, raw, None)
             gates[gate.id] = parsed.value if isinstance(parsed.value, bool) else None
+        if foreign:
+            shown = "、".join(foreign[:6]) + ("等" if len(foreign) > 6 else "")
+            self.add(Code.VF001, sheet=L.ITEM_SHEET, cell=foreign[0], cells=f"{shown}，共{len(foreign)}处")
         cover = wb.sheets.get(L.COVER_SHEET)
         contact = phone = filled = ""
         if cover is not None:

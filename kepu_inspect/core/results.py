@@ -135,6 +135,7 @@ class FileReading:
     submission: Submission | None = None
     problems: list[Problem] = field(default_factory=list)
     identity: dict[str, str] = field(default_factory=dict)
+    kind: str = "submission"  # or "verification": an inspection team's workbook (核查表)
 
 
 @dataclass(frozen=True)

@@ -206,7 +206,9 @@ def _verified(
     if combined.value is None:
         return _Verified(None, "", False)
     low, high = score_range(crit, weight)
-    if low <= combined.value <= high:
+    # one inspector's typo (−1, 6 on a 5-point criterion) holds the unit even if an average hides it
+    typo = any(m.value is not None and not low <= m.value <= high for m in marks)
+    if low <= combined.value <= high and not typo:
         return _Verified(combined.value, combined.how, False)
     clamped = min(max(combined.value, low), high)
     if settings.verified_out_of_range == "clamp":
@@ -340,6 +342,10 @@ def assess_unit(
         notes.append(f"{unverified}项未核定")
     if out_of_range:
         notes.append(f"核定分超出分值范围{out_of_range}处，待核实")
+        if status == "scored":
+            status = "held"
+    if verification is not None and verification.hold:
+        notes.extend(verification.hold)
         if status == "scored":
             status = "held"
     if errors:

@@ -53,8 +53,11 @@ class Verification:
     leader: str = ""
     inspectors: tuple[str, ...] = ()
     summary: str = ""  # 督导检查意见: the team's summary of the unit
-    methods: Mapping[str, str] = field(default_factory=dict)  # item → 检查方式 (资料/实地/抽查)
+    methods: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # item → 检查方式 (资料/实地/抽查)
     sources: tuple[str, ...] = ()  # files it was read from
+    strengths: str = ""  # 主要成绩
+    weaknesses: str = ""  # 存在问题
+    hold: tuple[str, ...] = ()  # why the unit cannot be ranked on this verification yet (待核实)
 
 
 def from_submission(submission: Submission) -> Verification:
@@ -122,3 +125,66 @@ def gate_decision(marks: Sequence[GateMark], leader: str, majority: bool) -> boo
             return answered[0].value
     yes = sum(1 for m in answered if m.value)
     return yes * 2 > len(answered)
+
+
+def merge(
+    unit_id: str, parts: Sequence[Verification]
+) -> tuple[Verification, list[tuple[str, tuple[str, ...]]]]:
+    """One unit's verification from every workbook that covers it, and the inspectors found twice.
+
+    Teams may split a unit's items between workbooks, or a second workbook may bring another inspector;
+    the same inspector in two workbooks is a conflict nobody can resolve by guessing (listed).
+    """
+    if len(parts) == 1:
+        return parts[0], []
+    seen: dict[str, list[str]] = {}
+    for part in parts:
+        for inspector in part.inspectors:
+            seen.setdefault(inspector, []).extend(part.sources)
+    conflicts = [(who, tuple(files)) for who, files in seen.items() if len(files) > 1]
+    marks: dict[str, list[Mark]] = {}
+    gates: dict[str, list[GateMark]] = {}
+    opinions: dict[str, list[tuple[str, str]]] = {}
+    methods: dict[str, list[str]] = {}
+    for part in parts:
+        for uid, ms in part.marks.items():
+            marks.setdefault(uid, []).extend(ms)
+        for gid, gs in part.gates.items():
+            gates.setdefault(gid, []).extend(gs)
+        for iid, os in part.opinions.items():
+            opinions.setdefault(iid, []).extend(os)
+        for iid, ws in part.methods.items():
+            methods.setdefault(iid, []).extend(ws)
+
+    def joined(texts: Sequence[str]) -> str:
+        return "\n".join(t for t in dict.fromkeys(texts) if t)
+
+    merged = Verification(
+        unit_id,
+        {k: tuple(v) for k, v in marks.items()},
+        {k: tuple(v) for k, v in gates.items()},
+        {k: tuple(v) for k, v in opinions.items()},
+        next((p.leader for p in parts if p.leader), ""),
+        tuple(dict.fromkeys(i for p in parts for i in p.inspectors)),
+        joined([p.summary for p in parts]),
+        {k: tuple(v) for k, v in methods.items()},
+        tuple(s for p in parts for s in p.sources),
+        joined([p.strengths for p in parts]),
+        joined([p.weaknesses for p in parts]),
+        tuple(h for p in parts for h in p.hold),
+    )
+    return merged, conflicts
+
+
+def disagreements(verification: Verification, spread: Decimal) -> list[tuple[str, Decimal, str]]:
+    """Criteria whose inspectors' marks lie further apart than ``spread``: (uid, spread, who gave what)."""
+    out = []
+    for uid, marks in verification.marks.items():
+        given = [m for m in marks if m.value is not None]
+        if len(given) < 2:
+            continue
+        values = [m.value for m in given if m.value is not None]
+        gap = max(values) - min(values)
+        if gap > spread:
+            out.append((uid, gap, "，".join(f"{m.inspector}{fmt(m.value)}分" for m in given)))
+    return out
