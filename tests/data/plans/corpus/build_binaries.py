@@ -1,0 +1,131 @@
+"""Builds the corpus's Word and Excel plans (08, 09, 11) the way an office would have typed them.
+
+The files are committed; this script documents how they were made and rebuilds them if a plan's text
+must change: ``python tests/data/plans/corpus/build_binaries.py``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import docx
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.shared import Pt
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font
+
+HERE = Path(__file__).resolve().parent
+
+
+def docx_table() -> None:
+    """08: a notice paragraph, then the 分工 table with section rows merged across the table and the
+    重点工作 column merged down over its tasks."""
+    document = docx.Document()
+    document.add_paragraph("附件")
+    title = document.add_paragraph("许昌市2022年全民科学素质工作重点任务分工")
+    title.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    title.runs[0].font.size = Pt(18)
+    rows = [
+        ("一、重点人群科学素质提升", None, None, None, None),
+        ("1", "青少年科学素质提升行动", "实施青少年科技创新大赛，组织参加省级以上赛事。", "市科协", "市教育局、团市委"),
+        ("2", "", "开展科学调查体验活动，参与学生不少于2万人。", "市教育局", "市科协"),
+        ("3", "农民科学素质提升行动", "开展高素质农民培育，全年培训3000人次。", "市农业农村局", "市科协、市人力资源社会保障局"),
+        ("二、科普能力建设", None, None, None, None),
+        ("4", "科普基础设施", "推进许昌市科技馆免费开放，全年接待观众20万人次。", "市科协", "市财政局"),
+        ("5", "", "新认定市级科普教育基地10个。", "市科协", "市科技局、市文化广电和旅游局"),
+        ("6", "科普信息化", "推进“科普中国”信息员队伍建设和落地应用。", "市科协", "市委网信办、各县（市、区）"),
+    ]
+    table = document.add_table(rows=1 + len(rows), cols=5)
+    table.style = "Table Grid"
+    for col, text in enumerate(("序号", "重点工作", "具体任务", "牵头单位", "责任单位")):
+        table.cell(0, col).text = text
+    merge_from: int | None = None
+    for r, row in enumerate(rows, start=1):
+        if row[1] is None:
+            merged = table.cell(r, 0).merge(table.cell(r, 4))
+            merged.text = row[0]
+            continue
+        for col, text in enumerate(row):
+            if col == 1 and text == "" and merge_from is not None:
+                continue
+            table.cell(r, col).text = text or ""
+        if row[1]:
+            merge_from = r
+        elif merge_from is not None:
+            table.cell(merge_from, 1).merge(table.cell(r, 1))
+    document.add_paragraph("注：牵头单位负责统筹协调，责任单位按职责分工抓好落实。")
+    document.save(HERE / "08-docx-table.docx")
+
+
+def xlsx_table() -> None:
+    """09: a title row merged across, a header row, the 工作类别 column merged down, unit lists written
+    the ways people type them into a cell, a note row and a second sheet of instructions."""
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "分工表"
+    ws["A1"] = "信阳市2023年全民科学素质行动重点任务分工方案"
+    ws.merge_cells("A1:E1")
+    ws["A1"].font = Font(size=16, bold=True)
+    ws["A1"].alignment = Alignment(horizontal="center")
+    ws.append(["序号", "工作类别", "工作任务", "责任单位", "完成时间"])
+    data = [
+        (1, "青少年科学素质提升", "开展青少年科技创新大赛和科技节活动。", "市科协（牵头）、市教育局、团市委", "2023年5月"),
+        (2, None, "推进科学教育进课堂，开齐开足科学课程。", "市教育局", "全年"),
+        (3, None, "开展“科普大篷车进校园”活动60场。", "市科协牵头，市教育局配合", "全年"),
+        (4, "农民科学素质提升", "开展高素质农民培训，全年培训2000人次。", "市农业农村局、市科协", "2023年11月"),
+        (5, None, "开展农村实用技术培训和科技下乡活动。", "市农业农村局牵头，各有关单位配合", "全年"),
+        (6, "基础工作", "组织开展全国科普日信阳主场活动。", "各成员单位", "2023年9月"),
+        (7, None, "建设科普示范社区10个。", "市科协、各县（区）", "2023年12月"),
+    ]
+    start = ws.max_row + 1
+    for row in data:
+        ws.append(list(row))
+    # 工作类别 merged down over its tasks, as offices do
+    ws.merge_cells(f"B{start}:B{start + 2}")
+    ws.merge_cells(f"B{start + 3}:B{start + 4}")
+    ws.merge_cells(f"B{start + 5}:B{start + 6}")
+    note = ws.max_row + 2
+    ws[f"A{note}"] = "注：列第一位或标注“牵头”的为牵头单位。"
+    ws.merge_cells(f"A{note}:E{note}")
+    for col, width in zip("ABCDE", (6, 16, 48, 36, 12), strict=True):
+        ws.column_dimensions[col].width = width
+    info = wb.create_sheet("填表说明")
+    info["A1"] = "请各牵头单位于每季度末报送工作进展。"
+    wb.save(HERE / "09-xlsx-table.xlsx")
+
+
+def docx_prose() -> None:
+    """11: a 红头 notice wrapping the plan, items in prose with unlabelled annotations and a lead line of
+    its own, and numbered closing requirements."""
+    lines = [
+        "周口市全民科学素质工作领导小组办公室文件",
+        "周科素办〔2021〕2号",
+        "关于印发《周口市2021年全民科学素质工作要点》的通知",
+        "各县（市、区）全民科学素质工作领导小组，市全民科学素质工作领导小组各成员单位：",
+        "现将《周口市2021年全民科学素质工作要点》印发给你们，请认真贯彻执行。",
+        "周口市全民科学素质工作领导小组办公室",
+        "2021年3月12日",
+        "周口市2021年全民科学素质工作要点",
+        "一、围绕中心，服务大局",
+        "1.开展党史学习教育科普宣传活动，组织科技工作者宣讲团。（市委宣传部、市科协负责）",
+        "2.开展“科技助力乡村振兴”行动，组织科技专家服务团下乡服务。",
+        "市科协牵头落实，市农业农村局、市科技局配合。",
+        "二、重点人群科学素质提升",
+        "3.组织开展全市青少年科技创新大赛。（责任单位：市科协、市教育局、团市委）",
+        "4.开展老年人健康科普知识讲座50场。（市卫生健康委负责落实）",
+        "5.开展妇女科学素质提升活动，评选“科普巾帼示范岗”。（市妇联负责落实）",
+        "三、工作要求",
+        "1.提高思想认识。各成员单位要把全民科学素质工作摆上重要位置。",
+        "2.强化责任落实。各牵头单位要主动协调，各责任单位要积极配合。",
+        "3.加强督导检查。市素质办将对各地各单位工作开展情况进行督导检查。",
+    ]
+    document = docx.Document()
+    for line in lines:
+        document.add_paragraph(line)
+    document.save(HERE / "11-docx-prose.docx")
+
+
+if __name__ == "__main__":
+    docx_table()
+    xlsx_table()
+    docx_prose()
