@@ -31,6 +31,7 @@ class Meta:
 
 
 TieBreak = Literal["base", "bonus", "fewer_deductions", "self_lower"]
+Role = Literal["lead", "cooperate"]  # 牵头 / 配合
 
 TIE_BREAK_LABELS: dict[str, str] = {
     "base": "基本分（核定）高者列前",
@@ -93,6 +94,8 @@ class Scope:
     kind: Literal["unit", "group", "leads"]
     ref: str  # unit id, group id or item-group id
     weight: Decimal = Decimal(1)
+    # 牵头 / 配合 as the work plan assigned it; recorded for the office, never changes a score by itself
+    role: Role | None = None
 
 
 @dataclass(frozen=True)
