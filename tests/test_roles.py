@@ -50,3 +50,14 @@ def test_unknown_role_is_refused_with_its_line() -> None:
     assert loaded.rubric is None or any(p.code.name == "RB001" for p in loaded.problems)
     assert [p.code.name for p in loaded.problems] == ["RB001"]
     assert loaded.problems[0].line is not None
+
+
+def test_item_group_without_leads_loads() -> None:
+    """A plan's subsection that names no 牵头部门 stays an item group (issue 18)."""
+    text = MINI.read_text("utf-8")
+    assert "item_groups:" in text
+    text = text.replace("item_groups:\n", "item_groups:\n  - {id: plain, name: 社区科普}\n", 1)
+    loaded = load_rubric_text(text, MINI)
+    assert loaded.rubric is not None and not loaded.problems
+    group = next(g for g in loaded.rubric.item_groups if g.id == "plain")
+    assert group.leads == ()

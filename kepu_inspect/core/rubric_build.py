@@ -177,7 +177,7 @@ class _Builder:
                 ig["name"],
                 tuple(
                     self.resolve_unit(name, f"item_groups[{i}].leads[{j}]") or ""
-                    for j, name in enumerate(ig["leads"])
+                    for j, name in enumerate(ig.get("leads") or ())
                 ),
             )
             for i, ig in enumerate(item_groups_raw)
