@@ -26,9 +26,7 @@ def phases(base: Path, full: bool) -> None:
     start = time.perf_counter()
     from kepu_inspect.adapters.rubric_file import load_rubric
     from kepu_inspect.cli.score import write_reports
-    from kepu_inspect.reports.data_report import unit_record
-    from kepu_inspect.services.intake import Scoring, paused_gc, run_intake
-    from kepu_inspect.services.scoring_service import score_intake
+    from kepu_inspect.services.batch import BatchOptions, rank_batch, run_batch
 
     def mark(label: str, since: float) -> float:
         now = time.perf_counter()
@@ -44,16 +42,13 @@ def phases(base: Path, full: bool) -> None:
     kinds = ["xlsx", "html", "csv", "json"] if full else ["json", "ranking"]
     out = WORK / "out" / "phases"
     out.mkdir(parents=True, exist_ok=True)
-    with paused_gc():
-        intake = run_intake(
-            rubric, [base / "submissions"], scoring=Scoring(render=unit_record, keep_items=full)
-        )
-        t = mark("read + check + score", t)
-        run = score_intake(rubric, intake, "2025-12-31")
-        t = mark("ledger + ranking", t)
-        for kind in kinds:
-            write_reports(run, [kind], out, "phases")
-            t = mark(f"report {kind}", t)
+    batch = run_batch(rubric, [base / "submissions"], BatchOptions(keep_items=full))
+    t = mark("read + check + score + ledger", t)
+    run = rank_batch(rubric, batch, "2025-12-31")
+    t = mark("ranking", t)
+    for kind in kinds:
+        write_reports(run, [kind], out, "phases")
+        t = mark(f"report {kind}", t)
     own, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
     print(
         f"{'total':<28} {time.perf_counter() - start:6.2f} s   CPU main {own.ru_utime + own.ru_stime:.2f} s, "
@@ -67,8 +62,8 @@ def stages(base: Path, passes: int = 40) -> None:
     from kepu_inspect.adapters.rubric_file import load_rubric
     from kepu_inspect.adapters.workbook_reader import WANTED, read_submission
     from kepu_inspect.adapters.xlsx_safe import read_workbook
+    from kepu_inspect.core.record import encode_record
     from kepu_inspect.core.scoring import score_unit
-    from kepu_inspect.reports.data_report import unit_record
 
     rubric = load_rubric(base / "rubric.yaml").rubric
     assert rubric is not None
@@ -95,7 +90,7 @@ def stages(base: Path, passes: int = 40) -> None:
             for r in readings
             if r.unit_id and r.submission
         ],
-        "json record": lambda: [unit_record(rubric, res) for res in results],
+        "json record": lambda: [encode_record(rubric.settings.decimals, res) for res in results],
     }
     best = dict.fromkeys(steps, float("inf"))
     for _ in range(passes):

@@ -15,10 +15,10 @@ from kepu_inspect.adapters.rubric_file import load_rubric, load_rubric_text
 from kepu_inspect.core.numbers import HUNDRED, ZERO, Interval, round_half_up
 from kepu_inspect.core.problems import Code, problem
 from kepu_inspect.core.ranking import rank_group
+from kepu_inspect.core.results import Intake, ScoreRun
 from kepu_inspect.core.rubric import GradeBand, Group, Item, Meta, Rubric, Section, Settings, Unit
 from kepu_inspect.core.scoring import CriterionResult, ItemResult, Overclaim, UnitResult, grade_for, unscored
-from kepu_inspect.services.intake import Intake
-from kepu_inspect.services.scoring_service import ScoreRun, score_paths
+from kepu_inspect.services.batch import score_paths
 
 ROOT = Path(__file__).resolve().parents[1]
 MINI = ROOT / "tests" / "data" / "mini.yaml"

@@ -20,7 +20,7 @@ from kepu_inspect.adapters.rubric_file import load_rubric
 from kepu_inspect.adapters.workbook_reader import MAX_INPUT, read_submission
 from kepu_inspect.core.problems import Code, Problem, Severity
 from kepu_inspect.core.rubric import Rubric
-from kepu_inspect.services.intake import run_intake
+from kepu_inspect.services.batch import check_paths as run_intake
 from tests.conftest import MINI
 from tests.workbook_factory import (
     add_shared_strings,
@@ -473,16 +473,16 @@ def test_clean_workbooks_have_no_problems(tmp_path: Path, mini: Rubric) -> None:
 def test_one_reader_failure_is_a_problem_and_the_batch_goes_on(
     tmp_path: Path, mini: Rubric, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import kepu_inspect.adapters.workbook_reader as reader
+    import kepu_inspect.services.batch as batch
 
-    real = reader.consistency_problems
+    real = batch.assess_unit
 
-    def flaky(rubric: Rubric, unit: Any, *args: Any) -> list[Problem]:
+    def flaky(rubric: Rubric, unit: Any, *args: Any) -> Any:
         if unit.id == "A":
             raise ZeroDivisionError("boom")
         return real(rubric, unit, *args)
 
-    monkeypatch.setattr(reader, "consistency_problems", flaky)
+    monkeypatch.setattr(batch, "assess_unit", flaky)
     write(tmp_path, "甲县.xlsx", clean_bytes(mini, "A"))
     write(tmp_path, "乙区.xlsx", clean_bytes(mini, "B"))
     intake = run_intake(mini, [tmp_path])

@@ -23,8 +23,9 @@ import pytest
 from kepu_inspect.adapters import layout as L
 from kepu_inspect.adapters.workbook_reader import FileReading, read_submission
 from kepu_inspect.adapters.xlsx_safe import MAX_CELL_CHARS, MAX_CELLS, MAX_ELEMENTS
+from kepu_inspect.core.results import Intake
 from kepu_inspect.core.rubric import Rubric
-from kepu_inspect.services.intake import Intake, run_intake
+from kepu_inspect.services.batch import check_paths as run_intake
 from tests.conftest import MINI
 from tests.workbook_factory import (
     add_shared_strings,

@@ -18,9 +18,10 @@ from typer.testing import CliRunner
 from kepu_inspect.adapters import layout as L
 from kepu_inspect.adapters.template_writer import template_filename
 from kepu_inspect.cli.app import app
+from kepu_inspect.core.results import Intake
 from kepu_inspect.core.rubric import Rubric
-from kepu_inspect.services.intake import Intake, run_intake
-from kepu_inspect.services.scoring_service import score_intake
+from kepu_inspect.services.batch import check_paths as run_intake
+from kepu_inspect.services.batch import score_paths
 from tests.conftest import MINI, PINGDINGSHAN
 from tests.workbook_factory import cell_of, clean_bytes, inline, set_cell_xml, with_openpyxl, write
 
@@ -133,14 +134,13 @@ def test_ledger_accounts_for_every_unit(intake: Intake, pingdingshan: Rubric) ->
 
 
 def test_two_files_for_one_unit_are_both_reported_and_neither_scored(
-    intake: Intake, pingdingshan: Rubric
+    intake: Intake, pingdingshan: Rubric, inbox: Path
 ) -> None:
     row = next(r for r in intake.ledger if r.unit_id == "baofeng")
     assert sorted(Path(f).name for f in row.files) == sorted(DUPLICATE)
     (dup,) = [p for p in intake.problems if p.code.name == "WB025"]
     assert dup.unit == "宝丰县" and all(name in dup.message for name in DUPLICATE)
-    assert intake.reading_for("baofeng") is None
-    run = score_intake(pingdingshan, intake, "2017-12-28")
+    run = score_paths(pingdingshan, [inbox], "2017-12-28")
     assert run.results["baofeng"].scored is False
     assert run.results["xinhua"].scored is True
 
@@ -344,12 +344,12 @@ def test_usage_errors_exit_2_without_traceback(args: list[str], tmp_path: Path) 
 def test_internal_error_has_no_traceback_unless_debug(
     tmp_path: Path, mini: Rubric, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import kepu_inspect.services.intake as intake_module
+    import kepu_inspect.services.batch as intake_module
 
     def broken(*_args: object, **_kwargs: object) -> None:
         raise RuntimeError("simulated")
 
-    monkeypatch.setattr(intake_module, "run_intake", broken)
+    monkeypatch.setattr(intake_module, "run_batch", broken)
     write(tmp_path, "甲县.xlsx", clean_bytes(mini, "A"))
     result = runner.invoke(app, ["check", str(MINI), str(tmp_path)])
     assert result.exit_code == 3 and "Traceback" not in result.output and "--debug" in result.output

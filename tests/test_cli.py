@@ -87,12 +87,12 @@ def test_usage_errors_exit_2(tmp_path: Path) -> None:
 
 
 def test_internal_error_has_no_traceback(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    import kepu_inspect.services.scoring_service as svc
+    import kepu_inspect.services.batch as svc
 
     def boom(*args, **kwargs):  # type: ignore[no-untyped-def]
         raise RuntimeError("意外")
 
-    monkeypatch.setattr(svc, "score_intake", boom)
+    monkeypatch.setattr(svc, "rank_batch", boom)
     result = runner.invoke(app, ["score", str(MINI), str(tmp_path), "-o", str(tmp_path / "o")])
     assert result.exit_code == 3
     assert "Traceback" not in result.output and "--debug" in result.output

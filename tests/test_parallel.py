@@ -6,10 +6,11 @@ from pathlib import Path
 
 import pytest
 
+from kepu_inspect.core.record import pack_record, unpack_record
 from kepu_inspect.core.rubric import Rubric
 from kepu_inspect.reports.data_report import results_json
-from kepu_inspect.services import intake
-from kepu_inspect.services.scoring_service import score_intake
+from kepu_inspect.services import batch
+from kepu_inspect.services.batch import BatchOptions, rank_batch, run_batch, score_paths
 from tests.conftest import ROOT
 
 EXAMPLE = ROOT / "examples" / "pingdingshan-2017" / "submissions"
@@ -17,15 +18,16 @@ EXAMPLE = ROOT / "examples" / "pingdingshan-2017" / "submissions"
 
 def test_pool_matches_serial(pingdingshan: Rubric, monkeypatch: pytest.MonkeyPatch) -> None:
     paths = [EXAMPLE]
-    serial = intake.run_intake(pingdingshan, paths, workers=1)
-    monkeypatch.setattr(intake, "POOL_THRESHOLD", 2)  # force the pool on a city-sized folder
+    serial = run_batch(pingdingshan, paths, BatchOptions(workers=1))
+    monkeypatch.setattr(batch, "POOL_THRESHOLD", 2)  # force the pool on a city-sized folder
     progress: list[int] = []
-    pooled = intake.run_intake(pingdingshan, paths, progress=progress.append, workers=2)
-    assert [r.path for r in pooled.readings] == [r.path for r in serial.readings]
-    assert pooled.readings == serial.readings
-    assert sum(progress) == len(serial.readings) == 37
-    a = results_json(score_intake(pingdingshan, serial, "2017-12-28"))
-    b = results_json(score_intake(pingdingshan, pooled, "2017-12-28"))
+    pooled = run_batch(pingdingshan, paths, BatchOptions(workers=2), progress=progress.append)
+    assert [r.path for r in pooled.intake.readings] == [r.path for r in serial.intake.readings]
+    assert pooled.intake.readings == serial.intake.readings
+    assert pooled.results == serial.results
+    assert sum(progress) == len(serial.intake.readings) == 37
+    a = results_json(rank_batch(pingdingshan, serial, "2017-12-28"))
+    b = results_json(rank_batch(pingdingshan, pooled, "2017-12-28"))
     assert a == b
 
 
@@ -37,48 +39,47 @@ def test_small_folders_do_not_start_a_pool(pingdingshan: Rubric, monkeypatch: py
 
     monkeypatch.setattr(concurrent.futures, "ProcessPoolExecutor", no_pool)
     files = sorted(Path(EXAMPLE).iterdir())
-    assert len(intake.read_all(pingdingshan, files, workers=2)) == len(files) < intake.POOL_THRESHOLD
+    done = run_batch(pingdingshan, [EXAMPLE], BatchOptions(workers=2))
+    assert len(done.intake.readings) == len(files) < batch.POOL_THRESHOLD
 
 
 def test_lean_workers_give_the_same_results_file(
     pingdingshan: Rubric, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Records rendered in the workers, item detail dropped: the results file is unchanged."""
-    from kepu_inspect.reports.data_report import unit_record
-    from kepu_inspect.services.scoring_service import score_paths
-
-    full = results_json(score_paths(pingdingshan, [EXAMPLE], "2017-12-28", workers=1))
-    monkeypatch.setattr(intake, "POOL_THRESHOLD", 2)
+    """Records made in the workers, item detail dropped: the results file is unchanged."""
+    full = results_json(score_paths(pingdingshan, [EXAMPLE], "2017-12-28", options=BatchOptions(workers=1)))
+    monkeypatch.setattr(batch, "POOL_THRESHOLD", 2)
     lean_run = score_paths(
-        pingdingshan,
-        [EXAMPLE],
-        "2017-12-28",
-        workers=2,
-        scoring=intake.Scoring(render=unit_record, keep_items=False),
+        pingdingshan, [EXAMPLE], "2017-12-28", options=BatchOptions(keep_items=False, workers=2)
     )
     assert all(not r.items for r in lean_run.results.values())
     assert results_json(lean_run) == full
 
 
-def test_paused_gc_restores_the_collector_even_when_nested_or_failing() -> None:
+def test_the_collector_is_restored_after_a_batch_even_when_it_fails(
+    pingdingshan: Rubric, monkeypatch: pytest.MonkeyPatch
+) -> None:
     import gc
 
     assert gc.isenabled()
-    with pytest.raises(RuntimeError), intake.paused_gc():
-        assert not gc.isenabled() and gc.get_freeze_count() > 0
-        with intake.paused_gc():
-            assert not gc.isenabled()
-        assert not gc.isenabled()  # the inner exit does not resume the outer pause
+
+    def broken(*args: object, **kwargs: object) -> None:
+        assert not gc.isenabled()  # paused while results are built
         raise RuntimeError
-    assert gc.isenabled() and gc.get_freeze_count() == 0
+
+    monkeypatch.setattr(batch, "build_ledger", broken)
+    with pytest.raises(RuntimeError):
+        run_batch(pingdingshan, [EXAMPLE], BatchOptions(workers=1))
+    assert gc.isenabled()
 
 
 def test_item_results_cross_processes_exactly_and_share_values(pingdingshan: Rubric) -> None:
     """Compact pickling: equal results, exact Decimals (trailing zeros kept), shared objects."""
     import pickle
 
-    readings = intake.run_intake(pingdingshan, [EXAMPLE], workers=1, scoring=intake.Scoring()).readings
-    results = [r.result for r in readings if r.result is not None and r.result.items]
+    results = [
+        r for r in run_batch(pingdingshan, [EXAMPLE], BatchOptions(workers=1)).results.values() if r.items
+    ]
     assert len(results) > 20
     back = [pickle.loads(pickle.dumps(res, protocol=pickle.HIGHEST_PROTOCOL)) for res in results]
     assert back == results
@@ -96,18 +97,19 @@ def test_item_results_cross_processes_exactly_and_share_values(pingdingshan: Rub
 
 @pytest.mark.parametrize("compress", [False, True])
 def test_records_unpack_to_their_utf8_text(compress: bool) -> None:
-    text = '{"unit":"甲县","items":[]}'
-    packed = intake.pack_record(text, compress)
-    assert (packed != text.encode()) is compress
-    assert intake.unpack_record(packed) == text.encode("utf-8")
+    text = '{"unit":"甲县","items":[]}'.encode()
+    packed = pack_record(text, compress)
+    assert (packed != text) is compress
+    assert unpack_record(packed) == text
 
 
-def test_check_only_intake_keeps_every_problem_and_no_submission(
+def test_check_keeps_every_problem_and_no_values(
     pingdingshan: Rubric, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    full = intake.run_intake(pingdingshan, [EXAMPLE], workers=1)
-    monkeypatch.setattr(intake, "POOL_THRESHOLD", 2)
-    checked = intake.run_intake(pingdingshan, [EXAMPLE], workers=2, scoring=intake.CHECK_ONLY)
-    assert all(r.submission is None and r.result is None for r in checked.readings)
-    assert any(r.submission is not None for r in full.readings)
-    assert checked.all_problems() == full.all_problems() and checked.ledger == full.ledger
+    full = run_batch(pingdingshan, [EXAMPLE], BatchOptions(workers=1))
+    monkeypatch.setattr(batch, "POOL_THRESHOLD", 2)
+    checked = run_batch(pingdingshan, [EXAMPLE], batch.CHECK_ONLY)
+    assert all(r.submission is None for r in checked.intake.readings)
+    assert not checked.results and full.results
+    assert checked.intake.all_problems() == full.intake.all_problems()
+    assert checked.intake.ledger == full.intake.ledger

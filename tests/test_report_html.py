@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from kepu_inspect.reports.html_report import render_html, write_html_report
+from kepu_inspect.core.results import ScoreRun
+from kepu_inspect.reports.html_report import render_html
 from kepu_inspect.reports.tables import RANKING_COLUMNS
-from kepu_inspect.services.scoring_service import ScoreRun
 from tests.report_fixtures import MINI, PINGDINGSHAN, rubric_from, scored_run, synthetic_run
 
 HOSTILE = {
@@ -112,7 +112,7 @@ def test_text_is_neutralised_and_escaped(tmp_path: Path) -> None:
 
 def test_same_results_same_text(mini_run: ScoreRun, tmp_path: Path) -> None:
     target = tmp_path / "考核结果.html"
-    write_html_report(mini_run, target)
+    target.write_text(render_html(mini_run), "utf-8")
     assert target.read_text("utf-8") == render_html(mini_run)
     assert [p.name for p in tmp_path.iterdir()] == ["考核结果.html"]
 
@@ -164,7 +164,7 @@ def _pages(data: bytes) -> int:
 @pytest.mark.chromium
 def test_chromium_renders_and_prints(mini_run: ScoreRun, tmp_path: Path) -> None:
     html_file = tmp_path / "考核结果.html"
-    write_html_report(mini_run, html_file)
+    html_file.write_text(render_html(mini_run), "utf-8")
     data = _print_to_pdf(html_file, tmp_path)
     assert data.startswith(b"%PDF")
     assert _pages(data) >= 2  # the rankings, then the analysis and detail sections on pages of their own
@@ -187,7 +187,7 @@ def test_chromium_prints_the_real_rubric(tmp_path: Path) -> None:
     rubric = rubric_from(PINGDINGSHAN)
     run = scored_run(rubric, tmp_path / "in", skip=(rubric.assessed_units()[1].id,))
     html_file = tmp_path / "考核结果.html"
-    write_html_report(run, html_file)
+    html_file.write_text(render_html(run), "utf-8")
     data = _print_to_pdf(html_file, tmp_path)
     assert data.startswith(b"%PDF") and _pages(data) > 10
 

@@ -12,6 +12,7 @@ import openpyxl
 import pytest
 from openpyxl.worksheet.worksheet import Worksheet
 
+from kepu_inspect.core.results import ScoreRun
 from kepu_inspect.core.rubric import Rubric
 from kepu_inspect.reports.tables import (
     DETAIL_COLUMNS,
@@ -21,8 +22,13 @@ from kepu_inspect.reports.tables import (
 )
 from kepu_inspect.reports.tables import SELF_VS_VERIFIED_COLUMNS as SVV_COLUMNS
 from kepu_inspect.reports.xlsx_report import write_xlsx_report, xlsx_report_bytes
-from kepu_inspect.services.scoring_service import ScoreRun
 from tests.report_fixtures import MINI, PINGDINGSHAN, rubric_from, scored_run, synthetic_run
+
+
+def write_report(run: ScoreRun, target: Path) -> None:
+    with target.open("wb") as sink:
+        write_xlsx_report(run, sink)
+
 
 FIXED_SHEETS = ["县（市、区）排名", "市直成员单位排名", "得分矩阵", "项目分析", "自评与核定对比", "问题清单"]
 HOSTILE = {
@@ -194,8 +200,8 @@ def test_control_characters_do_not_break_the_file(tmp_path: Path) -> None:
 
 def test_same_results_same_bytes(mini_run: ScoreRun, tmp_path: Path) -> None:
     a, b = tmp_path / "a.xlsx", tmp_path / "b.xlsx"
-    write_xlsx_report(mini_run, a)
-    write_xlsx_report(mini_run, b)
+    write_report(mini_run, a)
+    write_report(mini_run, b)
     assert a.read_bytes() == b.read_bytes() == xlsx_report_bytes(mini_run)
 
 
@@ -203,7 +209,7 @@ def test_written_atomically(mini_run: ScoreRun, tmp_path: Path) -> None:
     target = tmp_path / "out" / "考核结果.xlsx"
     target.parent.mkdir()
     target.write_bytes(b"old")
-    write_xlsx_report(mini_run, target)
+    write_report(mini_run, target)
     assert target.read_bytes()[:2] == b"PK"
     assert [p.name for p in target.parent.iterdir()] == ["考核结果.xlsx"]  # no temporary file left behind
 
@@ -292,7 +298,7 @@ def test_libreoffice_opens_the_report_and_reads_the_ranking(tmp_path: Path, mini
     if soffice is None:
         pytest.skip("LibreOffice (soffice) is not installed; .ci/run installs it")
     src = tmp_path / "report.xlsx"
-    write_xlsx_report(mini_run, src)
+    write_report(mini_run, src)
     out = tmp_path / "resaved"
     result = subprocess.run(
         [

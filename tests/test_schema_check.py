@@ -1,28 +1,27 @@
-"""The compiled schema check (adapters/schema_check.py) agrees with jsonschema.
+"""The fast yes/no (jsonschema-rs) agrees with jsonschema, which explains what is wrong.
 
-It only ever says "valid" to skip jsonschema on the happy path, so the property that matters is: it never
-calls a document valid that jsonschema rejects. The tests demand full agreement, which is stricter.
+A rubric that jsonschema-rs calls valid is never walked by jsonschema, so the property that matters is:
+it never calls a document valid that jsonschema rejects. The tests demand full agreement, which is
+stricter, on the shipped rubrics and on mutated copies of them.
 """
 
 from __future__ import annotations
 
 import copy
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
+import jsonschema_rs
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from jsonschema import Draft202012Validator
 
 from kepu_inspect.adapters.rubric_file import parse_document, schema, validate_document
-from kepu_inspect.adapters.schema_check import Unsupported, compile_schema
 from tests.conftest import MINI, PINGDINGSHAN, ROOT
 
 XINAN = ROOT / "rubrics" / "xinan-county-members-2018.yaml"
-CHECK = compile_schema(schema())
+CHECK = jsonschema_rs.validator_for(schema()).is_valid
 JSONSCHEMA = Draft202012Validator(schema())
 
 
@@ -125,7 +124,7 @@ def _mutate(doc: Any, data: st.DataObject) -> Any:
 
 
 @settings(
-    max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large]
+    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large]
 )
 @given(st.data())
 def test_agrees_with_jsonschema_on_mutated_small_rubrics(data: st.DataObject) -> None:
@@ -134,155 +133,17 @@ def test_agrees_with_jsonschema_on_mutated_small_rubrics(data: st.DataObject) ->
 
 
 @settings(
-    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large]
+    max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large]
 )
 @given(st.data())
 def test_agrees_with_jsonschema_on_mutated_pingdingshan(data: st.DataObject) -> None:
     _agrees(_mutate(DOCS[PINGDINGSHAN.name], data))
 
 
-KEYWORD_SCHEMA = {
-    "$defs": {"b": {"properties": {"gte": {"type": "number"}}, "not": {"required": ["gte", "gt"]}}},
-    "type": "object",
-    "properties": {
-        "t": {"type": ["string", "integer"]},
-        "e": {"enum": [1, "a", None, [1], {"k": True}]},
-        "c": {"const": 1},
-        "u": {"type": "array", "uniqueItems": True},
-        "n": {"type": "number", "minimum": 0, "maximum": 3, "exclusiveMinimum": -1, "exclusiveMaximum": 4},
-        "s": {"type": "string", "minLength": 1, "maxLength": 3, "pattern": "^[a-z]"},
-        "a": {"type": "array", "minItems": 1, "maxItems": 2, "items": {"type": "integer"}},
-        "o": {"oneOf": [{"type": "number"}, {"type": "integer"}, {"type": "string"}]},
-        "y": {"anyOf": [{"required": ["p"]}, {"required": ["q"]}]},
-        "m": {
-            "type": "object",
-            "minProperties": 1,
-            "maxProperties": 2,
-            "additionalProperties": {"type": "string"},
-        },
-        "g": {"allOf": [{"$ref": "#/$defs/b"}], "properties": {"name": True}, "unevaluatedProperties": False},
-        "r": {
-            "type": "object",
-            "properties": {"kind": {"enum": ["x", "y"]}},
-            "allOf": [
-                {
-                    "if": {"properties": {"kind": {"const": "x"}}},
-                    "then": {"required": ["xv"], "properties": {"kind": True, "xv": {"type": "integer"}}},
-                },
-                {
-                    "if": {"properties": {"kind": {"const": "y"}}},
-                    "then": {"properties": {"yv": {"type": "string"}}},
-                    "else": {"properties": {"zv": {"type": "string"}}},
-                },
-            ],
-            "unevaluatedProperties": {"type": "boolean"},
-        },
-    },
-}
-KEY_CHECK = compile_schema(KEYWORD_SCHEMA)
-KEY_JSONSCHEMA = Draft202012Validator(KEYWORD_SCHEMA)
-ATOMS = st.one_of(
-    st.none(),
-    st.booleans(),
-    st.integers(-2, 5),
-    st.sampled_from([0.0, 1.0, 1.5, -0.5, 3.5, 4.0]),
-    st.sampled_from(["", "a", "ab", "abcd", "A", "x", "y", "k"]),
-)
-JSON = st.recursive(
-    ATOMS,
-    lambda inner: st.one_of(
-        st.lists(inner, max_size=3),
-        st.dictionaries(
-            st.sampled_from(["k", "p", "q", "gte", "gt", "name", "kind", "xv", "yv", "zv", "other"]),
-            inner,
-            max_size=4,
-        ),
-    ),
-    max_leaves=8,
-)
-KEYS = st.sampled_from(["k", "p", "q", "gte", "gt", "name", "kind", "xv", "yv", "zv", "other"])
-VALUE = st.one_of(
-    ATOMS,
-    st.lists(ATOMS, max_size=3),
-    st.dictionaries(KEYS, ATOMS, max_size=4),
-    st.dictionaries(KEYS, st.one_of(ATOMS, st.sampled_from(["x", "y"])), max_size=3),
-    JSON,
-)
-
-
-@settings(max_examples=1500, deadline=None)
-@given(st.sampled_from(sorted(KEYWORD_SCHEMA["properties"])), VALUE)
-def test_agrees_with_jsonschema_keyword_by_keyword(key: str, value: Any) -> None:
-    doc = {key: value}
-    assert KEY_CHECK(doc) is KEY_JSONSCHEMA.is_valid(doc)
-
-
-@pytest.mark.parametrize(
-    "bad",
-    [
-        {"patternProperties": {"a": {}}},
-        {"items": [{}]},
-        {"$ref": "other.json"},
-        {"properties": {"a": {"$id": "x"}}},
-        {"dependentSchemas": {}},
-    ],
-)
-def test_unsupported_schemas_are_refused(bad: dict[str, Any]) -> None:
-    with pytest.raises(Unsupported):
-        compile_schema(bad)
-
-
-def test_invalid_rubric_still_gets_jsonschema_messages() -> None:
+def test_invalid_rubric_is_explained_with_paths() -> None:
     doc = copy.deepcopy(DOCS["mini.yaml"])
-    doc["rubric"]["year"] = "二〇一七"
-    del doc["groups"][0]["name"]
+    doc["sections"][0]["items"][0]["points"] = "十"
+    del doc["rubric"]["year"]
     problems = validate_document(doc)
-    assert {p.path for p in problems} == {"rubric.year", "groups[0]"}
-    assert any("缺少必填项“name”" in p.message for p in problems)
-
-
-def test_valid_rubric_is_checked_without_importing_jsonschema() -> None:
-    code = (
-        "import sys; from pathlib import Path; from kepu_inspect.adapters.rubric_file import load_rubric; "
-        f"r = load_rubric(Path({str(MINI)!r})); assert r.rubric is not None and not r.problems; "
-        "print('jsonschema' in sys.modules)"
-    )
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT)
-    assert done.stdout.strip() == "False"
-
-
-@pytest.mark.parametrize(
-    ("doc", "valid"),
-    [
-        ({"g": {"name": 1, "gte": 2}}, True),  # gte is evaluated through allOf → $ref → properties
-        ({"g": {"name": 1, "gte": "2"}}, False),
-        ({"g": {"gte": 1, "gt": 2}}, False),  # the not
-        ({"g": {"other": 1}}, False),  # unevaluated
-        ({"g": {"gt": 1}}, False),  # gt is not a property of b: unevaluated
-        ({"r": {"xv": 1}}, True),  # no kind: both ifs hold, their thens evaluate kind, xv (and yv)
-        ({"r": {"kind": "x", "xv": 1, "other": True}}, True),  # other is unevaluated but a boolean
-        ({"r": {"kind": "x", "xv": 1, "other": 1}}, False),
-        ({"r": {"kind": "x"}}, False),
-        (
-            {"r": {"kind": "y", "yv": "s", "zv": 1}},
-            False,
-        ),  # first if fails (no then), second holds: zv unevaluated
-        ({"r": {"kind": "x", "xv": 1, "zv": "s"}}, True),  # second if fails: its else evaluates zv
-        ({"r": {"kind": "x", "xv": 1, "zv": 1}}, False),
-        ({"o": 1}, False),
-        ({"o": 1.5}, True),
-        ({"o": "a"}, True),  # 1 is both number and integer
-        ({"t": 2.0}, True),
-        ({"t": True}, False),
-        ({"e": [1]}, True),
-        ({"e": [True]}, False),
-        ({"e": {"k": 1}}, False),
-        ({"c": 1.0}, True),
-        ({"c": True}, False),
-        ({"u": [1, True]}, True),
-        ({"u": [1, 1.0]}, False),
-    ],
-)
-def test_agrees_with_jsonschema_on_chosen_cases(doc: dict[str, Any], valid: bool) -> None:
-    assert KEY_JSONSCHEMA.is_valid(doc) is valid
-    assert KEY_CHECK(doc) is valid
+    assert {p.code.name for p in problems} == {"RB001"}
+    assert {p.path for p in problems} >= {"sections[0].items[0].points", "rubric"}

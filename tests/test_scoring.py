@@ -42,8 +42,10 @@ def county_submission(gate: bool = False) -> Submission:
 
 
 def test_full_county_by_hand(mini: Rubric) -> None:
-    unit = mini.unit("A")
-    res = score_unit(mini, unit, county_submission())
+    """Every rule kind lands on a known point: unverified criteria scored from the data (`computed`)."""
+    rubric = _policy(mini, "computed")
+    unit = rubric.unit("A")
+    res = score_unit(rubric, unit, county_submission())
     by_uid = {c.uid: c for it in res.items for c in it.criteria}
     assert by_uid["C1.a"].points == 0 and by_uid["C1.a"].basis == "self"
     assert "未达标" in by_uid["C1.a"].reason
@@ -63,6 +65,16 @@ def test_full_county_by_hand(mini: Rubric) -> None:
     assert res.rate == D("52.50")
     assert res.grade == "不合格"
     assert res.unverified == 7
+
+
+def test_full_county_by_hand_under_self_policy(mini: Rubric) -> None:
+    """The shipped default `self`: the same submission counts the unit's 自评分 where nobody verified."""
+    res = score_unit(mini, mini.unit("A"), county_submission())
+    by_uid = {c.uid: c for it in res.items for c in it.criteria}
+    assert by_uid["C1.a"].points == 4 and by_uid["C1.a"].computed == 0  # claims 4, data say 0
+    assert "按填报数据应为0分" in by_uid["C1.a"].reason
+    # base = 4 + 2 (verified) + 2 + 3 + 2 + 0.5 + 1 = 14.5; bonus 3
+    assert res.base == D("14.50") and res.bonus == D("3.00") and res.score == D("17.50")
 
 
 def test_gate_forces_grade_whatever_the_score(mini: Rubric) -> None:
@@ -138,7 +150,7 @@ def test_missing_inputs_score_zero_with_reason(mini: Rubric) -> None:
     res = score_unit(mini, mini.unit("A"), Submission("A", {}))
     assert res.base == 0
     reasons = [c.reason for it in res.items for c in it.criteria]
-    assert all("缺少填报数据" in r or "未评分" in r for r in reasons)
+    assert all("未填写自评分" in r for r in reasons)
 
 
 def test_no_item_exceeds_its_maximum_with_random_submissions(mini: Rubric) -> None:
@@ -215,8 +227,73 @@ def test_ranking_does_not_depend_on_input_order(scores: list[D], rnd: random.Ran
 @pytest.mark.parametrize("seed", [1, 2])
 def test_rerun_gives_identical_results(tmp_path, mini: Rubric, filled_dir, seed: int) -> None:  # type: ignore[no-untyped-def]
     from kepu_inspect.reports.data_report import results_json
-    from kepu_inspect.services.scoring_service import score_paths
+    from kepu_inspect.services.batch import score_paths
 
     first = results_json(score_paths(mini, [filled_dir], "2017-12-28"))
     second = results_json(score_paths(mini, [filled_dir], "2017-12-28"))
     assert first == second
+
+
+# --- issue 12.1: unverified criteria follow the declared policy (self = the unit's 自评分) ---------------
+
+
+def _policy(rubric: Rubric, policy: str) -> Rubric:
+    from dataclasses import replace
+
+    return replace(rubric, settings=replace(rubric.settings, unverified=policy))
+
+
+def _claims(self_score: str, n: str) -> Submission:
+    # C1.a: threshold 1万元 × population 50 = 50 (4 points); the data say n, the unit claims self_score
+    return Submission("A", {"C1.a": entry({"n": D(n)}, self_score)})
+
+
+@pytest.mark.parametrize(
+    ("policy", "self_score", "n", "points", "basis"),
+    [
+        # data at maximum (80 ≥ 50 → 4) but the unit claims 0
+        ("self", "0", "80", D(0), "self"),
+        ("computed", "0", "80", D(4), "self"),
+        ("lower", "0", "80", D(0), "self"),
+        ("zero", "0", "80", D(0), "zero"),
+        # the unit claims full marks with failing data (10 < 50 → 0)
+        ("self", "4", "10", D(4), "self"),
+        ("computed", "4", "10", D(0), "self"),
+        ("lower", "4", "10", D(0), "self"),
+        ("zero", "4", "10", D(0), "zero"),
+    ],
+)
+def test_unverified_policy_by_hand(
+    mini: Rubric, policy: str, self_score: str, n: str, points: D, basis: str
+) -> None:
+    r = _policy(mini, policy)
+    res = score_unit(r, r.unit("A"), _claims(self_score, n))
+    crit = next(c for it in res.items for c in it.criteria if c.uid == "C1.a")
+    assert (crit.points, crit.basis) == (points, basis)
+    assert crit.verified is None
+
+
+def test_unverified_self_never_exceeds_claim_nor_uses_data(mini: Rubric) -> None:
+    """A unit that claims 0 everywhere but types large numbers scores 0 under `self` (was 103.50 优秀)."""
+    sub = county_submission()
+    zero_claims = Submission(
+        "A", {k: entry(dict(v.values), "0") for k, v in sub.criteria.items()}, gates=sub.gates
+    )
+    res = score_unit(mini, mini.unit("A"), zero_claims)
+    assert res.base == 0 and res.bonus == 0 and res.score == 0
+    assert all("按自评分计" in c.reason for it in res.items for c in it.criteria)
+
+
+def test_unverified_self_ignores_an_unreadable_value_cell(mini: Rubric) -> None:
+    """An invalid value cell no longer turns a valid 自评分 into 0 under `self`."""
+    bad = CriterionEntry({}, D(3), None, unreadable=("n",))
+    res = score_unit(mini, mini.unit("A"), Submission("A", {"C1.b": bad}))
+    crit = next(c for it in res.items for c in it.criteria if c.uid == "C1.b")
+    assert crit.points == 3 and crit.basis == "self"
+    assert "填报数据无法计分" in crit.reason
+
+
+def test_unverified_self_missing_claim_scores_zero_with_reason(mini: Rubric) -> None:
+    res = score_unit(mini, mini.unit("A"), Submission("A", {"C1.a": entry({"n": D(80)})}))
+    crit = next(c for it in res.items for c in it.criteria if c.uid == "C1.a")
+    assert crit.points == 0 and crit.basis == "missing" and "未填写自评分" in crit.reason

@@ -227,18 +227,20 @@ def test_a_shared_item_sheet_gives_the_same_file_as_building_it(pingdingshan: Ru
     """Units with the same items get the first one's item sheet with their own name spliced in; the file is
     the one a build from scratch gives, for awkward names too (escaped, header codes, spaces)."""
     for rubric in (pingdingshan, _awkward()):
+        cache = template_writer.new_batch()
         for unit in rubric.units:
-            assert template_bytes(rubric, unit) == TemplateBuilder(rubric, unit).xlsx(reuse=False), unit.id
-        cache = rubric.memo["template-items"]
-        assert isinstance(cache, dict) and 0 < len(cache) < len(rubric.units)  # some units did share
+            built = TemplateBuilder(rubric, unit).xlsx(reuse=False)
+            assert template_bytes(rubric, unit, shared=cache) == built, unit.id
+        assert 0 < len(cache) < len(rubric.units)  # some units did share
 
 
 def test_marker_character_in_the_rubric_falls_back_to_building() -> None:
     rubric = _rubric(MINI.read_text("utf-8").replace("title: 测试市", "title: 测试\ue000市", 1))
     assert "\ue000" in rubric.meta.title
+    cache = template_writer.new_batch()
     for unit in rubric.units:
-        assert template_bytes(rubric, unit) == template_oracle.template_bytes(rubric, unit)
-    assert not rubric.memo.get("template-items")
+        assert template_bytes(rubric, unit, shared=cache) == template_oracle.template_bytes(rubric, unit)
+    assert not cache
 
 
 def test_item_sheet_cache_is_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -247,6 +249,7 @@ def test_item_sheet_cache_is_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
     units = rubric.units
     structures = {tuple((a.item.id, a.weight) for a in rubric.assignments(u)) for u in units}
     assert len(structures) > 2
+    cache = template_writer.new_batch()
     for unit in units:
-        assert template_bytes(rubric, unit) == TemplateBuilder(rubric, unit).xlsx(reuse=False)
-    assert len(rubric.memo["template-items"]) == 1  # type: ignore[arg-type]
+        assert template_bytes(rubric, unit, shared=cache) == TemplateBuilder(rubric, unit).xlsx(reuse=False)
+    assert len(cache) == 1

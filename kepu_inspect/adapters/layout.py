@@ -8,6 +8,7 @@ unit that sorts, hides or inserts rows does not break reading.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from kepu_inspect.core.rubric import Assignment, Criterion, Rubric, Unit
@@ -90,26 +91,13 @@ def criterion_uid(item_id: str, crit: Criterion) -> str:
     return f"{item_id}.{crit.id}"
 
 
-_ROWS_CACHE: dict[tuple[str, int], tuple[Criterion, list[InputRow]]] = {}
-
-
-def input_rows(item_id: str, crit: Criterion) -> list[InputRow]:
+def input_rows(item_id: str, crit: Criterion) -> tuple[InputRow, ...]:
     """The rows a criterion occupies: its own row carries the first input, then one row per further input."""
-    key = (item_id, id(crit))
-    hit = _ROWS_CACHE.get(key)
-    if hit is not None and hit[0] is crit:  # identity check: an id can be reused after a rubric is freed
-        return hit[1]
-    rows = _input_rows(item_id, crit)
-    _ROWS_CACHE[key] = (crit, rows)
-    return rows
-
-
-def _input_rows(item_id: str, crit: Criterion) -> list[InputRow]:
     uid = criterion_uid(item_id, crit)
-    specs = crit.inputs()
+    specs = crit.input_specs
     if not specs:
-        return [InputRow(uid, InputSpec("", "", "score"))]
-    return [InputRow(uid if i == 0 else f"{uid}:{spec.key}", spec) for i, spec in enumerate(specs)]
+        return (InputRow(uid, InputSpec("", "", "score")),)
+    return tuple(InputRow(uid if i == 0 else f"{uid}:{spec.key}", spec) for i, spec in enumerate(specs))
 
 
 def parse_row_id(row_id: str) -> tuple[str, str | None, str | None]:
@@ -134,27 +122,61 @@ def identity_values(rubric: Rubric, unit: Unit) -> dict[str, str]:
     }
 
 
-def expected_rows(
-    rubric: Rubric, unit: Unit
-) -> dict[str, tuple[Assignment, Criterion | None, InputRow | None]]:
-    """Every row id a unit's workbook must contain, with what it stands for.
-
-    Computed once per assignment profile: units with the same items expect the same rows.
-    """
-    key = ("expected_rows", rubric.assignment_profile(unit))
-    cached = rubric.memo.get(key)
-    if cached is None:
-        cached = rubric.memo[key] = _expected_rows(rubric, unit)
-    return cached  # type: ignore[return-value]
+Expected = dict[str, tuple[Assignment, Criterion | None, InputRow | None]]
 
 
-def _expected_rows(
-    rubric: Rubric, unit: Unit
-) -> dict[str, tuple[Assignment, Criterion | None, InputRow | None]]:
-    rows: dict[str, tuple[Assignment, Criterion | None, InputRow | None]] = {}
+@dataclass(frozen=True)
+class CriterionRows:
+    """A criterion as it sits in a unit's workbook: its assignment, its row id and its input rows."""
+
+    assignment: Assignment
+    criterion: Criterion
+    uid: str
+    rows: tuple[InputRow, ...]
+
+
+@dataclass(frozen=True)
+class UnitRows:
+    """Every row id a unit's workbook must contain (with what it stands for), and its criteria in order."""
+
+    expected: Expected
+    criteria: Mapping[str, CriterionRows]  # by criterion uid, in workbook order
+
+
+def unit_rows(rubric: Rubric, unit: Unit) -> UnitRows:
+    expected: Expected = {}
+    criteria: dict[str, CriterionRows] = {}
     for a in rubric.assignments(unit):
-        rows[a.item.id] = (a, None, None)
+        expected[a.item.id] = (a, None, None)
         for crit in a.item.criteria:
-            for ir in input_rows(a.item.id, crit):
-                rows[ir.row_id] = (a, crit, ir)
-    return rows
+            rows = input_rows(a.item.id, crit)
+            uid = criterion_uid(a.item.id, crit)
+            criteria[uid] = CriterionRows(a, crit, uid, rows)
+            for ir in rows:
+                expected[ir.row_id] = (a, crit, ir)
+    return UnitRows(expected, criteria)
+
+
+class RowIndex:
+    """A batch's rows per assignment profile, each built the first time a unit of that profile is read.
+
+    Units with the same items expect the same rows: a national batch of 3,000 counties builds one.
+    An explicit object owned by the batch (not a cache hidden on the rubric), so it lives exactly as
+    long as the batch that fills it.
+    """
+
+    def __init__(self, rubric: Rubric) -> None:
+        self.rubric = rubric
+        self._by_profile: dict[tuple[object, ...], UnitRows] = {}
+
+    def for_unit(self, unit: Unit) -> UnitRows:
+        profile = self.rubric.assignment_profile(unit)
+        rows = self._by_profile.get(profile)
+        if rows is None:
+            rows = self._by_profile[profile] = unit_rows(self.rubric, unit)
+        return rows
+
+
+def expected_rows(rubric: Rubric, unit: Unit) -> Expected:
+    """Every row id a unit's workbook must contain, with what it stands for."""
+    return unit_rows(rubric, unit).expected

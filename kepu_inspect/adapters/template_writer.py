@@ -19,7 +19,7 @@ from collections import OrderedDict
 from collections.abc import Iterable
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, NamedTuple, cast
+from typing import Any, NamedTuple
 
 from kepu_inspect.adapters import layout as L
 from kepu_inspect.adapters.output import (
@@ -721,10 +721,13 @@ _ItemCache = OrderedDict[tuple[Any, ...], tuple[bytes, bytes, bytes, bytes, byte
 class TemplateBuilder:
     """Builds one unit's workbook: four sheets described cell by cell, then written as one .xlsx."""
 
-    def __init__(self, rubric: Rubric, unit: Unit, password: str | None = None) -> None:
+    def __init__(
+        self, rubric: Rubric, unit: Unit, password: str | None = None, shared: _ItemCache | None = None
+    ) -> None:
         self.rubric = rubric
         self.unit = unit
         self.password = password
+        self.shared: _ItemCache = OrderedDict() if shared is None else shared
         self.styles = _Styles()
         self.validations: dict[tuple[Any, ...], tuple[_Validation, list[tuple[int, int]]]] = {}
         self.option_columns: dict[tuple[str, ...], str] = {}
@@ -786,7 +789,7 @@ class TemplateBuilder:
 
         Only the unit's name (in row 2 and the page header) tells apart the item sheets of units with
         the same items and weights — every county, say. The first such unit's sheet is written with a
-        marker for the name and kept, in pieces, on the rubric; later units get the pieces joined round
+        marker for the name and kept, in pieces, in the batch's ``shared`` cache; later units get the pieces joined round
         their name, escaped as the whole sheet would have escaped it. Building the sheet is most of the
         cost of a template, so a national inspection builds a handful. Nothing else about the unit is
         on these parts: the cover (written before, so its styles are numbered first, as always) and the
@@ -797,7 +800,7 @@ class TemplateBuilder:
             self.write_items(self.items, name)
             return self._serialise_items(hashed)
         key = (tuple((a.section.id, a.item.id, a.weight) for a in self.rubric.assignments(self.unit)), hashed)
-        cache = cast(_ItemCache, self.rubric.memo.setdefault("template-items", OrderedDict()))
+        cache = self.shared
         hit = cache.get(key)
         if hit is None:
             self.write_items(self.items, _NAME_MARK)
@@ -1448,16 +1451,28 @@ _CONTENT_TYPES = (
 ).encode()
 
 
-def template_bytes(rubric: Rubric, unit: Unit, password: str | None = None) -> bytes:
+def new_batch() -> _ItemCache:
+    """What units of one batch share (item sheets of units with the same items): pass it to each call."""
+    return OrderedDict()
+
+
+def template_bytes(
+    rubric: Rubric, unit: Unit, password: str | None = None, shared: _ItemCache | None = None
+) -> bytes:
     """The workbook as bytes; equal inputs give equal bytes (fixed timestamps)."""
-    return TemplateBuilder(rubric, unit, password).xlsx()
+    return TemplateBuilder(rubric, unit, password, shared).xlsx()
 
 
 def write_template(
-    rubric: Rubric, unit: Unit, directory: Path, password: str | None = None, filename: str | None = None
+    rubric: Rubric,
+    unit: Unit,
+    directory: Path,
+    password: str | None = None,
+    filename: str | None = None,
+    shared: _ItemCache | None = None,
 ) -> Path:
     target = directory / (filename or template_filename(rubric, unit))
-    write_bytes_atomic(target, template_bytes(rubric, unit, password))
+    write_bytes_atomic(target, template_bytes(rubric, unit, password, shared))
     return target
 
 
@@ -1466,4 +1481,5 @@ def write_templates(
 ) -> list[Path]:
     units = list(units)
     names = template_filenames(rubric, units)
-    return [write_template(rubric, u, directory, password, names[u.id]) for u in units]
+    shared = new_batch()
+    return [write_template(rubric, u, directory, password, names[u.id], shared) for u in units]

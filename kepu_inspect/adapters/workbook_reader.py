@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 from kepu_inspect.adapters import layout as L
 from kepu_inspect.adapters.xlsx_safe import (
@@ -17,12 +16,11 @@ from kepu_inspect.adapters.xlsx_safe import (
     open_regular,
     read_workbook,
 )
-from kepu_inspect.core.checks import consistency_problems
 from kepu_inspect.core.numbers import ZERO, fmt
 from kepu_inspect.core.problems import Code, Problem, problem
+from kepu_inspect.core.results import FileReading
 from kepu_inspect.core.rubric import Rubric, Unit, normalise_name
 from kepu_inspect.core.rules import InputSpec
-from kepu_inspect.core.scoring import UnitResult
 from kepu_inspect.core.submission import CriterionEntry, ItemEntry, Submission
 from kepu_inspect.core.values import Parsed, clean_text, parse_date, parse_input, parse_number, parse_yesno
 
@@ -39,21 +37,6 @@ EMPTY_CELL = RawCell("empty", "")
 # shows (template_writer.MAX_NUMBER). Larger values are typing accidents, and would overflow the
 # exact arithmetic of the rules (Decimal precision 28).
 MAX_INPUT = Decimal("999999999")
-
-
-@dataclass(frozen=True)
-class FileReading:
-    """What one input file gave: small and picklable, so worker processes can send it back cheaply."""
-
-    path: str
-    sha256: str
-    status: Literal["read", "rejected"]
-    unit_id: str | None = None
-    submission: Submission | None = None
-    problems: list[Problem] = field(default_factory=list)
-    identity: dict[str, str] = field(default_factory=dict)
-    result: UnitResult | None = None  # scored where it was read (in a worker), when scoring was asked for
-    record: bytes | None = None  # the result's results-file record, rendered in the worker (pack_record)
 
 
 def sha256_of(path: Path) -> str:
@@ -89,9 +72,22 @@ def units_in_text(rubric: Rubric, text: str) -> list[Unit]:
     return [rubric.unit(uid) for uid in keep]
 
 
-class _Reader:
-    def __init__(self, rubric: Rubric, path: Path, display: str) -> None:
+class ReadingContext:
+    """What the files of one batch share while they are read (the rows each kind of unit expects).
+
+    Owned by the batch and passed in, so nothing read from one batch lingers on the rubric or in the
+    module for the next.
+    """
+
+    def __init__(self, rubric: Rubric) -> None:
         self.rubric = rubric
+        self.rows = L.RowIndex(rubric)
+
+
+class _Reader:
+    def __init__(self, context: ReadingContext, path: Path, display: str) -> None:
+        self.context = context
+        self.rubric = context.rubric
         self.path = path
         self.name = display
         self.problems: list[Problem] = []
@@ -280,7 +276,6 @@ class _Reader:
                 self.name, digest, "rejected", unit.id, problems=self._tag(unit), identity=identity
             )
         submission = self.read_items(wb, unit)
-        self.problems.extend(consistency_problems(self.rubric, unit, submission, self.name, L.ITEM_SHEET))
         return FileReading(self.name, digest, "read", unit.id, submission, self._tag(unit), identity)
 
     def _tag(self, unit: Unit) -> list[Problem]:
@@ -288,7 +283,8 @@ class _Reader:
 
     def read_items(self, wb: RawWorkbook, unit: Unit) -> Submission:
         sheet = wb.sheets[L.ITEM_SHEET]
-        expected = L.expected_rows(self.rubric, unit)
+        rows = self.context.rows.for_unit(unit)
+        expected = rows.expected
         gate_ids = {f"G:{g.id}": g for g in self.rubric.gates}
         row_of: dict[str, int] = {}
         known_items = {item.id for _, item in self.rubric.items()}
@@ -343,7 +339,7 @@ class _Reader:
                 crit_row = row_of[uid]
                 values: dict[str, Any] = {}
                 unreadable: list[str] = []
-                for ir in L.input_rows(item.id, crit):
+                for ir in rows.criteria[uid].rows:
                     if ir.spec.kind == "score" or ir.row_id not in row_of:
                         continue
                     ref = f"{L.COL_INPUT}{row_of[ir.row_id]}"
@@ -385,18 +381,21 @@ class _Reader:
                 self.add(Code.WB029, sheet=L.COVER_SHEET, cell=L.COVER_DATE_CELL, value=raw_date.text)
             if not contact:
                 self.add(Code.WB035, sheet=L.COVER_SHEET, cell=L.COVER_CONTACT_CELL, label="联系人")
-        return Submission(unit.id, criteria, items, gates, contact, phone, filled)
+        return Submission(unit.id, criteria, items, gates, contact, phone, filled, L.ITEM_SHEET)
 
 
-def read_submission(rubric: Rubric, path: Path, display: str | None = None) -> FileReading:
+def read_submission(
+    rubric: Rubric, path: Path, display: str | None = None, context: ReadingContext | None = None
+) -> FileReading:
     """Read and check one workbook. Bad files come back as ``rejected`` with a problem, never an exception.
 
+    ``context``: the batch's shared reading state (a batch passes one for all its files).
     The last-resort guard keeps one file's unforeseen failure (a reader bug) from stopping a batch:
     it becomes WB036 on that file, naming the exception, and the other files are still read.
     """
     name = display or str(path)
     try:
-        return _Reader(rubric, path, name).read()
+        return _Reader(context or ReadingContext(rubric), path, name).read()
     except Exception as exc:  # the isolation boundary: reported as a problem, never raised
         detail = f"{type(exc).__name__}: {exc}"[:200]
         return FileReading(name, "", "rejected", problems=[problem(Code.WB036, file=name, detail=detail)])

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import gc
 from typing import Annotated
 
 import typer
@@ -46,8 +45,4 @@ codes.register(app)
 
 
 def main() -> None:
-    # A short-lived process: what is imported by now (typer, pydantic, rich: ~10⁵ objects) lives until
-    # exit, so the cyclic collector need not re-examine it on every full collection during the run
-    # (~50 ms of a small `score`). Worker processes forked for large folders share it unchanged.
-    gc.freeze()
     app()

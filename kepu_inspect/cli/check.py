@@ -19,7 +19,7 @@ from kepu_inspect.cli.common import (
     guarded,
     out,
 )
-from kepu_inspect.cli.inputs import PathsArg, WorkersOpt, check_paths, intake_with_progress
+from kepu_inspect.cli.inputs import PathsArg, WorkersOpt, check_paths
 
 
 def register(app: typer.Typer) -> None:
@@ -35,41 +35,22 @@ def register(app: typer.Typer) -> None:
         workers: WorkersOpt = None,
     ) -> None:
         """检查报送的自评表：识别单位、登记收件情况，逐个单元格列出问题和修改方法。"""
-        from kepu_inspect.adapters.output import write_text_atomic
+        from kepu_inspect.adapters.output import safe_filename, write_text_atomic
+        from kepu_inspect.cli.inputs import check_with_progress
         from kepu_inspect.cli.rubric import load_or_exit
         from kepu_inspect.core.problems import Severity
+        from kepu_inspect.reports.check_report import check_json, notice_problems
         from kepu_inspect.reports.data_report import problems_csv
         from kepu_inspect.reports.notice import notice_text
-        from kepu_inspect.reports.safe_text import dumps
         from kepu_inspect.reports.terminal import ledger_view, problems_overview, summary_line
 
         check_format(fmt, ("table", "json", "csv"))
         rubric = load_or_exit(rubric_path)
         check_paths(paths)
-        from kepu_inspect.services.intake import CHECK_ONLY
-
-        intake = intake_with_progress(rubric, paths, workers, CHECK_ONLY)
+        intake = check_with_progress(rubric, paths, workers)
         problems = intake.all_problems()
         if fmt == "json":
-            doc = {
-                "files": [
-                    {"path": r.path, "sha256": r.sha256, "status": r.status, "unit_id": r.unit_id}
-                    for r in intake.readings
-                ],
-                "skipped": [{"path": s.path, "reason": s.reason} for s in intake.skipped],
-                "ledger": [
-                    {
-                        "unit_id": r.unit_id,
-                        "unit": r.unit_name,
-                        "group": r.group,
-                        "status": r.status,
-                        "files": list(r.files),
-                    }
-                    for r in intake.ledger
-                ],
-                "problems": [p.as_dict() for p in problems],
-            }
-            typer.echo(dumps(doc))
+            typer.echo(check_json(intake))
         elif fmt == "csv":
             typer.echo(problems_csv(problems), nl=False)
         else:
@@ -79,13 +60,8 @@ def register(app: typer.Typer) -> None:
             out().print(summary_line(intake, problems))
         if notice is not None:
             today = dt.date.today().isoformat()
-            by_unit: dict[str, list] = {}
-            for p in problems:
-                if p.unit and p.severity is not Severity.INFO and p.code.name not in ("WB026", "WB027"):
-                    by_unit.setdefault(p.unit, []).append(p)
-            from kepu_inspect.adapters.output import safe_filename
-
-            for unit_name, items in sorted(by_unit.items()):
+            by_unit = notice_problems(problems)
+            for unit_name, items in by_unit.items():
                 target = notice / (safe_filename(f"{unit_name}退回修改通知") + ".txt")
                 write_text_atomic(target, notice_text(rubric, unit_name, items, today), encoding="utf-8-sig")
             err().print(f"已为 {len(by_unit)} 个单位生成退回修改通知：{escape(notice)}")

@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from kepu_inspect.cli.common import EXIT_USAGE, err, escape
 
 if TYPE_CHECKING:
+    from kepu_inspect.core.results import Intake, ScoreRun
     from kepu_inspect.core.rubric import Rubric
-    from kepu_inspect.services.intake import Intake, Scoring
+    from kepu_inspect.services.batch import BatchOptions
 
 PathsArg = Annotated[
     list[Path], typer.Argument(help="自评表文件或文件夹（文件夹会递归查找）", show_default=False)
@@ -28,24 +29,42 @@ def check_paths(paths: list[Path]) -> None:
         raise typer.Exit(EXIT_USAGE)
 
 
-def intake_with_progress(
-    rubric: Rubric, paths: list[Path], workers: int | None, scoring: Scoring | None = None
-) -> Intake:
+def _reading_progress() -> Any:
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
-    from kepu_inspect.services.intake import run_intake
-
-    with Progress(
+    return Progress(
         TextColumn("正在读取自评表"),
         BarColumn(),
         MofNCompleteColumn(),
         TimeRemainingColumn(),
         console=err(),
         transient=True,
-    ) as progress:
+    )
+
+
+def check_with_progress(rubric: Rubric, paths: list[Path], workers: int | None) -> Intake:
+    from kepu_inspect.services.batch import check_paths as check_batch
+
+    with _reading_progress() as progress:
         task = progress.add_task("read", total=None)
 
         def on_total(n: int) -> None:
             progress.update(task, total=n, visible=n >= 20)
 
-        return run_intake(rubric, paths, lambda k: progress.advance(task, k), on_total, workers, scoring)
+        return check_batch(rubric, paths, workers, lambda k: progress.advance(task, k), on_total)
+
+
+def score_with_progress(
+    rubric: Rubric, paths: list[Path], date: str, previous: Any, options: BatchOptions
+) -> ScoreRun:
+    from kepu_inspect.services.batch import score_paths
+
+    with _reading_progress() as progress:
+        task = progress.add_task("read", total=None)
+
+        def on_total(n: int) -> None:
+            progress.update(task, total=n, visible=n >= 20)
+
+        return score_paths(
+            rubric, paths, date, previous, options, lambda k: progress.advance(task, k), on_total
+        )

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -21,50 +20,33 @@ from kepu_inspect.cli.common import (
     guarded,
     out,
 )
-from kepu_inspect.cli.inputs import PathsArg, WorkersOpt, check_paths, intake_with_progress
+from kepu_inspect.cli.inputs import PathsArg, WorkersOpt, check_paths
 
 if TYPE_CHECKING:
-    from kepu_inspect.services.scoring_service import ScoreRun
+    from kepu_inspect.core.results import ScoreRun
 
-REPORT_KINDS = ("xlsx", "html", "csv", "json", "ranking")
-DEFAULT_REPORTS = ("xlsx", "html", "csv", "json")
+DEFAULT_REPORTS = (
+    "xlsx",
+    "html",
+    "csv",
+    "json",
+)  # reports.registry.DEFAULT_REPORTS (not imported for --help)
 
 
 def write_reports(run: ScoreRun, kinds: list[str], output: Path, stem: str) -> list[Path]:
-    """Write the chosen reports; each writer is imported only when its report is asked for."""
-    from kepu_inspect.adapters.output import write_text_atomic
-    from kepu_inspect.reports import data_report
+    """Write the chosen reports, each file replaced atomically (never half a file under its name)."""
+    from kepu_inspect.adapters.output import atomic_open
+    from kepu_inspect.reports.registry import REPORTS
 
-    def xlsx(target: Path, rankings_only: bool = False) -> None:
-        from kepu_inspect.reports.xlsx_report import write_xlsx_report
-
-        write_xlsx_report(run, target, rankings_only=rankings_only)
-
-    def html(target: Path) -> None:
-        from kepu_inspect.reports.html_report import render_html
-
-        write_text_atomic(target, render_html(run))
-
-    def csv(render: Callable[[], str]) -> Callable[[Path], None]:
-        # with a BOM, so Excel opens the UTF-8 text correctly
-        return lambda target: write_text_atomic(target, render(), encoding="utf-8-sig")
-
-    writers: dict[str, list[tuple[str, Callable[[Path], None]]]] = {
-        "json": [(f"{stem}.json", lambda target: data_report.write_results_json(run, target))],
-        "csv": [
-            (f"{stem}.csv", csv(lambda: data_report.ranking_csv(run))),
-            ("问题清单.csv", csv(lambda: data_report.problems_csv(run.problems()))),
-        ],
-        "xlsx": [(f"{stem}.xlsx", xlsx)],
-        "ranking": [(f"{stem}-排名.xlsx", lambda target: xlsx(target, rankings_only=True))],
-        "html": [(f"{stem}.html", html)],
-    }
     written: list[Path] = []
-    for kind, files in writers.items():
-        if kind in kinds:
-            for filename, write in files:
-                write(output / filename)
-                written.append(output / filename)
+    for name, report in REPORTS.items():
+        if name not in kinds:
+            continue
+        for file in report.files:
+            target = output / file.filename(stem)
+            with atomic_open(target, "wb") as sink:
+                file.render(run, sink)
+            written.append(target)
     return written
 
 
@@ -94,17 +76,20 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """评分、排名并生成报告：屏幕排名表，以及 xlsx / html / csv / json 报告（可直接打印）。"""
         from kepu_inspect.adapters.output import safe_filename
+        from kepu_inspect.adapters.results_file import load_previous
+        from kepu_inspect.cli.inputs import score_with_progress
         from kepu_inspect.cli.rubric import load_or_exit
         from kepu_inspect.core.problems import Severity
+        from kepu_inspect.reports.registry import REPORTS
         from kepu_inspect.reports.terminal import ledger_view, problems_overview, ranking_view, summary_line
-        from kepu_inspect.services.scoring_service import load_previous, score_intake
+        from kepu_inspect.services.batch import BatchOptions
 
         check_format(fmt, ("table", "json"))
         kinds = [k.strip() for k in reports.split(",") if k.strip()]
-        unknown = [k for k in kinds if k not in REPORT_KINDS]
+        unknown = [k for k in kinds if k not in REPORTS]
         if unknown:
             err().print(
-                f"[red]--reports 只能包含 {'、'.join(REPORT_KINDS)}，收到：{escape('、'.join(unknown))}[/]"
+                f"[red]--reports 只能包含 {'、'.join(REPORTS)}，收到：{escape('、'.join(unknown))}[/]"
             )
             raise typer.Exit(EXIT_USAGE)
         report_date = date or dt.date.today().isoformat()
@@ -122,17 +107,14 @@ def register(app: typer.Typer) -> None:
             except (OSError, ValueError, KeyError, TypeError) as exc:
                 err().print(f"[red]无法读取上年结果文件 {escape(previous)}：{escape(exc)}[/]")
                 raise typer.Exit(EXIT_USAGE) from None
-        from kepu_inspect.reports.data_report import iter_results_json, unit_record
-        from kepu_inspect.services.intake import Scoring, paused_gc
+        from kepu_inspect.reports.data_report import iter_results_json
 
-        # item-level detail is only needed by the full xlsx and the html; the json records are
-        # rendered in the workers either way
-        scoring = Scoring(render=unit_record, keep_items="xlsx" in kinds or "html" in kinds)
-        with paused_gc():  # builds results and reports: many objects, no cycles
-            intake = intake_with_progress(rubric, paths, workers, scoring)
-            run = score_intake(rubric, intake, report_date, prev)
-            problems = run.problems()
-            written = write_reports(run, kinds, output, safe_filename(name))
+        # item-level detail stays in memory only for the reports that print it
+        options = BatchOptions(keep_items=any(REPORTS[k].needs_items for k in kinds), workers=workers)
+        run = score_with_progress(rubric, paths, report_date, prev, options)
+        intake = run.intake
+        problems = run.problems()
+        written = write_reports(run, kinds, output, safe_filename(name))
         if fmt == "json":
             stdout = typer.get_binary_stream("stdout")
             for piece in iter_results_json(run):

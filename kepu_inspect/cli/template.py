@@ -38,7 +38,7 @@ def register(app: typer.Typer) -> None:
         from rich.progress import Progress
         from rich.table import Table
 
-        from kepu_inspect.adapters.template_writer import template_filenames, write_template
+        from kepu_inspect.adapters.template_writer import new_batch, template_filenames, write_template
         from kepu_inspect.cli.rubric import load_or_exit
         from kepu_inspect.core.numbers import fmt
         from kepu_inspect.core.rubric import Unit
@@ -58,13 +58,14 @@ def register(app: typer.Typer) -> None:
         if output.exists() and not output.is_dir():
             raise fail_usage(f"输出位置“{output}”是一个文件，请指定文件夹")
         names = template_filenames(rubric, chosen)
+        shared = new_batch()
         written = []
         failed: list[tuple[Unit, str]] = []
         with Progress(console=err(), transient=True, disable=len(chosen) < 10) as progress:
             task = progress.add_task("正在生成自评表", total=len(chosen))
             for u in chosen:
                 try:
-                    written.append((u, write_template(rubric, u, output, password, names[u.id])))
+                    written.append((u, write_template(rubric, u, output, password, names[u.id], shared)))
                 except OSError as exc:  # e.g. the old file is open in Excel on Windows
                     failed.append((u, exc.strerror or str(exc)))
                 progress.advance(task)

@@ -27,25 +27,6 @@ def to_decimal(value: object) -> Decimal:
     raise TypeError(f"not a number: {value!r}")
 
 
-_SHARED: dict[str, Decimal] = {}
-_SHARED_MAX = 1 << 16
-
-
-def shared_decimal(text: str) -> Decimal:
-    """The Decimal for ``text``, one object per distinct value (Decimals are immutable).
-
-    Results arriving from worker processes repeat a handful of values (3, 0, 1.5 …) a million times
-    at national scale; sharing them saves ~100 bytes each and the parsing. Bounded, so odd inputs
-    cannot grow it without limit.
-    """
-    value = _SHARED.get(text)
-    if value is None:
-        value = Decimal(text)
-        if len(_SHARED) < _SHARED_MAX:
-            _SHARED[text] = value
-    return value
-
-
 def round_half_up(value: Decimal, decimals: int) -> Decimal:
     """四舍五入 to ``decimals`` places; Python's round() would round half to even."""
     return value.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)

@@ -4,20 +4,10 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from decimal import Decimal
 
+from kepu_inspect.core.results import Ranked, UnitResult
 from kepu_inspect.core.rubric import TIE_BREAK_LABELS
-from kepu_inspect.core.scoring import UnitResult
-
-
-@dataclass(frozen=True)
-class Ranked:
-    rank: int | None  # None: not scored (未报送 / 材料无效)
-    result: UnitResult
-    tie: bool = False  # shares its rank with another unit
-    tie_note: str = ""  # which tie-break separated it from an equal score
-    change: str = ""  # against the previous results: ↑2, ↓1, →, 新
 
 
 def _tie_key(result: UnitResult, breaks: Sequence[str]) -> tuple[Decimal, ...]:

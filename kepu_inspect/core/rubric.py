@@ -8,10 +8,10 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from decimal import Decimal
-from functools import cached_property
-from typing import Literal
+from types import MappingProxyType
+from typing import Any, Literal
 
 from kepu_inspect.core.numbers import ZERO, Interval
 from kepu_inspect.core.rules import InputSpec, Rule
@@ -44,7 +44,7 @@ TIE_BREAK_LABELS: dict[str, str] = {
 @dataclass(frozen=True)
 class Settings:
     decimals: int = 2
-    unverified: Literal["self", "zero"] = "self"
+    unverified: Literal["self", "computed", "lower", "zero"] = "self"
     overclaim_threshold: Decimal | None = None
     overclaim_deduction: Decimal = ZERO
     tie_breaks: tuple[str, ...] = ()
@@ -105,11 +105,11 @@ class Criterion:
     points: Decimal
     rule: Rule
     bonus: bool = False
+    # what the unit types for this criterion, from the rule (asked once per criterion per workbook)
+    input_specs: tuple[InputSpec, ...] = field(init=False, repr=False, compare=False)
 
-    @cached_property
-    def input_specs(self) -> tuple[InputSpec, ...]:
-        """Computed once: a national run asks for them once per criterion per workbook."""
-        return tuple(self.rule.inputs())
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "input_specs", tuple(self.rule.inputs()))
 
     def inputs(self) -> list[InputSpec]:
         return list(self.input_specs)
@@ -195,6 +195,8 @@ class Rubric:
     grades: tuple[GradeBand, ...] = ()
     total: Decimal | None = None
     content_hash: str = ""
+    # lookups every run needs thousands of times, derived from the fields above when the rubric is made
+    index: RubricIndex = field(init=False, repr=False, compare=False)
 
     # --- lookups ---------------------------------------------------------------------------
     def items(self) -> Iterator[tuple[Section, Item]]:
@@ -202,105 +204,40 @@ class Rubric:
             for item in section.items:
                 yield section, item
 
-    # Indexes, built once per rubric: a national run looks units up thousands of times.
-    # (cached_property stores into the instance dict, which a frozen dataclass allows.)
-    @cached_property
-    def _groups_by_id(self) -> dict[str, Group]:
-        return {g.id: g for g in self.groups}
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "index", RubricIndex.build(self))
 
-    @cached_property
-    def _units_by_id(self) -> dict[str, Unit]:
-        return {u.id: u for u in self.units}
-
-    @cached_property
-    def _units_by_name(self) -> dict[str, Unit]:
-        index: dict[str, Unit] = {}
-        for unit in self.units:  # names first, then ids, so a name never loses to an id
-            for n in unit.names:
-                index.setdefault(normalise_name(n), unit)
-        for unit in self.units:
-            index.setdefault(normalise_name(unit.id), unit)
-        return index
-
-    @cached_property
-    def _assignments(self) -> dict[str, tuple[Assignment, ...]]:
-        return {}
-
-    @cached_property
-    def _by_profile(self) -> dict[tuple[str, tuple[str, ...], str | None], tuple[Assignment, ...]]:
-        return {}
-
-    @cached_property
-    def _max_base(self) -> dict[tuple[str, tuple[str, ...], str | None], Decimal]:
-        return {}
-
-    @cached_property
-    def _leads_of(self) -> dict[str, frozenset[str]]:
-        return {g.id: frozenset(g.leads) for g in self.item_groups}
-
-    @cached_property
-    def _named_units(self) -> frozenset[str]:
-        return frozenset(s.ref for _, item in self.items() for s in item.applies_to if s.kind == "unit")
-
-    @cached_property
-    def memo(self) -> dict[object, object]:
-        """A cache for data derived from this rubric by adapters (e.g. a unit's expected rows)."""
-        return {}
+    def __reduce__(self) -> tuple[Any, tuple[Any, ...]]:
+        """Pickled as its fields; the index is rebuilt on arrival (a worker started by spawn)."""
+        return self.__class__, tuple(getattr(self, f.name) for f in fields(self) if f.init)
 
     def group(self, group_id: str) -> Group:
-        return self._groups_by_id[group_id]
+        return self.index.groups[group_id]
 
     def unit(self, unit_id: str) -> Unit:
-        return self._units_by_id[unit_id]
+        return self.index.units[unit_id]
 
     def find_unit(self, name: str) -> Unit | None:
         """Resolve a unit by id, official name or alias (whitespace and bracket width ignored)."""
-        return self._units_by_name.get(normalise_name(name))
+        return self.index.names.get(normalise_name(name))
 
     def assessed_units(self, group_id: str | None = None) -> list[Unit]:
         return [u for u in self.units if u.assessed and (group_id is None or u.group == group_id)]
 
-    def assignment_profile(self, unit: Unit) -> tuple[str, tuple[str, ...], str | None]:
+    def assignment_profile(self, unit: Unit) -> Profile:
         """What decides a unit's items: its group, the item groups it leads, whether items name it.
 
         Units with equal profiles get the very same assignments (and, in adapters, the same expected
         rows): a national rubric's 3,000 counties share one list instead of building 3,000.
         """
-        leads = tuple(g for g, members in self._leads_of.items() if unit.id in members)
-        return unit.group, leads, unit.id if unit.id in self._named_units else None
+        return self.index.profiles[unit.id]
 
     def assignments(self, unit: Unit) -> tuple[Assignment, ...]:
         """The items that apply to ``unit``, in rubric order, with the largest matching weight."""
-        cached = self._assignments.get(unit.id)
-        if cached is None:
-            profile = self.assignment_profile(unit)
-            cached = self._by_profile.get(profile)
-            if cached is None:
-                cached = self._by_profile[profile] = self._compute_assignments(unit)
-            self._assignments[unit.id] = cached
-        return cached
-
-    def _compute_assignments(self, unit: Unit) -> tuple[Assignment, ...]:
-        leads_of = self._leads_of
-        result: list[Assignment] = []
-        for section, item in self.items():
-            weights = [
-                s.weight
-                for s in item.applies_to
-                if (s.kind == "unit" and s.ref == unit.id)
-                or (s.kind == "group" and s.ref == unit.group)
-                or (s.kind == "leads" and unit.id in leads_of.get(s.ref, set()))
-            ]
-            if weights:
-                result.append(Assignment(item, section, max(weights)))
-        return tuple(result)
+        return self.index.assignments[self.index.profiles[unit.id]]
 
     def max_base(self, unit: Unit) -> Decimal:
-        profile = self.assignment_profile(unit)
-        total = self._max_base.get(profile)
-        if total is None:
-            total = self._max_base[profile] = sum((a.max_points for a in self.assignments(unit)), ZERO)
-        return total
+        return self.index.max_base[self.index.profiles[unit.id]]
 
     def structure_fingerprint(self) -> str:
         """Hash of what a filled workbook depends on (ids, points, inputs), not wording.
@@ -318,6 +255,66 @@ class Rubric:
             for _, item in self.items()
         ]
         return hashlib.sha256(json.dumps(shape, ensure_ascii=False).encode()).hexdigest()[:16]
+
+
+Profile = tuple[str, tuple[str, ...], str | None]
+
+
+@dataclass(frozen=True)
+class RubricIndex:
+    """Read-only lookups derived from a rubric once, when it is made (never filled in later)."""
+
+    groups: Mapping[str, Group]
+    units: Mapping[str, Unit]
+    names: Mapping[str, Unit]  # normalised name, alias or id → unit
+    profiles: Mapping[str, Profile]  # unit id → assignment profile
+    assignments: Mapping[Profile, tuple[Assignment, ...]]
+    max_base: Mapping[Profile, Decimal]
+
+    @classmethod
+    def build(cls, rubric: Rubric) -> RubricIndex:
+        names: dict[str, Unit] = {}
+        for unit in rubric.units:  # names first, then ids, so a name never loses to an id
+            for n in unit.names:
+                names.setdefault(normalise_name(n), unit)
+        for unit in rubric.units:
+            names.setdefault(normalise_name(unit.id), unit)
+        leads_of = {g.id: frozenset(g.leads) for g in rubric.item_groups}
+        named = frozenset(s.ref for _, item in rubric.items() for s in item.applies_to if s.kind == "unit")
+        profiles: dict[str, Profile] = {}
+        assignments: dict[Profile, tuple[Assignment, ...]] = {}
+        for unit in rubric.units:
+            leads = tuple(g for g, members in leads_of.items() if unit.id in members)
+            profile = (unit.group, leads, unit.id if unit.id in named else None)
+            profiles[unit.id] = profile
+            if profile not in assignments:
+                assignments[profile] = _assignments(rubric, unit, leads_of)
+        max_base = {p: sum((a.max_points for a in given), ZERO) for p, given in assignments.items()}
+        return cls(
+            MappingProxyType({g.id: g for g in rubric.groups}),
+            MappingProxyType({u.id: u for u in rubric.units}),
+            MappingProxyType(names),
+            MappingProxyType(profiles),
+            MappingProxyType(assignments),
+            MappingProxyType(max_base),
+        )
+
+
+def _assignments(
+    rubric: Rubric, unit: Unit, leads_of: Mapping[str, frozenset[str]]
+) -> tuple[Assignment, ...]:
+    result: list[Assignment] = []
+    for section, item in rubric.items():
+        weights = [
+            s.weight
+            for s in item.applies_to
+            if (s.kind == "unit" and s.ref == unit.id)
+            or (s.kind == "group" and s.ref == unit.group)
+            or (s.kind == "leads" and unit.id in leads_of.get(s.ref, frozenset()))
+        ]
+        if weights:
+            result.append(Assignment(item, section, max(weights)))
+    return tuple(result)
 
 
 _NAME_TABLE = str.maketrans({"(": "（", ")": "）", " ": "", "\u3000": "", "\t": ""})

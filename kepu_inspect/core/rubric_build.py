@@ -107,8 +107,9 @@ def build_rule(raw: Doc) -> Rule:
 
 
 class _Builder:
-    def __init__(self, doc: Doc) -> None:
+    def __init__(self, doc: Doc, content_hash: str = "") -> None:
         self.doc = doc
+        self.content_hash = content_hash
         self.problems: list[Problem] = []
 
     def add(self, code: Code, path: str, **fields: Any) -> None:
@@ -202,7 +203,16 @@ class _Builder:
             source=meta_raw.get("source", ""),
         )
         rubric = Rubric(
-            meta, settings, groups, units, item_groups, sections, gates, grades, _dec(doc.get("total"))
+            meta,
+            settings,
+            groups,
+            units,
+            item_groups,
+            sections,
+            gates,
+            grades,
+            _dec(doc.get("total")),
+            self.content_hash,
         )
         if not has_errors(self.problems):
             self.check_coverage(rubric)
@@ -458,9 +468,12 @@ class _Builder:
                 )
 
 
-def build_rubric(doc: Doc) -> tuple[Rubric | None, list[Problem]]:
-    """Build and semantically check a rubric document; the model is None when errors were found."""
-    builder = _Builder(doc)
+def build_rubric(doc: Doc, content_hash: str = "") -> tuple[Rubric | None, list[Problem]]:
+    """Build and semantically check a rubric document; the model is None when errors were found.
+
+    ``content_hash`` identifies the document the rubric came from (see adapters.rubric_file).
+    """
+    builder = _Builder(doc, content_hash)
     rubric = builder.build()
     # de-duplicate repeated parameter problems (one per unit and parameter is enough)
     seen: set[tuple[str, str | None, str]] = set()

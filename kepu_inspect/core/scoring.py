@@ -6,207 +6,26 @@ why it got what it got (verified score, the rule applied to the unit's inputs, o
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any, Literal
 
-from kepu_inspect.core.numbers import HUNDRED, ZERO, fmt, round_half_up, shared_decimal
+from kepu_inspect.core.numbers import HUNDRED, ZERO, fmt, round_half_up
 from kepu_inspect.core.problems import Code, Problem, problem
+from kepu_inspect.core.results import Basis, CriterionResult, ItemResult, Overclaim, Status, UnitResult
 from kepu_inspect.core.rubric import Assignment, Criterion, Rubric, Unit
-from kepu_inspect.core.rules import Outcome, Value
+from kepu_inspect.core.rules import InputSpec, Outcome, Value
 from kepu_inspect.core.submission import CriterionEntry, Submission
 
-Basis = Literal["verified", "self", "zero", "missing"]
-Status = Literal["scored", "missing", "invalid"]
-
-
-def _text(value: Decimal | None) -> str | None:
-    return None if value is None else str(value)
-
-
-def _number(text: str | None) -> Decimal | None:
-    return None if text is None else shared_decimal(text)
-
-
-_intern = sys.intern
-
-
-def _criterion(
-    uid: str,
-    text: str,
-    rule: str,
-    max_points: str,
-    inputs: tuple[tuple[str, str], ...],
-    computed: str | None,
-    self_score: str | None,
-    verified: str | None,
-    points: str,
-    basis: Basis,
-    reason: str,
-    bonus: bool,
-) -> CriterionResult:
-    return CriterionResult(
-        _intern(uid),
-        _intern(text),
-        _intern(rule),
-        shared_decimal(max_points),
-        tuple((_intern(label), _intern(value)) for label, value in inputs),
-        _number(computed),
-        _number(self_score),
-        _number(verified),
-        shared_decimal(points),
-        basis,
-        reason,
-        bonus,
-    )
-
-
-def _item(
-    item_id: str,
-    number: str,
-    title: str,
-    section_id: str,
-    bonus_section: bool,
-    weight: str,
-    max_points: str,
-    self_points: str,
-    points: str,
-    bonus_points: str,
-    verified: bool,
-    criteria: tuple[CriterionResult, ...],
-    opinion: str,
-) -> ItemResult:
-    return ItemResult(
-        _intern(item_id),
-        _intern(number),
-        _intern(title),
-        _intern(section_id),
-        bonus_section,
-        shared_decimal(weight),
-        shared_decimal(max_points),
-        shared_decimal(self_points),
-        shared_decimal(points),
-        shared_decimal(bonus_points),
-        verified,
-        criteria,
-        opinion,
-    )
-
-
-# Item results travel from worker processes in their millions at national scale (3,000 units × 40
-# items). Pickled as plain fields and rebuilt with shared Decimals and interned rubric texts, they
-# take ≈ a third of the memory in the main process and unpickle ≈ 30 % faster (measured).
-
-
-@dataclass(frozen=True, slots=True)
-class CriterionResult:
-    uid: str
-    text: str
-    rule: str  # rule title in Chinese
-    max_points: Decimal
-    inputs: tuple[tuple[str, str], ...]  # (label, value as typed/parsed)
-    computed: Decimal | None  # the rule applied to the unit's own inputs
-    self_score: Decimal | None
-    verified: Decimal | None
-    points: Decimal
-    basis: Basis
-    reason: str
-    bonus: bool = False
-
-    def __reduce__(self) -> tuple[Any, tuple[Any, ...]]:
-        return _criterion, (
-            self.uid,
-            self.text,
-            self.rule,
-            str(self.max_points),
-            self.inputs,
-            _text(self.computed),
-            _text(self.self_score),
-            _text(self.verified),
-            str(self.points),
-            self.basis,
-            self.reason,
-            self.bonus,
-        )
-
-
-@dataclass(frozen=True, slots=True)
-class ItemResult:
-    item_id: str
-    number: str
-    title: str
-    section_id: str
-    bonus_section: bool
-    weight: Decimal
-    max_points: Decimal  # base points for this unit (bonus sections: the bonus maximum)
-    self_points: Decimal
-    points: Decimal  # counted base points (bonus sections: bonus points)
-    bonus_points: Decimal  # in-item bonus criteria
-    verified: bool  # every criterion verified
-    criteria: tuple[CriterionResult, ...]
-    opinion: str = ""
-
-    def __reduce__(self) -> tuple[Any, tuple[Any, ...]]:
-        return _item, (
-            self.item_id,
-            self.number,
-            self.title,
-            self.section_id,
-            self.bonus_section,
-            str(self.weight),
-            str(self.max_points),
-            str(self.self_points),
-            str(self.points),
-            str(self.bonus_points),
-            self.verified,
-            self.criteria,
-            self.opinion,
-        )
-
-    @property
-    def rate(self) -> Decimal | None:
-        return None if not self.max_points else self.points / self.max_points
-
-
-@dataclass(frozen=True)
-class Overclaim:
-    item_id: str
-    title: str
-    self_points: Decimal
-    verified_points: Decimal
-
-    @property
-    def diff(self) -> Decimal:
-        return self.self_points - self.verified_points
-
-
-@dataclass(frozen=True)
-class UnitResult:
-    unit_id: str
-    unit_name: str
-    group_id: str
-    status: Status
-    max_base: Decimal = ZERO
-    self_total: Decimal = ZERO
-    base: Decimal = ZERO  # counted base points (verified where verified)
-    bonus: Decimal = ZERO
-    deductions: Decimal = ZERO
-    rate: Decimal = ZERO  # base / max × 100
-    score: Decimal = ZERO  # the ranking score: (rate or base) + bonus − deductions, rounded
-    grade: str = ""
-    gates: tuple[str, ...] = ()
-    items: tuple[ItemResult, ...] = ()
-    overclaims: tuple[Overclaim, ...] = ()
-    unverified: int = 0
-    notes: tuple[str, ...] = ()
-    files: tuple[str, ...] = ()
-    problems: tuple[Problem, ...] = field(default=(), compare=False)
-
-    @property
-    def scored(self) -> bool:
-        return self.status == "scored"
+__all__ = [
+    "CriterionResult",
+    "ItemResult",
+    "Overclaim",
+    "UnitResult",
+    "assess_unit",
+    "grade_for",
+    "score_unit",
+    "unscored",
+]
 
 
 def _display(value: Value | None) -> str:
@@ -219,15 +38,18 @@ def _display(value: Value | None) -> str:
     return str(value)
 
 
-def entry_outcome(crit: Criterion, entry: CriterionEntry, params: Mapping[str, Decimal]) -> Outcome:
-    """``crit``'s rule applied to the unit's own inputs, evaluated once per entry."""
-    if not entry.outcome:
-        entry.outcome.append(crit.rule.evaluate(crit.points, entry.values, params))
-    return entry.outcome[0]
+def criterion_outcome(
+    crit: Criterion, weight: Decimal, entry: CriterionEntry | None, params: Mapping[str, Decimal]
+) -> Outcome:
+    """``crit``'s rule applied to the unit's own inputs (a discretionary criterion: its proposal)."""
+    values: Mapping[str, Value] = entry.values if entry else {}
+    if not crit.input_specs and entry is not None and entry.self_score is not None:
+        values = {**values, "score": entry.self_score / weight}
+    return crit.rule.evaluate(crit.points, values, params)
 
 
 def score_criterion(
-    rubric: Rubric, unit: Unit, a: Assignment, crit: Criterion, entry: CriterionEntry | None
+    rubric: Rubric, a: Assignment, crit: Criterion, entry: CriterionEntry | None, outcome: Outcome
 ) -> CriterionResult:
     uid = f"{a.item.id}.{crit.id}"
     weight = a.weight
@@ -236,12 +58,6 @@ def score_criterion(
     values: Mapping[str, Value] = entry.values if entry else {}
     self_score = entry.self_score if entry else None
     verified = entry.verified if entry else None
-    if not specs and self_score is not None:  # discretionary: the unit's proposal is its input
-        values = {**values, "score": self_score / weight}
-    if specs and entry is not None:
-        outcome = entry_outcome(crit, entry, unit.params)
-    else:
-        outcome = crit.rule.evaluate(crit.points, values, unit.params)
     computed = None if outcome.points is None else min(max(outcome.points * weight, ZERO), top)
     weight_note = f"（牵头单位分值×{fmt(weight)}）" if weight != 1 and computed is not None else ""
     shown = tuple((s.label, _display(values.get(s.key))) for s in specs)
@@ -262,65 +78,72 @@ def score_criterion(
             f"{claimed}督导检查组核定{fmt(verified)}分{rule_text}",
             crit.bonus,
         )
-    if rubric.settings.unverified == "zero":
-        return CriterionResult(
-            uid,
-            crit.text,
-            crit.rule.title,
-            top,
-            shown,
-            computed,
-            self_score,
-            None,
-            ZERO,
-            "zero",
-            "未经核定，按考核细则规定计0分",
-            crit.bonus,
-        )
-    if computed is not None:
-        return CriterionResult(
-            uid,
-            crit.text,
-            crit.rule.title,
-            top,
-            shown,
-            computed,
-            self_score,
-            None,
-            computed,
-            "self",
-            f"{outcome.reason}{weight_note}（未经核定，按自评数据计）",
-            crit.bonus,
-        )
-    if self_score is not None and not specs:
-        return CriterionResult(
-            uid,
-            crit.text,
-            crit.rule.title,
-            top,
-            shown,
-            computed,
-            self_score,
-            None,
-            min(self_score, top),
-            "self",
-            "酌情评分未经核定，按自评分计",
-            crit.bonus,
-        )
-    return CriterionResult(
-        uid,
-        crit.text,
-        crit.rule.title,
-        top,
-        shown,
-        computed,
-        self_score,
-        None,
-        ZERO,
-        "missing",
-        f"{outcome.reason}，计0分",
-        crit.bonus,
+    return _unverified(
+        rubric.settings.unverified, uid, crit, top, shown, computed, self_score, outcome, specs, weight_note
     )
+
+
+def _unverified(
+    policy: str,
+    uid: str,
+    crit: Criterion,
+    top: Decimal,
+    shown: tuple[tuple[str, str], ...],
+    computed: Decimal | None,
+    self_score: Decimal | None,
+    outcome: Outcome,
+    specs: list[InputSpec],
+    weight_note: str,
+) -> CriterionResult:
+    """A criterion no inspector verified, scored by the rubric's declared ``unverified`` policy.
+
+    ``self`` counts the unit's own 自评分 (never more than it claimed, never more than the maximum);
+    ``computed`` applies the rule to the unit's entered data; ``lower`` takes the smaller of the two;
+    ``zero`` counts nothing. The reason always says which, and what the other reading would give.
+    """
+    claimed = None if self_score is None else min(max(self_score, ZERO), top)
+    data_text = (
+        f"按填报数据应为{fmt(computed)}分（{outcome.reason}{weight_note}）"
+        if specs and computed is not None
+        else ""
+    )
+    if specs and computed is None:
+        data_text = f"填报数据无法计分（{outcome.reason}）"
+    claim_text = "未填写自评分" if self_score is None else f"自评{fmt(self_score)}分"
+
+    def result(points: Decimal, basis: Basis, reason: str) -> CriterionResult:
+        return CriterionResult(
+            uid,
+            crit.text,
+            crit.rule.title,
+            top,
+            shown,
+            computed,
+            self_score,
+            None,
+            points,
+            basis,
+            reason,
+            crit.bonus,
+        )
+
+    if policy == "zero":
+        return result(ZERO, "zero", "未经核定，按考核细则规定计0分")
+    if policy == "computed":
+        if computed is None:
+            return result(ZERO, "missing", f"{outcome.reason}，计0分（未经核定，按填报数据计）")
+        return result(computed, "self", f"{outcome.reason}{weight_note}（未经核定，按填报数据计）")
+    if policy == "lower":
+        got = min(claimed if claimed is not None else ZERO, computed if computed is not None else ZERO)
+        parts = "；".join(p for p in (claim_text, data_text) if p)
+        basis: Basis = "self" if claimed is not None and computed is not None else "missing"
+        return result(got, basis, f"未经核定，按自评分与填报数据中较低者计{fmt(got)}分（{parts}）")
+    # "self": the unit's 自评分
+    if claimed is None:
+        return result(ZERO, "missing", "未经核定且未填写自评分，计0分")
+    capped = "（超出分值范围，按" + fmt(claimed) + "分计）" if claimed != self_score else ""
+    tail = f"；{data_text}" if data_text else ""
+    return result(claimed, "self", f"未经核定，按自评分计{fmt(claimed)}分{capped}{tail}")
 
 
 def score_unit(
@@ -331,24 +154,46 @@ def score_unit(
     problems: tuple[Problem, ...] = (),
 ) -> UnitResult:
     """Score a read submission: base, bonus (capped), deductions, rate, grade and every reason."""
+    return assess_unit(rubric, unit, submission, files, problems)[0]
+
+
+def assess_unit(
+    rubric: Rubric,
+    unit: Unit,
+    submission: Submission,
+    files: tuple[str, ...] = (),
+    problems: tuple[Problem, ...] = (),
+) -> tuple[UnitResult, list[Problem]]:
+    """Score a submission and report what its own data contradict (WB022), from one rule evaluation.
+
+    The check (does the 自评分 match what the unit's entered data give?) and the score need the same
+    rule outcome for every criterion of every file, so both come from this one pass.
+    """
     settings = rubric.settings
+    content: list[Problem] = []
     items: list[ItemResult] = []
     bonus_by_section: dict[str, Decimal] = {}
     in_item_bonus = ZERO
     overclaims: list[Overclaim] = []
     unverified = 0
     for a in rubric.assignments(unit):
-        crits = tuple(
-            score_criterion(rubric, unit, a, c, submission.criteria.get(f"{a.item.id}.{c.id}"))
-            for c in a.item.criteria
-        )
+        scored_crits: list[CriterionResult] = []
+        for c in a.item.criteria:
+            entry = submission.criteria.get(f"{a.item.id}.{c.id}")
+            outcome = criterion_outcome(c, a.weight, entry, unit.params)
+            if entry is not None and c.input_specs:
+                mismatch = _inconsistency(rubric, unit, submission, a, entry, outcome)
+                if mismatch is not None:
+                    content.append(mismatch)
+            scored_crits.append(score_criterion(rubric, a, c, entry, outcome))
+        crits = tuple(scored_crits)
         base_crits = [c for c in crits if a.is_bonus or not c.bonus]
         extra = sum((c.points for c in crits if c.bonus and not a.is_bonus), ZERO)
         points = sum((c.points for c in base_crits), ZERO)
         self_points = sum((c.self_score or ZERO for c in base_crits), ZERO)
         all_verified = all(c.verified is not None for c in crits)
         unverified += sum(1 for c in crits if c.verified is None)
-        entry = submission.items.get(a.item.id)
+        item_entry = submission.items.get(a.item.id)
         item = ItemResult(
             a.item.id,
             a.item.number,
@@ -362,7 +207,7 @@ def score_unit(
             extra,
             all_verified,
             crits,
-            entry.opinion if entry else "",
+            item_entry.opinion if item_entry else "",
         )
         items.append(item)
         if a.is_bonus:
@@ -410,7 +255,7 @@ def score_unit(
         )
     if unverified:
         notes.append(f"{unverified}项未核定")
-    return UnitResult(
+    result = UnitResult(
         unit.id,
         unit.name,
         unit.group,
@@ -430,6 +275,29 @@ def score_unit(
         tuple(notes),
         files,
         problems,
+    )
+    return result, content
+
+
+def _inconsistency(
+    rubric: Rubric, unit: Unit, submission: Submission, a: Assignment, entry: CriterionEntry, outcome: Outcome
+) -> Problem | None:
+    """WB022 when the 自评分 differs from the rule applied to the unit's own (readable) inputs."""
+    if entry.self_score is None or entry.unreadable or outcome.points is None:
+        return None
+    d = rubric.settings.decimals
+    computed = round_half_up(outcome.points * a.weight, d)
+    if round_half_up(entry.self_score, d) == computed:
+        return None
+    return problem(
+        Code.WB022,
+        sheet=submission.sheet or None,
+        cell=entry.self_cell,
+        unit=unit.name,
+        value=fmt(entry.self_score),
+        claimed=fmt(entry.self_score),
+        computed=fmt(computed),
+        reason=outcome.reason,
     )
 
 

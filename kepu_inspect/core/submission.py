@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from kepu_inspect.core.rules import Outcome, Value
+from kepu_inspect.core.rules import Value
 
 
 @dataclass(frozen=True)
@@ -16,9 +16,6 @@ class CriterionEntry:
     self_cell: str = ""
     verified_cell: str = ""
     unreadable: tuple[str, ...] = ()  # input keys whose cell had a problem (not just empty)
-    # the rule applied to these values, kept once computed: the consistency check and scoring both
-    # need it for every criterion of every file (see scoring.entry_outcome)
-    outcome: list[Outcome] = field(default_factory=list, init=False, compare=False, repr=False)
 
 
 @dataclass(frozen=True)
@@ -37,3 +34,4 @@ class Submission:
     contact: str = ""
     phone: str = ""
     filled_on: str = ""
+    sheet: str = ""  # where the criteria's cells are (problems point at sheet and cell)

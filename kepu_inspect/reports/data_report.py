@@ -5,19 +5,15 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Iterable, Iterator
-from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from kepu_inspect import __version__
-from kepu_inspect.adapters.output import atomic_open, neutralise
 from kepu_inspect.core.numbers import fmt
 from kepu_inspect.core.problems import Problem
-from kepu_inspect.core.rubric import Rubric
-from kepu_inspect.core.scoring import UnitResult
-from kepu_inspect.reports.safe_text import displayable, dumps
+from kepu_inspect.core.record import encode_record, unpack_record
+from kepu_inspect.core.results import ScoreRun, UnitResult
+from kepu_inspect.reports.safe_text import displayable, dumps, neutralise
 from kepu_inspect.reports.tables import ranking_tables, report_title
-from kepu_inspect.services.intake import unpack_record
-from kepu_inspect.services.scoring_service import ScoreRun
 
 
 def _cell(value: object) -> object:
@@ -25,76 +21,6 @@ def _cell(value: object) -> object:
     if isinstance(value, str):
         value = displayable(value.replace("\r\n", "\n").replace("\r", "\n"))
     return neutralise(value)
-
-
-def unit_record(rubric: Rubric, res: UnitResult) -> str:
-    """One unit's line in the results file (rendered where the unit was scored, in a worker)."""
-    return dumps(_unit_json(rubric.settings.decimals, res), compact=True)
-
-
-def _unit_json(d: int, res: UnitResult) -> dict[str, Any]:
-    return {
-        "unit_id": res.unit_id,
-        "unit": res.unit_name,
-        "group_id": res.group_id,
-        "status": res.status,
-        "max_base": fmt(res.max_base),
-        "self_total": fmt(res.self_total, d),
-        "base": fmt(res.base, d),
-        "bonus": fmt(res.bonus, d),
-        "deductions": fmt(res.deductions, d),
-        "rate": fmt(res.rate, d),
-        "score": fmt(res.score, d),
-        "grade": res.grade,
-        "gates": list(res.gates),
-        "notes": list(res.notes),
-        "unverified": res.unverified,
-        "files": list(res.files),
-        "overclaims": [
-            {
-                "item_id": o.item_id,
-                "title": o.title,
-                "self": fmt(o.self_points),
-                "verified": fmt(o.verified_points),
-                "diff": fmt(o.diff),
-            }
-            for o in res.overclaims
-        ],
-        "items": [
-            {
-                "item_id": it.item_id,
-                "number": it.number,
-                "title": it.title,
-                "section": it.section_id,
-                "bonus_section": it.bonus_section,
-                "weight": fmt(it.weight),
-                "max": fmt(it.max_points),
-                "self": fmt(it.self_points),
-                "points": fmt(it.points),
-                "bonus_points": fmt(it.bonus_points),
-                "verified": it.verified,
-                "opinion": it.opinion,
-                "criteria": [
-                    {
-                        "id": c.uid,
-                        "text": c.text,
-                        "rule": c.rule,
-                        "max": fmt(c.max_points),
-                        "inputs": {label: value for label, value in c.inputs},
-                        "computed": None if c.computed is None else fmt(c.computed),
-                        "self": None if c.self_score is None else fmt(c.self_score),
-                        "verified": None if c.verified is None else fmt(c.verified),
-                        "points": fmt(c.points),
-                        "basis": c.basis,
-                        "reason": c.reason,
-                        "bonus": c.bonus,
-                    }
-                    for c in it.criteria
-                ],
-            }
-            for it in res.items
-        ],
-    }
 
 
 def iter_results_json(run: ScoreRun) -> Iterator[bytes]:
@@ -121,10 +47,6 @@ def iter_results_json(run: ScoreRun) -> Iterator[bytes]:
         },
     }
     d = run.rubric.settings.decimals
-    # records already rendered in the workers, for the results that came from them
-    records = {
-        id(r.result): r.record for r in run.intake.readings if r.record is not None and r.result is not None
-    }
     sections: list[tuple[str, Iterable[Any]]] = [
         (
             "files",
@@ -174,7 +96,7 @@ def iter_results_json(run: ScoreRun) -> Iterator[bytes]:
         ),
         (
             "units",
-            (_unit_record(run, records, run.results[u.id]) for u in run.rubric.units if u.id in run.results),
+            (_unit_record(run, run.results[u.id]) for u in run.rubric.units if u.id in run.results),
         ),
         ("problems", (p.as_dict() for p in run.problems())),
     ]
@@ -190,23 +112,22 @@ def iter_results_json(run: ScoreRun) -> Iterator[bytes]:
     yield b"\n}\n"
 
 
-def _unit_record(run: ScoreRun, records: dict[int, bytes], res: UnitResult) -> bytes:
-    """The worker's record when this very result object came from it, otherwise rendered here."""
-    record = records.get(id(res))
+def _unit_record(run: ScoreRun, res: UnitResult) -> bytes:
+    """The record made where the unit was scored, or made here (units listed without a score)."""
+    record = run.records.get(res.unit_id)
     if record is not None:
         return unpack_record(record)
-    return dumps(_unit_json(run.rubric.settings.decimals, res), compact=True).encode()
+    return encode_record(run.rubric.settings.decimals, res)
 
 
 def results_json(run: ScoreRun) -> str:
     return b"".join(iter_results_json(run)).decode("utf-8")
 
 
-def write_results_json(run: ScoreRun, target: Path) -> None:
-    """Stream the results document to ``target`` atomically."""
-    with atomic_open(target, "wb") as fh:
-        for piece in iter_results_json(run):
-            fh.write(piece)
+def write_results_json(run: ScoreRun, sink: IO[bytes]) -> None:
+    """Stream the results document into ``sink``: a national run never holds it whole."""
+    for piece in iter_results_json(run):
+        sink.write(piece)
 
 
 def ranking_csv(run: ScoreRun) -> str:

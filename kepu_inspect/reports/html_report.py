@@ -12,11 +12,10 @@ import html
 import re
 from collections.abc import Iterable, Sequence
 from decimal import ROUND_CEILING, Decimal
-from pathlib import Path
 
 from kepu_inspect import __version__
-from kepu_inspect.adapters.output import write_text_atomic
 from kepu_inspect.core.numbers import HUNDRED, ZERO, fmt
+from kepu_inspect.core.results import ScoreRun
 from kepu_inspect.reports.tables import (
     DETAIL_COLUMNS,
     ITEM_ANALYSIS_COLUMNS,
@@ -41,7 +40,6 @@ from kepu_inspect.reports.tables import (
     scored_in_rank_order,
     self_vs_verified,
 )
-from kepu_inspect.services.scoring_service import ScoreRun
 
 DETAIL_UNIT_LIMIT = 60  # more scored units than this: no per-unit detail in html (it is in the workbook)
 CHART_MAX_BARS = 40
@@ -399,8 +397,3 @@ def render_html(run: ScoreRun, *, unit_detail: bool | None = None) -> str:
         f'<p class="meta note">考核细则：{_t(meta.title)}（版本 {_t(meta.version)}）　由 kepu-inspect {_t(__version__)} 生成</p>'
         f"{_overview(run, tables)}</header>\n" + "\n".join(sections) + "\n</main>\n</body>\n</html>\n"
     )
-
-
-def write_html_report(run: ScoreRun, target: Path, *, unit_detail: bool | None = None) -> None:
-    """Write the html report to ``target`` atomically (UTF-8)."""
-    write_text_atomic(target, render_html(run, unit_detail=unit_detail))

@@ -1,27 +1,15 @@
-"""Text from untrusted workbooks, made safe to show: no terminal control sequences, no bidi tricks.
+"""Untrusted text for renderers: rich markup escaped, spreadsheet formulas made inert.
 
-Rich strips only a few control characters; an ESC, a C1 CSI (U+009B) or a right-to-left override
-(U+202E) in a cell or file name would otherwise reach the user's terminal or flip the text around.
+The character policy itself lives in ``core.text`` (shared with the workers that serialise results).
 """
 
 from __future__ import annotations
 
-import json
-import re
-from typing import Any
+from kepu_inspect.core.text import REPLACEMENT, displayable, dumps
 
-# C0/C1 controls except tab and newline, DEL, format characters (bidi overrides, zero-width),
-# line/paragraph separators.
-_UNSAFE = re.compile(
-    r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u00ad\u061c\u180e\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff"
-    r"\ufff9-\ufffb]"
-)
-REPLACEMENT = "\ufffd"
+__all__ = ["REPLACEMENT", "displayable", "dumps", "markup_safe", "neutralise"]
 
-
-def displayable(text: object) -> str:
-    """User text for the screen or a CSV cell: unsafe characters become �."""
-    return _UNSAFE.sub(REPLACEMENT, str(text))
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n", "\x00")
 
 
 def markup_safe(text: object) -> str:
@@ -31,15 +19,11 @@ def markup_safe(text: object) -> str:
     return escape(displayable(text))
 
 
-def dumps(doc: Any, *, compact: bool = False) -> str:
-    """JSON with Chinese kept readable but every unsafe character escaped as \\uXXXX (still valid JSON).
+def neutralise(value: object) -> object:
+    """Make text that a spreadsheet would run as a formula (=, +, -, @, control chars) inert.
 
-    ``compact`` uses the C encoder (``indent`` forces Python's pure-Python one, ~10× slower): for the
-    full results of a national run, which run to tens of MB.
+    Numbers pass through; only strings are prefixed with an apostrophe, the OWASP-recommended form.
     """
-    text = (
-        json.dumps(doc, ensure_ascii=False, separators=(",", ":"))
-        if compact
-        else json.dumps(doc, ensure_ascii=False, indent=2)
-    )
-    return _UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+    if isinstance(value, str) and value and (value[0] in _FORMULA_START or ord(value[0]) < 32):
+        return "'" + value
+    return value

@@ -8,12 +8,10 @@ from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import PurePath
 
-from kepu_inspect.adapters.output import neutralise
 from kepu_inspect.core.numbers import ZERO, fmt
 from kepu_inspect.core.problems import Problem
-from kepu_inspect.core.ranking import Ranked
-from kepu_inspect.core.scoring import CriterionResult, ItemResult, UnitResult
-from kepu_inspect.services.scoring_service import ScoreRun
+from kepu_inspect.core.results import CriterionResult, ItemResult, Ranked, ScoreRun, UnitResult
+from kepu_inspect.reports.safe_text import neutralise
 
 RANKING_COLUMNS = ("名次", "单位", "自评分", "核定分", "加分", "扣分", "总分", "得分率", "等次", "备注")
 STATUS_LABEL = {"missing": "未报送", "invalid": "材料无效"}

@@ -10,11 +10,10 @@ from rich.table import Table
 from rich.text import Text
 
 from kepu_inspect.core.problems import Problem, Severity
+from kepu_inspect.core.results import Intake, ScoreRun
 from kepu_inspect.reports.problems_view import problems_table
 from kepu_inspect.reports.safe_text import displayable
 from kepu_inspect.reports.tables import ranking_tables, report_title
-from kepu_inspect.services.intake import Intake
-from kepu_inspect.services.scoring_service import ScoreRun
 
 GRADE_STYLE = {
     "优秀": "bold green",

@@ -15,9 +15,13 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-from kepu_inspect.adapters.layout import col_letter
 from kepu_inspect.adapters.xlsx_print import PAGE_FOOTER, a4_page_setup_xml
 from kepu_inspect.adapters.xlsx_theme import THEME_XML
+from kepu_inspect.core.cellref import col_letter
+
+# Reproducible files: equal results give equal bytes (no "now" in the zip or the document properties).
+FIXED_TIME = "2000-01-01T00:00:00Z"
+ZIP_TIME = (2000, 1, 1, 0, 0, 0)
 
 MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"

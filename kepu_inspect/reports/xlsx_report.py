@@ -21,15 +21,13 @@ import zipfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from pathlib import Path
 from typing import IO
 
-from kepu_inspect.adapters.layout import col_letter
-from kepu_inspect.adapters.output import FIXED_TIME, ZIP_TIME, atomic_path, neutralise
+from kepu_inspect.core.cellref import col_letter
 from kepu_inspect.core.numbers import HUNDRED, fmt, round_half_up
-from kepu_inspect.core.ranking import Ranked
-from kepu_inspect.core.scoring import CriterionResult, ItemResult, UnitResult
+from kepu_inspect.core.results import CriterionResult, ItemResult, Ranked, ScoreRun, UnitResult
 from kepu_inspect.reports import xlsx_parts
+from kepu_inspect.reports.safe_text import neutralise
 from kepu_inspect.reports.tables import (
     DETAIL_COLUMNS,
     ITEM_ANALYSIS_COLUMNS,
@@ -55,7 +53,6 @@ from kepu_inspect.reports.tables import (
     self_vs_verified,
 )
 from kepu_inspect.reports.xlsx_parts import Alignment, BarChart, Font, SheetSetup, Styles
-from kepu_inspect.services.scoring_service import ScoreRun
 
 DETAIL_SHEET_LIMIT = 60  # more scored units than this: one filterable detail table instead of a sheet each
 CHART_MAX_BARS = 40  # a ranking chart shows at most this many units (the top of the ranking)
@@ -402,7 +399,10 @@ class _Book:
 
             put("[Content_Types].xml", xlsx_parts.content_types(sheets, shared_strings=True))
             put("docProps/app.xml", xlsx_parts.APP_XML)
-            put("docProps/core.xml", xlsx_parts.core_xml("kepu-inspect", report_title(self.run), FIXED_TIME))
+            put(
+                "docProps/core.xml",
+                xlsx_parts.core_xml("kepu-inspect", report_title(self.run), xlsx_parts.FIXED_TIME),
+            )
             put("xl/theme/theme1.xml", xlsx_parts.theme_xml())
             drawing = 0
             for i, sheet in enumerate(self.sheets, start=1):
@@ -451,7 +451,7 @@ class _Book:
 
 def _entry(name: str, level: int) -> zipfile.ZipInfo:
     """A zip entry with a fixed time and mode, so equal content gives equal bytes."""
-    info = zipfile.ZipInfo(name, date_time=ZIP_TIME)
+    info = zipfile.ZipInfo(name, date_time=xlsx_parts.ZIP_TIME)
     info.compress_type = zipfile.ZIP_DEFLATED
     info.external_attr = 0o600 << 16
     # The per-entry level is ``compress_level`` from Python 3.13, ``_compresslevel`` before.
@@ -949,17 +949,15 @@ def xlsx_report_bytes(run: ScoreRun, *, per_unit_sheets: bool | None = None) -> 
 
 
 def write_xlsx_report(
-    run: ScoreRun, target: Path, *, per_unit_sheets: bool | None = None, rankings_only: bool = False
+    run: ScoreRun, sink: IO[bytes], *, per_unit_sheets: bool | None = None, rankings_only: bool = False
 ) -> None:
-    """Write the report workbook to ``target`` atomically.
+    """Write the report workbook into ``sink`` (the caller makes the file and replaces it atomically).
 
     ``per_unit_sheets``: a detail sheet per unit (True) or one filterable 评分明细 table (False);
     None chooses by size — per-unit sheets up to DETAIL_SHEET_LIMIT scored units.
     ``rankings_only``: just the ranking sheets with their charts (the lean file for the notice).
     """
-    book = _build(run, per_unit_sheets, rankings_only)
-    with atomic_path(target) as tmp, open(tmp, "wb") as fh:
-        book.save(fh)
+    _build(run, per_unit_sheets, rankings_only).save(sink)
 
 
 __all__ = ["DETAIL_SHEET_LIMIT", "write_xlsx_report", "xlsx_report_bytes"]
