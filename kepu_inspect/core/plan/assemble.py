@@ -165,55 +165,66 @@ def _unit_names(entries: Sequence[_Entry], canonical: dict[str, str]) -> tuple[s
     return tuple(dict.fromkeys(canonical.get(e.name, e.name) for e in entries if e.kind == "unit"))
 
 
-def _item(
-    raw: RawItem, entries: list[_Entry], canonical: dict[str, str], with_leads: set[int], work: _Assembly
-) -> PlanItem:
-    units: list[str] = []
-    collectives: list[Collective] = []
-    roles: dict[str, Role] = {}
-    office: list[str] = []
-    add = work.problems.append
+@dataclass
+class _Assigned:
+    """An item's entries sorted out: named units, collectives, roles and the office."""
+
+    units: list[str] = field(default_factory=list)
+    collectives: list[Collective] = field(default_factory=list)
+    roles: dict[str, Role] = field(default_factory=dict)
+    office: list[str] = field(default_factory=list)
+
+
+def _assign(
+    raw: RawItem, entries: list[_Entry], canonical: dict[str, str], any_leads: bool, work: _Assembly
+) -> _Assigned:
+    got = _Assigned()
+    members = f"全部{GROUP_NAMES[work.level][1]}"
     for e in entries:
         if e.kind == "unit":
             name = canonical.get(e.name, e.name)
-            units.append(name)
+            got.units.append(name)
             if e.role:
-                roles.setdefault(name, e.role)
+                got.roles.setdefault(name, e.role)
         elif e.kind == "office":
-            office.append(e.name)
+            got.office.append(e.name)
         elif e.kind == "undetermined":
-            add(problem(Code.PL013, number=raw.number, text=e.name, line=raw.line))
+            work.problems.append(problem(Code.PL013, number=raw.number, text=e.name, line=raw.line))
         else:
             coll: Collective = "dept" if e.kind == "vague" else e.kind  # type: ignore[assignment]
-            if e.kind == "vague":
-                add(
-                    problem(Code.PL009, number=raw.number, text=e.name, meaning="全部成员单位", line=raw.line)
+            text = e.name
+            if coll == "leads" and not any_leads:
+                coll, text = "dept", f"{e.name}（原文没有写明牵头部门）"
+            if e.kind == "vague" or text != e.name:
+                work.problems.append(
+                    problem(Code.PL009, number=raw.number, text=text, meaning=members, line=raw.line)
                 )
-            if coll == "leads" and not with_leads:
-                coll = "dept"
-                text = f"{e.name}（原文没有写明牵头部门）"
-                add(problem(Code.PL009, number=raw.number, text=text, meaning="全部成员单位", line=raw.line))
-            collectives.append(coll)
+            got.collectives.append(coll)
             if e.role:
-                roles.setdefault(coll, e.role)
+                got.roles.setdefault(coll, e.role)
+    got.units = list(dict.fromkeys(got.units))
+    got.collectives = list(dict.fromkeys(got.collectives))
+    return got
+
+
+def _item(
+    raw: RawItem, entries: list[_Entry], canonical: dict[str, str], with_leads: set[int], work: _Assembly
+) -> PlanItem:
+    add = work.problems.append
+    got = _assign(raw, entries, canonical, bool(with_leads), work)
     for text_bad in raw.bad_pieces:
         add(problem(Code.PL003, number=raw.number, text=text_bad, line=raw.line))
     if raw.annotated and not entries and not raw.bad_pieces:
         add(problem(Code.PL003, number=raw.number, text=raw.annotation or "（空）", line=raw.line))
     if not raw.annotated:
         add(problem(Code.PL002, number=raw.number, line=raw.line))
-    units = list(dict.fromkeys(units))
-    collectives = list(dict.fromkeys(collectives))
-    fallback = not units and not collectives
+    fallback = not got.units and not got.collectives
     if fallback:
         # nothing to score against (no annotation, or only 市素质办 / 待定): the group's leads, else everyone
         own = raw.group is not None and raw.group in with_leads
-        collectives = ["own_leads"] if own else ["dept"]
-        named_nobody = (
-            raw.annotated and not raw.bad_pieces and not any(e.kind == "undetermined" for e in entries)
-        )
-        if named_nobody:
-            meaning = "本组牵头单位" if own else "全部成员单位"
+        got.collectives = ["own_leads"] if own else ["dept"]
+        if raw.annotated and not raw.bad_pieces and not any(e.kind == "undetermined" for e in entries):
+            meaning = "本组牵头单位" if own else f"全部{GROUP_NAMES[work.level][1]}"
             add(problem(Code.PL009, number=raw.number, text=raw.annotation, meaning=meaning, line=raw.line))
     return PlanItem(
         number=raw.number,
@@ -221,12 +232,12 @@ def _item(
         title=short_title(raw.text, raw.number),
         section=raw.section,
         group=raw.group,
-        units=tuple(units),
-        collectives=tuple(collectives),
+        units=tuple(got.units),
+        collectives=tuple(got.collectives),
         annotation=raw.annotation,
         annotated=raw.annotated,
-        office=tuple(office),
+        office=tuple(got.office),
         line=raw.line,
-        roles=tuple(roles.items()),
+        roles=tuple(got.roles.items()),
         fallback=fallback,
     )
