@@ -29,9 +29,10 @@ from kepu_inspect.core.plan.text import (
 )
 from kepu_inspect.core.plan.units import clean_piece, collective_of, plausible_name, unit_like
 
-_LEAD_WORDS = r"(?:总)?[牵牽][头頭](?:[单單]位|部[门門]|[处處]室)|主[责責](?:[单單]位|部[门門])"
-_COOP_WORDS = r"(?:配合|[协協][办辦]|[参參][与與]|[协協]助|[协協]同)(?:[单單]位|部[门門]|[处處]室)"
-_RESP_WORDS = r"(?:[责責]任|[负負][责責]|承[办辦])(?:[单單]位|部[门門]|[处處]室)"
+_UNIT_WORD = r"(?:[单單]位|部[门門]|[处處]室)"
+_LEAD_WORDS = rf"(?:总)?[牵牽][头頭](?:[责責]任)?{_UNIT_WORD}|主[责責]{_UNIT_WORD}"
+_COOP_WORDS = rf"(?:配合|[协協][办辦]|[参參][与與加]|[协協]助|[协協]同)(?:[责責]任)?{_UNIT_WORD}"
+_RESP_WORDS = rf"(?:主要|具体)?(?:[责責]任|[负負][责責]|承[办辦])(?:{_UNIT_WORD}|主[体體])"
 _LABEL = rf"(?:{_LEAD_WORDS}|{_COOP_WORDS}|{_RESP_WORDS}|[牵牽][头頭](?=\s*[：:]))"
 LABEL_RE = re.compile(_LABEL)
 # （责任单位：…）, （责任单位）…, （责任单位 市科协） — but not （责任单位要高度重视…） in running text

@@ -54,26 +54,27 @@ class ItemIndex:
     """Earlier items by the start of their text and by number, so finding copies stays linear."""
 
     def __init__(self) -> None:
-        self.by_head: dict[str, list[RawItem]] = {}
-        self.by_number: dict[int, list[RawItem]] = {}
+        self.by_head: dict[str, list[tuple[str, RawItem]]] = {}
+        self.by_number: dict[int, list[tuple[str, RawItem]]] = {}
 
     def add(self, item: RawItem) -> None:
-        self.by_head.setdefault(compact(item.text)[:4], []).append(item)
-        self.by_number.setdefault(item.number, []).append(item)
+        key = compact(item.text)
+        self.by_head.setdefault(key[:4], []).append((key, item))
+        self.by_number.setdefault(item.number, []).append((key, item))
 
     def duplicate_of(self, item: RawItem, repeating: bool) -> RawItem | None:
         """An earlier item this one copies. Inside a repeated passage (the previous heading or item was a
-        copy) even a fragment cut short by the end of the copy counts; elsewhere a few words are not enough."""
+        copy) even a fragment cut short by the end of the copy counts; elsewhere a copy repeats its
+        number — two items with different numbers are two items, however alike."""
         key = compact(item.text)
         if len(key) < (2 if repeating else 6):
             return None
-        seen: set[int] = set()
-        for other in self.by_head.get(key[:4], []) + self.by_number.get(item.number, []):
-            if id(other) in seen:
-                continue
-            seen.add(id(other))
-            other_key = compact(other.text)
-            if (repeating and other_key.startswith(key)) or same_text(other_key, key):
+        if repeating:
+            for other_key, other in self.by_head.get(key[:4], []):
+                if other_key.startswith(key):
+                    return other
+        for other_key, other in self.by_number.get(item.number, []):
+            if same_text(other_key, key):
                 return other
         return None
 

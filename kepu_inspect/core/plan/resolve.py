@@ -13,6 +13,15 @@ from kepu_inspect.core.plan.units import alias_strength, looks_like_lower
 from kepu_inspect.core.problems import Code, Problem, problem
 from kepu_inspect.core.rubric import normalise_name
 
+_MAX_BUCKET = 400
+
+
+def _ending(name: str) -> str:
+    for long, short in (("委员会", "委"), ("办公室", "办"), ("联合会", "联"), ("协会", "协")):
+        if name.endswith(long):
+            return short
+    return name[-1:]
+
 
 @dataclass
 class Registry:
@@ -105,7 +114,17 @@ class _Resolution:
                 )
 
     def merge_by_heuristic(self) -> None:
-        free = [n for n in self.registry.order if n not in self.matched]
+        """Spellings compared pairwise within their ending (委, 局, 协 … — alias_strength needs the same
+        ending); a bucket beyond _MAX_BUCKET names is no plan's unit list and is left unmerged."""
+        buckets: dict[str, list[str]] = {}
+        for name in self.registry.order:
+            if name not in self.matched:
+                buckets.setdefault(_ending(name), []).append(name)
+        for names in buckets.values():
+            if len(names) <= _MAX_BUCKET:
+                self._merge_pairs(names)
+
+    def _merge_pairs(self, free: list[str]) -> None:
         for i, a in enumerate(free):
             for b in free[i + 1 :]:
                 strength = alias_strength(a, b)

@@ -65,6 +65,8 @@ class _TableWalker:
             cells = tuple(self.simplify(c) for c in row.cells)
             row = TableRow(row.line, cells, row.spans_all)
             distinct = {c.strip() for c in cells if c.strip()}
+            if self.repeats_header(cells):
+                continue  # a header repeated on every page (a PDF or a long Word table)
             if not distinct or (len(distinct) == 1 and _NOTE_ROW.match(next(iter(distinct)))):
                 continue
             lone = next(iter(distinct))
@@ -72,6 +74,10 @@ class _TableWalker:
             if (row.spans_all or single) and self.heading(lone, row.line, row.spans_all):
                 continue
             self.item(row)
+
+    def repeats_header(self, cells: tuple[str, ...]) -> bool:
+        headers = [c.header for c in self.table.columns]
+        return sum(1 for c, h in zip(cells, headers, strict=False) if c.strip() and c.strip() == h) >= 2
 
     def heading(self, text: str, line: int, across: bool) -> bool:
         mk = marker(text, "dot")
