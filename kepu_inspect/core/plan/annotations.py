@@ -289,7 +289,7 @@ def _unlabelled_tail(norm: str, starts: frozenset[int]) -> Annotation | None:
             break
     tail = stripped[cut:]
     if cut > 0 and tail and not unclosed(tail) and verb_list_like(tail):
-        return Annotation("", tail, (cut, len(stripped)))
+        return Annotation("", tail, (cut, len(norm)))  # its full stop goes with it
     return None
 
 
