@@ -304,3 +304,33 @@ def test_national_level_from_unit_names_is_reported() -> None:
     plan = parse("2023年全民科学素质工作要点\n一、任务\n1.开展科学教育。（教育部牵头，中国科协配合）")
     assert plan.level == "national" and "PL018" in codes(plan)
     assert assignments(plan.items[0]) == {"教育部": "lead", "中国科协": "cooperate"}
+
+
+def test_an_action_with_its_own_leads_and_no_tasks_is_an_item() -> None:
+    plan = parse(
+        "某市实施方案（2021—2025年）\n一、提升行动\n（一）青少年科学素质提升行动。激发好奇心。\n"
+        "牵头单位：市教育局\n责任单位：团市委\n二、重点工程\n（一）基础设施工程\n1.推进科技馆建设。（责任单位：市科协）"
+    )
+    assert [(it.number, it.group) for it in plan.items] == [(1, None), (1, 1)]
+    assert assignments(plan.items[0]) == {"市教育局": "lead", "团市委": "cooperate"}
+    assert plan.items[0].annotation == "牵头单位：市教育局；责任单位：团市委"
+    assert "PL025" in codes(plan) and plan.groups[0].leads == ()
+
+
+def test_stamp_line_and_cover_forms() -> None:
+    plan = parse(
+        "现将《2018年全民科学素质行动工作要点》印发给你们。\n全民科学素质纲要实施工作办公室\n（中国科协办公厅代章）\n"
+        "2018年3月19日\n2018年全民科学素质行动工作要点\n一、任务\n1.开展活动。（教育部、中国科协牵头，各有关成员单位参加）"
+    )
+    assert plan.title == "2018年全民科学素质行动工作要点"
+    assert plan.issuer == "全民科学素质纲要实施工作办公室"
+    assert assignments(plan.items[0]) == {"教育部": "lead", "中国科协": "lead", "@dept": "cooperate"}
+
+
+def test_cover_title_broken_over_lines_and_issuer_before_关于() -> None:
+    plan = parse(
+        "市人民政府办公室关于\n印发赤壁市全民科学素质行动计划纲要\n实施方案(2011-2015年)的通知\n"
+        "赤壁市全民科学素质行动计划纲要实施方案(2011-2015年)\n一、任务\n1.开展活动。（责任单位：市科协）"
+    )
+    assert plan.title == "赤壁市全民科学素质行动计划纲要实施方案(2011-2015年)"
+    assert plan.issuer == "赤壁市人民政府办公室"

@@ -134,9 +134,16 @@ def assemble(draft: Draft, official: Sequence[OfficialUnit] = (), simplify: Simp
         problems=tuple(draft.problems + work.problems),
         converted_traditional=draft.converted,
         level=work.level,
-        issuer=draft.issuer,
+        issuer=_full_issuer(draft.issuer, place),
         notes=tuple(draft.notes),
     )
+
+
+def _full_issuer(issuer: str, place: str) -> str:
+    """市人民政府办公室 in 赤壁市's cover is 赤壁市人民政府办公室."""
+    if issuer and place and issuer[0] in "省市县区" and place.endswith(issuer[0]):
+        return place + issuer[1:]
+    return issuer
 
 
 def _register_in_order(

@@ -15,7 +15,12 @@ _TITLE_WORDS = re.compile(r"要点|方案|计划|安排|意见|任务|分工|清
 _NOT_TITLE = re.compile(
     r"^附件\s*\d*[：:]?$|〔\d{4}〕|\[\d{4}\]|［\d{4}］|文件$|[：:]$|印发给你们|现将|^（?注[：:]|^\d{4}年\d{1,2}月\d{1,2}日$"
 )
-_COVER_RE = re.compile(r"关于(?:印发|转发|下发)[《〈<]?(.+?)[》〉>]?的通知")
+# （中国科协办公厅代章） （此件主动公开）: lines a signature or a publication note adds
+_STAMP_RE = re.compile(r"^[（(][^）)]*(?:代章|印章|盖章|公开|发布)[^）)]*[）)]$")
+_COVER_RES = (
+    re.compile(r"关于(?:印发|转发|下发)[《〈<]?(.+?)[》〉>]?的通知"),
+    re.compile(r"[《〈]([^《》〈〉]+?)[》〉][^《》]{0,24}印发给你们"),
+)
 _DATE_RE = re.compile(
     r"^(?:\d{4}|[〇零○一二三四五六七八九]{4})\s*年\s*(?:\d{1,2}|[一二三四五六七八九十]{1,3})\s*月"
     r"\s*(?:\d{1,2}|[一二三四五六七八九十]{1,3})\s*日$"
@@ -39,12 +44,21 @@ def is_date_line(text: str) -> bool:
     return bool(_DATE_RE.match(text.replace(" ", "")))
 
 
+def _dated(texts: Sequence[str], i: int) -> bool:
+    """The line after ``i`` is a date, perhaps after a stamp line （…代章）."""
+    nxt = i + 1
+    if nxt < len(texts) and _STAMP_RE.match(texts[nxt]):
+        nxt += 1
+    return nxt < len(texts) and is_date_line(texts[nxt])
+
+
 def is_signature_line(texts: Sequence[str], i: int) -> bool:
-    """An issuer's name with the date on the next line, or that date itself (the end of a document)."""
+    """An issuer's name with the date below it, its stamp line, or that date (the end of a document)."""
     text = texts[i]
-    if is_date_line(text):
-        return i > 0 and bool(_ORG_RE.match(texts[i - 1]))
-    return bool(_ORG_RE.match(text)) and i + 1 < len(texts) and is_date_line(texts[i + 1])
+    if is_date_line(text) or _STAMP_RE.match(text):
+        back = i - 1 if is_date_line(text) and i > 0 and _STAMP_RE.match(texts[i - 1]) else i
+        return back > 0 and bool(_ORG_RE.match(texts[back - 1])) and _dated(texts, back - 1)
+    return bool(_ORG_RE.match(text)) and _dated(texts, i)
 
 
 def title_of(head: Sequence[str]) -> str:
@@ -53,11 +67,12 @@ def title_of(head: Sequence[str]) -> str:
     A 印发通知 names the plan in 《》; otherwise the first line that reads like a title, joined with
     the pieces a PDF broke it into (平顶山市 / 2017 / 年全民科学素质工作要点) but never with the issuer's
     name or a signature above it."""
-    for text in head:
-        m = _COVER_RE.search(text)
-        if m:
-            return m.group(1).strip("《》〈〉 ")
-    lines = [t for t in head[:16] if not _NOT_TITLE.search(t) and not _ORG_RE.match(t)]
+    cover = cover_title(head)
+    if cover:
+        return cover
+    lines = [
+        t for t in head[:16] if not _NOT_TITLE.search(t) and not _ORG_RE.match(t) and not _STAMP_RE.match(t)
+    ]
     fallback = ""
     for i, text in enumerate(lines):
         joined = text
@@ -79,6 +94,17 @@ def title_of(head: Sequence[str]) -> str:
     return fallback
 
 
+def cover_title(head: Sequence[str]) -> str:
+    """The plan a 印发通知 wraps: 关于印发《X》的通知 (its title may be broken over lines) or 现将《X》印发给你们."""
+    for pattern in _COVER_RES:
+        for i in range(len(head)):
+            window = "".join(head[i : i + 4])
+            m = pattern.search(window)
+            if m and m.start() < len(head[i]):
+                return m.group(1).strip("《》〈〉 ")
+    return ""
+
+
 def _with_years(title: str, following: Sequence[str]) -> str:
     """实施方案 / （2021—2025年） broken over two lines is one title."""
     if following and re.fullmatch(r"[（(]\s*\d{4}\s*[—\-–－~～至]+\s*\d{4}\s*年?\s*[）)]", following[0]):
@@ -87,13 +113,18 @@ def _with_years(title: str, following: Sequence[str]) -> str:
 
 
 def issuer_of(lines: Sequence[str]) -> str:
-    """The issuer the plan names: a signature (name over a date), else a 红头 (…文件)."""
+    """The issuer the plan names: a signature (name over a date), a 红头 (…文件), or the name a 印发通知
+    opens with (市人民政府办公室关于印发…)."""
     for i in range(len(lines) - 1):
-        if _ORG_RE.match(lines[i]) and is_date_line(lines[i + 1]):
+        if _ORG_RE.match(lines[i]) and _dated(lines, i):
             return lines[i]
     for text in lines:
         if text.endswith("文件") and _ORG_RE.match(text[:-2]):
             return text[:-2]
+    for i in range(len(lines)):
+        m = re.match(r"^(.{4,40}?)关于(?:印发|转发|下发)", "".join(lines[i : i + 2]))
+        if m and _ORG_RE.match(m.group(1)):
+            return m.group(1)
     return ""
 
 

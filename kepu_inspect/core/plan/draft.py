@@ -18,6 +18,7 @@ class RawGroup:
     section: int
     leads: list[Mention]
     line: int
+    annotation: str = ""  # as written, for a group that turns out to be an item
 
 
 @dataclass

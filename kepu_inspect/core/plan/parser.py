@@ -26,7 +26,7 @@ from kepu_inspect.core.plan.document import (
 )
 from kepu_inspect.core.plan.draft import Draft, ItemIndex, RawGroup, RawItem, merge_into
 from kepu_inspect.core.plan.model import PlanNote, PlanSection
-from kepu_inspect.core.plan.numbering import Block, best_segmentation
+from kepu_inspect.core.plan.numbering import Block, Segmented, best_segmentation
 from kepu_inspect.core.plan.text import (
     TERMINATORS,
     Simplifier,
@@ -55,6 +55,7 @@ def draft_from_text(text: str, to_simplified: Simplifier | None = None) -> Draft
     for block in seg.blocks:
         walker.take(block)
     walker.finish()
+    promote_lonely_groups(draft, seg)
     keep_requirements_as_notes(draft, seg.loose)
     return draft
 
@@ -137,7 +138,9 @@ class _Walker:
             if not groups[match].leads and leads:
                 groups[match].leads = leads
             return
-        groups.append(RawGroup(block.number, title, self.section, leads, block.line))
+        flat = annotations_of(block.parts)[0]
+        annotation = "；".join(clean_annotation(with_breaks(flat, a.span, block.parts)) for a in anns)
+        groups.append(RawGroup(block.number, title, self.section, leads, block.line, annotation))
         self.group = len(groups) - 1
 
     def take_item(self, block: Block) -> None:
@@ -191,6 +194,32 @@ def block_content(block: Block) -> tuple[str, str, list[Annotation]]:
             flat, anns = annotations_of(parts[:1])
     text = tidy(strip_spans(flat, anns))
     return text.strip().rstrip("，,、"), flat, anns
+
+
+def promote_lonely_groups(draft: Draft, seg: Segmented) -> None:
+    """（一）青少年科学素质提升行动 with its own 牵头单位 / 责任单位 lines and no numbered items beneath it is
+    itself a work item (实施方案 mix such actions with numbered tasks); as a group it would vanish."""
+    holding = {it.group for it in draft.items}
+    starts = sorted(b.line for b in seg.blocks)
+    promoted: list[RawItem] = []
+    for gi, group in enumerate(draft.groups):
+        if gi in holding or not group.leads:
+            continue
+        later = [line for line in starts if line > group.line]
+        end = later[0] if later else 10**9
+        body = "".join(t for no, t in seg.loose if group.line < no < end)
+        text = tidy(group.title + ("。" if body and group.title[-1:] not in "。；" else "") + body)
+        promoted.append(
+            RawItem(
+                group.number, text, group.leads, group.annotation, True, [], group.section, None, group.line
+            )
+        )
+        draft.problems.append(
+            problem(Code.PL025, title=f"（{cn_numeral(group.number)}）{group.title}", line=group.line)
+        )
+        group.leads = []
+    if promoted:
+        draft.items = sorted(draft.items + promoted, key=lambda it: it.line)
 
 
 # --------------------------------------------------------------------------------------------

@@ -155,7 +155,39 @@ def docx_prose() -> None:
     document.save(HERE / "11-docx-prose.docx")
 
 
+def docx_scheme() -> None:
+    """18: a 实施方案 in Word mixing actions that carry their own 牵头单位 / 责任单位 lines with sections of
+    numbered tasks, body paragraphs under the actions, and a closing 组织实施 section."""
+    lines = [
+        "开封市全民科学素质行动实施方案（2021—2025年）",
+        "为贯彻落实《全民科学素质行动规划纲要（2021—2035年）》，结合我市实际，制定本方案。",
+        "一、提升行动",
+        "（一）青少年科学素质提升行动。",
+        "激发青少年好奇心和想象力，增强科学兴趣、创新意识和创新能力。",
+        "牵头单位：市教育局、市科协",
+        "责任单位：团市委、市妇联、市科技局",
+        "（二）老年人科学素质提升行动。",
+        "实施智慧助老行动，提升老年人信息获取和健康素养。",
+        "牵头单位：市卫生健康委",
+        "责任单位：市民政局、市老龄办、市科协",
+        "二、重点工程",
+        "（一）科普基础设施工程",
+        "1.推进开封市科技馆新馆建设，完善展教功能。（责任单位：市发展改革委、市科协）",
+        "2.新建市级科普教育基地5个。（责任单位：市科协、市科技局）",
+        "（二）基层科普能力提升工程",
+        "3.依托新时代文明实践中心建设科普站点。（责任单位：市委宣传部、市科协、各县区人民政府）",
+        "三、组织实施",
+        "（一）加强组织领导。市全民科学素质工作领导小组统筹推进方案实施。",
+        "（二）加强经费保障。各级政府将科普经费列入同级财政预算。",
+    ]
+    document = docx.Document()
+    for line in lines:
+        document.add_paragraph(line)
+    document.save(HERE / "18-docx-scheme.docx")
+
+
 if __name__ == "__main__":
     docx_table()
     xlsx_table()
     docx_prose()
+    docx_scheme()
