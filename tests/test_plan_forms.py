@@ -334,3 +334,34 @@ def test_cover_title_broken_over_lines_and_issuer_before_关于() -> None:
     )
     assert plan.title == "赤壁市全民科学素质行动计划纲要实施方案(2011-2015年)"
     assert plan.issuer == "赤壁市人民政府办公室"
+
+
+@pytest.mark.parametrize(
+    ("item", "expected"),
+    [
+        ("1.开展科普日活动。\n——责任单位：市科协、市教育局", {"市科协": "-", "市教育局": "-"}),
+        ("1.开展科普日活动。（市科协、市教育局为责任单位）", {"市科协": "-", "市教育局": "-"}),
+        ("1.开展科普日活动。（牵头：市科协；配合：市教育局）", {"市科协": "lead", "市教育局": "cooperate"}),
+        ("1.开展科普日活动，责任单位：市科协、市教育局。", {"市科协": "-", "市教育局": "-"}),
+        ("1.开展科普日活动，由市科协负责。", {"市科协": "-"}),
+        ("1、开展科普日活动。(责任单位:市科协,市教育局)", {"市科协": "-", "市教育局": "-"}),
+        ("①开展科普日活动。〔市科协、市教育局〕", {"市科协": "-", "市教育局": "-"}),
+    ],
+)
+def test_more_shapes_of_annotation(item: str, expected: dict[str, str]) -> None:
+    plan = parse(f"某市2022年工作要点\n一、任务\n{item}")
+    assert assignments(plan.items[0]) == expected
+    assert not [p for p in plan.problems if p.severity is not Severity.INFO]
+
+
+@pytest.mark.parametrize(
+    "item",
+    [
+        "1.开展科普日活动，责任单位要高度重视。",
+        "1.开展科技周，由各地组织开展宣传。",
+        "1.推进科普资源进社区（含科技馆、博物馆）。",
+    ],
+)
+def test_sentences_that_only_look_like_annotations(item: str) -> None:
+    plan = parse(f"某市2022年工作要点\n一、任务\n{item}")
+    assert plan.items[0].units == () and plan.items[0].fallback and "PL002" in codes(plan)

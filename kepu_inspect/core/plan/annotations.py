@@ -33,22 +33,26 @@ _UNIT_WORD = r"(?:[单單]位|部[门門]|[处處]室)"
 _LEAD_WORDS = rf"(?:总)?[牵牽][头頭](?:[责責]任)?{_UNIT_WORD}|主[责責]{_UNIT_WORD}"
 _COOP_WORDS = rf"(?:配合|[协協][办辦]|[参參][与與加]|[协協]助|[协協]同)(?:[责責]任)?{_UNIT_WORD}"
 _RESP_WORDS = rf"(?:主要|具体)?(?:[责責]任|[负負][责責]|承[办辦])(?:{_UNIT_WORD}|主[体體])"
-_LABEL = rf"(?:{_LEAD_WORDS}|{_COOP_WORDS}|{_RESP_WORDS}|[牵牽][头頭](?=\s*[：:]))"
+_BARE = r"(?:[牵牽][头頭]|配合|[参參][与與]|[协協][办辦]|[负負][责責])(?=\s*[：:])"  # 牵头：… 配合：…
+_LABEL = rf"(?:{_LEAD_WORDS}|{_COOP_WORDS}|{_RESP_WORDS}|{_BARE})"
 LABEL_RE = re.compile(_LABEL)
 # （责任单位：…）, （责任单位）…, （责任单位 市科协） — but not （责任单位要高度重视…） in running text
 _LABEL_BRACKET_RE = re.compile(rf"（\s*{_LABEL}(?=\s*[：:）]|\s)")
 # a label inside an annotation, but not the collective 各牵头单位
-_LABEL_INSIDE_RE = re.compile(rf"(?<!各)(?<!项目){_LABEL}[ ]*(?:）)?[ ]*[：:]?")
-LABEL_HEAD_RE = re.compile(rf"(?:（[ ]*{_LABEL}[ ]*）[ ]*[：:]?|{_LABEL}[ ]*[：:])")
+# (not 为责任单位 at a clause's end: "A、B为责任单位" names A and B)
+_LABEL_INSIDE_RE = re.compile(rf"(?<!各)(?<!项目)(?<!为){_LABEL}[ ]*(?:）)?[ ]*[：:]?")
+# a label heading a line, perhaps after a dash or bullet: ——责任单位：…
+LABEL_HEAD_RE = re.compile(rf"(?:[—\-－–·•●◆▲■□]+[ ]*)?(?:（[ ]*{_LABEL}[ ]*）[ ]*[：:]?|{_LABEL}[ ]*[：:])")
 
 # a clause's verb tells the role of the names before it: A、B牵头 / C配合 / D分别负责落实
-_LEAD_VERB = re.compile(r"(?:共同|联合)?牵头(?:负责|落实|实施|推进|组织|抓总)*(?:落实|实施)?$")
+_LEAD_VERB = re.compile(r"(?:共同|联合)?牵头(?:负责|落实|实施|推进|组织|抓总)*(?:落实|实施)?$|为牵头(?:单位|部门)$")
 _COOP_VERB = re.compile(
     r"(?:积极|共同|协同|按职责|按照职责|根据职责)?(?:配合|参与|参加|协助|协办)(?:落实|实施|推进|做好)?$"
+    r"|为(?:配合|参与|协办)(?:单位|部门)$"
 )
 _RESP_VERB = re.compile(
     r"(?:分别|共同|具体|按|按照|根据|依据)?(?:各自)?(?:职责分工|职责|职能|分工)?"
-    r"(?:负责落实|负责实施|负责推进|负责组织实施|组织实施|抓好落实|负责|落实)$"
+    r"(?:负责落实|负责实施|负责推进|负责组织实施|组织实施|抓好落实|负责|落实)$|为(?:责任|负责|承办)(?:单位|部门)$"
 )
 _MARK_LEAD = re.compile(r"（(?:牵头|牵头单位|总牵头)）$")
 _MARK_COOP = re.compile(r"（(?:配合|参与|协助|配合单位)）$")
@@ -75,9 +79,11 @@ class Annotation:
 
 
 def label_role(label: str) -> Role | None:
-    if re.search(_LEAD_WORDS, label) or re.fullmatch(r"[牵牽][头頭]", label):
+    """牵头单位 / 主责部门 / 牵头： → lead; 配合单位 / 参与单位 / 协办： → cooperate; 责任单位 → None."""
+    word = re.sub(r"[\s：:（）]", "", label)
+    if re.search("[牵牽][头頭]|主[责責]", word):
         return "lead"
-    if re.search(_COOP_WORDS, label):
+    if re.match("配合|[参參][与與加]|[协協][办辦助同]", word):
         return "cooperate"
     return None
 
@@ -136,7 +142,7 @@ def _segments(inner: str, default: Role | None) -> list[tuple[Role | None, str]]
         role = label_role(m.group(0))
         pos = m.end()
     out.append((role, inner[pos:]))
-    return [(r, t) for r, t in out if t.strip(" ：:；;，,。")]
+    return [(r, t) for r, t in out if t.strip(" ：:；;，,。—-－–·•●◆▲■□")]
 
 
 def read_mentions(inner: str, default: Role | None = None) -> tuple[list[Mention], list[str]]:
@@ -254,12 +260,14 @@ def _bracketed_labels(norm: str, starts: frozenset[int]) -> list[Annotation]:
 
 
 def _line_labels(norm: str, starts: frozenset[int], found: list[Annotation]) -> list[Annotation]:
-    """责任单位：… / 牵头单位：… heading a line of its own (or following a full stop)."""
+    """责任单位：… / 牵头单位：… heading a line of its own (or following a full stop), or closing a
+    sentence after a comma when only unit names follow (开展科普日活动，责任单位：市科协。)."""
     more: list[Annotation] = []
     for m in LABEL_HEAD_RE.finditer(norm):
         start = m.start()
         taken = any(a.span[0] <= start < a.span[1] for a in found + more)
-        if taken or not starts_line(norm, start, starts):
+        after_comma = start > 0 and norm[start - 1] in "，," and _names_to_end(norm, m.end())
+        if taken or not (starts_line(norm, start, starts) or after_comma):
             continue
         end = len(norm)
         for a in found:  # stop before a later bracketed annotation
@@ -268,6 +276,11 @@ def _line_labels(norm: str, starts: frozenset[int], found: list[Annotation]) -> 
         label = LABEL_RE.search(norm, start)
         more.append(Annotation(label.group(0) if label else "", norm[start:end], (start, end)))
     return more
+
+
+def _names_to_end(norm: str, pos: int) -> bool:
+    rest = norm[pos:].strip().rstrip("。.；;")
+    return bool(rest) and "。" not in rest and all(unit_like(p) for p in split_top(rest))
 
 
 def _unlabelled_tail(norm: str, starts: frozenset[int]) -> Annotation | None:
@@ -290,6 +303,11 @@ def _unlabelled_tail(norm: str, starts: frozenset[int]) -> Annotation | None:
     tail = stripped[cut:]
     if cut > 0 and tail and not unclosed(tail) and verb_list_like(tail):
         return Annotation("", tail, (cut, len(norm)))  # its full stop goes with it
+    # …，由市科技局负责。: the last clause, introduced by 由
+    comma = max(stripped.rfind("，"), stripped.rfind(","))
+    clause = stripped[comma + 1 :]
+    if comma > 0 and clause.startswith("由") and verb_list_like(clause):
+        return Annotation("", clause, (comma, len(stripped)))
     return None
 
 
