@@ -45,7 +45,9 @@ _LABEL_INSIDE_RE = re.compile(rf"(?<!各)(?<!项目)(?<!为){_LABEL}[ ]*(?:）)?
 LABEL_HEAD_RE = re.compile(rf"(?:[—\-－–·•●◆▲■□]+[ ]*)?(?:（[ ]*{_LABEL}[ ]*）[ ]*[：:]?|{_LABEL}[ ]*[：:])")
 
 # a clause's verb tells the role of the names before it: A、B牵头 / C配合 / D分别负责落实
-_LEAD_VERB = re.compile(r"(?:共同|联合)?牵头(?:负责|落实|实施|推进|组织|抓总)*(?:落实|实施)?$|为牵头(?:单位|部门)$")
+_LEAD_VERB = re.compile(
+    r"(?:共同|联合)?牵头(?:负责|落实|实施|推进|组织|抓总)*(?:落实|实施)?$|为牵头(?:单位|部门)$"
+)
 _COOP_VERB = re.compile(
     r"(?:积极|共同|协同|按职责|按照职责|根据职责)?(?:配合|参与|参加|协助|协办)(?:落实|实施|推进|做好)?$"
     r"|为(?:配合|参与|协办)(?:单位|部门)$"

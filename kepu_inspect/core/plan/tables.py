@@ -73,7 +73,30 @@ class _TableWalker:
             single = len(distinct) == 1 and marker(lone, "dot") is not None
             if (row.spans_all or single) and self.heading(lone, row.line, row.spans_all):
                 continue
+            numbered = self.numbered_heading(row)
+            if numbered and self.heading(numbered, row.line, False):
+                continue
             self.item(row)
+
+    def numbered_heading(self, row: TableRow) -> str:
+        """一 | 青少年科学素质提升 (a Chinese numeral in the 序号 column, no units): a heading row."""
+        table = self.table
+        number = table.value(row, "number").strip()
+        others = {c.strip() for i, c in enumerate(row.cells) if c.strip() and i not in table.index("number")}
+        merged_across = len(others) == 1  # the heading's text merged over the rest of the row
+        if not merged_across and any(table.value(row, r) for r in ("lead", "cooperate", "responsible")):
+            return ""
+        text = (
+            next(iter(others), "")
+            if merged_across
+            else table.value(row, "task") or table.value(row, "category")
+        )
+        bare = number.strip("、.． ")
+        if text and cn_number(bare):
+            return f"{bare}、{text}"
+        if text and re.fullmatch(r"[（(][一二三四五六七八九十]{1,3}[）)]", number):
+            return f"{number}{text}"
+        return ""
 
     def repeats_header(self, cells: tuple[str, ...]) -> bool:
         headers = [c.header for c in self.table.columns]
@@ -132,7 +155,7 @@ class _TableWalker:
         digits = re.sub(r"[\s.．、]", "", cell)
         if digits.isdigit():
             self.count = int(digits)
-            return self.count, task
+            return self.count, re.sub(rf"^\s*{self.count}\s*[.．、]\s*", "", task)
         if cn_number(digits):
             self.count = cn_number(digits) or 0
             return self.count, task

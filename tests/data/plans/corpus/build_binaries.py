@@ -186,8 +186,43 @@ def docx_scheme() -> None:
     document.save(HERE / "18-docx-scheme.docx")
 
 
+def xlsx_county() -> None:
+    """19: a county's 分工表 in Excel: the table starts in column B and row 3, a two-row header
+    (责任单位 over 牵头单位 | 配合单位), section rows numbered 一、二 with the title merged across."""
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "任务分工"
+    ws["B1"] = "郏县2023年全民科学素质工作任务分工表"
+    ws.merge_cells("B1:F1")
+    ws["B3"], ws["C3"], ws["D3"], ws["F3"] = "序号", "工作任务", "责任单位", "完成时限"
+    ws["D4"], ws["E4"] = "牵头单位", "配合单位"
+    for ref in ("B3:B4", "C3:C4", "D3:E3", "F3:F4"):
+        ws.merge_cells(ref)
+    rows = [
+        ("一", "青少年科学素质提升", None, None, None),
+        (1, "开展青少年科技创新大赛，组织中小学生参加市级竞赛。", "县教育局", "县科协、团县委", "5月"),
+        (2, "建设校园科普长廊10处。", "县教育局", "各乡镇人民政府", "全年"),
+        ("二", "农民科学素质提升", None, None, None),
+        (3, "开展高素质农民培训1000人次。", "县农业农村局", "县科协、县人社局", "11月"),
+        (4, "开展科普大集活动。", "县科协", "各乡镇人民政府、县融媒体中心", "全年"),
+        ("三", "科普能力建设", None, None, None),
+        (5, "建设县科技馆数字展厅。", "县发展改革委", "县财政局、县科协", "12月"),
+        (6, "培训基层科普员200人。", "县科协", None, "全年"),
+    ]
+    for r, row in enumerate(rows, start=5):
+        for c, value in zip("BCDEF", row, strict=True):
+            if value is not None:
+                ws[f"{c}{r}"] = value
+        if row[2] is None:
+            ws.merge_cells(f"C{r}:F{r}")
+    ws["B15"] = "郏县全民科学素质工作领导小组办公室"
+    ws["B16"] = "2023年3月6日"
+    wb.save(HERE / "19-xlsx-county.xlsx")
+
+
 if __name__ == "__main__":
     docx_table()
     xlsx_table()
     docx_prose()
     docx_scheme()
+    xlsx_county()
