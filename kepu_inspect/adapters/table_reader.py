@@ -254,9 +254,8 @@ def _row_text(row: TableRow) -> str:
 
 
 def _is_note_row(row: TableRow) -> bool:
-    return row.spans_all or (
-        len({c for c in row.cells if c.strip()}) == 1 and row.cells[0].startswith(("注", "说明"))
-    )
+    """A row below the header that is text, not a table row: a note, a signature, a date."""
+    return row.spans_all or len({c.strip() for c in row.cells if c.strip()}) == 1
 
 
 # --------------------------------------------------------------------------------------------
