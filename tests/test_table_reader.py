@@ -329,3 +329,16 @@ def test_entities_in_a_word_document_are_refused(tmp_path: Path) -> None:
     evil = _zip(tmp_path / "evil.docx", members)
     result = import_plan(evil)
     assert result.fatal and [p.code.name for p in result.problems] == ["PL001"]
+
+
+def test_csv_saved_by_excel_in_gbk(tmp_path: Path) -> None:
+    text = '序号,工作任务,牵头单位,配合单位\r\n1,"开展科普日，\r\n组织主场活动。",市科协,"市教育局、团市委"\r\n2,开展竞赛。,市教育局,\r\n'
+    path = tmp_path / "分工表.csv"
+    path.write_bytes(text.encode("gbk"))
+    result = import_plan(path)
+    assert not result.fatal and result.plan is not None
+    assert [(it.number, it.units) for it in result.plan.items] == [
+        (1, ("市科协", "市教育局", "团市委")),
+        (2, ("市教育局",)),
+    ]
+    assert result.plan.items[0].text == "开展科普日，组织主场活动。"

@@ -271,15 +271,15 @@ def _split(line: str, delimiter: str) -> list[str]:
         return [c.strip() for c in re.split(r"[|｜]", line)]
     if delimiter == "  ":
         return [c.strip() for c in re.split(r" {2,}|\u3000+", line.strip())]
-    return [c.strip() for c in line.split(delimiter)]
+    return [c.strip() for c in next(csv.reader([line], delimiter=delimiter), [])]
 
 
 def text_tables(text: str) -> TableFile:
-    """A table pasted into a text file: tab-separated (copied from Excel or Word), pipes (｜ or a
-    Markdown table) or columns lined up with spaces. Rows run from the header while lines still have the
+    """A table pasted into a text file: tab-separated (copied from Excel or Word), CSV (Excel's "save
+    as"), pipes (｜ or a Markdown table) or columns lined up with spaces. Rows run from the header while lines still have the
     separator; a heading line (一、… / （一）…) inside stays as a heading row."""
     lines = text.splitlines()
-    for delimiter in ("\t", "|", "  "):
+    for delimiter in ("\t", ",", "|", "  "):
         candidates = [(i, _split(line, delimiter)) for i, line in enumerate(lines) if _has(line, delimiter)]
         if not candidates:
             continue
@@ -322,12 +322,12 @@ def _text_rows(lines: list[str], start: int, delimiter: str) -> tuple[list[Table
                 i += 1
                 continue
             break
-        if delimiter == "\t" and line.count('"') % 2:
+        if delimiter in "\t," and line.count('"') % 2:
             chunk, j = line, i
             while chunk.count('"') % 2 and j + 1 < len(lines):
                 j += 1
                 chunk += "\n" + lines[j]
-            cells = next(csv.reader([chunk], delimiter="\t"))
+            cells = next(csv.reader([chunk], delimiter=delimiter))
             rows.append(TableRow(i + 1, tuple(c.strip() for c in cells)))
             i = j + 1
             continue
