@@ -112,7 +112,9 @@ def schema_cmd() -> None:
 @app.command("import")
 @guarded
 def import_cmd(
-    plan: Annotated[Path, typer.Argument(help="工作要点文件（.txt 或 .docx）", show_default=False)],
+    plan: Annotated[
+        Path, typer.Argument(help="工作要点或分工表（.txt、.docx、.xlsx、.csv）", show_default=False)
+    ],
     output: Annotated[
         Path | None, typer.Option("--output", "-o", help="生成的考核细则 YAML 文件（默认输出到屏幕）")
     ] = None,
@@ -120,7 +122,7 @@ def import_cmd(
         Path | None, typer.Option("--units", help="官方单位名单（YAML/CSV：名称和别名），用于匹配")
     ] = None,
 ) -> None:
-    """从工作要点（实施方案）生成考核细则初稿：部分、项目、责任单位和单位名单，分值待编辑。"""
+    """从工作要点、实施方案或任务分工表生成考核细则初稿：部分、项目、责任单位及分工、单位名单，分值待编辑。"""
     from kepu_inspect.adapters.output import write_text_atomic
     from kepu_inspect.reports.problems_view import problems_table
     from kepu_inspect.services.plan_import import import_plan
@@ -141,6 +143,7 @@ def import_cmd(
     err().print(
         f"[bold]导入结果：[/]{c.get('sections', 0)} 个部分，{c.get('groups', 0)} 个项目分组，"
         f"{c.get('items', 0)} 个考核项目，{c.get('units', 0)} 个单位"
+        + (f"，{c['notes']} 段说明（工作要求等，未列为考核项目）" if c.get("notes") else "")
     )
     if result.problems:
         err().print(problems_table(result.problems, title=f"{len(result.problems)} 条提醒"))
