@@ -240,12 +240,12 @@ def test_seed_with_official_unit_list() -> None:
 # --------------------------------------------------------------------------------------------
 PLAN_CASES = [
     # file, (sections, groups, items, units), expected warning codes
-    ("a-dunhao-restart.txt", (3, 2, 10, 12), {"PL002", "PL007", "PL009", "PL010"}),
-    ("b-paren-own-line.txt", (2, 0, 6, 14), set()),
+    ("a-dunhao-restart.txt", (3, 2, 10, 12), {"PL002", "PL007", "PL009", "PL010", "PL026"}),
+    ("b-paren-own-line.txt", (2, 0, 6, 14), {"PL026"}),
     ("c-simplified.txt", (2, 1, 5, 13), {"PL007"}),
     ("c-traditional.txt", (2, 1, 5, 13), {"PL007"}),
     ("d-mixed-brackets.txt", (2, 2, 7, 5), {"PL009", "PL010"}),
-    ("e-pdf-broken.txt", (3, 2, 10, 12), {"PL002", "PL005", "PL007", "PL009", "PL010"}),
+    ("e-pdf-broken.txt", (3, 2, 10, 12), {"PL002", "PL005", "PL007", "PL009", "PL010", "PL026"}),
 ]
 
 

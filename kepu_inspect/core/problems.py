@@ -180,6 +180,11 @@ class Code(Enum):
         "“{title}”下没有编号条目，但写明了牵头或责任单位，已作为一个考核项目",
         "如它只是分组标题，请在生成的考核细则中删去该项。",
     )
+    PL026 = (
+        N,
+        "“{name}”按名称归入{below}（group: county），与{members}分开排名",
+        "如分组不对，请在生成的考核细则中修改该单位的 group，或用 --units 写明分组。",
+    )
 
     # --- submitted workbooks (WB) ---
     WB001 = (E, "该文件不是 xlsx 工作簿（看起来是{kind}）", "{fix}")

@@ -7,7 +7,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from kepu_inspect.core.plan.model import Level, OfficialUnit, PlanUnit, UnitGroup
+from kepu_inspect.core.plan.model import GROUP_NAMES, Level, OfficialUnit, PlanUnit, UnitGroup
 from kepu_inspect.core.plan.text import Simplifier
 from kepu_inspect.core.plan.units import alias_strength, looks_like_lower
 from kepu_inspect.core.problems import Code, Problem, problem
@@ -141,6 +141,9 @@ class _Resolution:
         if given is not None:
             return given
         if looks_like_lower(name, self.level):
+            below, members = GROUP_NAMES[self.level]
+            line = self.registry.lines.get(name)
+            self.problems.append(problem(Code.PL026, name=name, below=below, members=members, line=line))
             return "county"
         return "dept"
 
