@@ -16,11 +16,12 @@ from kepu_inspect.adapters.xlsx_safe import (
     open_regular,
     read_workbook,
 )
-from kepu_inspect.core.numbers import ZERO, fmt
+from kepu_inspect.core.numbers import fmt
 from kepu_inspect.core.problems import Code, Problem, problem
 from kepu_inspect.core.results import FileReading
 from kepu_inspect.core.rubric import Rubric, Unit, normalise_name
 from kepu_inspect.core.rules import InputSpec
+from kepu_inspect.core.scoring import score_range
 from kepu_inspect.core.submission import CriterionEntry, ItemEntry, Submission
 from kepu_inspect.core.values import Parsed, clean_text, parse_date, parse_input, parse_number, parse_yesno
 
@@ -222,8 +223,10 @@ class _Reader:
         return parsed, False
 
     def score_cell(
-        self, sheet: RawSheet, ref: str, high: Decimal, code_range: Code
+        self, sheet: RawSheet, ref: str, low: Decimal, high: Decimal, code_range: Code
     ) -> tuple[Decimal | None, bool]:
+        """A score cell: the number typed (kept even when out of range, reported: scoring decides what
+        an out-of-range score does), or None; and whether the cell had a problem."""
         raw = self.cell(sheet, ref)
         if raw.formula and not raw.cached:
             self.add(Code.WB016, sheet=L.ITEM_SHEET, cell=ref)
@@ -236,9 +239,9 @@ class _Reader:
         if value is None:
             return None, False
         assert isinstance(value, Decimal)
-        if value < ZERO or value > high:
-            self.add(code_range, sheet=L.ITEM_SHEET, cell=ref, value=raw.text, low="0", high=fmt(high))
-            return None, True
+        if value < low or value > high:
+            self.add(code_range, sheet=L.ITEM_SHEET, cell=ref, value=raw.text, low=fmt(low), high=fmt(high))
+            return value, True
         return value, False
 
     def read(self) -> FileReading:
@@ -318,12 +321,23 @@ class _Reader:
                 self.add(Code.WB012, sheet=L.ITEM_SHEET, item=f"{rid} {label}")
         criteria: dict[str, CriterionEntry] = {}
         items: dict[str, ItemEntry] = {}
+        # Under separate verification the inspectors' columns are not the unit's to fill: whatever a unit
+        # typed there is ignored for scoring and named (VF001), never read as a verified score.
+        separate = self.rubric.settings.verification == "separate"
+        foreign: list[str] = []
+
+        def inspectors_only(ref: str) -> bool:
+            if separate and self.cell(sheet, ref).text.strip():
+                foreign.append(ref)
+            return separate
+
         for a in self.rubric.assignments(unit):
             item = a.item
             if item.id in row_of:
                 r = row_of[item.id]
                 evidence = self.cell(sheet, f"{L.COL_EVIDENCE}{r}").text.strip()
-                opinion = self.cell(sheet, f"{L.COL_OPINION}{r}").text.strip()
+                opinion_ref = f"{L.COL_OPINION}{r}"
+                opinion = "" if inspectors_only(opinion_ref) else self.cell(sheet, opinion_ref).text.strip()
                 items[item.id] = ItemEntry(evidence, opinion, f"{L.COL_EVIDENCE}{r}")
                 if item.evidence_required and not evidence:
                     self.add(
@@ -350,12 +364,14 @@ class _Reader:
                         self.add(Code.WB020, sheet=L.ITEM_SHEET, cell=ref, label=ir.spec.label)
                     else:
                         values[ir.spec.key] = parsed.value
-                high = crit.points * a.weight
+                low, high = score_range(crit, a.weight)
                 self_ref, ver_ref = f"{L.COL_SELF}{crit_row}", f"{L.COL_VERIFIED}{crit_row}"
-                self_score, bad_self = self.score_cell(sheet, self_ref, high, Code.WB033)
+                self_score, bad_self = self.score_cell(sheet, self_ref, low, high, Code.WB033)
                 if self_score is None and not bad_self:
                     self.add(Code.WB023, sheet=L.ITEM_SHEET, cell=self_ref)
-                verified, _ = self.score_cell(sheet, ver_ref, high, Code.WB024)
+                verified = None
+                if not inspectors_only(ver_ref):
+                    verified, _ = self.score_cell(sheet, ver_ref, low, high, Code.WB024)
                 criteria[uid] = CriterionEntry(
                     values, self_score, verified, self_ref, ver_ref, tuple(unreadable)
                 )
@@ -365,11 +381,17 @@ class _Reader:
                 gates[gate.id] = None
                 continue
             ref = f"{L.COL_VERIFIED}{row_of[rid]}"
+            if inspectors_only(ref):
+                gates[gate.id] = None
+                continue
             raw = self.cell(sheet, ref)
             parsed = parse_yesno(raw.kind, raw.text)
             if not parsed.ok:
                 self.cell_problem(parsed, ref, raw, None)
             gates[gate.id] = parsed.value if isinstance(parsed.value, bool) else None
+        if foreign:
+            shown = "、".join(foreign[:6]) + ("等" if len(foreign) > 6 else "")
+            self.add(Code.VF001, sheet=L.ITEM_SHEET, cell=foreign[0], cells=f"{shown}，共{len(foreign)}处")
         cover = wb.sheets.get(L.COVER_SHEET)
         contact = phone = filled = ""
         if cover is not None:

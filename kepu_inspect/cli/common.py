@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -19,6 +20,7 @@ EXIT_USAGE = 2
 EXIT_INTERNAL = 3
 
 STATE: dict[str, bool] = {"debug": False}
+PIPED_WIDTH = 240  # results piped to a file: wide enough for every ranking column and a long 备注
 
 RubricArg = Annotated[Path, typer.Argument(help="考核细则文件（YAML 或 JSON）", show_default=False)]
 UnitOpt = Annotated[
@@ -34,7 +36,12 @@ def out() -> Console:
     """Console for results (stdout)."""
     from rich.console import Console
 
-    return Console(highlight=False, soft_wrap=False, emoji=False)  # ":smile:" in a name stays text
+    # Piped into a file or another program, results are not squeezed into 80 columns: a table takes the
+    # width its figures need (COLUMNS, when set, still decides).
+    width = None if sys.stdout.isatty() or os.environ.get("COLUMNS") else PIPED_WIDTH
+    return Console(
+        highlight=False, soft_wrap=False, emoji=False, width=width
+    )  # ":smile:" in a name stays text
 
 
 @functools.cache
