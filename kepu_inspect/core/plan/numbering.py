@@ -49,6 +49,9 @@ class Marker:
     kind: BlockKind
     number: int
     rest: str
+    dot_group: bool = (
+        False  # 1.青少年科学素质行动 heading items numbered （1）（2）: a group, never inside an item
+    )
 
 
 def marker(text: str, style: ItemStyle) -> Marker | None:
@@ -120,9 +123,12 @@ def segment(lines: Sequence[tuple[int, str]], style: ItemStyle) -> Segmented:
     current: Block | None = None
     last = {"section": 0, "group": 0, "item": 0}
     texts = [t for _, t in lines]
-    markers = [marker(t, style) for t in texts]
+    markers = [marker(t, style) or _dot_group(t, style) for t in texts]
     for i, (no, text) in enumerate(lines):
         mk = markers[i]
+        inside_item = current is not None and current.kind == "item" and not current.closed
+        if mk is not None and mk.dot_group and inside_item:
+            mk = None  # 具体包括：1.… 2.… inside an item stays its text
         if mk is not None and _accept(mk, current, last):
             current = Block(mk.kind, mk.number, no, [mk.rest] if mk.rest else [])
             blocks.append(current)
@@ -150,6 +156,16 @@ def segment(lines: Sequence[tuple[int, str]], style: ItemStyle) -> Segmented:
             current.closed = True
             loose.append((no, text))
     return Segmented(style, blocks, loose)
+
+
+def _dot_group(text: str, style: ItemStyle) -> Marker | None:
+    """Where items are numbered （1） or ①, a line numbered 1. between them heads a group of them."""
+    if style not in ("paren", "circled"):
+        return None
+    found = marker(text, "dot")
+    if found is None or found.kind != "item":
+        return None
+    return Marker("group", found.number, found.rest, dot_group=True)
 
 
 def _continues_heading(
