@@ -17,7 +17,7 @@ import io
 import re
 import zipfile
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -148,15 +148,22 @@ def _docx_tables(data: bytes) -> TableFile:
     document = docx.Document(io.BytesIO(data))
     tables: list[Table] = []
     skipped: list[str] = []
-    for n, tbl in enumerate(document.element.body.iterchildren(qn("w:tbl")), start=1):
-        if n > MAX_TABLES:
-            break
-        rows = _docx_rows(DocxTable(tbl, document))
-        table = _table(f"表格 {n}", rows)
+    caption = ""
+    n = 0
+    for child in document.element.body.iterchildren():
+        if child.tag == qn("w:p"):
+            text = "".join(t.text or "" for t in child.iter(qn("w:t"))).strip()
+            caption = text or caption
+            continue
+        if child.tag != qn("w:tbl") or n >= MAX_TABLES:
+            continue
+        n += 1
+        table = _table(f"表格 {n}", _docx_rows(DocxTable(child, document)))
         if table is None:
             skipped.append(f"表格 {n}")
         else:
-            tables.append(table)
+            tables.append(replace(table, caption=caption))
+        caption = ""
     text = document_text(document, tables=not tables)
     return TableFile(tuple(tables), text, "docx", None, skipped)
 

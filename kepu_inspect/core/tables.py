@@ -88,6 +88,7 @@ class Table:
     rows: tuple[TableRow, ...]
     reason: str = ""  # why an ambiguous table is ambiguous
     note: str = ""  # header text in brackets, e.g. 责任单位（列第一位的为牵头单位）
+    caption: str = ""  # the paragraph just above a Word table (often its section: 一、青少年…)
 
     def index(self, role: HeaderRole) -> list[int]:
         return [c.index for c in self.columns if c.role == role]

@@ -61,6 +61,10 @@ class _TableWalker:
     count: int = 0
 
     def walk(self) -> None:
+        caption = self.simplify(clean_line(self.table.caption))
+        mk = marker(caption, "dot") if caption else None
+        if mk is not None and mk.kind in ("section", "group"):
+            self.heading(caption, self.table.header_line, False)  # 一、青少年… just above the table
         for row in self.table.rows:
             cells = tuple(self.simplify(c) for c in row.cells)
             row = TableRow(row.line, cells, row.spans_all)

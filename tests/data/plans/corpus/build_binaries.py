@@ -220,9 +220,50 @@ def xlsx_county() -> None:
     wb.save(HERE / "19-xlsx-county.xlsx")
 
 
+def docx_tables_by_section() -> None:
+    """21: a district's 分工 in Word as one table per section, each under its heading paragraph, with a
+    文号 and a signature around them."""
+    sections = [
+        (
+            "一、青少年科学素质提升行动",
+            [
+                ("1", "开展“南山科技节”系列活动。", "区教育局", "区科协、团区委", "5月"),
+                ("2", "建设中小学科创实验室10个。", "区教育局", "区财政局", "12月"),
+            ],
+        ),
+        (
+            "二、社区居民科学素质提升行动",
+            [
+                ("3", "推进社区科普e站建设，覆盖全部社区。", "区科协", "各街道办事处", "全年"),
+                ("4", "开展健康科普进社区活动100场。", "区卫生健康局", "区科协、各街道办事处", "全年"),
+            ],
+        ),
+        (
+            "三、科普能力建设",
+            [("5", "认定区级科普教育基地5个。", "区科协", "区科技创新局、区文化广电旅游体育局", "11月")],
+        ),
+    ]
+    document = docx.Document()
+    document.add_paragraph("南科素办〔2022〕1号")
+    document.add_paragraph("深圳市南山区2022年全民科学素质工作任务分工")
+    for heading, rows in sections:
+        document.add_paragraph(heading)
+        table = document.add_table(rows=1 + len(rows), cols=5)
+        table.style = "Table Grid"
+        for col, text in enumerate(("序号", "工作任务", "牵头单位", "配合单位", "完成时限")):
+            table.cell(0, col).text = text
+        for r, row in enumerate(rows, start=1):
+            for col, text in enumerate(row):
+                table.cell(r, col).text = text
+    document.add_paragraph("深圳市南山区全民科学素质工作领导小组办公室")
+    document.add_paragraph("2022年2月28日")
+    document.save(HERE / "21-docx-tables-by-section.docx")
+
+
 if __name__ == "__main__":
     docx_table()
     xlsx_table()
     docx_prose()
     docx_scheme()
     xlsx_county()
+    docx_tables_by_section()
