@@ -3,6 +3,7 @@ criteria as clearly marked placeholders, so the file is valid the moment it is w
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 from typing import Any
 
@@ -19,7 +20,26 @@ _EXAMPLE_LOWER = {
     "county": "某某镇",
     "district": "某某街道",
 }
-_PLAN_SUFFIXES = ("工作要点", "实施方案", "工作方案", "工作计划", "要点", "方案", "任务分工", "分工")
+_PLAN_SUFFIXES = (
+    "重点任务分工方案",
+    "重点任务分工表",
+    "重点工作任务清单",
+    "重点任务分工",
+    "任务分工方案",
+    "任务分工表",
+    "工作任务清单",
+    "任务分工",
+    "任务清单",
+    "分工方案",
+    "分工表",
+    "工作要点",
+    "实施方案",
+    "工作方案",
+    "工作计划",
+    "要点",
+    "方案",
+    "分工",
+)
 
 
 def spread_points(n: int, total: Decimal = DEFAULT_TOTAL) -> list[Decimal]:
@@ -41,6 +61,10 @@ def _unit_ids(count: int) -> list[str]:
 
 
 def rubric_title(title: str) -> str:
+    """平顶山市2017年全民科学素质工作要点 → …工作考核细则; a plan's years in brackets stay at the end."""
+    years = re.search(r"[（(]\s*\d{4}[^（()）]*[)）]$", title)
+    if years and years.start() > 0:
+        return rubric_title(title[: years.start()]) + years.group(0)
     for suffix in _PLAN_SUFFIXES:
         if title.endswith(suffix):
             stem = title[: -len(suffix)]
