@@ -365,3 +365,12 @@ def test_more_shapes_of_annotation(item: str, expected: dict[str, str]) -> None:
 def test_sentences_that_only_look_like_annotations(item: str) -> None:
     plan = parse(f"某市2022年工作要点\n一、任务\n{item}")
     assert plan.items[0].units == () and plan.items[0].fallback and "PL002" in codes(plan)
+
+
+def test_unit_list_wins_over_the_lower_level_guess(tmp_path: Path) -> None:
+    """县教育局 in a city's plan reads as every county's bureau — unless the office lists it as a unit."""
+    text = "某市2022年工作要点\n一、任务\n1.开展活动。（责任单位：市科协、县教育局）\n"
+    guessed, _ = imported(tmp_path, text)
+    assert guessed.items[0].collectives == ("county",) and "PL009" in codes(guessed)
+    listed, _ = imported(tmp_path, text, "- {name: 市科协}\n- {name: 县教育局, group: dept}\n")
+    assert listed.items[0].units == ("市科协", "县教育局") and listed.items[0].collectives == ()

@@ -26,6 +26,7 @@ from kepu_inspect.core.plan.resolve import Registry, resolve_units
 from kepu_inspect.core.plan.text import Simplifier, short_title
 from kepu_inspect.core.plan.units import collective_of, expand_prefix, lower_department
 from kepu_inspect.core.problems import Code, Problem, problem
+from kepu_inspect.core.rubric import normalise_name
 
 
 @dataclass
@@ -46,6 +47,12 @@ class _Assembly:
     registry: Registry = field(default_factory=Registry)
     problems: list[Problem] = field(default_factory=list)
     office: dict[str, int] = field(default_factory=dict)
+    listed: frozenset[str] = frozenset()  # every name and alias of the office's unit list, normalised
+
+    def __post_init__(self) -> None:
+        self.listed = frozenset(
+            normalise_name(self.simplify(n)) for ou in self.official for n in (ou.name, *ou.aliases)
+        )
 
     def entries(self, mentions: Sequence[Mention], line: int, number: int | None) -> list[_Entry]:
         """Classify and register one list of mentions (an item's or a group's)."""
@@ -56,7 +63,8 @@ class _Assembly:
                 out.append(_Entry("undetermined", m.name, None))
                 continue
             name = self.simplify(m.name)
-            kind = collective_of(name) or lower_department(name, self.level)
+            listed = normalise_name(name) in self.listed  # --units always wins over a guess
+            kind = None if listed else collective_of(name) or lower_department(name, self.level)
             if kind == "county" and collective_of(name) is None and number is not None:
                 self.problems.append(
                     problem(
