@@ -56,6 +56,11 @@ _RESP_VERB = re.compile(
     r"(?:分别|共同|具体|按|按照|根据|依据)?(?:各自)?(?:职责分工|职责|职能|分工)?"
     r"(?:负责落实|负责实施|负责推进|负责组织实施|组织实施|抓好落实|负责|落实)$|为(?:责任|负责|承办)(?:单位|部门)$"
 )
+# a deadline inside an annotation: 完成时限：2022年底前 / 2022年12月底前完成 / 长期坚持 — not a unit
+_TIME_CLAUSE = re.compile(
+    r"^(?:完成)?(?:时限|时间|期限|时间节点|进度安排|进度)(?:要求)?[：:]|^(?:\d{4}年|年底|年内|全年|长期|持续)"
+    r"|(?:前|底|内)完成$|^(?:长期|持续)(?:坚持|推进)$"
+)
 _MARK_LEAD = re.compile(r"（(?:牵头|牵头单位|总牵头)）$")
 _MARK_COOP = re.compile(r"（(?:配合|参与|协助|配合单位)）$")
 _UNDETERMINED = re.compile(r"^(?:待定|另定|另行确定|另行明确|待明确|待确定|暂定|未定|视情确定|[/／—－-]+)$")
@@ -153,6 +158,8 @@ def read_mentions(inner: str, default: Role | None = None) -> tuple[list[Mention
     bad: list[str] = []
     for seg_role, segment in _segments(struct(inner), default):
         for clause in split_top(segment, "，,；;"):
+            if _TIME_CLAUSE.search(clause.strip()):
+                continue
             text, verb_role, has_verb = _verb_role(clause)
             role = seg_role or verb_role
             for piece in split_top(text, "、/／"):
@@ -196,7 +203,9 @@ def _with_role(m: Mention, role: Role) -> Mention:
 def verb_list_like(text: str) -> bool:
     """（市交通委负责落实） / 市科协牵头，市教育局配合: every clause is a list of unit names, and at
     least one clause ends with a responsibility verb."""
-    clauses = split_top(struct(text).strip().rstrip("。.；;"), "，,；;")
+    clauses = [
+        c for c in split_top(struct(text).strip().rstrip("。.；;"), "，,；;") if not _TIME_CLAUSE.search(c)
+    ]
     if not clauses:
         return False
     any_verb = False
@@ -211,7 +220,9 @@ def verb_list_like(text: str) -> bool:
 def unit_list_like(inner: str) -> bool:
     """（市教育局、市科协） or （各成员单位） without a label; not （社区） or （流动） left by a PDF."""
     pieces = [
-        clean_piece(_MARK_LEAD.sub("", _MARK_COOP.sub("", p))) for p in split_top(struct(inner), SEPARATORS)
+        clean_piece(_MARK_LEAD.sub("", _MARK_COOP.sub("", p)))
+        for p in split_top(struct(inner), SEPARATORS)
+        if not _TIME_CLAUSE.search(p)
     ]
     return (
         bool(pieces)
