@@ -50,7 +50,8 @@ def save_xlsx(
         (["序号", "考核项目", "分值", "评分细则", "责任单位"], "rubric"),
         (["序号", "工作任务", "分值", "责任单位"], "ambiguous"),
         (["序号", "姓名", "电话"], None),
-        (["工作任务", "完成时限"], None),
+        (["工作任务", "完成时限"], "plan"),  # the units are written in the task's text
+        (["工作任务", "联系人"], None),
     ],
 )
 def test_the_header_decides_the_kind(header: list[str], kind: str | None) -> None:
@@ -342,3 +343,27 @@ def test_csv_saved_by_excel_in_gbk(tmp_path: Path) -> None:
         (2, ("市教育局",)),
     ]
     assert result.plan.items[0].text == "开展科普日，组织主场活动。"
+
+
+def test_table_whose_tasks_carry_their_own_annotations(tmp_path: Path) -> None:
+    document = docx.Document()
+    document.add_paragraph("某市2022年工作要点")
+    table = document.add_table(rows=3, cols=3)
+    rows = [
+        ("序号", "工作任务", "完成时限"),
+        ("1", "开展科普日活动。（责任单位：市科协、市教育局）", "9月"),
+        ("2", "开展科技周。（市科技局牵头，市科协配合）", "5月"),
+    ]
+    for r, row in enumerate(rows):
+        for c, text in enumerate(row):
+            table.cell(r, c).text = text
+    document.save(tmp_path / "plan.docx")
+    result = import_plan(tmp_path / "plan.docx")
+    assert not result.fatal and result.plan is not None and not result.problems
+    first, second = result.plan.items
+    assert (first.text, first.units, first.annotation) == (
+        "开展科普日活动。",
+        ("市科协", "市教育局"),
+        "责任单位：市科协、市教育局",
+    )
+    assert second.role_of("市科技局") == "lead" and second.role_of("市科协") == "cooperate"

@@ -147,6 +147,8 @@ def classify(roles: Sequence[HeaderRole | None]) -> tuple[TableKind | None, str]
         return "plan", ""
     if rubric:
         return "rubric", ""
+    if "task" in have and have & {"number", "deadline", "category"} and "points" not in have:
+        return "plan", ""  # 序号 | 工作任务 | 完成时限: the units are written inside the task's text
     return None, ""
 
 

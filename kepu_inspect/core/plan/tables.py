@@ -12,7 +12,14 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from kepu_inspect.core.plan.annotations import Mention, read_mentions, settle_roles
+from kepu_inspect.core.plan.annotations import (
+    Mention,
+    annotations_of,
+    clean_annotation,
+    read_mentions,
+    settle_roles,
+    strip_spans,
+)
 from kepu_inspect.core.plan.document import issuer_of, lead_first_note, title_of
 from kepu_inspect.core.plan.draft import Draft, RawGroup, RawItem
 from kepu_inspect.core.plan.model import PlanSection
@@ -138,6 +145,8 @@ class _TableWalker:
         table = self.table
         task = tidy(table.value(row, "task").replace("\n", ""))
         mentions, bad, annotation = self.units(row)
+        if not (mentions or bad or annotation) and task:
+            task, mentions, bad, annotation = self.units_in_text(task)
         if not task:
             if mentions or bad:
                 self.draft.problems.append(
@@ -169,6 +178,20 @@ class _TableWalker:
             return self.count, mk.rest
         self.count += 1
         return self.count, task
+
+    def units_in_text(self, task: str) -> tuple[str, list[Mention], list[str], str]:
+        """No unit columns: the task's own text carries its annotation, as prose plans write it."""
+        flat, anns = annotations_of([task])
+        if not anns:
+            return task, [], [], ""
+        mentions, bad = [], []
+        for ann in anns:
+            found, not_names = read_mentions(ann.inner, ann.role)
+            mentions += found
+            bad += not_names
+        text = tidy(strip_spans(flat, anns)).rstrip("，,、")
+        annotation = "；".join(clean_annotation(flat[a.span[0] : a.span[1]]) for a in anns)
+        return text, settle_roles(mentions, bool(self.draft.lead_first)), bad, annotation
 
     def units(self, row: TableRow) -> tuple[list[Mention], list[str], str]:
         table = self.table
