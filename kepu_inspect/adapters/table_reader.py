@@ -22,7 +22,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from kepu_inspect.core.tables import Table, TableRow, classify, find_header, header_note
+from kepu_inspect.core.tables import Table, TableRow, classify, find_header, header_note, header_roles
 
 MAX_FILE_BYTES = 20 * 1024 * 1024
 MAX_UNZIPPED = 64 * 1024 * 1024
@@ -130,8 +130,10 @@ def _column(i: int, header: Sequence[str], rows: Sequence[TableRow], at: int, ro
     from kepu_inspect.core.tables import Column
 
     text = header[i] if i < len(header) else ""
-    if at > 0 and i < len(rows[at - 1].cells) and rows[at - 1].cells[i] not in ("", text):
-        text = f"{rows[at - 1].cells[i]}/{text}" if not rows[at - 1].spans_all else text
+    above = rows[at - 1] if at > 0 else None
+    two_rows = above is not None and not above.spans_all and any(header_roles(above.cells))
+    if two_rows and above is not None and i < len(above.cells) and above.cells[i] not in ("", text):
+        text = f"{above.cells[i]}/{text}"  # 责任单位/牵头单位
     return Column(i, re.sub(r"\s+", " ", text).strip(), roles[i])
 
 
