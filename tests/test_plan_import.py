@@ -5,7 +5,6 @@ from __future__ import annotations
 import ast
 import io
 import re
-import time
 from decimal import Decimal
 from pathlib import Path
 
@@ -208,10 +207,9 @@ def test_seed_doubled_copy_adds_nothing(tmp_path: Path) -> None:
     assert [s.heading for s in clean.sections] == [s.heading for s in doubled.sections]
 
 
-def test_seed_import_is_fast_and_stable(tmp_path: Path) -> None:
-    start = time.perf_counter()
+def test_seed_import_is_stable(tmp_path: Path) -> None:
+    """The same plan gives the same bytes (speed is measured in benchmarks, not asserted here)."""
     first = import_plan(SEED_ORIGINAL)
-    assert time.perf_counter() - start < 5
     assert import_plan(SEED_ORIGINAL).yaml_text == first.yaml_text
 
 
