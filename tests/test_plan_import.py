@@ -208,7 +208,7 @@ def test_seed_doubled_copy_adds_nothing(tmp_path: Path) -> None:
 
 
 def test_seed_import_is_stable(tmp_path: Path) -> None:
-    """The same plan gives the same bytes (speed is measured in benchmarks, not asserted here)."""
+    """The same plan gives the same bytes."""
     first = import_plan(SEED_ORIGINAL)
     assert import_plan(SEED_ORIGINAL).yaml_text == first.yaml_text
 
