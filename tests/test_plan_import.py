@@ -737,7 +737,8 @@ def test_cli_stdout_and_refusal(tmp_path: Path) -> None:
     assert result.exit_code == 0 and "rubric:" in result.stdout
     pdf = write(tmp_path, "plan.pdf", b"%PDF-1.4\n")
     refused = runner.invoke(app, ["rubric", "import", str(pdf), "-o", str(tmp_path / "x.yaml")])
-    assert refused.exit_code == 1 and "PL001" in refused.output and not (tmp_path / "x.yaml").exists()
+    # a file that cannot be used exits 2 (issue 19's exit-code table)
+    assert refused.exit_code == 2 and "PL001" in refused.output and not (tmp_path / "x.yaml").exists()
 
 
 # --------------------------------------------------------------------------------------------

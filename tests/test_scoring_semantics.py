@@ -413,7 +413,7 @@ def test_ranking_never_cropped_at_any_width(
     out.cache_clear()  # one process per run in real use: the console measures the screen afresh
     result = runner.invoke(
         app,
-        ["score", str(RUBRIC), str(EXAMPLE), "-o", str(tmp_path), "--reports", "json", "-q"],
+        ["score", str(RUBRIC), str(EXAMPLE), "-o", str(tmp_path), "--reports", "json"],
         env={"COLUMNS": str(width)},
     )
     _assert_uncropped(result.stdout, figures)
@@ -436,13 +436,13 @@ def test_piped_ranking_is_not_forced_to_80_columns(
             str(tmp_path),
             "--reports",
             "json",
-            "-q",
         ],
         capture_output=True,
         text=True,
         env=env,
         timeout=120,
     )
+    assert done.stdout, done.stderr
     _assert_uncropped(done.stdout, figures)
     assert (
         "弄虚作假：等次定为不合格，排在本组最后；疑似虚报2项，扣1分" in done.stdout

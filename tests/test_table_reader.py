@@ -310,7 +310,7 @@ def test_cli_imports_an_excel_plan_then_checks_it(tmp_path: Path) -> None:
         tmp_path / "a.xlsx", [["序号", "工作任务", "分值", "责任单位"], [1, "开展活动。", 5, "市科协"]]
     )
     refused = runner.invoke(app, ["rubric", "import", str(bad), "-o", str(tmp_path / "x.yaml")])
-    assert refused.exit_code == 1 and "PL019" in refused.output and not (tmp_path / "x.yaml").exists()
+    assert refused.exit_code == 2 and "PL019" in refused.output and not (tmp_path / "x.yaml").exists()
 
 
 def test_entities_in_a_word_document_are_refused(tmp_path: Path) -> None:

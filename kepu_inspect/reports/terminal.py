@@ -212,3 +212,52 @@ def problems_by_unit(problems: list[Problem]) -> RenderableType:
         items = grouped[unit]
         parts.append(problems_table(items, title=f"{displayable(unit)}：{len(items)} 个问题"))
     return RichGroup(*parts)
+
+
+def problems_summary(problems: list[Problem], full_list: str | None, first: int = 5) -> RenderableType:
+    """A few lines instead of every problem: counts per unit, the first errors, where the full list is.
+
+    ``full_list`` is the path of 问题清单.csv when it was written."""
+    by_unit: dict[str, list[Problem]] = defaultdict(list)
+    for p in problems:
+        by_unit[p.unit or "（未识别单位的文件）"].append(p)
+    errors = [p for p in problems if p.severity is Severity.ERROR]
+    warnings = sum(1 for p in problems if p.severity is Severity.WARNING)
+
+    def counts(items: list[Problem]) -> str:
+        e = sum(1 for p in items if p.severity is Severity.ERROR)
+        w = sum(1 for p in items if p.severity is Severity.WARNING)
+        parts = [f"错误 {e}" if e else "", f"警告 {w}" if w else ""]
+        return " ".join(x for x in parts if x) or "提示"
+
+    ranked = sorted(
+        by_unit.items(), key=lambda kv: (-sum(p.severity is Severity.ERROR for p in kv[1]), kv[0])
+    )
+    lines = [
+        Text(
+            f"问题摘要：错误 {len(errors)} 个，警告 {warnings} 个，涉及 {len(by_unit)} 个单位", style="bold"
+        ),
+        Text(
+            "  "
+            + "；".join(f"{displayable(u)} {counts(items)}" for u, items in ranked[:12])
+            + ("……" if len(ranked) > 12 else "")
+        ),
+    ]
+    shown = (errors or problems)[:first]
+    for p in shown:
+        where = p.location.replace(f"{p.file} · ", "") if p.file else p.location
+        lines.append(
+            Text(
+                f"  {p.code.name} {displayable(p.unit or '')} {displayable(where)}：{displayable(p.message)}",
+                style="red" if p.severity is Severity.ERROR else "yellow",
+            )
+        )
+    rest = len(problems) - len(shown)
+    where = f"完整清单见 {displayable(full_list)}" if full_list else "生成 csv 报告可得到完整清单"
+    lines.append(
+        Text(
+            f"  {'另有 ' + str(rest) + ' 个问题；' if rest else ''}{where}；加 --verbose 在屏幕上逐条列出。",
+            style="dim",
+        )
+    )
+    return RichGroup(*lines)

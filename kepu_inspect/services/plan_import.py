@@ -97,7 +97,7 @@ def _table_refusal(found: TableFile) -> Problem | None:
         return problem(Code.PL001, detail=detail, fix=fix)
     ambiguous = [t for t in found.tables if t.kind == "ambiguous"]
     if ambiguous:
-        return problem(Code.PL019, where=ambiguous[0].source, reason=ambiguous[0].reason)
+        return problem(Code.PL019, where=ambiguous[0].source, detail=ambiguous[0].reason)
     if any(t.kind == "plan" for t in found.tables):
         return None
     rubric = next((t for t in found.tables if t.kind == "rubric"), None)

@@ -108,7 +108,7 @@ def assemble(draft: Draft, official: Sequence[OfficialUnit] = (), simplify: Simp
     # evidence at all, is a decision the clerk should see
     if not place and draft.items and (work.level != "city" or not names):
         work.problems.append(
-            problem(Code.PL018, level=LEVEL_NAMES[work.level], reason=why, below=GROUP_NAMES[work.level][0])
+            problem(Code.PL018, level=LEVEL_NAMES[work.level], basis=why, below=GROUP_NAMES[work.level][0])
         )
     if draft.lead_first:
         work.problems.append(problem(Code.PL016, text=draft.lead_first))
