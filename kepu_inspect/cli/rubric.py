@@ -53,7 +53,8 @@ TableOrJson = Annotated[str, format_option("table（表格，默认）、json（
     epilog=(
         "示例：\n"
         "  kepu-inspect rubric import 工作要点.docx -o 考核细则.yaml\n"
-        "  kepu-inspect rubric import 工作要点.txt -o 考核细则.yaml --units 单位名单.yaml"
+        "  kepu-inspect rubric import 工作要点.txt -o 考核细则.yaml --units 单位名单.yaml\n"
+        "  kepu-inspect rubric import 任务分工表.xlsx -o 考核细则.yaml"
     ),
 )
 @guarded
@@ -89,7 +90,7 @@ def import_cmd(
     quiet_: QuietOpt = False,
     verbose_: VerboseOpt = False,
 ) -> None:
-    """从工作要点或任务分工表生成考核细则初稿：部分、项目、责任单位及分工、单位名单（分值和评分标准待补充）。"""
+    """从工作要点或任务分工表生成考核细则初稿：部分、项目、单位及分工（分值和评分标准待补充）。"""
     from kepu_inspect.adapters.output import write_text_atomic
     from kepu_inspect.reports.problems_view import problems_table
     from kepu_inspect.services.plan_import import import_plan
