@@ -53,7 +53,8 @@ TableOrJson = Annotated[str, format_option("table（表格，默认）、json（
     epilog=(
         "示例：\n"
         "  kepu-inspect rubric import 工作要点.docx -o 考核细则.yaml\n"
-        "  kepu-inspect rubric import 工作要点.txt -o 考核细则.yaml --units 单位名单.yaml"
+        "  kepu-inspect rubric import 工作要点.txt -o 考核细则.yaml --units 单位名单.yaml\n"
+        "  kepu-inspect rubric import 任务分工表.xlsx -o 考核细则.yaml"
     ),
 )
 @guarded
@@ -62,7 +63,7 @@ def import_cmd(
         Path,
         typer.Argument(
             metavar="工作要点",
-            help="工作要点（实施方案）文件：.docx 或 .txt",
+            help="工作要点（实施方案）或任务分工表：.docx、.txt、.xlsx 或 .csv",
             show_default=False,
             rich_help_panel=ARGUMENTS_PANEL,
         ),
@@ -89,7 +90,7 @@ def import_cmd(
     quiet_: QuietOpt = False,
     verbose_: VerboseOpt = False,
 ) -> None:
-    """从工作要点生成考核细则初稿：部分、项目、责任单位和单位名单（分值和评分标准待补充）。"""
+    """从工作要点或任务分工表生成考核细则初稿：部分、项目、单位及分工（分值和评分标准待补充）。"""
     from kepu_inspect.adapters.output import write_text_atomic
     from kepu_inspect.reports.problems_view import problems_table
     from kepu_inspect.services.plan_import import import_plan
@@ -101,7 +102,7 @@ def import_cmd(
             "请检查文件名和所在文件夹（路径中有空格时请用英文双引号括起来）。",
         )
     if plan.is_dir():
-        raise fail_usage(f"“{plan}”是一个文件夹，请指定工作要点文件（.docx 或 .txt）。")
+        raise fail_usage(f"“{plan}”是一个文件夹，请指定工作要点文件（.docx、.txt、.xlsx 或 .csv）。")
     if units is not None and not units.is_file():
         raise fail_usage(f"找不到单位名单文件“{units}”。")
     result = import_plan(plan, units)
@@ -118,6 +119,7 @@ def import_cmd(
     say(
         f"[bold]导入结果：[/]{c.get('sections', 0)} 个部分，{c.get('groups', 0)} 个项目分组，"
         f"{c.get('items', 0)} 个考核项目，{c.get('units', 0)} 个单位"
+        + (f"，{c['notes']} 段说明（工作要求等，未列为考核项目）" if c.get("notes") else "")
     )
     if result.problems and not quiet():
         err().print(problems_table(result.problems, title=f"{len(result.problems)} 条提醒"))

@@ -31,6 +31,7 @@ class Meta:
 
 
 TieBreak = Literal["higher_base", "higher_bonus", "fewer_deductions", "closest_self", "lower_self"]
+Role = Literal["lead", "cooperate"]  # 牵头 / 配合
 
 # Names used before the tie-breaks were named for what they do (still accepted in rubric files).
 OLD_TIE_BREAKS: dict[str, str] = {
@@ -122,6 +123,8 @@ class Scope:
     kind: Literal["unit", "group", "leads"]
     ref: str  # unit id, group id or item-group id
     weight: Decimal = Decimal(1)
+    # 牵头 / 配合 as the work plan assigned it; recorded for the office, never changes a score by itself
+    role: Role | None = None
 
 
 @dataclass(frozen=True)

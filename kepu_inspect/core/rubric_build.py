@@ -24,6 +24,7 @@ from kepu_inspect.core.rubric import (
     ItemGroup,
     Meta,
     Quota,
+    Role,
     Rubric,
     Scope,
     Section,
@@ -179,7 +180,7 @@ class _Builder:
                 ig["name"],
                 tuple(
                     self.resolve_unit(name, f"item_groups[{i}].leads[{j}]") or ""
-                    for j, name in enumerate(ig["leads"])
+                    for j, name in enumerate(ig.get("leads") or ())
                 ),
             )
             for i, ig in enumerate(item_groups_raw)
@@ -300,22 +301,24 @@ class _Builder:
 
     def build_scope(self, raw: Any, path: str) -> Scope | None:
         weight = Decimal(1)
+        role: Role | None = None
         if isinstance(raw, Mapping):
             weight = to_decimal(raw.get("weight", 1))
+            role = raw.get("role")
             if "group" in raw:
                 gid = self.group_names.get(normalise_name(raw["group"]))
                 if gid is None:
                     self.add(Code.RB006, path + ".group", kind="排名分组", name=raw["group"])
                     return None
-                return Scope("group", gid, weight)
+                return Scope("group", gid, weight, role)
             if "leads" in raw:
                 if raw["leads"] not in self.item_group_ids:
                     self.add(Code.RB006, path + ".leads", kind="项目分组", name=raw["leads"])
                     return None
-                return Scope("leads", raw["leads"], weight)
+                return Scope("leads", raw["leads"], weight, role)
             raw, path = raw["unit"], path + ".unit"
         uid = self.resolve_unit(raw, path)
-        return None if uid is None else Scope("unit", uid, weight)
+        return None if uid is None else Scope("unit", uid, weight, role)
 
     def build_sections(self, raw: list[Doc]) -> tuple[Section, ...]:
         self.unique_ids(raw, "sections", "考核部分")

@@ -64,6 +64,17 @@ FIELD_LABELS: dict[str, str] = {
     "threshold": "阈值",
     "unit": "单位",
     "value": "数值",
+    # plan import (PL013–PL026)
+    "basis": "判断依据",
+    "below": "下一级单位的分组名称",
+    "headers": "表头",
+    "level": "层级",
+    "members": "成员单位的分组名称",
+    "row": "行号",
+    "section": "部分",
+    "title": "标题",
+    "what": "文件类型",
+    "where": "表格位置",
 }
 
 
