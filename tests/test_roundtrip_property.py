@@ -88,7 +88,7 @@ def filled(draw: st.DrawFn) -> tuple[Rubric, Unit, Filling, Expected]:
                     low = spec.low if spec.low is not None else Decimal(0)
                     high = min(spec.high if spec.high is not None else MAX_INPUT, Decimal(10) ** 7)
                     value: Any = draw(decimals(low, high))
-                    filling.inputs[ir.row_id] = draw(typed_number(value, spec.unit))
+                    filling.inputs[ir.row_id] = draw(typed_number(value, spec.measure))
                 elif spec.kind == "yesno":
                     value = draw(st.booleans())
                     yes, no = draw(st.sampled_from(YES_FORMS))

@@ -504,7 +504,7 @@ def test_item1_brand_activities_are_a_checklist(rubric: Rubric) -> None:
 
 def test_item11_training_target_is_proportional(rubric: Rubric) -> None:
     (rule,) = [c.rule for c in dept_item(rubric, 11).criteria if c.rule.kind == "proportional"]
-    assert (rule.label, rule.unit, rule.target.value) == ("完成职业培训", "人次", 200000)  # type: ignore[attr-defined]
+    assert (rule.label, rule.measure, rule.target.value) == ("完成职业培训", "人次", 200000)  # type: ignore[attr-defined]
 
 
 def test_item32_county_funding_is_per_capita(rubric: Rubric) -> None:
@@ -517,7 +517,7 @@ def test_item32_county_funding_is_per_capita(rubric: Rubric) -> None:
     ]  # type: ignore[attr-defined]
     assert len(rules) == 1
     rule = rules[0]
-    assert (rule.target.param, rule.target.per, rule.unit) == ("population", 1, "万元")  # type: ignore[attr-defined]
+    assert (rule.target.param, rule.target.per, rule.measure) == ("population", 1, "万元")  # type: ignore[attr-defined]
 
 
 def test_item30_volunteers_are_tiered(rubric: Rubric) -> None:

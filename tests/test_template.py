@@ -186,7 +186,7 @@ def test_item_rows_show_number_title_points_and_criteria(pingdingshan: Rubric, u
             for ir in L.input_rows(a.item.id, crit):
                 label = flat(ws[f"{L.COL_LABEL}{ids[ir.row_id]}"].value)
                 assert ir.spec.kind == "score" or label.startswith(ir.spec.label)
-                assert not ir.spec.unit or label.count(f"（{ir.spec.unit}）") == 1, (
+                assert not ir.spec.measure or label.count(f"（{ir.spec.measure}）") == 1, (
                     f"unit not once in {label!r}"
                 )
 

@@ -158,7 +158,7 @@ def unit_target(crit: Criterion, unit: Unit) -> str:
     if target is None:
         return ""
     sign = ("＞" if rule.strict else "≥") if isinstance(rule, Threshold) else ""
-    return f"{sign}{fmt(target)}{rule.unit}"
+    return f"{sign}{fmt(target)}{rule.measure}"
 
 
 def template_filename(rubric: Rubric, unit: Unit, tag: str = "") -> str:
@@ -1068,7 +1068,7 @@ class TemplateBuilder:
             s.put(L.COL_INPUT, row, "—", align=CENTER)
             return label
         # per-category labels already carry their unit: 省级示范社区（个）
-        suffix = f"（{spec.unit}）" if spec.unit and spec.kind == "number" else ""
+        suffix = f"（{spec.measure}）" if spec.measure and spec.kind == "number" else ""
         label = wrap_text(spec.label if spec.label.endswith(suffix) else spec.label + suffix, 16)
         s.put(L.COL_LABEL, row, label)
         ref = f"{L.COL_INPUT}{row}"
@@ -1097,7 +1097,7 @@ class TemplateBuilder:
                 error="请从下拉列表中选择：" + names,
             )
         else:
-            unit = spec.unit or ""
+            unit = spec.measure or ""
             low = spec.low if spec.low is not None else -MAX_NUMBER
             bound = f"不小于 {fmt(low)} 的" if spec.high is None else f"{fmt(low)}～{fmt(spec.high)} 之间的"
             self.validate(

@@ -58,12 +58,12 @@ class Interval:
             return False
         return not (self.high is not None and (x > self.high or (x == self.high and not self.high_inclusive)))
 
-    def describe(self, unit: str = "") -> str:
+    def describe(self, measure: str = "") -> str:
         parts: list[str] = []
         if self.low is not None:
-            parts.append(f"{'≥' if self.low_inclusive else '>'}{fmt(self.low)}{unit}")
+            parts.append(f"{'≥' if self.low_inclusive else '>'}{fmt(self.low)}{measure}")
         if self.high is not None:
-            parts.append(f"{'≤' if self.high_inclusive else '<'}{fmt(self.high)}{unit}")
+            parts.append(f"{'≤' if self.high_inclusive else '<'}{fmt(self.high)}{measure}")
         return "且".join(parts) if parts else "任意值"
 
     @classmethod

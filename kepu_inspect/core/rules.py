@@ -29,14 +29,14 @@ class InputSpec:
     options: tuple[str, ...] = ()
     low: Decimal | None = ZERO
     high: Decimal | None = None
-    unit: str = ""
+    measure: str = ""  # the measurement unit (次, 万元, %); the rubric YAML key is still `unit`
 
     def describe(self) -> str:
         if self.kind == "yesno":
             return "是/否"
         if self.kind == "level":
             return "/".join(self.options)
-        return f"数值{('（' + self.unit + '）') if self.unit else ''}"
+        return f"数值{('（' + self.measure + '）') if self.measure else ''}"
 
 
 @dataclass(frozen=True)
@@ -62,10 +62,10 @@ class Target:
         base = params.get(self.param)
         return None if base is None else self.per * base
 
-    def describe(self, unit: str = "") -> str:
+    def describe(self, measure: str = "") -> str:
         if self.param is None:
-            return f"{fmt(self.value)}{unit}"
-        return f"{fmt(self.per)}{unit}×{self.param}"
+            return f"{fmt(self.value)}{measure}"
+        return f"{fmt(self.per)}{measure}×{self.param}"
 
 
 def _missing(inputs: list[InputSpec], values: Mapping[str, Value]) -> tuple[str, ...]:
@@ -148,13 +148,13 @@ class Threshold(Rule):
 
     label: str
     target: Target
-    unit: str = ""
+    measure: str = ""
     strict: bool = False
     kind: ClassVar[str] = "threshold"
     title: ClassVar[str] = "达标计分"
 
     def inputs(self) -> list[InputSpec]:
-        return [InputSpec("n", self.label, "number", unit=self.unit)]
+        return [InputSpec("n", self.label, "number", measure=self.measure)]
 
     def params_needed(self) -> tuple[str, ...]:
         return (self.target.param,) if self.target.param else ()
@@ -171,9 +171,9 @@ class Threshold(Rule):
             return Outcome(None, f"缺少单位参数“{self.target.param}”", (str(self.target.param),))
         met = actual > target if self.strict else actual >= target
         sign = ">" if self.strict else "≥"
-        how = f"{self.label}{fmt(actual)}{self.unit}，要求{sign}{fmt(target)}{self.unit}"
+        how = f"{self.label}{fmt(actual)}{self.measure}，要求{sign}{fmt(target)}{self.measure}"
         if self.target.param:
-            how += f"（{self.target.describe(self.unit)}）"
+            how += f"（{self.target.describe(self.measure)}）"
         return Outcome(
             points if met else ZERO,
             f"{how}，{'达标' if met else '未达标'}，得{fmt(points if met else ZERO)}分",
@@ -186,13 +186,13 @@ class Proportional(Rule):
 
     label: str
     target: Target
-    unit: str = ""
+    measure: str = ""
     cap: Decimal = ONE
     kind: ClassVar[str] = "proportional"
     title: ClassVar[str] = "按完成比例计分"
 
     def inputs(self) -> list[InputSpec]:
-        return [InputSpec("n", self.label, "number", unit=self.unit)]
+        return [InputSpec("n", self.label, "number", measure=self.measure)]
 
     def params_needed(self) -> tuple[str, ...]:
         return (self.target.param,) if self.target.param else ()
@@ -220,7 +220,7 @@ class Proportional(Rule):
         pct = fmt((actual * 100 / target).quantize(Decimal("0.01")))
         return Outcome(
             got,
-            f"{self.label}{fmt(actual)}{self.unit}，目标{fmt(target)}{self.unit}，完成{pct}%，"
+            f"{self.label}{fmt(actual)}{self.measure}，目标{fmt(target)}{self.measure}，完成{pct}%，"
             f"得{fmt(points)}×{fmt(ratio.quantize(Decimal('0.0001')))}={fmt(got.quantize(Decimal('0.0001')))}分",
         )
 
@@ -237,12 +237,12 @@ class Tiers(Rule):
 
     label: str
     tiers: tuple[Tier, ...]
-    unit: str = ""
+    measure: str = ""
     kind: ClassVar[str] = "tiers"
     title: ClassVar[str] = "分档计分"
 
     def inputs(self) -> list[InputSpec]:
-        return [InputSpec("n", self.label, "number", unit=self.unit)]
+        return [InputSpec("n", self.label, "number", measure=self.measure)]
 
     def max_points(self, points: Decimal) -> Decimal:
         return max(t.points for t in self.tiers)
@@ -258,9 +258,9 @@ class Tiers(Rule):
             if tier.interval.contains(actual):
                 return Outcome(
                     tier.points,
-                    f"{self.label}{fmt(actual)}{self.unit}，属“{tier.interval.describe(self.unit)}”档，得{fmt(tier.points)}分",
+                    f"{self.label}{fmt(actual)}{self.measure}，属“{tier.interval.describe(self.measure)}”档，得{fmt(tier.points)}分",
                 )
-        return Outcome(ZERO, f"{self.label}{fmt(actual)}{self.unit}，未达到最低档，得0分")
+        return Outcome(ZERO, f"{self.label}{fmt(actual)}{self.measure}，未达到最低档，得0分")
 
 
 @dataclass(frozen=True)
@@ -334,13 +334,13 @@ class DeductPer(Rule):
 
     label: str
     each: Decimal
-    unit: str = "次"
+    measure: str = "次"
     floor: Decimal = ZERO
     kind: ClassVar[str] = "deduct_per"
     title: ClassVar[str] = "按次扣分"
 
     def inputs(self) -> list[InputSpec]:
-        return [InputSpec("n", self.label, "number", unit=self.unit)]
+        return [InputSpec("n", self.label, "number", measure=self.measure)]
 
     def evaluate(
         self, points: Decimal, values: Mapping[str, Value], params: Mapping[str, Decimal]
@@ -350,14 +350,14 @@ class DeductPer(Rule):
         n = values["n"]
         assert isinstance(n, Decimal)
         if n == 0:
-            return Outcome(points, f"{self.label}0{self.unit}，不扣分，得{fmt(points)}分")
+            return Outcome(points, f"{self.label}0{self.measure}，不扣分，得{fmt(points)}分")
         raw = self.each * n
         got = max(self.floor, points - raw)
         deducted = points - got
         tail = "，扣完为止" if deducted < raw else ""
         return Outcome(
             got,
-            f"每{self.unit}扣{fmt(self.each)}分，{self.label}{fmt(n)}{self.unit}，扣{fmt(deducted)}分{tail}，得{fmt(got)}分",
+            f"每{self.measure}扣{fmt(self.each)}分，{self.label}{fmt(n)}{self.measure}，扣{fmt(deducted)}分{tail}，得{fmt(got)}分",
         )
 
 
@@ -397,7 +397,7 @@ class Deductions(Rule):
 class Category:
     name: str
     each: Decimal
-    unit: str = "篇"
+    measure: str = "篇"
 
 
 @dataclass(frozen=True)
@@ -411,7 +411,7 @@ class PerCategory(Rule):
 
     def inputs(self) -> list[InputSpec]:
         return [
-            InputSpec(f"k{i}", f"{c.name}（{c.unit}）", "number", unit=c.unit)
+            InputSpec(f"k{i}", f"{c.name}（{c.measure}）", "number", measure=c.measure)
             for i, c in enumerate(self.categories, 1)
         ]
 
@@ -430,7 +430,7 @@ class PerCategory(Rule):
             n = values[f"k{i}"]
             assert isinstance(n, Decimal)
             if n:
-                parts.append(f"{c.name}{fmt(n)}{c.unit}×{fmt(c.each)}分")
+                parts.append(f"{c.name}{fmt(n)}{c.measure}×{fmt(c.each)}分")
                 raw += n * c.each
         got = min(raw, cap)
         text = "＋".join(parts) if parts else "无"

@@ -68,7 +68,7 @@ def clean_text(text: str) -> str:
     return unicodedata.normalize("NFKC", text).strip().replace("\u3000", "").replace(" ", "")
 
 
-def parse_number(kind: str, text: str, unit: str = "") -> Parsed:
+def parse_number(kind: str, text: str, measure: str = "") -> Parsed:
     if kind == "empty":
         return EMPTY
     if kind == "number":
@@ -92,7 +92,7 @@ def parse_number(kind: str, text: str, unit: str = "") -> Parsed:
     if not s:
         return EMPTY
     percent = False
-    for suffix in sorted({*(_UNIT_SUFFIXES), unit} - {""}, key=len, reverse=True):
+    for suffix in sorted({*(_UNIT_SUFFIXES), measure} - {""}, key=len, reverse=True):
         if s.endswith(suffix) and len(s) > len(suffix):
             percent = suffix == "%"
             s = s[: -len(suffix)]
@@ -102,7 +102,7 @@ def parse_number(kind: str, text: str, unit: str = "") -> Parsed:
     if not _NUMBER.match(s):
         return Parsed(None, "WB015")
     value = Decimal(s)
-    if percent and unit != "%":
+    if percent and measure != "%":
         value = value / 100
     return Parsed(_tidy(value))
 
@@ -149,7 +149,7 @@ def parse_input(spec: InputSpec, kind: str, text: str) -> Parsed:
         return parse_yesno(kind, text)
     if spec.kind == "level":
         return parse_level(kind, text, spec.options)
-    return parse_number(kind, text, spec.unit)
+    return parse_number(kind, text, spec.measure)
 
 
 _DATE_TEXT = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?$")
