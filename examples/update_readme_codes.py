@@ -9,7 +9,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from kepu_inspect.cli.codes import codes_markdown  # noqa: E402
+from kepu_inspect.reports.codes_view import codes_markdown  # noqa: E402
 
 readme = ROOT / "README.md"
 text = readme.read_text("utf-8")

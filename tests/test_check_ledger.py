@@ -317,12 +317,15 @@ def test_exit_code_zero_when_nothing_is_wrong(tmp_path: Path, mini: Rubric) -> N
     assert result.exit_code == 0 and json.loads(result.stdout)["problems"] == []
 
 
-def test_notes_do_not_fail_the_run_warnings_do(tmp_path: Path, mini: Rubric) -> None:
-    """Notes (提示) such as a missing contact name do not fail the run; warnings and errors do."""
+def test_notes_and_warnings_do_not_fail_the_run_errors_do(tmp_path: Path, mini: Rubric) -> None:
+    """Notes (提示) and warnings exit 0, as in `score` (issue 19's one exit-code table); errors exit 1."""
     for unit in mini.assessed_units():
         write(tmp_path, f"{unit.name}.xlsx", clean_bytes(mini, unit, cover={L.COVER_CONTACT_CELL: None}))
     assert check(str(MINI), str(tmp_path)).exit_code == 0
     write(tmp_path, "甲县.xlsx", clean_bytes(mini, "A", evidence={"C1": None}))  # a warning
+    result = check(str(MINI), str(tmp_path))
+    assert result.exit_code == 0 and "警告" in result.output
+    (tmp_path / "乙区.xlsx").write_bytes(b"")  # an empty file: an error in the materials
     assert check(str(MINI), str(tmp_path)).exit_code == 1
 
 

@@ -97,7 +97,6 @@ def test_previous_year_changes(scored: Path, tmp_path: Path) -> None:
                 "2017-12-28",
                 "--reports",
                 "json",
-                "--quiet",
                 "--previous",
                 str(last_year),
             ],

@@ -5,7 +5,6 @@ from __future__ import annotations
 import ast
 import io
 import re
-import time
 from decimal import Decimal
 from pathlib import Path
 
@@ -18,6 +17,7 @@ from typer.testing import CliRunner
 from kepu_inspect.adapters import plan_file
 from kepu_inspect.adapters.plan_file import decode_text, docx_text, read_plan, read_units_file, simplifier
 from kepu_inspect.adapters.rubric_file import load_rubric, load_rubric_text
+from kepu_inspect.adapters.yaml_writer import plain, scalar, to_yaml
 from kepu_inspect.core.plan import (
     OfficialUnit,
     Plan,
@@ -29,7 +29,8 @@ from kepu_inspect.core.plan import (
 )
 from kepu_inspect.core.problems import Code
 from kepu_inspect.services import plan_import
-from kepu_inspect.services.plan_import import import_plan, plain, scalar, spread_points, to_yaml
+from kepu_inspect.services.plan_import import import_plan
+from kepu_inspect.services.plan_skeleton import spread_points
 
 REPO = Path(__file__).resolve().parents[1]
 PLANS = REPO / "tests" / "data" / "plans"
@@ -106,7 +107,7 @@ def seed_variants(tmp_path: Path) -> dict[str, Path]:
 @pytest.mark.parametrize("variant", ["utf-8", "utf-8-bom", "gb18030", "docx", "original"])
 def test_seed_imports_exactly(variant: str, tmp_path: Path) -> None:
     result = imported(seed_variants(tmp_path)[variant])
-    assert result.counts == {"sections": 4, "groups": 4, "items": 33, "units": 29}
+    assert result.counts == {"sections": 4, "groups": 4, "items": 33, "units": 29, "notes": 0}
     plan = result.plan
     assert plan is not None
     assert [it.number for it in plan.items] == list(range(1, 34))
@@ -206,10 +207,9 @@ def test_seed_doubled_copy_adds_nothing(tmp_path: Path) -> None:
     assert [s.heading for s in clean.sections] == [s.heading for s in doubled.sections]
 
 
-def test_seed_import_is_fast_and_stable(tmp_path: Path) -> None:
-    start = time.perf_counter()
+def test_seed_import_is_stable(tmp_path: Path) -> None:
+    """The same plan gives the same bytes."""
     first = import_plan(SEED_ORIGINAL)
-    assert time.perf_counter() - start < 5
     assert import_plan(SEED_ORIGINAL).yaml_text == first.yaml_text
 
 
@@ -238,12 +238,12 @@ def test_seed_with_official_unit_list() -> None:
 # --------------------------------------------------------------------------------------------
 PLAN_CASES = [
     # file, (sections, groups, items, units), expected warning codes
-    ("a-dunhao-restart.txt", (3, 2, 10, 12), {"PL002", "PL007", "PL009", "PL010"}),
-    ("b-paren-own-line.txt", (2, 0, 6, 14), set()),
+    ("a-dunhao-restart.txt", (3, 2, 10, 12), {"PL002", "PL007", "PL009", "PL010", "PL026"}),
+    ("b-paren-own-line.txt", (2, 0, 6, 14), {"PL026"}),
     ("c-simplified.txt", (2, 1, 5, 13), {"PL007"}),
     ("c-traditional.txt", (2, 1, 5, 13), {"PL007"}),
     ("d-mixed-brackets.txt", (2, 2, 7, 5), {"PL009", "PL010"}),
-    ("e-pdf-broken.txt", (3, 2, 10, 12), {"PL002", "PL005", "PL007", "PL009", "PL010"}),
+    ("e-pdf-broken.txt", (3, 2, 10, 12), {"PL002", "PL005", "PL007", "PL009", "PL010", "PL026"}),
 ]
 
 
@@ -368,7 +368,7 @@ def test_docx_with_word_numbering_and_tables(tmp_path: Path) -> None:
     assert "1.开展科普日活动" in text and "2.开展科技活动周" in text  # Word's own numbers are kept
     assert text.count("4.加强队伍建设") == 1  # a merged cell is read once
     result = imported(write(tmp_path, "plan.docx", buf.getvalue()))
-    assert result.counts == {"sections": 2, "groups": 0, "items": 4, "units": 4}
+    assert result.counts == {"sections": 2, "groups": 0, "items": 4, "units": 4, "notes": 0}
 
 
 # --------------------------------------------------------------------------------------------
@@ -505,7 +505,7 @@ def test_title_broken_by_a_pdf_and_document_numbers() -> None:
     plan = parse(
         "平科素办〔2017〕3号\n平顶山市\n2017\n年全民科学素质工作要点\n一、任务\n1.开展活动。（责任单位：市科协）"
     )
-    assert (plan.title, plan.year, plan.city) == ("平顶山市2017年全民科学素质工作要点", 2017, "平顶山市")
+    assert (plan.title, plan.year, plan.place) == ("平顶山市2017年全民科学素质工作要点", 2017, "平顶山市")
 
 
 def test_plan_numbered_only_with_chinese_parentheses() -> None:
@@ -669,7 +669,9 @@ def test_pl012_a_skeleton_that_would_not_load_is_never_returned(
 ) -> None:
     plan = write(tmp_path, "plan.txt", "一、任务\n1.开展活动。（责任单位：市科协）")
     monkeypatch.setattr(
-        plan_import, "to_yaml", lambda doc: to_yaml(doc).replace("points: 100", "points: 99", 1)
+        plan_import,
+        "to_yaml",
+        lambda doc, trailer=(): to_yaml(doc, trailer).replace("points: 100", "points: 99", 1),
     )
     result = import_plan(plan)
     assert result.fatal and codes(result.problems) == ["PL012"] and result.yaml_text == ""
@@ -735,7 +737,8 @@ def test_cli_stdout_and_refusal(tmp_path: Path) -> None:
     assert result.exit_code == 0 and "rubric:" in result.stdout
     pdf = write(tmp_path, "plan.pdf", b"%PDF-1.4\n")
     refused = runner.invoke(app, ["rubric", "import", str(pdf), "-o", str(tmp_path / "x.yaml")])
-    assert refused.exit_code == 1 and "PL001" in refused.output and not (tmp_path / "x.yaml").exists()
+    # a file that cannot be used exits 2 (issue 19's exit-code table)
+    assert refused.exit_code == 2 and "PL001" in refused.output and not (tmp_path / "x.yaml").exists()
 
 
 # --------------------------------------------------------------------------------------------
@@ -855,8 +858,16 @@ def test_decode_rejects_binary() -> None:
     assert decode_text("科普".encode("gb18030")) == ("科普", "gb18030")
 
 
-def test_core_parser_is_pure() -> None:
-    source = (REPO / "kepu_inspect" / "core" / "plan.py").read_text("utf-8")
+@pytest.mark.parametrize(
+    "module",
+    [
+        *sorted((REPO / "kepu_inspect" / "core" / "plan").glob("*.py")),
+        REPO / "kepu_inspect" / "core" / "tables.py",
+    ],
+    ids=lambda p: p.name,
+)
+def test_core_parser_is_pure(module: Path) -> None:
+    source = module.read_text("utf-8")
     imported_modules = {
         node.module if isinstance(node, ast.ImportFrom) else alias.name
         for node in ast.walk(ast.parse(source))
@@ -865,4 +876,5 @@ def test_core_parser_is_pure() -> None:
     }
     forbidden = {"yaml", "docx", "opencc_purepy", "pathlib", "typer", "rich", "openpyxl", "io", "os"}
     assert not {m.split(".")[0] for m in imported_modules if m} & forbidden
+    assert all(m.startswith("kepu_inspect.core") for m in imported_modules if m and m.startswith("kepu"))
     assert not re.search(r"(?<![\w.])open\(", source)

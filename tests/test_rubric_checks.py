@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -211,3 +212,35 @@ def test_max_base_survives_pickling_with_every_unit() -> None:
     for _ in range(20):
         back = pickle.loads(pickle.dumps(rubric))
         assert {u.id: back.max_base(u) for u in back.units} == expected
+
+
+# --- scoring.verification (issue 14): who records the verified scores, and where -----------------------
+def test_verification_defaults_to_separate_and_shipped_rubrics_say_in_submission() -> None:
+    from tests.conftest import ROOT
+
+    undeclared = re.sub(r"(?m)^  verification: .*\n", "", MINI.read_text("utf-8"))
+    mini = load_rubric_text(undeclared, MINI).rubric
+    assert mini is not None and mini.settings.verification == "separate"
+    for name in ("pingdingshan-2017.yaml", "xinan-county-members-2018.yaml"):
+        path = ROOT / "rubrics" / name
+        assert "verification: in_submission" in path.read_text("utf-8")  # stated, not defaulted
+        rubric = load_rubric(path).rubric
+        assert rubric is not None and rubric.settings.verification == "in_submission"
+
+
+@pytest.mark.parametrize("value", ["in_submission", "separate"])
+def test_verification_values_are_accepted(value: str) -> None:
+
+    text = re.sub(r"(?m)^  verification: .*\n", "", MINI.read_text("utf-8"))
+    text = text.replace("  bonus_cap: 3\n", f"  bonus_cap: 3\n  verification: {value}\n")
+    loaded = load_rubric_text(text, MINI)
+    assert loaded.rubric is not None and loaded.rubric.settings.verification == value
+
+
+def test_an_unknown_verification_value_is_refused() -> None:
+
+    text = re.sub(r"(?m)^  verification: .*\n", "", MINI.read_text("utf-8"))
+    text = text.replace("  bonus_cap: 3\n", "  bonus_cap: 3\n  verification: inspectors\n")
+    loaded = load_rubric_text(text, MINI)
+    assert loaded.rubric is None
+    assert [p.code.name for p in loaded.problems] == ["RB001"]

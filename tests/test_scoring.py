@@ -190,7 +190,8 @@ def test_competition_ranking_shares_ranks() -> None:
 
 def test_tie_break_decides_and_says_so() -> None:
     ranked = rank_group(
-        [fake("a", "85", base="80", bonus="5"), fake("b", "85", base="83", bonus="2")], tie_breaks=("base",)
+        [fake("a", "85", base="80", bonus="5"), fake("b", "85", base="83", bonus="2")],
+        tie_breaks=("higher_base",),
     )
     assert [(r.result.unit_id, r.rank) for r in ranked] == [("b", 1), ("a", 2)]
     assert "基本分" in ranked[0].tie_note and "单位a" in ranked[0].tie_note

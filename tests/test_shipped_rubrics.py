@@ -308,8 +308,16 @@ def test_metadata_and_scoring(rubric: Rubric) -> None:
     s = rubric.settings
     assert s.decimals == 2 and s.unverified == "self"
     assert (s.overclaim_threshold, s.overclaim_deduction) == (Decimal(2), Decimal("0.5"))
-    assert s.tie_breaks == ("base",)
+    assert s.tie_breaks == ("higher_base",)
     assert s.bonus_cap == Decimal(5)
+    # every rule that decides a published number is stated explicitly in the shipped rubric
+    assert (s.verification, s.verified_out_of_range, s.with_errors, s.gated) == (
+        "in_submission",
+        "hold",
+        "mark",
+        "last",
+    )
+    assert (s.overclaim_boundary, s.overclaim_per, s.floor) == ("gte", "item", Decimal(0))
 
 
 def test_groups(rubric: Rubric) -> None:

@@ -87,6 +87,11 @@ def row_ids(ws: Worksheet) -> dict[str, int]:
     return ids
 
 
+def flat(text: str) -> str:
+    """Cell text without the line breaks the writer puts in (it wraps long text itself)."""
+    return text.replace("\n", "")
+
+
 def validation_of(ws: Worksheet, ref: str) -> DataValidation | None:
     found = [dv for dv in ws.data_validations.dataValidation if ref in dv.sqref]
     assert len(found) <= 1, f"{ref} has {len(found)} validations"
@@ -169,17 +174,17 @@ def test_item_rows_show_number_title_points_and_criteria(pingdingshan: Rubric, u
     for a in pingdingshan.assignments(unit):
         r = ids[a.item.id]
         assert ws[f"{L.COL_NO}{r}"].value == (a.item.number or a.item.id)
-        assert ws[f"{L.COL_TITLE}{r}"].value == a.item.title
-        assert a.item.content in ws[f"{L.COL_TEXT}{r}"].value
+        assert flat(ws[f"{L.COL_TITLE}{r}"].value) == a.item.title
+        assert a.item.content in flat(ws[f"{L.COL_TEXT}{r}"].value)
         assert Decimal(str(ws[f"{L.COL_MAX}{r}"].value)) == a.item.points * a.weight
         if a.weight != 1:
             assert "牵头单位" in ws[f"{L.COL_TEXT}{r}"].value
         for crit in a.item.criteria:
             cr = ids[L.criterion_uid(a.item.id, crit)]
-            assert crit.text in ws[f"{L.COL_TEXT}{cr}"].value
+            assert crit.text in flat(ws[f"{L.COL_TEXT}{cr}"].value)
             assert Decimal(str(ws[f"{L.COL_MAX}{cr}"].value)) == crit.points * a.weight
             for ir in L.input_rows(a.item.id, crit):
-                label = ws[f"{L.COL_LABEL}{ids[ir.row_id]}"].value
+                label = flat(ws[f"{L.COL_LABEL}{ids[ir.row_id]}"].value)
                 assert ir.spec.kind == "score" or label.startswith(ir.spec.label)
                 assert not ir.spec.measure or label.count(f"（{ir.spec.measure}）") == 1, (
                     f"unit not once in {label!r}"
@@ -729,8 +734,8 @@ def test_cli_by_alias_and_summary(tmp_path: Path, pingdingshan: Rubric) -> None:
     )  # 市教育局 twice: name and alias
     assert result.exit_code == 0, result.output
     assert sorted(p.name for p in out.iterdir()) == [
-        "2017年宝丰县科学素质工作自评表.xlsx",
-        "2017年市教育局科学素质工作自评表.xlsx",
+        "2017年宝丰县全民科学素质工作目标责任自评表.xlsx",
+        "2017年市教育局全民科学素质工作目标责任自评表.xlsx",
     ]
     squeezed = re.sub(r"\s+", "", result.output)
     assert "已生成2份自评表" in squeezed
@@ -738,7 +743,7 @@ def test_cli_by_alias_and_summary(tmp_path: Path, pingdingshan: Rubric) -> None:
         assert words in result.output, words
     jiaoyu = pingdingshan.find_unit("市教育局")
     assert jiaoyu is not None
-    assert (out / "2017年市教育局科学素质工作自评表.xlsx").read_bytes() == template_bytes(
+    assert (out / "2017年市教育局全民科学素质工作目标责任自评表.xlsx").read_bytes() == template_bytes(
         pingdingshan, jiaoyu
     )
 

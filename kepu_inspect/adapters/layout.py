@@ -11,8 +11,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from kepu_inspect.core.numbers import fmt
 from kepu_inspect.core.rubric import Assignment, Criterion, Rubric, Unit
-from kepu_inspect.core.rules import InputSpec
+from kepu_inspect.core.rules import InputSpec, Proportional, Threshold
 
 
 def col_letter(index: int) -> str:
@@ -180,3 +181,40 @@ class RowIndex:
 def expected_rows(rubric: Rubric, unit: Unit) -> Expected:
     """Every row id a unit's workbook must contain, with what it stands for."""
     return unit_rows(rubric, unit).expected
+
+
+# --- the printed texts of the item sheet: the writer prints them, the reader checks they are unchanged ---
+def unit_target(crit: Criterion, unit: Unit) -> str:
+    """This unit's own target when the rubric sets it per unit (人均经费 1 元 × 常住人口 → 50万元)."""
+    rule = crit.rule
+    if not isinstance(rule, (Threshold, Proportional)) or rule.target.param is None:
+        return ""
+    target = rule.target.resolve(unit.params)
+    if target is None:
+        return ""
+    sign = ("＞" if rule.strict else "≥") if isinstance(rule, Threshold) else ""
+    return f"{sign}{fmt(target)}{rule.measure}"
+
+
+def item_text(a: Assignment) -> str:
+    """An item's 考核内容 as printed (before line wrapping): its content and a note in brackets."""
+    item, weight = a.item, a.weight
+    extras = []
+    if item.plan_items:
+        extras.append("工作要点第" + "、".join(str(n) for n in item.plan_items) + "条")
+    if item.verification:
+        extras.append("核查方式：" + item.verification)
+    if weight != 1:
+        extras.append(f"本单位为牵头单位，分值×{fmt(weight)}")
+    text = "\n".join(
+        part for part in (item.content, ("（" + "；".join(extras) + "）") if extras else "") if part
+    )
+    return text or item.title
+
+
+def criterion_text(crit: Criterion, unit: Unit) -> str:
+    """A criterion as printed (before line wrapping), with this unit's own target when the rubric sets it
+    per unit."""
+    text = ("【加分】" if crit.bonus else "") + crit.text
+    target = unit_target(crit, unit)
+    return f"{text}\n（本单位目标：{target}）" if target else text

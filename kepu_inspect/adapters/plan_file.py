@@ -287,13 +287,19 @@ def _style_ppr(paragraph: Any) -> Any:
         return None
 
 
-def docx_text(data: bytes) -> str:
+def docx_text(data: bytes, *, tables: bool = True) -> str:
     """Paragraphs and table cells in document order, one paragraph a line, with Word's list numbers."""
     import docx
+
+    return document_text(docx.Document(io.BytesIO(data)), tables=tables)
+
+
+def document_text(document: Any, *, tables: bool = True) -> str:
+    """A python-docx document's text; ``tables=False`` leaves table cells out (a 分工 table is read as a
+    table by adapters.table_reader, and only the words around it are prose)."""
     from docx.oxml.ns import qn
     from docx.text.paragraph import Paragraph
 
-    document = docx.Document(io.BytesIO(data))
     numbering = _Numbering(document)
     body = document.element.body
     lines: list[str] = []
@@ -305,7 +311,7 @@ def docx_text(data: bytes) -> str:
     for child in body.iterchildren():
         if child.tag == qn("w:p"):
             add(child, document)
-        elif child.tag == qn("w:tbl"):
+        elif child.tag == qn("w:tbl") and tables:
             for tc in child.iter(qn("w:tc")):
                 for p_el in tc.iterchildren(qn("w:p")):
                     add(p_el, document)

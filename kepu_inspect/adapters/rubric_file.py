@@ -203,23 +203,40 @@ def content_hash(doc: Any) -> str:
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 
+def _syntax_problem(exc: Exception, text: str, name: str) -> Problem:
+    from kepu_inspect.adapters.yaml_errors import explain, explain_json
+
+    found = explain(exc, text)
+    if name.lower().endswith(".json") and text.lstrip().startswith(("{", "[")):
+        try:
+            json.loads(text)
+        except json.JSONDecodeError as json_exc:
+            found = explain_json(json_exc)
+        except ValueError:
+            pass
+    kind = "JSON" if name.lower().endswith(".json") else "YAML"
+    return problem(Code.RB012, file=name, line=found.line, detail=f"{kind} 格式错误：{found.detail}").at(
+        hint=found.hint
+    )
+
+
 def load_rubric_text(text: str, path: Path) -> LoadedRubric:
     import yaml
 
     name = str(path)
     try:
         doc, lines = parse_document(text)
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 1 if mark else None
-        return LoadedRubric(
-            path, None, [problem(Code.RB012, file=name, line=line, detail=f"YAML 语法错误：{exc.problem}")]
-        )
     except yaml.YAMLError as exc:
-        return LoadedRubric(path, None, [problem(Code.RB012, file=name, detail=f"YAML 语法错误：{exc}")])
+        return LoadedRubric(path, None, [_syntax_problem(exc, text, name)])
     if not isinstance(doc, dict):
         return LoadedRubric(
-            path, None, [problem(Code.RB012, file=name, detail="文件内容不是考核细则（应为键: 值形式）")]
+            path,
+            None,
+            [
+                problem(
+                    Code.RB012, file=name, detail="文件内容不是考核细则（应为“名称: 值”形式的多行内容）"
+                ).at(hint="请以 rubrics/ 中自带的考核细则（kepu-inspect init 可复制一份）为样板修改。")
+            ],
         )
     problems = validate_document(doc)
     rubric = None
@@ -232,16 +249,91 @@ def load_rubric_text(text: str, path: Path) -> LoadedRubric:
     return LoadedRubric(path, rubric, located, doc)
 
 
+# What a file that is not a rubric usually is, by its first bytes, and what to do instead.
+IMPORT_HINT = "考核细则请用 `kepu-inspect rubric import 工作要点.docx -o 考核细则.yaml` 从工作要点生成，再补充分值和评分标准。"
+
+
+def not_a_rubric(head: bytes, names: list[str] | None = None) -> tuple[str, str] | None:
+    """(what the file is, what to do) when the bytes are plainly not a YAML/JSON text; None otherwise.
+
+    ``names`` are the member names when the file is a zip (Office documents are zips)."""
+    if head.startswith((b"PK\x03\x04", b"PK\x05\x06")):
+        members = names or []
+        if any(n.startswith("word/") for n in members):
+            return "这是一个 Word 文件", IMPORT_HINT
+        if any(n.startswith("xl/") for n in members):
+            return "这是一个 Excel 工作簿（可能是自评表）", (
+                "考核细则是 .yaml 文件；自评表请放在材料文件夹中，作为命令的第二个参数。"
+            )
+        if any(n.startswith("ppt/") for n in members):
+            return "这是一个 PowerPoint 文件", IMPORT_HINT
+        return "这是一个压缩包（.zip）", "请先解压，再指定其中的考核细则 .yaml 文件。"
+    if head.startswith(b"\xd0\xcf\x11\xe0"):
+        return "这是一个旧版 Office 文件（.doc / .xls / .wps）", IMPORT_HINT
+    if head.startswith(b"%PDF"):
+        return (
+            "这是一个 PDF 文件",
+            "请把工作要点另存为 .docx 或 .txt，用 `kepu-inspect rubric import` 生成考核细则。",
+        )
+    if head.startswith((b"\x89PNG", b"\xff\xd8\xff", b"GIF8", b"BM")):
+        return "这是一个图片文件", "考核细则是 .yaml 文本文件，请指定正确的文件。"
+    if head.lstrip(b"\xef\xbb\xbf \t\r\n").lower().startswith(b"{\\rtf"):
+        return "这是一个 RTF 文档", IMPORT_HINT
+    if b"\x00" in head[:4096] and not head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return "这不是文本文件", "考核细则是 .yaml 文本文件，请指定正确的文件。"
+    return None
+
+
+def _zip_names(path: Path) -> list[str]:
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(path) as zf:
+            return zf.namelist()[:200]
+    except (OSError, zipfile.BadZipFile, ValueError):
+        return []
+
+
+def _decode(raw: bytes) -> tuple[str | None, str]:
+    """The text, or None and why not (in Chinese)."""
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return raw.decode("utf-16"), ""
+        except UnicodeDecodeError:
+            return None, "文件编码无法识别"
+    try:
+        return raw.decode("utf-8-sig"), ""
+    except UnicodeDecodeError:
+        pass
+    try:
+        raw.decode("gb18030")
+    except UnicodeDecodeError:
+        return None, "文件不是 UTF-8 编码，也无法识别为其他文本编码"
+    return None, "文件是 GBK（ANSI）编码，不是 UTF-8 编码"
+
+
+ENCODING_HINT = (
+    "请用记事本打开该文件，选“另存为”，把“编码”选为 UTF-8 后保存（WPS、VS Code 也可另存为 UTF-8）。"
+)
+
+
 def load_rubric(path: Path) -> LoadedRubric:
     """Read and check a rubric file; problems carry file, path and line."""
+    from kepu_inspect.core.os_errors import os_error_text
+
     try:
         raw = path.read_bytes()
     except OSError as exc:
+        return LoadedRubric(path, None, [problem(Code.RB012, file=str(path), detail=os_error_text(exc))])
+    kind = not_a_rubric(raw[:8192], _zip_names(path) if raw.startswith(b"PK") else None)
+    if kind is not None:
+        what, fix = kind
         return LoadedRubric(
-            path, None, [problem(Code.RB012, file=str(path), detail=exc.strerror or str(exc))]
+            path, None, [problem(Code.RB012, file=str(path), detail=f"{what}，不是考核细则").at(hint=fix)]
         )
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        return LoadedRubric(path, None, [problem(Code.RB012, file=str(path), detail="文件不是 UTF-8 编码")])
+    text, why = _decode(raw)
+    if text is None:
+        return LoadedRubric(
+            path, None, [problem(Code.RB012, file=str(path), detail=why).at(hint=ENCODING_HINT)]
+        )
     return load_rubric_text(text, path)

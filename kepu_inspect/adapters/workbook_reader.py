@@ -23,8 +23,9 @@ from kepu_inspect.adapters.xlsx_safe import (
 from kepu_inspect.core.numbers import ZERO, fmt
 from kepu_inspect.core.problems import Code, Problem, problem
 from kepu_inspect.core.results import FileReading
-from kepu_inspect.core.rubric import Rubric, Unit, normalise_name
+from kepu_inspect.core.rubric import Criterion, Rubric, Unit, normalise_name
 from kepu_inspect.core.rules import InputSpec
+from kepu_inspect.core.scoring import score_range
 from kepu_inspect.core.submission import CriterionEntry, ItemEntry, Submission
 from kepu_inspect.core.values import (
     Parsed,
@@ -66,22 +67,7 @@ def _col_key(letters: str) -> int:
     return n
 
 
-_TAG = re.compile(r"^【[^】]*】")
 _RANGE = re.compile(r"^\$?([A-Z]{1,3})\$?([0-9]{1,7})(?::\$?([A-Z]{1,3})\$?([0-9]{1,7}))?$")
-
-
-def _same_text(text: str, expected: str, *, tag: bool = False, note: bool = False) -> bool:
-    """The printed text is what the template wrote: exactly (the usual case, decided at once), or the
-    same apart from spaces, line breaks and full-width forms; ``tag``: after a tag such as 【加分】;
-    ``note``: followed by a note in brackets (plan items, how it is verified, a lead's weight)."""
-    if text == expected:
-        return True
-    printed, wanted = _squeeze(text), _squeeze(expected)
-    if tag:
-        printed = _TAG.sub("", printed)
-    if note and printed.startswith(wanted + "(") and printed.endswith(")"):  # NFKC: ASCII brackets
-        return True
-    return printed == wanted
 
 
 def _squeeze(text: str) -> str:
@@ -130,16 +116,12 @@ class Printed:
 
     row_id: str
     column: str
-    kind: Literal["points", "text", "tagged", "noted", "formula"]
-    expected: str = ""  # the text, or the points as the template writes them
+    kind: Literal["points", "text", "formula"]
+    expected: str = ""  # the text (before line wrapping), or the points as the template writes them
     points: Decimal = ZERO
-    plain: str = ""  # the text exactly as the template writes it (the quick comparison)
+    criterion: Criterion | None = None  # its text names the unit's own target: composed per unit
 
-    @property
-    def plain_bytes(self) -> bytes:
-        return self.plain.encode()
-
-    def differs(self, stored: StoredCells, ref: str) -> str:
+    def differs(self, stored: StoredCells, ref: str, unit: Unit) -> str:
         """Why the cell is not what the template printed ("" when it is)."""
         if self.kind == "formula":
             raw = stored.cells.get(ref)
@@ -158,9 +140,12 @@ class Printed:
             except ArithmeticError:
                 pass
             return f"分值应为 {self.expected}，现为 {stored.text(ref) or '空'}"
-        if _same_text(stored.text(ref), self.expected, tag=self.kind == "tagged", note=self.kind == "noted"):
+        expected = L.criterion_text(self.criterion, unit) if self.criterion is not None else self.expected
+        if _squeeze(stored.text(ref)) == _squeeze(expected):  # the writer wraps lines as it likes
             return ""
-        return {"text": "考核项目名称被改动", "noted": "考核内容被改动"}.get(self.kind, "评分标准被改动")
+        return {L.COL_TITLE: "考核项目名称被改动", L.COL_TEXT: "考核内容或评分标准被改动"}.get(
+            self.column, "被改动"
+        )
 
 
 def printed_checks(rubric: Rubric, unit: Unit) -> tuple[Printed, ...]:
@@ -170,17 +155,21 @@ def printed_checks(rubric: Rubric, unit: Unit) -> tuple[Printed, ...]:
     for a in rubric.assignments(unit):
         item = a.item
         points = item.points * a.weight
-        checks.append(Printed(item.id, L.COL_MAX, "points", fmt(points), points, fmt(points)))
-        checks.append(Printed(item.id, L.COL_TITLE, "text", item.title, plain=item.title))
-        if item.content:
-            checks.append(Printed(item.id, L.COL_TEXT, "noted", item.content, plain=item.content))
+        checks.append(Printed(item.id, L.COL_MAX, "points", fmt(points), points))
+        checks.append(Printed(item.id, L.COL_TITLE, "text", item.title))
+        checks.append(Printed(item.id, L.COL_TEXT, "text", L.item_text(a)))
         checks.append(Printed(item.id, L.COL_SELF, "formula"))
         checks.append(Printed(item.id, L.COL_VERIFIED, "formula"))
         for crit in item.criteria:
             uid = L.criterion_uid(item.id, crit)
             points = crit.points * a.weight
-            checks.append(Printed(uid, L.COL_MAX, "points", fmt(points), points, fmt(points)))
-            checks.append(Printed(uid, L.COL_TEXT, "tagged", crit.text, plain=crit.text))
+            checks.append(Printed(uid, L.COL_MAX, "points", fmt(points), points))
+            own = L.unit_target(crit, unit) != ""  # units of one profile differ in this text
+            checks.append(
+                Printed(
+                    uid, L.COL_TEXT, "text", L.criterion_text(crit, unit), criterion=crit if own else None
+                )
+            )
     return tuple(checks)
 
 
@@ -199,6 +188,8 @@ class ReadingContext:
         self.covered: dict[tuple[str, ...], tuple[tuple[str, str, str], ...]] = {}
         # assignment profile → the printed cells to compare (see _Reader.locked_cells)
         self.printed: dict[tuple[object, ...], tuple[Printed, ...]] = {}
+        # (row id, check) → the printed text last found right (texts carry unit targets, line breaks)
+        self.confirmed: dict[tuple[str, str], str] = {}
 
     def printed_checks(self, unit: Unit) -> tuple[Printed, ...]:
         profile = self.rubric.assignment_profile(unit)
@@ -397,8 +388,10 @@ class _Reader:
         return parsed, False
 
     def score_cell(
-        self, sheet: RawSheet, ref: str, high: Decimal, code_range: Code
+        self, sheet: RawSheet, ref: str, low: Decimal, high: Decimal, code_range: Code
     ) -> tuple[Decimal | None, bool]:
+        """A score cell: the number typed (kept even when out of range, reported: scoring decides what
+        an out-of-range score does), or None; and whether the cell had a problem."""
         raw = self.cell(sheet, ref)
         if raw.formula and not raw.cached:
             self.add(Code.WB016, sheet=L.ITEM_SHEET, cell=ref)
@@ -413,9 +406,9 @@ class _Reader:
         if value is None:
             return None, False
         assert isinstance(value, Decimal)
-        if value < ZERO or value > high:
-            self.add(code_range, sheet=L.ITEM_SHEET, cell=ref, value=raw.text, low="0", high=fmt(high))
-            return None, True
+        if value < low or value > high:
+            self.add(code_range, sheet=L.ITEM_SHEET, cell=ref, value=raw.text, low=fmt(low), high=fmt(high))
+            return value, True
         return value, False
 
     def read(self) -> FileReading:
@@ -487,7 +480,7 @@ class _Reader:
                 value=header[col].text if col in header else None,
                 column=col,
                 expected=title,
-                where=where,
+                moved=where,
             )
             return False
         return True
@@ -500,7 +493,9 @@ class _Reader:
         for ref, merge, first in self.context.covered_by_merges(sheet.merges):
             cell = cells.get(ref)
             if cell is not None and cell.kind != "empty":
-                self.add(Code.WB053, sheet=L.ITEM_SHEET, cell=ref, value=cell.text, merge=merge, first=first)
+                self.add(
+                    Code.WB053, sheet=L.ITEM_SHEET, cell=ref, value=cell.text, merge=merge, shown_cell=first
+                )
                 return False
         return True
 
@@ -543,7 +538,7 @@ class _Reader:
                 cell=f"{L.COL_ID}{L.FIRST_DATA_ROW}",
                 count=len(missing),
                 total=len(expected),
-                first=f"{missing[0]} {first.number or first.id} {first.title}",
+                first_missing=f"{missing[0]} {first.number or first.id} {first.title}",
             )
             return None
         for rid in missing:
@@ -562,6 +557,7 @@ class _Reader:
         changed: list[str] = []
         cells = sheet.cells
         holds, holds_number = stored.holds, stored.holds_number
+        confirmed = self.context.confirmed
         for check in self.context.printed_checks(unit):
             r = row_of.get(check.row_id)
             if r is None:
@@ -574,13 +570,15 @@ class _Reader:
                 if raw is None or raw.formula or raw.kind == "empty":
                     continue
             elif kind == "points":
-                if holds_number(ref, check.plain_bytes):
+                if holds_number(ref, check.expected.encode()):
                     continue
-            elif holds(ref, check.plain):
+            elif holds(ref, confirmed.get((check.row_id, check.column), check.expected)):
                 continue
-            why = check.differs(stored, ref)
+            why = check.differs(stored, ref, unit)
             if why:
                 changed.append(f"{ref}（{why}）")
+            elif kind == "text":  # the text as this batch's files print it (wrapped): next time a quick yes
+                confirmed[(check.row_id, check.column)] = stored.text(ref)
         for rid, r in row_of.items():
             if rid.startswith("S:"):
                 for col in (L.COL_SELF, L.COL_VERIFIED):
@@ -597,12 +595,23 @@ class _Reader:
         gate_ids = {f"G:{g.id}": g for g in self.rubric.gates}
         criteria: dict[str, CriterionEntry] = {}
         items: dict[str, ItemEntry] = {}
+        # Under separate verification the inspectors' columns are not the unit's to fill: whatever a unit
+        # typed there is ignored for scoring and named (VF001), never read as a verified score.
+        separate = self.rubric.settings.verification == "separate"
+        foreign: list[str] = []
+
+        def inspectors_only(ref: str) -> bool:
+            if separate and self.cell(sheet, ref).text.strip():
+                foreign.append(ref)
+            return separate
+
         for a in self.rubric.assignments(unit):
             item = a.item
             if item.id in row_of:
                 r = row_of[item.id]
                 evidence = self.free_text(sheet, f"{L.COL_EVIDENCE}{r}")
-                opinion = self.free_text(sheet, f"{L.COL_OPINION}{r}")
+                opinion_ref = f"{L.COL_OPINION}{r}"
+                opinion = "" if inspectors_only(opinion_ref) else self.free_text(sheet, opinion_ref)
                 items[item.id] = ItemEntry(evidence, opinion, f"{L.COL_EVIDENCE}{r}")
                 if item.evidence_required and not evidence:
                     self.add(
@@ -629,12 +638,14 @@ class _Reader:
                         self.add(Code.WB020, sheet=L.ITEM_SHEET, cell=ref, label=ir.spec.label)
                     else:
                         values[ir.spec.key] = parsed.value
-                high = crit.points * a.weight
+                low, high = score_range(crit, a.weight)
                 self_ref, ver_ref = f"{L.COL_SELF}{crit_row}", f"{L.COL_VERIFIED}{crit_row}"
-                self_score, bad_self = self.score_cell(sheet, self_ref, high, Code.WB033)
+                self_score, bad_self = self.score_cell(sheet, self_ref, low, high, Code.WB033)
                 if self_score is None and not bad_self:
                     self.add(Code.WB023, sheet=L.ITEM_SHEET, cell=self_ref)
-                verified, _ = self.score_cell(sheet, ver_ref, high, Code.WB024)
+                verified = None
+                if not inspectors_only(ver_ref):
+                    verified, _ = self.score_cell(sheet, ver_ref, low, high, Code.WB024)
                 criteria[uid] = CriterionEntry(
                     values, self_score, verified, self_ref, ver_ref, tuple(unreadable)
                 )
@@ -644,6 +655,9 @@ class _Reader:
                 gates[gate.id] = None
                 continue
             ref = f"{L.COL_VERIFIED}{row_of[rid]}"
+            if inspectors_only(ref):
+                gates[gate.id] = None
+                continue
             raw = self.cell(sheet, ref)
             parsed = parse_yesno(raw.kind, raw.text)
             if not parsed.ok:
@@ -651,6 +665,9 @@ class _Reader:
             elif parsed.notes:
                 self.cell_notes(parsed, ref, raw)
             gates[gate.id] = parsed.value if isinstance(parsed.value, bool) else None
+        if foreign:
+            shown = "、".join(foreign[:6]) + ("等" if len(foreign) > 6 else "")
+            self.add(Code.VF001, sheet=L.ITEM_SHEET, cell=foreign[0], cells=f"{shown}，共{len(foreign)}处")
         cover = wb.sheets.get(L.COVER_SHEET)
         contact = phone = filled = ""
         if cover is not None:

@@ -1,147 +1,292 @@
-"""``kepu-inspect rubric …``: check, show, print the schema, import a work plan."""
+"""``kepu-inspect rubric …``: generate from a work plan, check, show, list the shipped ones, the schema."""
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated
 
 import typer
 
 from kepu_inspect.cli.common import (
+    EXIT_INTERNAL,
     EXIT_OK,
     EXIT_PROBLEMS,
     EXIT_USAGE,
-    FormatOpt,
+    QuietOpt,
     RubricArg,
+    VerboseOpt,
     check_format,
     err,
     escape,
+    fail_usage,
+    format_option,
     guarded,
     out,
+    quiet,
+    say,
+    set_verbosity,
 )
+from kepu_inspect.cli.framework import ARGUMENTS_PANEL, OPTIONS_PANEL, ChineseCommand, ChineseGroup
 
-if TYPE_CHECKING:
-    from kepu_inspect.core.rubric import Rubric
+app = typer.Typer(
+    cls=ChineseGroup,
+    help="考核细则：从工作要点生成、检查、查看、列出自带的细则、导出格式说明文件。",
+    epilog=(
+        "示例：\n"
+        "  kepu-inspect rubric import 工作要点.docx -o 考核细则.yaml\n"
+        "  kepu-inspect rubric check 考核细则.yaml\n"
+        "  kepu-inspect rubric show 考核细则.yaml --unit 市教育局\n"
+        "  kepu-inspect rubric list"
+    ),
+    no_args_is_help=True,
+    rich_markup_mode="rich",
+)
+PANEL = "命令（按使用顺序）"
 
-app = typer.Typer(help="考核细则：检查、查看、导出格式说明、从工作要点生成。", no_args_is_help=True)
-
-
-@app.command("check")
-@guarded
-def check_cmd(
-    rubrics: Annotated[list[Path], typer.Argument(help="一个或多个考核细则文件", show_default=False)],
-    fmt: FormatOpt = "table",
-) -> None:
-    """检查考核细则的格式和内容（分值合计、单位名称、分档区间、等次等），一次列出全部问题。"""
-    from kepu_inspect.adapters.rubric_file import load_rubric
-    from kepu_inspect.reports.problems_view import problems_json, problems_table
-
-    check_format(fmt, ("table", "json"))
-    results = [load_rubric(path) for path in rubrics]
-    problems = [p for r in results for p in r.problems]
-    if fmt == "json":
-        out().print_json(json.dumps(problems_json(problems), ensure_ascii=False))
-    else:
-        for r in results:
-            if r.problems:
-                out().print(problems_table(r.problems, title=f"{r.path}：发现 {len(r.problems)} 个问题"))
-            else:
-                assert r.rubric is not None
-                n_items = sum(1 for _ in r.rubric.items())
-                out().print(
-                    f"[green]✓[/] {escape(r.path)}：格式正确（{n_items} 个考核项目，"
-                    f"{len(r.rubric.assessed_units())} 个参加考核的单位）"
-                )
-    has_error = any(p.severity.value == "error" for p in problems)
-    if any(not r.path.exists() for r in results):
-        raise typer.Exit(EXIT_USAGE)
-    raise typer.Exit(EXIT_PROBLEMS if has_error else EXIT_OK)
+TableOrJson = Annotated[str, format_option("table（表格，默认）、json（完整解析结果，供其他程序使用）")]
 
 
-def load_or_exit(path: Path) -> Rubric:
-    """Load a rubric for a command that needs a valid one; print problems and exit otherwise."""
-    from kepu_inspect.adapters.rubric_file import load_rubric
-    from kepu_inspect.core.problems import has_errors
-    from kepu_inspect.reports.problems_view import problems_table
-
-    if not path.exists():
-        err().print(f"[red]找不到考核细则文件：[/]{escape(path)}")
-        raise typer.Exit(EXIT_USAGE)
-    loaded = load_rubric(path)
-    if loaded.rubric is None or has_errors(loaded.problems):
-        err().print(problems_table(loaded.problems, title=f"考核细则 {path} 有错误，请先修改"))
-        raise typer.Exit(EXIT_USAGE)
-    return loaded.rubric
-
-
-@app.command("show")
-@guarded
-def show_cmd(
-    rubric_path: RubricArg,
-    unit: Annotated[
-        str | None, typer.Option("--unit", "-u", help="只显示该单位适用的项目（名称或别名）")
-    ] = None,
-    fmt: FormatOpt = "table",
-) -> None:
-    """显示考核细则的部分、项目和分值；加 --unit 只看某单位的项目和满分；--format json 输出完整解析结果。"""
-    from kepu_inspect.reports.rubric_view import resolved_rubric, rubric_table
-
-    check_format(fmt, ("table", "json"))
-    rubric = load_or_exit(rubric_path)
-    chosen = None
-    if unit is not None:
-        chosen = rubric.find_unit(unit)
-        if chosen is None:
-            err().print(f"[red]考核细则中没有单位“{escape(unit)}”[/]（可用全称、简称或别名）")
-            raise typer.Exit(EXIT_USAGE)
-    if fmt == "json":
-        typer.echo(json.dumps(resolved_rubric(rubric, chosen), ensure_ascii=False, indent=2))
-    else:
-        out().print(rubric_table(rubric, chosen))
-
-
-@app.command("schema")
-def schema_cmd() -> None:
-    """输出考核细则文件格式的 JSON Schema（可供编辑器校验和提示）。"""
-    from kepu_inspect.adapters.rubric_file import schema
-
-    typer.echo(json.dumps(schema(), ensure_ascii=False, indent=2))
-
-
-@app.command("import")
+@app.command(
+    "import",
+    cls=ChineseCommand,
+    rich_help_panel=PANEL,
+    epilog=(
+        "示例：\n"
+        "  kepu-inspect rubric import 工作要点.docx -o 考核细则.yaml\n"
+        "  kepu-inspect rubric import 工作要点.txt -o 考核细则.yaml --units 单位名单.yaml\n"
+        "  kepu-inspect rubric import 任务分工表.xlsx -o 考核细则.yaml"
+    ),
+)
 @guarded
 def import_cmd(
-    plan: Annotated[Path, typer.Argument(help="工作要点文件（.txt 或 .docx）", show_default=False)],
+    plan: Annotated[
+        Path,
+        typer.Argument(
+            metavar="工作要点",
+            help="工作要点（实施方案）或任务分工表：.docx、.txt、.xlsx 或 .csv",
+            show_default=False,
+            rich_help_panel=ARGUMENTS_PANEL,
+        ),
+    ],
     output: Annotated[
-        Path | None, typer.Option("--output", "-o", help="生成的考核细则 YAML 文件（默认输出到屏幕）")
+        Path | None,
+        typer.Option(
+            "--output",
+            "-o",
+            metavar="细则文件",
+            help="把生成的考核细则写入该文件（.yaml）；不写则显示在屏幕上",
+            rich_help_panel=OPTIONS_PANEL,
+        ),
     ] = None,
     units: Annotated[
-        Path | None, typer.Option("--units", help="官方单位名单（YAML/CSV：名称和别名），用于匹配")
+        Path | None,
+        typer.Option(
+            "--units",
+            metavar="单位名单",
+            help="官方单位名单（.yaml 或 .csv：名称和别名），用于核对工作要点中的单位名称",
+            rich_help_panel=OPTIONS_PANEL,
+        ),
     ] = None,
+    quiet_: QuietOpt = False,
+    verbose_: VerboseOpt = False,
 ) -> None:
-    """从工作要点（实施方案）生成考核细则初稿：部分、项目、责任单位和单位名单，分值待编辑。"""
+    """从工作要点或任务分工表生成考核细则初稿：部分、项目、单位及分工（分值和评分标准待补充）。"""
     from kepu_inspect.adapters.output import write_text_atomic
     from kepu_inspect.reports.problems_view import problems_table
     from kepu_inspect.services.plan_import import import_plan
 
+    set_verbosity(quiet_, verbose_)
     if not plan.exists():
-        err().print(f"[red]找不到文件：[/]{escape(plan)}")
-        raise typer.Exit(EXIT_USAGE)
+        raise fail_usage(
+            f"找不到工作要点文件“{plan}”。",
+            "请检查文件名和所在文件夹（路径中有空格时请用英文双引号括起来）。",
+        )
+    if plan.is_dir():
+        raise fail_usage(f"“{plan}”是一个文件夹，请指定工作要点文件（.docx、.txt、.xlsx 或 .csv）。")
+    if units is not None and not units.is_file():
+        raise fail_usage(f"找不到单位名单文件“{units}”。")
     result = import_plan(plan, units)
     if result.fatal:
         err().print(problems_table(result.problems, title="无法导入"))
-        raise typer.Exit(EXIT_PROBLEMS)
+        internal = any(p.code.name == "PL012" for p in result.problems)
+        raise typer.Exit(EXIT_INTERNAL if internal else EXIT_USAGE)
     if output is None:
         typer.echo(result.yaml_text, nl=False)
     else:
         write_text_atomic(output, result.yaml_text)
-        err().print(f"已写入 {escape(output)}")
+        say(f"已写入 {escape(output)}")
     c = result.counts
-    err().print(
+    say(
         f"[bold]导入结果：[/]{c.get('sections', 0)} 个部分，{c.get('groups', 0)} 个项目分组，"
         f"{c.get('items', 0)} 个考核项目，{c.get('units', 0)} 个单位"
+        + (f"，{c['notes']} 段说明（工作要求等，未列为考核项目）" if c.get("notes") else "")
     )
-    if result.problems:
+    if result.problems and not quiet():
         err().print(problems_table(result.problems, title=f"{len(result.problems)} 条提醒"))
     raise typer.Exit(EXIT_OK)
+
+
+@app.command(
+    "check",
+    cls=ChineseCommand,
+    rich_help_panel=PANEL,
+    epilog="示例：\n  kepu-inspect rubric check 考核细则.yaml\n  kepu-inspect rubric check pingdingshan-2017",
+)
+@guarded
+def check_cmd(
+    rubrics: Annotated[
+        list[Path],
+        typer.Argument(
+            metavar="细则文件",
+            help="一个或多个考核细则文件（.yaml），或自带细则的名称",
+            show_default=False,
+            rich_help_panel=ARGUMENTS_PANEL,
+        ),
+    ],
+    fmt: Annotated[str, format_option("table（表格，默认）、json（问题清单，供其他程序使用）")] = "table",
+    quiet_: QuietOpt = False,
+    verbose_: VerboseOpt = False,
+) -> None:
+    """检查考核细则的格式和内容（分值合计、单位名称、分档区间、等次等），一次列出全部问题。"""
+    from kepu_inspect.adapters.rubric_file import load_rubric
+    from kepu_inspect.cli.rubric_arg import resolve_rubric, unusable_file
+    from kepu_inspect.core.problems import Severity
+    from kepu_inspect.reports.problems_view import problems_json, problems_table
+
+    set_verbosity(quiet_, verbose_)
+    check_format(fmt, ("table", "json"))
+    paths = [resolve_rubric(arg, "rubric check") for arg in rubrics]
+    results = [load_rubric(path) for path in paths]
+    unusable = [r for r in results if unusable_file(r)]
+    problems = [p for r in results for p in r.problems]
+    if fmt == "json":
+        import json
+
+        from kepu_inspect.cli.console import write_json
+
+        write_json(json.dumps(problems_json(problems), ensure_ascii=False, indent=2) + "\n")
+    else:
+        for r in results:
+            shown = [p for p in r.problems if p.severity is Severity.ERROR] if quiet() else r.problems
+            if shown:
+                out().print(problems_table(shown, title=f"{r.path}：发现 {len(r.problems)} 个问题"))
+            elif r.rubric is not None and not quiet():
+                n_items = sum(1 for _ in r.rubric.items())
+                out().print(
+                    f"[green]√[/] {escape(r.path)}：格式正确（{n_items} 个考核项目，"
+                    f"{len(r.rubric.assessed_units())} 个参加考核的单位）"
+                )
+    if unusable:
+        raise typer.Exit(EXIT_USAGE)
+    has_error = any(p.severity is Severity.ERROR for p in problems)
+    raise typer.Exit(EXIT_PROBLEMS if has_error else EXIT_OK)
+
+
+@app.command(
+    "show",
+    cls=ChineseCommand,
+    rich_help_panel=PANEL,
+    epilog=(
+        "示例：\n"
+        "  kepu-inspect rubric show 考核细则.yaml\n"
+        "  kepu-inspect rubric show 考核细则.yaml --unit 市教育局\n"
+        "  kepu-inspect rubric show 考核细则.yaml --units\n"
+        "  kepu-inspect rubric show pingdingshan-2017"
+    ),
+)
+@guarded
+def show_cmd(
+    rubric_path: RubricArg,
+    unit: Annotated[
+        str | None,
+        typer.Option(
+            "--unit",
+            "-u",
+            metavar="单位名称",
+            help="只显示该单位适用的项目和满分（全称、简称或别名）",
+            rich_help_panel=OPTIONS_PANEL,
+        ),
+    ] = None,
+    units: Annotated[
+        bool,
+        typer.Option(
+            "--units", help="列出全部单位：名称、别名、分组、是否参加考核", rich_help_panel=OPTIONS_PANEL
+        ),
+    ] = False,
+    fmt: TableOrJson = "table",
+    quiet_: QuietOpt = False,
+    verbose_: VerboseOpt = False,
+) -> None:
+    """显示考核细则的部分、项目和分值；--unit 只看某单位的项目和满分；--units 列出全部单位名称。"""
+    from kepu_inspect.cli.rubric_arg import load_or_exit, unit_or_exit
+    from kepu_inspect.core.rubric import Unit
+    from kepu_inspect.reports.rubric_view import resolved_rubric, rubric_table, units_table
+
+    set_verbosity(quiet_, verbose_)
+    check_format(fmt, ("table", "json"))
+    rubric = load_or_exit(rubric_path, "rubric show")
+    chosen = None
+    if unit is not None:
+        found = unit_or_exit(rubric, unit, rubric_path)
+        assert isinstance(found, Unit)
+        chosen = found
+    if fmt == "json":
+        import json
+
+        from kepu_inspect.cli.console import write_json
+
+        write_json(json.dumps(resolved_rubric(rubric, chosen), ensure_ascii=False, indent=2) + "\n")
+    elif quiet():
+        return
+    elif units:
+        out().print(units_table(rubric))
+    else:
+        out().print(rubric_table(rubric, chosen))
+
+
+@app.command("list", cls=ChineseCommand, rich_help_panel=PANEL, epilog="示例：\n  kepu-inspect rubric list")
+@guarded
+def list_cmd(quiet_: QuietOpt = False, verbose_: VerboseOpt = False) -> None:
+    """列出本工具自带的考核细则：名称、标题、年度。其他命令可以直接用名称代替文件路径。"""
+    from rich.table import Table
+
+    from kepu_inspect.adapters.rubric_file import load_rubric
+    from kepu_inspect.adapters.shipped import shipped_rubrics
+
+    set_verbosity(quiet_, verbose_)
+    if quiet():
+        return
+    table = Table(
+        title="自带的考核细则（可直接写名称，如 kepu-inspect rubric show pingdingshan-2017）",
+        title_justify="left",
+    )
+    for col in ("名称", "标题", "年度", "考核单位数"):
+        table.add_column(col, overflow="fold")
+    for shipped in shipped_rubrics():
+        loaded = load_rubric(shipped.path)
+        r = loaded.rubric
+        if r is None:
+            table.add_row(shipped.name, "（文件有错误）", "", "")
+            continue
+        table.add_row(shipped.name, escape(r.meta.title), str(r.meta.year), str(len(r.assessed_units())))
+    out().print(table)
+    if verbose_:
+        for shipped in shipped_rubrics():
+            err().print(f"{escape(shipped.name)}：{escape(shipped.path)}")
+
+
+@app.command(
+    "schema",
+    cls=ChineseCommand,
+    rich_help_panel=PANEL,
+    epilog="示例：\n  kepu-inspect rubric schema > 考核细则格式.json",
+)
+def schema_cmd(quiet_: QuietOpt = False, verbose_: VerboseOpt = False) -> None:
+    """输出考核细则文件的格式说明文件（.json），可供编辑器校验和提示。"""
+    import json
+
+    from kepu_inspect.adapters.rubric_file import schema
+    from kepu_inspect.cli.console import write_json
+
+    set_verbosity(quiet_, verbose_)
+    write_json(json.dumps(schema(), ensure_ascii=False, indent=2) + "\n")

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -11,16 +13,23 @@ import typer
 from kepu_inspect.cli.common import (
     EXIT_OK,
     EXIT_PROBLEMS,
-    EXIT_USAGE,
-    FormatOpt,
+    QuietOpt,
     RubricArg,
+    VerboseOpt,
     check_format,
     err,
     escape,
+    fail_usage,
+    format_option,
     guarded,
     out,
+    quiet,
+    say,
+    set_verbosity,
+    verbose,
 )
-from kepu_inspect.cli.inputs import PathsArg, WorkersOpt, check_paths
+from kepu_inspect.cli.framework import OPTIONS_PANEL, ChineseCommand, suggest
+from kepu_inspect.cli.inputs import PathsArg, WorkersOpt, check_paths, check_workers, phase
 
 if TYPE_CHECKING:
     from kepu_inspect.core.results import ScoreRun
@@ -44,69 +53,111 @@ def write_reports(run: ScoreRun, kinds: list[str], output: Path, stem: str) -> l
             continue
         for file in report.files:
             target = output / file.filename(stem)
-            with atomic_open(target, "wb") as sink:
+            with phase(f"正在写入 {target.name}"), atomic_open(target, "wb") as sink:
                 file.render(run, sink)
             written.append(target)
     return written
 
 
-def register(app: typer.Typer) -> None:
-    @app.command("score")
+def register(app: typer.Typer, panel: str) -> None:
+    @app.command(
+        "score",
+        cls=ChineseCommand,
+        rich_help_panel=panel,
+        epilog=(
+            "示例：\n"
+            "  kepu-inspect score 考核细则.yaml 收到的材料 -o 考核结果\n"
+            "  kepu-inspect score 考核细则.yaml 收到的材料 -o 考核结果 --previous 2016结果/考核结果.json\n"
+            "  kepu-inspect score 考核细则.yaml 收到的材料 --reports xlsx,html --date 2017-12-28"
+        ),
+    )
     @guarded
     def score_cmd(
         rubric_path: RubricArg,
         paths: PathsArg,
-        output: Annotated[Path, typer.Option("--output", "-o", help="报告输出文件夹")] = Path("考核结果"),
-        fmt: FormatOpt = "table",
+        output: Annotated[
+            Path,
+            typer.Option(
+                "--output", "-o", metavar="文件夹", help="报告写入该文件夹", rich_help_panel=OPTIONS_PANEL
+            ),
+        ] = Path("考核结果"),
+        fmt: Annotated[
+            str, format_option("table（排名表，默认）、json（完整结果，与 考核结果.json 相同）")
+        ] = "table",
         previous: Annotated[
             Path | None,
-            typer.Option("--previous", help="上一年度的结果文件（考核结果.json），用于显示名次变化"),
+            typer.Option(
+                "--previous",
+                metavar="上年结果",
+                help="上一年度的 考核结果.json，用于显示名次变化（↑2、↓1、新）",
+                rich_help_panel=OPTIONS_PANEL,
+            ),
         ] = None,
-        date: Annotated[str | None, typer.Option("--date", help="报告日期（YYYY-MM-DD，默认今天）")] = None,
-        name: Annotated[str, typer.Option("--name", help="报告文件名（不含扩展名）")] = "考核结果",
+        date: Annotated[
+            str | None,
+            typer.Option(
+                "--date",
+                metavar="日期",
+                help="报告日期，如 2017-12-28（默认今天）",
+                rich_help_panel=OPTIONS_PANEL,
+            ),
+        ] = None,
+        name: Annotated[
+            str,
+            typer.Option(
+                "--name", metavar="文件名", help="报告文件名（不含扩展名）", rich_help_panel=OPTIONS_PANEL
+            ),
+        ] = "考核结果",
         reports: Annotated[
             str,
             typer.Option(
                 "--reports",
-                help="生成哪些报告，逗号分隔：xlsx（完整）、html、csv、json、ranking（仅排名表的 xlsx）",
+                metavar="报告",
+                help=(
+                    "生成哪些报告，用英文逗号分隔：xlsx（完整工作簿）、html（网页，可打印）、csv（排名表和问题清单）、"
+                    "json（完整结果）、ranking（只含排名表的工作簿）。默认 xlsx,html,csv,json"
+                ),
+                rich_help_panel=OPTIONS_PANEL,
+                show_default=False,
             ),
         ] = ",".join(DEFAULT_REPORTS),
         workers: WorkersOpt = None,
-        quiet: Annotated[bool, typer.Option("--quiet", "-q", help="不在屏幕上列出问题明细")] = False,
+        quiet_: QuietOpt = False,
+        verbose_: VerboseOpt = False,
     ) -> None:
-        """评分、排名并生成报告：屏幕排名表，以及 xlsx / html / csv / json 报告（可直接打印）。"""
+        """评分、排名并生成报告：屏幕上显示排名和问题摘要，xlsx / html / csv / json 报告写入文件夹（可直接打印）。"""
         from kepu_inspect.adapters.output import safe_filename
         from kepu_inspect.adapters.results_file import load_previous
         from kepu_inspect.cli.inputs import score_with_progress
-        from kepu_inspect.cli.rubric import load_or_exit
+        from kepu_inspect.cli.rubric_arg import load_or_exit
         from kepu_inspect.core.problems import Severity
         from kepu_inspect.reports.registry import REPORTS
-        from kepu_inspect.reports.terminal import ledger_view, problems_overview, ranking_view, summary_line
+        from kepu_inspect.reports.terminal import (
+            ledger_view,
+            problems_overview,
+            problems_summary,
+            ranking_view,
+            summary_line,
+        )
         from kepu_inspect.services.batch import BatchOptions
 
+        set_verbosity(quiet_, verbose_)
+        check_workers(workers)
         check_format(fmt, ("table", "json"))
-        kinds = [k.strip() for k in reports.split(",") if k.strip()]
+        kinds = [k.strip().lower() for k in reports.replace("，", ",").split(",") if k.strip()]
         unknown = [k for k in kinds if k not in REPORTS]
-        if unknown:
-            err().print(
-                f"[red]--reports 只能包含 {'、'.join(REPORTS)}，收到：{escape('、'.join(unknown))}[/]"
+        if unknown or not kinds:
+            near = [m for k in unknown for m in suggest(k, list(REPORTS), n=1)]
+            raise fail_usage(
+                f"--reports 只能包含 {'、'.join(REPORTS)}（用英文逗号分隔），收到：“{reports}”。"
+                + (f"您是不是要用：{'、'.join(near)}？" if near else "")
             )
-            raise typer.Exit(EXIT_USAGE)
-        report_date = date or dt.date.today().isoformat()
-        try:
-            dt.date.fromisoformat(report_date)
-        except ValueError:
-            err().print(f"[red]--date 应为 YYYY-MM-DD 格式，收到“{escape(report_date)}”[/]")
-            raise typer.Exit(EXIT_USAGE) from None
-        rubric = load_or_exit(rubric_path)
+        report_date = parse_report_date(date)
+        rubric = load_or_exit(rubric_path, "score", paths)
         check_paths(paths)
         prev = None
         if previous is not None:
-            try:
-                prev = load_previous(previous)
-            except (OSError, ValueError, KeyError, TypeError) as exc:
-                err().print(f"[red]无法读取上年结果文件 {escape(previous)}：{escape(exc)}[/]")
-                raise typer.Exit(EXIT_USAGE) from None
+            prev = previous_or_exit(previous, load_previous)
         from kepu_inspect.reports.data_report import iter_results_json
 
         # item-level detail stays in memory only for the reports that print it
@@ -115,18 +166,75 @@ def register(app: typer.Typer) -> None:
         intake = run.intake
         problems = run.problems()
         written = write_reports(run, kinds, output, safe_filename(name))
+        errors = sum(1 for p in problems if p.severity is Severity.ERROR)
+        full_list = next((p for p in written if p.name == "问题清单.csv"), None)
         if fmt == "json":
-            stdout = typer.get_binary_stream("stdout")
-            for piece in iter_results_json(run):
-                stdout.write(piece)
-            stdout.flush()
-        else:
-            if problems and not quiet:
+            from kepu_inspect.cli.console import is_utf, write_json
+
+            if is_utf(sys.stdout):
+                stdout = typer.get_binary_stream("stdout")
+                for piece in iter_results_json(run):
+                    stdout.write(piece)
+                stdout.flush()
+            else:
+                write_json(b"".join(iter_results_json(run)).decode("utf-8"))
+        elif verbose():
+            if problems:
                 out().print(problems_overview(problems))
             out().print(ledger_view(intake))
             out().print(ranking_view(run))
             out().print(summary_line(intake, problems))
-        for path in written:
-            err().print(f"已写入 {escape(path)}")
-        has_error = any(p.severity is Severity.ERROR for p in problems)
-        raise typer.Exit(EXIT_PROBLEMS if has_error else EXIT_OK)
+        elif not quiet():
+            out().print(ranking_view(run))
+            if problems:
+                out().print(problems_summary(problems, str(full_list) if full_list else None))
+            out().print(summary_line(intake, problems))
+        if verbose():
+            for path in written:
+                say(f"已写入 {escape(path)}")
+        elif written:
+            say(f"报告已写入 {escape(output)}：" + "、".join(escape(p.name) for p in written))
+        if quiet() and errors:
+            where = f"，逐条见 {escape(full_list)}" if full_list else "，加 --verbose 逐条列出"
+            err().print(f"[red]材料中有 {errors} 个错误[/]{where}。")
+        raise typer.Exit(EXIT_PROBLEMS if errors else EXIT_OK)
+
+
+def parse_report_date(text: str | None) -> str:
+    """--date as ISO text; 2017/12/28, 2017.12.28 and 2017年12月28日 are accepted too."""
+    import re
+
+    if text is None:
+        return dt.date.today().isoformat()
+    found = re.fullmatch(r"\s*(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?\s*", text)
+    try:
+        if found is None:
+            raise ValueError(text)
+        return dt.date(*(int(g) for g in found.groups())).isoformat()
+    except ValueError:
+        raise fail_usage(f"--date 的日期“{text}”不对，请写成 2017-12-28 这样的格式。") from None
+
+
+def previous_or_exit(path: Path, load: Callable[[Path], object]) -> object:
+    """Last year's results, or exit 2 saying what the file is and which file is wanted."""
+    from kepu_inspect.core.os_errors import os_error_text
+
+    wanted = "请指定上一年度运行 score 生成的 考核结果.json（在上年的报告文件夹中）。"
+    if not path.exists():
+        raise fail_usage(f"找不到上年结果文件“{path}”。", wanted)
+    if path.is_dir():
+        inside = path / "考核结果.json"
+        if inside.is_file():
+            path = inside
+        else:
+            raise fail_usage(f"“{path}”是一个文件夹。", wanted)
+    suffix = path.suffix.lower()
+    if suffix != ".json":
+        kinds = {".csv": "CSV 表格", ".xlsx": "Excel 工作簿", ".html": "网页", ".yaml": "考核细则"}
+        raise fail_usage(f"“{path}”是{kinds.get(suffix, '其他类型的文件')}，不是上年的结果文件。", wanted)
+    try:
+        return load(path)
+    except OSError as exc:
+        raise fail_usage(f"无法读取上年结果文件“{path}”：{os_error_text(exc)}。", wanted) from None
+    except (ValueError, KeyError, TypeError, AttributeError):
+        raise fail_usage(f"“{path}”不是 kepu-inspect 生成的考核结果文件（内容无法识别）。", wanted) from None

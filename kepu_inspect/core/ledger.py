@@ -17,6 +17,8 @@ def build_ledger(
     by_unit: dict[str, list[FileReading]] = {}
     unidentified: list[str] = []
     for r in readings:
+        if r.kind != "submission":  # an inspection team's workbook is not a unit's material
+            continue
         if r.unit_id is None:
             unidentified.append(r.path)
         else:

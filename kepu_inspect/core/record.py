@@ -34,7 +34,19 @@ def unit_record(decimals: int, res: UnitResult) -> dict[str, Any]:
         "gates": list(res.gates),
         "notes": list(res.notes),
         "unverified": res.unverified,
+        "errors": res.errors,
         "files": list(res.files),
+        "inspection": None
+        if res.inspection is None
+        else {
+            "team": res.inspection.team,
+            "leader": res.inspection.leader,
+            "inspectors": list(res.inspection.inspectors),
+            "overall": res.inspection.overall,
+            "strengths": res.inspection.strengths,
+            "weaknesses": res.inspection.weaknesses,
+            "methods": dict(res.inspection.methods),
+        },
         "overclaims": [
             {
                 "item_id": o.item_id,

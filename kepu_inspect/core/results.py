@@ -17,7 +17,18 @@ from kepu_inspect.core.rubric import Rubric
 from kepu_inspect.core.submission import Submission
 
 Basis = Literal["verified", "self", "zero", "missing"]
-Status = Literal["scored", "missing", "invalid"]
+# scored: ranked. held (待核实): listed with its score but not ranked until the reason is cleared.
+# invalid (材料无效), blank (空白表), missing (未报送): listed without a score. excluded (取消排名): a gate
+# took the unit out of the ranking.
+Status = Literal["scored", "held", "invalid", "blank", "missing", "excluded"]
+STATUS_LABELS: dict[str, str] = {
+    "scored": "已评分",
+    "held": "待核实",
+    "invalid": "材料无效",
+    "blank": "空白表",
+    "missing": "未报送",
+    "excluded": "取消排名",
+}
 LedgerStatus = Literal["已收到", "未收到", "重复报送", "材料无效", "不参加考核"]
 
 
@@ -71,6 +82,19 @@ class Overclaim:
 
 
 @dataclass(frozen=True)
+class InspectionSummary:
+    """The inspection of a unit as reports print it: who inspected, how, and the team's 督导检查意见."""
+
+    team: str = ""
+    leader: str = ""
+    inspectors: tuple[str, ...] = ()
+    overall: str = ""  # 总体评价
+    strengths: str = ""  # 主要成绩
+    weaknesses: str = ""  # 存在问题
+    methods: tuple[tuple[str, int], ...] = ()  # 检查方式 → items checked that way
+
+
+@dataclass(frozen=True)
 class UnitResult:
     unit_id: str
     unit_name: str
@@ -91,10 +115,18 @@ class UnitResult:
     notes: tuple[str, ...] = ()
     files: tuple[str, ...] = ()
     problems: tuple[Problem, ...] = field(default=(), compare=False)
+    errors: int = 0  # errors found in the unit's material (its problems of severity error)
+    inspection: InspectionSummary | None = None
 
     @property
     def scored(self) -> bool:
+        """Ranked: scored and not held, blank, missing, invalid or excluded."""
         return self.status == "scored"
+
+    @property
+    def has_score(self) -> bool:
+        """A score was computed (ranked, held or excluded units), even if it is not ranked."""
+        return self.status in ("scored", "held", "excluded")
 
 
 @dataclass(frozen=True)
@@ -117,6 +149,7 @@ class FileReading:
     submission: Submission | None = None
     problems: list[Problem] = field(default_factory=list)
     identity: dict[str, str] = field(default_factory=dict)
+    kind: str = "submission"  # or "verification": an inspection team's workbook (核查表)
 
 
 @dataclass(frozen=True)

@@ -9,11 +9,11 @@ import hashlib
 import json
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field, fields
-from decimal import Decimal
+from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_UP, Decimal
 from types import MappingProxyType
 from typing import Any, Literal
 
-from kepu_inspect.core.numbers import ZERO, Interval
+from kepu_inspect.core.numbers import ZERO, Interval, fmt
 from kepu_inspect.core.rules import InputSpec, Rule
 
 
@@ -30,25 +30,55 @@ class Meta:
     source: str = ""
 
 
-TieBreak = Literal["base", "bonus", "fewer_deductions", "self_lower"]
+TieBreak = Literal["higher_base", "higher_bonus", "fewer_deductions", "closest_self", "lower_self"]
+Role = Literal["lead", "cooperate"]  # 牵头 / 配合
+
+# Names used before the tie-breaks were named for what they do (still accepted in rubric files).
+OLD_TIE_BREAKS: dict[str, str] = {
+    "base": "higher_base",
+    "bonus": "higher_bonus",
+    "self_lower": "closest_self",
+}
 
 TIE_BREAK_LABELS: dict[str, str] = {
-    "base": "基本分（核定）高者列前",
-    "bonus": "加分高者列前",
+    "higher_base": "基本分（核定）高者列前",
+    "higher_bonus": "加分高者列前",
     "fewer_deductions": "扣分少者列前",
-    "self_lower": "自评分与核定分差距小者列前",
+    "closest_self": "自评分与核定分差距小者列前",
+    "lower_self": "自评分低者列前",
+}
+# in a group compared on 得分率 the same tie-breaks compare rates, not raw points
+TIE_BREAK_LABELS_NORMALISED: dict[str, str] = {
+    **TIE_BREAK_LABELS,
+    "higher_base": "得分率高者列前",
+    "closest_self": "自评得分率与核定得分率差距小者列前",
+    "lower_self": "自评得分率低者列前",
 }
 
 
 @dataclass(frozen=True)
 class Settings:
+    """How published numbers are decided; every choice here is described in the reports' 说明."""
+
     decimals: int = 2
     unverified: Literal["self", "computed", "lower", "zero"] = "self"
     overclaim_threshold: Decimal | None = None
     overclaim_deduction: Decimal = ZERO
+    overclaim_boundary: Literal["gte", "gt"] = "gte"  # "高出2分以上" includes 2
+    overclaim_per: Literal["item", "criterion"] = "item"
+    verified_out_of_range: Literal["hold", "clamp"] = "hold"
+    with_errors: Literal["mark", "hold"] = "mark"
+    gated: Literal["by_score", "last"] = "by_score"
+    floor: Decimal | None = ZERO
     tie_breaks: tuple[str, ...] = ()
     bonus_cap: Decimal | None = None
     missing_grade: str = ""
+    # where 核定分 come from: the inspection teams' own workbooks, or the unit's workbook (small offices)
+    verification: Literal["separate", "in_submission"] = "separate"
+    combine: Literal["single", "mean", "trimmed_mean", "leader"] = "single"  # several inspectors' marks
+    trim_from: int = 3  # trimmed_mean drops the highest and the lowest from this many marks on
+    gate_majority: bool = False  # gates decided by a majority of inspectors (else by the team leader)
+    spread: Decimal | None = None  # inspectors further apart than this on a criterion are listed
 
 
 @dataclass(frozen=True)
@@ -93,6 +123,8 @@ class Scope:
     kind: Literal["unit", "group", "leads"]
     ref: str  # unit id, group id or item-group id
     weight: Decimal = Decimal(1)
+    # 牵头 / 配合 as the work plan assigned it; recorded for the office, never changes a score by itself
+    role: Role | None = None
 
 
 @dataclass(frozen=True)
@@ -148,19 +180,73 @@ class Section:
 
 @dataclass(frozen=True)
 class Gate:
-    """A veto (一票否决) such as 弄虚作假: forces a grade and/or deducts points."""
+    """A condition the inspectors decide (弄虚作假, 未按时报送 …) and what it does to the unit.
+
+    ``grade`` forces a grade (一票否决); ``deduct`` takes points off; ``grade_cap`` caps the grade
+    ("不得评为优秀"); ``exclude`` takes the unit out of the ranking ("逾期作弃权处理").
+    """
 
     id: str
     name: str
     description: str = ""
     grade: str | None = None
     deduct: Decimal = ZERO
+    grade_cap: str | None = None
+    exclude: bool = False
+
+    @property
+    def is_veto(self) -> bool:
+        """A real 否决事项: it decides the grade or the ranking, not just points."""
+        return self.grade is not None or self.grade_cap is not None or self.exclude
+
+    def effect(self) -> str:
+        """The effect in words, as every report and the template print it."""
+        parts: list[str] = []
+        if self.grade:
+            parts.append(f"等次定为{self.grade}")
+        if self.grade_cap:
+            parts.append(f"等次最高为{self.grade_cap}")
+        if self.exclude:
+            parts.append("取消排名")
+        if self.deduct:
+            parts.append(f"扣{fmt(self.deduct)}分")
+        return "，".join(parts)
+
+
+@dataclass(frozen=True)
+class Quota:
+    """At most this many units of a group get the grade; the rest fall to the next grade in rank order."""
+
+    count: int | None = None
+    share: Decimal | None = None
+    rounding: Literal["floor", "half_up", "ceil"] = "floor"
+    ties: Literal["keep", "drop"] = "keep"
+
+    def places(self, ranked: int) -> int:
+        """Places for a group of ``ranked`` units (a share of them, rounded as declared)."""
+        if self.count is not None:
+            return self.count
+        assert self.share is not None
+        exact = self.share * ranked
+        mode = {"floor": ROUND_FLOOR, "half_up": ROUND_HALF_UP, "ceil": ROUND_CEILING}[self.rounding]
+        return int(exact.to_integral_value(rounding=mode))
+
+    def describe(self) -> str:
+        if self.count is not None:
+            limit = f"不超过{self.count}个"
+        else:
+            assert self.share is not None
+            how = {"floor": "向下取整", "half_up": "四舍五入", "ceil": "向上取整"}[self.rounding]
+            limit = f"不超过参加排名单位数的{fmt(self.share * 100)}%（名额{how}）"
+        tie = "名额线上并列的单位均保留" if self.ties == "keep" else "名额线上并列的单位均降为下一等次"
+        return f"{limit}，{tie}"
 
 
 @dataclass(frozen=True)
 class GradeBand:
     name: str
     interval: Interval
+    quota: Quota | None = None
 
 
 @dataclass(frozen=True)
@@ -196,6 +282,13 @@ class Rubric:
     index: RubricIndex = field(init=False, repr=False, compare=False)
 
     # --- lookups ---------------------------------------------------------------------------
+    def grades_high_to_low(self) -> list[GradeBand]:
+        """Grade bands from the best down (by their lower bounds), whatever order the file lists them in."""
+        return sorted(
+            self.grades,
+            key=lambda b: -(b.interval.low if b.interval.low is not None else Decimal("-Infinity")),
+        )
+
     def items(self) -> Iterator[tuple[Section, Item]]:
         for section in self.sections:
             for item in section.items:

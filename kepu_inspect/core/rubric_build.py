@@ -15,6 +15,7 @@ from typing import Any
 from kepu_inspect.core.numbers import ZERO, Interval, fmt, interval_problems, to_decimal
 from kepu_inspect.core.problems import Code, Problem, has_errors, problem
 from kepu_inspect.core.rubric import (
+    OLD_TIE_BREAKS,
     Criterion,
     Gate,
     GradeBand,
@@ -22,6 +23,8 @@ from kepu_inspect.core.rubric import (
     Item,
     ItemGroup,
     Meta,
+    Quota,
+    Role,
     Rubric,
     Scope,
     Section,
@@ -177,7 +180,7 @@ class _Builder:
                 ig["name"],
                 tuple(
                     self.resolve_unit(name, f"item_groups[{i}].leads[{j}]") or ""
-                    for j, name in enumerate(ig["leads"])
+                    for j, name in enumerate(ig.get("leads") or ())
                 ),
             )
             for i, ig in enumerate(item_groups_raw)
@@ -226,18 +229,32 @@ class _Builder:
     # --- parts -----------------------------------------------------------------------------
     def build_settings(self, raw: Doc) -> Settings:
         over = raw.get("overclaim") or {}
+        inspectors = raw.get("inspectors") or {}
         return Settings(
             decimals=int(raw.get("decimals", 2)),
             unverified=raw.get("unverified", "self"),
             overclaim_threshold=_dec(over.get("threshold")),
             overclaim_deduction=to_decimal(over.get("deduction", 0)),
-            tie_breaks=tuple(raw.get("tie_breaks", ())),
+            overclaim_boundary=over.get("boundary", "gte"),
+            overclaim_per=over.get("per", "item"),
+            verified_out_of_range=raw.get("verified_out_of_range", "hold"),
+            with_errors=raw.get("with_errors", "mark"),
+            gated=raw.get("gated", "by_score"),
+            floor=_dec(raw["floor"]) if "floor" in raw else ZERO,
+            tie_breaks=tuple(OLD_TIE_BREAKS.get(t, t) for t in raw.get("tie_breaks", ())),
             bonus_cap=_dec(raw.get("bonus_cap")),
             missing_grade=raw.get("missing_grade", ""),
+            verification=raw.get("verification", "separate"),
+            combine=inspectors.get("combine", "single"),
+            trim_from=int(inspectors.get("trim_from", 3)),
+            gate_majority=inspectors.get("gates", "leader") == "majority",
+            spread=_dec(inspectors.get("spread")),
         )
 
     def build_grades(self, raw: list[Doc]) -> tuple[GradeBand, ...]:
-        bands = tuple(GradeBand(g["name"], Interval.from_bounds(g)) for g in raw)
+        bands = tuple(
+            GradeBand(g["name"], Interval.from_bounds(g), self.build_quota(g.get("quota"))) for g in raw
+        )
         names = Counter(b.name for b in bands)
         for i, b in enumerate(bands):
             if names[b.name] > 1:
@@ -250,12 +267,25 @@ class _Builder:
             self.add(Code.RB008, "grades", detail=text)
         return bands
 
+    @staticmethod
+    def build_quota(raw: Doc | None) -> Quota | None:
+        if raw is None:
+            return None
+        count = raw.get("count")
+        return Quota(
+            int(count) if count is not None else None,
+            _dec(raw.get("share")),
+            raw.get("rounding", "floor"),
+            raw.get("ties", "keep"),
+        )
+
     def build_gates(self, raw: list[Doc], grade_names: set[str]) -> tuple[Gate, ...]:
         self.unique_ids(raw, "gates", "否决事项")
         gates = []
         for i, g in enumerate(raw):
-            if g.get("grade") is not None and g["grade"] not in grade_names:
-                self.add(Code.RB015, f"gates[{i}].grade", grade=g["grade"])
+            for key in ("grade", "grade_cap"):
+                if g.get(key) is not None and g[key] not in grade_names:
+                    self.add(Code.RB015, f"gates[{i}].{key}", grade=g[key])
             gates.append(
                 Gate(
                     g["id"],
@@ -263,28 +293,32 @@ class _Builder:
                     g.get("description", ""),
                     g.get("grade"),
                     to_decimal(g.get("deduct", 0)),
+                    g.get("grade_cap"),
+                    bool(g.get("exclude", False)),
                 )
             )
         return tuple(gates)
 
     def build_scope(self, raw: Any, path: str) -> Scope | None:
         weight = Decimal(1)
+        role: Role | None = None
         if isinstance(raw, Mapping):
             weight = to_decimal(raw.get("weight", 1))
+            role = raw.get("role")
             if "group" in raw:
                 gid = self.group_names.get(normalise_name(raw["group"]))
                 if gid is None:
                     self.add(Code.RB006, path + ".group", kind="排名分组", name=raw["group"])
                     return None
-                return Scope("group", gid, weight)
+                return Scope("group", gid, weight, role)
             if "leads" in raw:
                 if raw["leads"] not in self.item_group_ids:
                     self.add(Code.RB006, path + ".leads", kind="项目分组", name=raw["leads"])
                     return None
-                return Scope("leads", raw["leads"], weight)
+                return Scope("leads", raw["leads"], weight, role)
             raw, path = raw["unit"], path + ".unit"
         uid = self.resolve_unit(raw, path)
-        return None if uid is None else Scope("unit", uid, weight)
+        return None if uid is None else Scope("unit", uid, weight, role)
 
     def build_sections(self, raw: list[Doc]) -> tuple[Section, ...]:
         self.unique_ids(raw, "sections", "考核部分")

@@ -212,9 +212,12 @@ class Proportional(Rule):
             return Outcome(None, f"缺少单位参数“{self.target.param}”", (str(self.target.param),))
         if target <= 0:
             return Outcome(points, f"目标为{fmt(target)}，视为完成，得{fmt(points)}分")
-        ratio = min(actual / target, self.cap)
-        got = points * ratio
-        pct = fmt((actual / target * 100).quantize(Decimal("0.01")))
+        # multiply before dividing, so 3 × 1 ÷ 3 is exactly 1 (not 0.999…, which Decimal's 28 digits give
+        # for 3 × (1 ÷ 3)); the cap compares the same exact quantities
+        capped = actual >= target * self.cap
+        got = points * self.cap if capped else points * actual / target
+        ratio = self.cap if capped else actual / target
+        pct = fmt((actual * 100 / target).quantize(Decimal("0.01")))
         return Outcome(
             got,
             f"{self.label}{fmt(actual)}{self.measure}，目标{fmt(target)}{self.measure}，完成{pct}%，"

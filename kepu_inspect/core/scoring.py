@@ -1,20 +1,32 @@
 """Score one unit's submission exactly, keeping a Chinese reason for every point.
 
 Total and deterministic: a submission with problems still gets a result, and every criterion says
-why it got what it got (verified score, the rule applied to the unit's inputs, or a missing value).
+why it got what it got (verified score, the unverified policy, a missing value). Every rule that
+decides a published number is a declared rubric setting (``Settings``), described in words by
+``core.statement`` for the README and every report.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from decimal import Decimal
 
 from kepu_inspect.core.numbers import HUNDRED, ZERO, fmt, round_half_up
-from kepu_inspect.core.problems import Code, Problem, problem
-from kepu_inspect.core.results import Basis, CriterionResult, ItemResult, Overclaim, Status, UnitResult
+from kepu_inspect.core.problems import Code, Problem, Severity, problem
+from kepu_inspect.core.results import (
+    Basis,
+    CriterionResult,
+    InspectionSummary,
+    ItemResult,
+    Overclaim,
+    Status,
+    UnitResult,
+)
 from kepu_inspect.core.rubric import Assignment, Criterion, Rubric, Unit
-from kepu_inspect.core.rules import InputSpec, Outcome, Value
+from kepu_inspect.core.rules import Discretionary, Outcome, Value
 from kepu_inspect.core.submission import CriterionEntry, Submission
+from kepu_inspect.core.verification import Mark, Verification, combine, from_submission, gate_decision
 
 __all__ = [
     "CriterionResult",
@@ -23,6 +35,7 @@ __all__ = [
     "UnitResult",
     "assess_unit",
     "grade_for",
+    "score_range",
     "score_unit",
     "unscored",
 ]
@@ -38,6 +51,16 @@ def _display(value: Value | None) -> str:
     return str(value)
 
 
+def score_range(crit: Criterion, weight: Decimal) -> tuple[Decimal, Decimal]:
+    """The range a 自评分 or 核定分 of ``crit`` may take (a discretionary rule's own bounds apply)."""
+    top = crit.points * weight
+    rule = crit.rule
+    if isinstance(rule, Discretionary):
+        high = rule.high * weight if rule.high is not None else top
+        return rule.low * weight, min(high, top)
+    return ZERO, top
+
+
 def criterion_outcome(
     crit: Criterion, weight: Decimal, entry: CriterionEntry | None, params: Mapping[str, Decimal]
 ) -> Outcome:
@@ -48,22 +71,36 @@ def criterion_outcome(
     return crit.rule.evaluate(crit.points, values, params)
 
 
+@dataclass(frozen=True)
+class _Verified:
+    value: Decimal | None  # the 核定分 that counts (clamped when the rubric says so)
+    how: str  # how several marks were combined (empty for one)
+    out_of_range: bool  # the combined mark was outside the criterion's range
+
+
 def score_criterion(
-    rubric: Rubric, a: Assignment, crit: Criterion, entry: CriterionEntry | None, outcome: Outcome
+    rubric: Rubric,
+    a: Assignment,
+    crit: Criterion,
+    entry: CriterionEntry | None,
+    outcome: Outcome,
+    verified: _Verified,
 ) -> CriterionResult:
     uid = f"{a.item.id}.{crit.id}"
     weight = a.weight
     top = crit.points * weight
-    specs = crit.inputs()
+    low, high = score_range(crit, weight)
+    specs = crit.input_specs
     values: Mapping[str, Value] = entry.values if entry else {}
     self_score = entry.self_score if entry else None
-    verified = entry.verified if entry else None
     computed = None if outcome.points is None else min(max(outcome.points * weight, ZERO), top)
     weight_note = f"（牵头单位分值×{fmt(weight)}）" if weight != 1 and computed is not None else ""
     shown = tuple((s.label, _display(values.get(s.key))) for s in specs)
-    if verified is not None:
+    if verified.value is not None:
         claimed = f"自评{fmt(self_score)}分，" if self_score is not None else ""
         rule_text = f"；按填报数据：{outcome.reason}" if specs and outcome.points is not None else ""
+        how = f"（{verified.how}）" if verified.how else ""
+        flag = "（核定分超出本项分值范围，待核实）" if verified.out_of_range else ""
         return CriterionResult(
             uid,
             crit.text,
@@ -72,14 +109,25 @@ def score_criterion(
             shown,
             computed,
             self_score,
-            verified,
-            verified,
+            verified.value,
+            verified.value,
             "verified",
-            f"{claimed}督导检查组核定{fmt(verified)}分{rule_text}",
+            f"{claimed}督导检查组核定{fmt(verified.value)}分{how}{flag}{rule_text}",
             crit.bonus,
         )
+    claimed_value = None if self_score is None else min(max(self_score, low), high)
     return _unverified(
-        rubric.settings.unverified, uid, crit, top, shown, computed, self_score, outcome, specs, weight_note
+        rubric.settings.unverified,
+        uid,
+        crit,
+        top,
+        shown,
+        computed,
+        self_score,
+        claimed_value,
+        outcome,
+        bool(specs),
+        weight_note,
     )
 
 
@@ -91,23 +139,23 @@ def _unverified(
     shown: tuple[tuple[str, str], ...],
     computed: Decimal | None,
     self_score: Decimal | None,
+    claimed: Decimal | None,
     outcome: Outcome,
-    specs: list[InputSpec],
+    has_inputs: bool,
     weight_note: str,
 ) -> CriterionResult:
     """A criterion no inspector verified, scored by the rubric's declared ``unverified`` policy.
 
-    ``self`` counts the unit's own 自评分 (never more than it claimed, never more than the maximum);
-    ``computed`` applies the rule to the unit's entered data; ``lower`` takes the smaller of the two;
-    ``zero`` counts nothing. The reason always says which, and what the other reading would give.
+    ``self`` counts the unit's own 自评分 (never more than it claimed, never outside the criterion's
+    range); ``computed`` applies the rule to the unit's entered data; ``lower`` takes the smaller of
+    the two; ``zero`` counts nothing. The reason says which, and what the other reading gives.
     """
-    claimed = None if self_score is None else min(max(self_score, ZERO), top)
     data_text = (
         f"按填报数据应为{fmt(computed)}分（{outcome.reason}{weight_note}）"
-        if specs and computed is not None
+        if has_inputs and computed is not None
         else ""
     )
-    if specs and computed is None:
+    if has_inputs and computed is None:
         data_text = f"填报数据无法计分（{outcome.reason}）"
     claim_text = "未填写自评分" if self_score is None else f"自评{fmt(self_score)}分"
 
@@ -141,7 +189,7 @@ def _unverified(
     # "self": the unit's 自评分
     if claimed is None:
         return result(ZERO, "missing", "未经核定且未填写自评分，计0分")
-    capped = "（超出分值范围，按" + fmt(claimed) + "分计）" if claimed != self_score else ""
+    capped = f"（超出分值范围，按{fmt(claimed)}分计）" if claimed != self_score else ""
     tail = f"；{data_text}" if data_text else ""
     return result(claimed, "self", f"未经核定，按自评分计{fmt(claimed)}分{capped}{tail}")
 
@@ -152,9 +200,33 @@ def score_unit(
     submission: Submission,
     files: tuple[str, ...] = (),
     problems: tuple[Problem, ...] = (),
+    verification: Verification | None = None,
 ) -> UnitResult:
     """Score a read submission: base, bonus (capped), deductions, rate, grade and every reason."""
-    return assess_unit(rubric, unit, submission, files, problems)[0]
+    return assess_unit(rubric, unit, submission, files, problems, verification)[0]
+
+
+def _verified(
+    rubric: Rubric, crit: Criterion, weight: Decimal, marks: Sequence[Mark], leader: str
+) -> _Verified:
+    settings = rubric.settings
+    combined = combine(marks, settings.combine, settings.decimals, settings.trim_from, leader)
+    if combined.value is None:
+        return _Verified(None, "", False)
+    low, high = score_range(crit, weight)
+    # one inspector's typo (−1, 6 on a 5-point criterion) holds the unit even if an average hides it
+    typo = any(m.value is not None and not low <= m.value <= high for m in marks)
+    if low <= combined.value <= high and not typo:
+        return _Verified(combined.value, combined.how, False)
+    clamped = min(max(combined.value, low), high)
+    if settings.verified_out_of_range == "clamp":
+        return _Verified(clamped, combined.how + f"（超出分值范围，按{fmt(clamped)}分计）", False)
+    return _Verified(clamped, combined.how, True)
+
+
+def is_blank(submission: Submission) -> bool:
+    """Nothing of the unit's own part filled: no 自评分 and no data cell (a cover-only template)."""
+    return not any(e.self_score is not None or e.values or e.unreadable for e in submission.criteria.values())
 
 
 def assess_unit(
@@ -163,63 +235,68 @@ def assess_unit(
     submission: Submission,
     files: tuple[str, ...] = (),
     problems: tuple[Problem, ...] = (),
+    verification: Verification | None = None,
 ) -> tuple[UnitResult, list[Problem]]:
     """Score a submission and report what its own data contradict (WB022), from one rule evaluation.
 
     The check (does the 自评分 match what the unit's entered data give?) and the score need the same
-    rule outcome for every criterion of every file, so both come from this one pass.
+    rule outcome for every criterion of every file, so both come from this one pass. ``verification``
+    is what the inspection decided; without one, the 核定分 typed into the submission count only where
+    the rubric declares ``verification: in_submission``.
     """
     settings = rubric.settings
+    if verification is None and settings.verification == "in_submission":
+        verification = from_submission(submission)
+    marks = verification.marks if verification is not None else {}
+    leader = verification.leader if verification is not None else ""
     content: list[Problem] = []
     items: list[ItemResult] = []
     bonus_by_section: dict[str, Decimal] = {}
     in_item_bonus = ZERO
     overclaims: list[Overclaim] = []
     unverified = 0
+    out_of_range = 0
     for a in rubric.assignments(unit):
-        scored_crits: list[CriterionResult] = []
+        crits: list[CriterionResult] = []
         for c in a.item.criteria:
-            entry = submission.criteria.get(f"{a.item.id}.{c.id}")
+            uid = f"{a.item.id}.{c.id}"
+            entry = submission.criteria.get(uid)
             outcome = criterion_outcome(c, a.weight, entry, unit.params)
             if entry is not None and c.input_specs:
                 mismatch = _inconsistency(rubric, unit, submission, a, entry, outcome)
                 if mismatch is not None:
                     content.append(mismatch)
-            scored_crits.append(score_criterion(rubric, a, c, entry, outcome))
-        crits = tuple(scored_crits)
+            verified = _verified(rubric, c, a.weight, marks.get(uid, ()), leader)
+            out_of_range += verified.out_of_range
+            crits.append(score_criterion(rubric, a, c, entry, outcome, verified))
         base_crits = [c for c in crits if a.is_bonus or not c.bonus]
         extra = sum((c.points for c in crits if c.bonus and not a.is_bonus), ZERO)
         points = sum((c.points for c in base_crits), ZERO)
-        self_points = sum((c.self_score or ZERO for c in base_crits), ZERO)
-        all_verified = all(c.verified is not None for c in crits)
+        self_points = sum((_claim(c) for c in base_crits), ZERO)
         unverified += sum(1 for c in crits if c.verified is None)
-        item_entry = submission.items.get(a.item.id)
-        item = ItemResult(
-            a.item.id,
-            a.item.number,
-            a.item.title,
-            a.section.id,
-            a.is_bonus,
-            a.weight,
-            a.item.points * a.weight,
-            self_points,
-            points,
-            extra,
-            all_verified,
-            crits,
-            item_entry.opinion if item_entry else "",
+        opinion = _opinion(verification.opinions.get(a.item.id, ()) if verification else ())
+        items.append(
+            ItemResult(
+                a.item.id,
+                a.item.number,
+                a.item.title,
+                a.section.id,
+                a.is_bonus,
+                a.weight,
+                a.item.points * a.weight,
+                self_points,
+                points,
+                extra,
+                all(c.verified is not None for c in crits),
+                tuple(crits),
+                opinion,
+            )
         )
-        items.append(item)
         if a.is_bonus:
             bonus_by_section[a.section.id] = bonus_by_section.get(a.section.id, ZERO) + points
         else:
             in_item_bonus += extra
-        verified_crits = [c for c in base_crits if c.verified is not None]
-        if settings.overclaim_threshold is not None and verified_crits:
-            claimed = sum((c.self_score or ZERO for c in verified_crits), ZERO)
-            got = sum((c.points for c in verified_crits), ZERO)
-            if claimed - got > settings.overclaim_threshold:
-                overclaims.append(Overclaim(a.item.id, a.item.title, claimed, got))
+        overclaims.extend(_overclaims(rubric, a, base_crits))
     bonus = in_item_bonus
     for section in rubric.sections:
         if section.id in bonus_by_section:
@@ -231,19 +308,33 @@ def assess_unit(
     base = sum((i.points for i in base_items), ZERO)
     self_total = sum((i.self_points for i in base_items), ZERO)
     max_base = rubric.max_base(unit)
-    triggered = tuple(g.id for g in rubric.gates if submission.gates.get(g.id) is True)
+    triggered = _triggered(rubric, verification)
     deductions = settings.overclaim_deduction * len(overclaims)
     deductions += sum((g.deduct for g in rubric.gates if g.id in triggered), ZERO)
-    rate = base / max_base * HUNDRED if max_base else ZERO
-    group = rubric.group(unit.group)
-    raw_score = (rate if group.normalise else base) + bonus - deductions
     d = settings.decimals
-    score = round_half_up(max(raw_score, ZERO), d)
+    # totals that add up: each printed part is rounded at the declared decimals, the total is their sum
+    base_r, bonus_r, deductions_r = (
+        round_half_up(base, d),
+        round_half_up(bonus, d),
+        round_half_up(deductions, d),
+    )
+    rate_r = round_half_up(base / max_base * HUNDRED, d) if max_base else ZERO
+    group = rubric.group(unit.group)
+    score = (rate_r if group.normalise else base_r) + bonus_r - deductions_r
+    if settings.floor is not None:
+        score = max(score, settings.floor)
     grade = grade_for(rubric, score, triggered)
+    all_problems = [*problems, *content]
+    errors = sum(1 for p in all_problems if p.severity is Severity.ERROR)
+    status: Status = "scored"
     notes: list[str] = []
     for g in rubric.gates:
         if g.id in triggered:
-            notes.append(f"{g.name}：" + (f"等次定为{g.grade}" if g.grade else f"扣{fmt(g.deduct)}分"))
+            notes.append(
+                f"{g.name}：{g.effect()}" + ("，排在本组最后" if g.grade and settings.gated == "last" else "")
+            )
+            if g.exclude:
+                status = "excluded"
     if overclaims:
         notes.append(
             f"疑似虚报{len(overclaims)}项"
@@ -255,19 +346,34 @@ def assess_unit(
         )
     if unverified:
         notes.append(f"{unverified}项未核定")
+    if out_of_range:
+        notes.append(f"核定分超出分值范围{out_of_range}处，待核实")
+        if status == "scored":
+            status = "held"
+    if verification is not None and verification.hold:
+        notes.extend(verification.hold)
+        if status == "scored":
+            status = "held"
+    if errors:
+        notes.append(f"材料有误{errors}处，待核实")
+        if settings.with_errors == "hold" and status == "scored":
+            status = "held"
+    if is_blank(submission) and not marks:
+        status = "blank"
+        notes = ["空白表：未填写自评分和填报数据"]
     result = UnitResult(
         unit.id,
         unit.name,
         unit.group,
-        "scored",
+        status,
         max_base,
         round_half_up(self_total, d),
-        round_half_up(base, d),
-        round_half_up(bonus, d),
-        round_half_up(deductions, d),
-        round_half_up(rate, d),
+        base_r,
+        bonus_r,
+        deductions_r,
+        rate_r,
         score,
-        grade,
+        grade if status == "scored" else "",
         triggered,
         tuple(items),
         tuple(overclaims),
@@ -275,8 +381,77 @@ def assess_unit(
         tuple(notes),
         files,
         problems,
+        errors,
+        inspection_summary(verification),
     )
     return result, content
+
+
+def _opinion(given: Sequence[tuple[str, str]]) -> str:
+    """The remarks on an item: the text alone from one inspector, each with its author from several."""
+    if len({who for who, _ in given}) <= 1:
+        return "；".join(text for _, text in given)
+    return "；".join(f"{who}：{text}" for who, text in given)
+
+
+def inspection_summary(verification: Verification | None) -> InspectionSummary | None:
+    """What reports print of a unit's inspection (None when nobody inspected it)."""
+    if verification is None or not (verification.inspectors or verification.summary):
+        return None
+    methods: dict[str, int] = {}
+    for used in verification.methods.values():
+        for method in dict.fromkeys(used):
+            methods[method] = methods.get(method, 0) + 1
+    return InspectionSummary(
+        verification.team,
+        verification.leader,
+        verification.inspectors,
+        verification.summary,
+        verification.strengths,
+        verification.weaknesses,
+        tuple(methods.items()),
+    )
+
+
+def _claim(c: CriterionResult) -> Decimal:
+    """The unit's claim as it counts in totals: within the criterion's range (an out-of-range 自评分 is a
+    problem on its cell, never a silent 0)."""
+    if c.self_score is None:
+        return ZERO
+    return min(max(c.self_score, ZERO), c.max_points)
+
+
+def _overclaims(rubric: Rubric, a: Assignment, crits: Sequence[CriterionResult]) -> list[Overclaim]:
+    """Verified items (or criteria) whose 自评分 is above the 核定分 by the declared threshold."""
+    settings = rubric.settings
+    threshold = settings.overclaim_threshold
+    if threshold is None:
+        return []
+    verified = [c for c in crits if c.verified is not None]
+    groups = [verified] if settings.overclaim_per == "item" else [[c] for c in verified]
+    found = []
+    for group in groups:
+        if not group:
+            continue
+        claimed = sum((_claim(c) for c in group), ZERO)
+        got = sum((c.points for c in group), ZERO)
+        diff = claimed - got
+        if diff > threshold or (settings.overclaim_boundary == "gte" and diff == threshold and diff > 0):
+            label = a.item.title if len(group) != 1 or settings.overclaim_per == "item" else group[0].text
+            key = a.item.id if settings.overclaim_per == "item" else group[0].uid
+            found.append(Overclaim(key, label, claimed, got))
+    return found
+
+
+def _triggered(rubric: Rubric, verification: Verification | None) -> tuple[str, ...]:
+    if verification is None:
+        return ()
+    majority = rubric.settings.gate_majority
+    return tuple(
+        g.id
+        for g in rubric.gates
+        if gate_decision(verification.gates.get(g.id, ()), verification.leader, majority) is True
+    )
 
 
 def _inconsistency(
@@ -302,13 +477,21 @@ def _inconsistency(
 
 
 def grade_for(rubric: Rubric, score: Decimal, gates: tuple[str, ...] = ()) -> str:
-    for gate in rubric.gates:
-        if gate.id in gates and gate.grade:
-            return gate.grade
+    """The grade band of ``score``; a triggered gate may force a grade or cap it."""
+    grade = ""
     for band in rubric.grades:
         if band.interval.contains(score):
-            return band.name
-    return ""
+            grade = band.name
+            break
+    order = [b.name for b in rubric.grades_high_to_low()]
+    for gate in rubric.gates:
+        if gate.id not in gates:
+            continue
+        if gate.grade:
+            return gate.grade
+        if gate.grade_cap and grade in order and gate.grade_cap in order:
+            grade = order[max(order.index(grade), order.index(gate.grade_cap))]
+    return grade
 
 
 def unscored(
@@ -335,7 +518,9 @@ def unscored(
 
 
 def overclaim_problems(result: UnitResult, rubric: Rubric) -> list[Problem]:
-    threshold = rubric.settings.overclaim_threshold
+    settings = rubric.settings
+    threshold = settings.overclaim_threshold
+    rule = f"高出{fmt(threshold)}分{'及以上' if settings.overclaim_boundary == 'gte' else '以上（不含）'}"
     return [
         problem(
             Code.SC001,
@@ -343,6 +528,7 @@ def overclaim_problems(result: UnitResult, rubric: Rubric) -> list[Problem]:
             item=f"{o.item_id} {o.title}",
             diff=fmt(o.diff),
             threshold=fmt(threshold),
+            rule=rule,
         )
         for o in result.overclaims
     ]

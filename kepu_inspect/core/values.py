@@ -144,7 +144,7 @@ def parse_number(kind: str, text: str, measure: str = "", percent: bool = False)
         shown = _tidy(value.scaleb(2))  # exact: only the exponent moves
         if measure == "%":
             return Parsed(
-                shown, notes=(Note("WB037", (("shown", f"{fmt(shown)}%"), ("number", fmt(shown)))),)
+                shown, notes=(Note("WB037", (("shown", f"{fmt(shown)}%"), ("read_as", fmt(shown)))),)
             )
         return Parsed(None, "WB038", (("shown", f"{fmt(shown)}%"), ("measure", measure or "数值")))
     if kind == "error":
@@ -208,7 +208,7 @@ def _typed_number(text: str, measure: str) -> Parsed:
         else:
             return Parsed(None, "WB042", (("word", word),))
     value = _tidy(value)
-    fields = (("number", fmt(value)), ("measure", measure), ("word", word), ("rule", rule))
+    fields = (("read_as", fmt(value)), ("measure", measure), ("word", word), ("conversion", rule))
     return Parsed(value, notes=tuple(Note(code, fields) for code in notes))
 
 
@@ -246,7 +246,7 @@ def parse_yesno(kind: str, text: str) -> Parsed:
         # a TRUE/FALSE cell: only 1 and 0 are booleans (2 is not 否)
         if text in ("1", "0"):
             meaning = "是" if text == "1" else "否"
-            return Parsed(text == "1", notes=(Note("WB047", (("meaning", meaning),)),))
+            return Parsed(text == "1", notes=(Note("WB047", (("answer", meaning),)),))
         return Parsed(None, "WB048")
     if kind == "error":
         return Parsed(None, "WB017")
@@ -261,7 +261,7 @@ def parse_yesno(kind: str, text: str) -> Parsed:
         return EMPTY
     if s in YES or s in NO:
         meaning = YES_NO[0] if s in YES else YES_NO[1]
-        return Parsed(meaning == YES_NO[0], notes=(Note("WB047", (("meaning", meaning),)),))
+        return Parsed(meaning == YES_NO[0], notes=(Note("WB047", (("answer", meaning),)),))
     return Parsed(None, "WB032")
 
 
@@ -282,7 +282,7 @@ def parse_level(kind: str, text: str, options: tuple[str, ...]) -> Parsed:
     for option in options:
         if clean_text(option) == s:
             spaced = "".join(text.split()) != text
-            return Parsed(option, notes=(Note("WB046" if spaced else "WB044", (("number", option),)),))
+            return Parsed(option, notes=(Note("WB046" if spaced else "WB044", (("read_as", option),)),))
     return Parsed(None, "WB019")
 
 

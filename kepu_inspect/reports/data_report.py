@@ -12,6 +12,7 @@ from kepu_inspect.core.numbers import fmt
 from kepu_inspect.core.problems import Problem
 from kepu_inspect.core.record import encode_record, unpack_record
 from kepu_inspect.core.results import ScoreRun, UnitResult
+from kepu_inspect.core.statement import scoring_statement
 from kepu_inspect.reports.safe_text import displayable, dumps, neutralise
 from kepu_inspect.reports.tables import ranking_tables, report_title
 
@@ -45,6 +46,7 @@ def iter_results_json(run: ScoreRun) -> Iterator[bytes]:
             "content_hash": run.rubric.content_hash,
             "decimals": run.rubric.settings.decimals,
         },
+        "rules": scoring_statement(run.rubric),
     }
     d = run.rubric.settings.decimals
     sections: list[tuple[str, Iterable[Any]]] = [
@@ -84,7 +86,7 @@ def iter_results_json(run: ScoreRun) -> Iterator[bytes]:
                             "change": r.change,
                             "unit_id": r.result.unit_id,
                             "unit": r.result.unit_name,
-                            "score": fmt(r.result.score, d) if r.result.scored else None,
+                            "score": fmt(r.result.score, d) if r.result.has_score else None,
                             "grade": r.result.grade,
                             "status": r.result.status,
                         }

@@ -33,6 +33,7 @@ from kepu_inspect.reports.tables import (
     item_label,
     problem_rows,
     problem_summary,
+    ranking_notes,
     ranking_tables,
     report_date,
     report_title,
@@ -201,14 +202,7 @@ def _ranking_section(run: ScoreRun, table: RankingTable, first: bool) -> str:
         cls = "" if r.result.scored else ' class="unscored"'
         rows.append(f"<tr{cls}>{''.join(cells)}</tr>")
     scored = [r for r in table.ranked if r.result.scored]
-    notes = (
-        "本组各单位考核项目不同，按得分率比较：总分 = 核定分 ÷ 基本分满分 × 100 + 加分 − 扣分。"
-        if table.normalised
-        else "总分 = 核定分 + 加分 − 扣分。"
-    )
-    if len(scored) < len(table.ranked):
-        notes += "未报送或材料无效的单位列在表末，不参加排名。"
-    notes += "名次相同者为并列，其后的名次顺延。"
+    notes = ranking_notes(run, table)
     chart = ""
     if scored:
         shown = scored[:CHART_MAX_BARS]

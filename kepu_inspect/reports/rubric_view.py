@@ -140,3 +140,19 @@ def resolved_rubric(rubric: Rubric, unit: Unit | None = None) -> dict[str, Any]:
             if unit is None or any(a.item.id == item.id for a in rubric.assignments(unit))
         ],
     }
+
+
+def units_table(rubric: Rubric) -> Table:
+    """Every unit with its aliases and group: the names ``--unit`` accepts."""
+    table = Table(title=f"{rubric.meta.title}：全部单位（--unit 可用名称、别名或编号）", title_justify="left")
+    for col in ("编号", "名称", "别名", "分组", "参加考核"):
+        table.add_column(col, overflow="fold")
+    for unit in rubric.units:
+        table.add_row(
+            Text(unit.id),
+            Text(unit.name),
+            Text("、".join(unit.aliases)),
+            Text(rubric.group(unit.group).name),
+            Text("是" if unit.assessed else "否（本年度不参加）"),
+        )
+    return table

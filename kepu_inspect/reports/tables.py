@@ -10,11 +10,12 @@ from pathlib import PurePath
 
 from kepu_inspect.core.numbers import ZERO, fmt
 from kepu_inspect.core.problems import Problem
-from kepu_inspect.core.results import CriterionResult, ItemResult, Ranked, ScoreRun, UnitResult
+from kepu_inspect.core.results import STATUS_LABELS, CriterionResult, ItemResult, Ranked, ScoreRun, UnitResult
+from kepu_inspect.core.statement import scoring_statement
 from kepu_inspect.reports.safe_text import neutralise
 
 RANKING_COLUMNS = ("名次", "单位", "自评分", "核定分", "加分", "扣分", "总分", "得分率", "等次", "备注")
-STATUS_LABEL = {"missing": "未报送", "invalid": "材料无效"}
+STATUS_LABEL = STATUS_LABELS
 
 
 @dataclass(frozen=True)
@@ -36,11 +37,18 @@ def _d(run: ScoreRun, value: Decimal | None) -> str:
 
 
 def remark(r: Ranked) -> str:
+    """The 备注: why a unit is not ranked, then every note on its result (gates, overclaims, errors…)."""
     parts: list[str] = []
     res = r.result
     if not res.scored:
         parts.append(STATUS_LABEL[res.status])
-    parts.extend(n for n in res.notes if n not in STATUS_LABEL.values() and not n.endswith("未评分"))
+    parts.extend(
+        n
+        for n in res.notes
+        if n not in STATUS_LABEL.values()
+        and not n.endswith("未评分")
+        and not n.startswith(STATUS_LABEL[res.status])
+    )
     if r.tie:
         parts.append("并列")
     if r.tie_note:
@@ -59,9 +67,9 @@ def ranking_tables(run: ScoreRun) -> list[RankingTable]:
         rows = []
         for r in ranked:
             res = r.result
-            if res.scored:
+            if res.has_score:
                 row = (
-                    str(r.rank),
+                    str(r.rank) if r.rank is not None else "—",
                     res.unit_name,
                     _d(run, res.self_total),
                     _d(run, res.base),
@@ -69,7 +77,7 @@ def ranking_tables(run: ScoreRun) -> list[RankingTable]:
                     _d(run, res.deductions),
                     _d(run, res.score),
                     _d(run, res.rate) + "%",
-                    res.grade,
+                    res.grade or "—",
                     remark(r),
                 )
             else:
@@ -77,6 +85,18 @@ def ranking_tables(run: ScoreRun) -> list[RankingTable]:
             rows.append(row + ((r.change,) if with_change else ()))
         tables.append(RankingTable(group.id, group.name, group.normalise, columns, rows, ranked))
     return tables
+
+
+def ranking_notes(run: ScoreRun, table: RankingTable) -> str:
+    """The 说明 printed under a ranking table: how this group's total is made, then every declared rule."""
+    if table.normalised:
+        first = (
+            "本组各单位考核项目不同，按得分率比较：总分 = 得分率（核定分 ÷ 基本分满分 × 100）+ 加分 − 扣分。"
+        )
+    else:
+        first = "总分 = 核定分（基本分）+ 加分 − 扣分。"
+    rest = "".join(scoring_statement(run.rubric))
+    return f"{first}{rest}名次相同者为并列，其后的名次顺延。"
 
 
 def report_title(run: ScoreRun) -> str:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections import defaultdict
 
+from rich.console import Console, ConsoleOptions, RenderableType, RenderResult
 from rich.console import Group as RichGroup
-from rich.console import RenderableType
 from rich.table import Table
 from rich.text import Text
 
@@ -36,28 +36,92 @@ RIGHT = {"自评分", "核定分", "加分", "扣分", "总分", "得分率", "�
 
 
 SCREEN_ROWS = 60  # a screen table longer than this helps nobody: the reports have every row
+# columns given up first when the screen is too narrow for every figure (名次, 单位, 总分, 等次 stay)
+DROP_ORDER = ("备注", "较上年", "自评分", "加分", "扣分", "核定分", "得分率")
+KEEP_ALWAYS = ("名次", "单位", "总分", "等次")
+
+
+def _cell_width(text: str) -> int:
+    from rich.cells import cell_len
+
+    return max((cell_len(line) for line in text.split("\n")), default=0)
+
+
+class RankingView:
+    """A group's ranking that fits the screen without ever cropping a figure, a rank or a grade.
+
+    Rich shrinks columns to fit the console, which turns 99.34 into "99.3" and 优秀 into "优". This
+    renderable measures the screen first: every figure column keeps its full width; when they do not
+    all fit, the least needed columns are left out (备注 first, printed under the table instead), and
+    only the unit's name may wrap.
+    """
+
+    def __init__(self, title: str, columns: tuple[str, ...], rows: list[tuple[str, ...]]) -> None:
+        self.title = title
+        self.columns = columns
+        self.rows = rows
+
+    def _widths(self) -> dict[str, int]:
+        return {
+            col: max([_cell_width(col), *(_cell_width(displayable(r[i])) for r in self.rows)])
+            for i, col in enumerate(self.columns)
+        }
+
+    def _choose(self, max_width: int) -> list[str]:
+        widths = self._widths()
+        chosen = list(self.columns)
+
+        def need(cols: list[str]) -> int:
+            # each column: its text, one space of padding either side, one border; plus the outer border
+            fixed = sum(widths[c] + 3 for c in cols if c != "备注") + 1
+            return fixed + (min(widths["备注"], 12) + 3 if "备注" in cols else 0)
+
+        for col in DROP_ORDER:
+            if need(chosen) <= max_width:
+                break
+            if col in chosen:
+                chosen.remove(col)
+        return chosen
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        chosen = self._choose(options.max_width)
+        widths = self._widths()
+        table = Table(title=self.title, title_justify="left", title_style="bold")
+        for col in chosen:
+            figure = col not in ("单位", "备注")
+            table.add_column(
+                col,
+                justify="right" if col in RIGHT else "left",
+                no_wrap=figure,
+                overflow="fold",
+                min_width=widths[col] if figure else (4 if col == "单位" else 8),
+            )
+        index = {c: i for i, c in enumerate(self.columns)}
+        for row in self.rows:
+            cells = [Text(displayable(row[index[c]])) for c in chosen]
+            if "等次" in chosen:
+                grade = row[index["等次"]]
+                cells[chosen.index("等次")].stylize(GRADE_STYLE.get(grade, ""))
+            table.add_row(*cells)
+        yield table
+        dropped = [c for c in self.columns if c not in chosen and c != "备注"]
+        if "备注" in self.columns and "备注" not in chosen:
+            notes = [(row[index["单位"]], row[index["备注"]]) for row in self.rows if row[index["备注"]]]
+            for unit, note in notes:
+                yield Text(displayable(f"{unit}：{note}"))
+        if dropped:
+            yield Text(
+                f"（屏幕较窄，未显示：{'、'.join(dropped)}；完整排名见 xlsx / html / csv 报告。）",
+                style="dim",
+            )
 
 
 def ranking_view(run: ScoreRun, limit: int = SCREEN_ROWS) -> RenderableType:
     parts: list[RenderableType] = [Text(f"{report_title(run)}（{run.date}）", style="bold")]
     for t in ranking_tables(run):
         note = "（按得分率×100 比较）" if t.normalised else ""
-        table = Table(title=f"{t.group_name}{note}", title_justify="left", title_style="bold")
-        for col in t.columns:
-            table.add_column(
-                col,
-                justify="right" if col in RIGHT else "left",
-                no_wrap=col != "备注",
-                overflow="fold",
-                min_width=8 if col == "备注" else None,
-            )
         shown = t.rows if len(t.rows) <= limit else t.rows[: limit - 10]
-        for row in shown:
-            cells = [Text(displayable(v)) for v in row]
-            grade_index = t.columns.index("等次")
-            cells[grade_index].stylize(GRADE_STYLE.get(row[grade_index], ""))
-            table.add_row(*cells)
-        parts.append(table)
+        parts.append(RankingView(f"{t.group_name}{note}", t.columns, shown))
         if len(shown) < len(t.rows):
             parts.append(
                 Text(
@@ -148,3 +212,52 @@ def problems_by_unit(problems: list[Problem]) -> RenderableType:
         items = grouped[unit]
         parts.append(problems_table(items, title=f"{displayable(unit)}：{len(items)} 个问题"))
     return RichGroup(*parts)
+
+
+def problems_summary(problems: list[Problem], full_list: str | None, first: int = 5) -> RenderableType:
+    """A few lines instead of every problem: counts per unit, the first errors, where the full list is.
+
+    ``full_list`` is the path of 问题清单.csv when it was written."""
+    by_unit: dict[str, list[Problem]] = defaultdict(list)
+    for p in problems:
+        by_unit[p.unit or "（未识别单位的文件）"].append(p)
+    errors = [p for p in problems if p.severity is Severity.ERROR]
+    warnings = sum(1 for p in problems if p.severity is Severity.WARNING)
+
+    def counts(items: list[Problem]) -> str:
+        e = sum(1 for p in items if p.severity is Severity.ERROR)
+        w = sum(1 for p in items if p.severity is Severity.WARNING)
+        parts = [f"错误 {e}" if e else "", f"警告 {w}" if w else ""]
+        return " ".join(x for x in parts if x) or "提示"
+
+    ranked = sorted(
+        by_unit.items(), key=lambda kv: (-sum(p.severity is Severity.ERROR for p in kv[1]), kv[0])
+    )
+    lines = [
+        Text(
+            f"问题摘要：错误 {len(errors)} 个，警告 {warnings} 个，涉及 {len(by_unit)} 个单位", style="bold"
+        ),
+        Text(
+            "  "
+            + "；".join(f"{displayable(u)} {counts(items)}" for u, items in ranked[:12])
+            + ("……" if len(ranked) > 12 else "")
+        ),
+    ]
+    shown = (errors or problems)[:first]
+    for p in shown:
+        where = p.location.replace(f"{p.file} · ", "") if p.file else p.location
+        lines.append(
+            Text(
+                f"  {p.code.name} {displayable(p.unit or '')} {displayable(where)}：{displayable(p.message)}",
+                style="red" if p.severity is Severity.ERROR else "yellow",
+            )
+        )
+    rest = len(problems) - len(shown)
+    where = f"完整清单见 {displayable(full_list)}" if full_list else "生成 csv 报告可得到完整清单"
+    lines.append(
+        Text(
+            f"  {'另有 ' + str(rest) + ' 个问题；' if rest else ''}{where}；加 --verbose 在屏幕上逐条列出。",
+            style="dim",
+        )
+    )
+    return RichGroup(*lines)

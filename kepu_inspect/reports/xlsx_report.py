@@ -43,6 +43,7 @@ from kepu_inspect.reports.tables import (
     item_analysis,
     item_label,
     problem_rows,
+    ranking_notes,
     ranking_tables,
     remark,
     report_date,
@@ -485,14 +486,7 @@ def _ranking_sheets(book: _Book) -> None:
             sheet.row(_ranking_cells(book, r, with_change), _height(lines))
         last = sheet.rows
         scored = sum(1 for r in table.ranked if r.result.scored)
-        if table.normalised:
-            notes = ["本组各单位考核项目不同，按得分率比较：总分 = 核定分 ÷ 基本分满分 × 100 + 加分 − 扣分。"]
-        else:
-            notes = ["总分 = 核定分 + 加分 − 扣分。"]
-        if scored < len(table.ranked):
-            notes.append("未报送或材料无效的单位列在表末，不参加排名。")
-        notes.append("名次相同者为并列，其后的名次顺延。")
-        book.note_row(sheet, "说明：" + "".join(notes))
+        book.note_row(sheet, "说明：" + ranking_notes(run, table))
         sheet.setup.freeze = f"C{first}"
         book.print_setup(sheet, landscape=False, title_rows=f"{header}:{header}", heading=report_title(run))
         if scored:

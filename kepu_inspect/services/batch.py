@@ -14,28 +14,32 @@ import gc
 import os
 import sys
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 from kepu_inspect.adapters.input_files import discover
+from kepu_inspect.adapters.verification_layout import KIND
+from kepu_inspect.adapters.verification_reader import VerificationFile, peek_kind, read_verification
 from kepu_inspect.adapters.workbook_reader import ReadingContext, read_submission
 from kepu_inspect.core.ledger import build_ledger
+from kepu_inspect.core.numbers import fmt
 from kepu_inspect.core.problems import Code, Problem, problem
-from kepu_inspect.core.ranking import rank_changes, rank_group
+from kepu_inspect.core.ranking import rank_all
 from kepu_inspect.core.record import encode_record, pack_record
 from kepu_inspect.core.results import (
     CriterionResult,
     FileReading,
     Intake,
     ItemResult,
-    Ranked,
     ScoreRun,
     UnitResult,
 )
 from kepu_inspect.core.rubric import Rubric
 from kepu_inspect.core.scoring import assess_unit, overclaim_problems, unscored
+from kepu_inspect.core.submission import Submission
+from kepu_inspect.core.verification import Verification, disagreements, merge
 
 POOL_THRESHOLD = 200  # below this, starting worker processes costs more than it saves
 CHUNK_MAX = 32  # files per task sent to a worker
@@ -57,6 +61,15 @@ class BatchOptions:
     keep_items: bool = True
     records: bool = True
     workers: int | None = None
+    keep_submissions: bool = False  # `inspection` shows each unit's entered data to the inspectors
+
+
+@dataclass(frozen=True)
+class Inspection:
+    """What the verification workbooks of a batch say, per unit, ready for the workers that score."""
+
+    by_unit: Mapping[str, Verification] = field(default_factory=dict)
+    made_from: Mapping[str, frozenset[str]] = field(default_factory=dict)  # unit id → submission SHA-256s
 
 
 CHECK_ONLY = BatchOptions(score=False, keep_items=False, records=False)
@@ -69,12 +82,15 @@ class FileOutcome:
     reading: FileReading
     result: UnitResult | None = None
     record: bytes | None = None
+    submission: Submission | None = None  # kept only when asked (BatchOptions.keep_submissions)
 
 
 # --- the per-file stage: read → check → score ----------------------------------------------------
 
 
-def process_file(context: ReadingContext, path: Path, options: BatchOptions) -> FileOutcome:
+def process_file(
+    context: ReadingContext, path: Path, options: BatchOptions, inspection: Inspection | None = None
+) -> FileOutcome:
     """Read one file, check its content and score it where it was read.
 
     The isolation boundary: one file's unforeseen failure (a bug) becomes WB036 on that file, and
@@ -83,7 +99,7 @@ def process_file(context: ReadingContext, path: Path, options: BatchOptions) -> 
     """
     name = str(path)
     try:
-        return _process(context, path, options)
+        return _process(context, path, options, inspection or Inspection())
     except Exception as exc:  # reported as a problem, never raised
         detail = f"{type(exc).__name__}: {exc}"[:200]
         return FileOutcome(
@@ -91,34 +107,49 @@ def process_file(context: ReadingContext, path: Path, options: BatchOptions) -> 
         )
 
 
-def _process(context: ReadingContext, path: Path, options: BatchOptions) -> FileOutcome:
+def _process(
+    context: ReadingContext, path: Path, options: BatchOptions, inspection: Inspection
+) -> FileOutcome:
     rubric = context.rubric
     reading = read_submission(rubric, path, context=context)
     submission = reading.submission
     if reading.status != "read" or submission is None or reading.unit_id is None:
         return FileOutcome(replace(reading, submission=None) if submission is not None else reading)
     unit = rubric.unit(reading.unit_id)
-    result, content = assess_unit(rubric, unit, submission, (reading.path,))
+    verification = inspection.by_unit.get(unit.id)
+    if verification is not None and reading.sha256 not in inspection.made_from.get(unit.id, frozenset()):
+        # inspected on an earlier submission: the marks may not fit what the unit sent last
+        stale = problem(Code.VF008, file=reading.path, unit=unit.name)
+        reading = replace(reading, problems=[*reading.problems, stale])
+        verification = replace(verification, hold=(*verification.hold, "核查表依据较早报送的自评表，待核实"))
+    result, content = assess_unit(
+        rubric, unit, submission, (reading.path,), tuple(reading.problems), verification
+    )
     problems = reading.problems + [p.at(file=reading.path) for p in content]
     reading = replace(reading, submission=None, problems=problems)
+    kept = submission if options.keep_submissions else None
     if not options.score or not unit.assessed:
-        return FileOutcome(reading)
+        return FileOutcome(reading, submission=kept)
     result = replace(result, problems=tuple(problems))
     record = None
     if options.records:
         record = pack_record(encode_record(rubric.settings.decimals, result), options.keep_items)
     if not options.keep_items:
         result = replace(result, items=())
-    return FileOutcome(reading, result, record)
+    return FileOutcome(reading, result, record, kept)
 
 
 def _process_serial(
-    rubric: Rubric, files: list[Path], progress: Progress | None, options: BatchOptions
+    rubric: Rubric,
+    files: list[Path],
+    progress: Progress | None,
+    options: BatchOptions,
+    inspection: Inspection,
 ) -> list[FileOutcome]:
     context = ReadingContext(rubric)
     out = []
     for f in files:
-        out.append(process_file(context, f, options))
+        out.append(process_file(context, f, options, inspection))
         if progress:
             progress(1)
     return out
@@ -260,13 +291,21 @@ copyreg.pickle(ItemResult, _reduce_item)
 _WORKER: dict[str, Any] = {}
 
 
-def _init_worker(rubric: Rubric, options: BatchOptions) -> None:
+def _init_worker(rubric: Rubric, options: BatchOptions, inspection: Inspection) -> None:
     gc.enable()  # forked while the parent had it paused; a worker's garbage is short-lived anyway
-    _WORKER["context"], _WORKER["options"] = ReadingContext(rubric), options
+    _WORKER["context"], _WORKER["options"], _WORKER["inspection"] = (
+        ReadingContext(rubric),
+        options,
+        inspection,
+    )
 
 
 def _process_in_worker(path: Path) -> FileOutcome:
-    return process_file(_WORKER["context"], path, _WORKER["options"])
+    return process_file(_WORKER["context"], path, _WORKER["options"], _WORKER["inspection"])
+
+
+def _peek_in_worker(path: Path) -> str:
+    return peek_kind(path)
 
 
 @contextlib.contextmanager
@@ -290,28 +329,53 @@ def _collector_paused() -> Iterator[None]:
             gc.enable()
 
 
-def _process_all(
-    rubric: Rubric, files: list[Path], progress: Progress | None, options: BatchOptions
-) -> list[FileOutcome]:
-    """Every file through the per-file stage, in a process pool for large folders; input order kept."""
-    n = options.workers if options.workers is not None else (os.cpu_count() or 1)
-    if n <= 1 or len(files) < POOL_THRESHOLD:
-        return _process_serial(rubric, files, progress, options)
+def _pool(n: int, initargs: tuple[Any, ...] | None) -> Any:
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
     ctx = multiprocessing.get_context("fork" if hasattr(os, "fork") else "spawn")
+    if initargs is None:
+        return ProcessPoolExecutor(max_workers=n, mp_context=ctx, initializer=gc.enable)
+    return ProcessPoolExecutor(max_workers=n, mp_context=ctx, initializer=_init_worker, initargs=initargs)
+
+
+def _workers(options: BatchOptions, files: list[Path]) -> int:
+    n = options.workers if options.workers is not None else (os.cpu_count() or 1)
+    return 1 if len(files) < POOL_THRESHOLD else n
+
+
+def _chunk(files: list[Path], n: int) -> int:
+    # small chunks: when one worker runs out of files, the other has at most ~30 left (≈ 0.15 s)
+    return max(1, min(CHUNK_MAX, len(files) // (n * 8)))
+
+
+def _process_all(
+    rubric: Rubric,
+    files: list[Path],
+    progress: Progress | None,
+    options: BatchOptions,
+    inspection: Inspection,
+) -> list[FileOutcome]:
+    """Every file through the per-file stage, in a process pool for large folders; input order kept."""
+    n = _workers(options, files)
+    if n <= 1:
+        return _process_serial(rubric, files, progress, options, inspection)
     out: list[FileOutcome] = []
-    with ProcessPoolExecutor(
-        max_workers=n, mp_context=ctx, initializer=_init_worker, initargs=(rubric, options)
-    ) as pool:
-        # small chunks: when one worker runs out of files, the other has at most ~30 left (≈ 0.15 s)
-        chunk = max(1, min(CHUNK_MAX, len(files) // (n * 8)))
-        for outcome in pool.map(_process_in_worker, files, chunksize=chunk):
+    with _pool(n, (rubric, options, inspection)) as pool:
+        for outcome in pool.map(_process_in_worker, files, chunksize=_chunk(files, n)):
             out.append(outcome)
             if progress:
                 progress(1)
     return out
+
+
+def _kinds(files: list[Path], options: BatchOptions) -> list[str]:
+    """What each file's identity part declares, read from that part alone (≈ a tenth of a full read)."""
+    n = _workers(options, files)
+    if n <= 1:
+        return [peek_kind(f) for f in files]
+    with _pool(n, None) as pool:
+        return list(pool.map(_peek_in_worker, files, chunksize=_chunk(files, n)))
 
 
 # --- the batch --------------------------------------------------------------------------------------
@@ -324,6 +388,8 @@ class Batch:
     intake: Intake
     results: dict[str, UnitResult]  # unit id → result of its one counted file (已收到)
     records: dict[str, bytes]
+    inspection: Inspection = field(default_factory=Inspection)
+    submissions: dict[str, Submission] = field(default_factory=dict)  # when BatchOptions.keep_submissions
 
 
 def run_batch(
@@ -334,25 +400,98 @@ def run_batch(
     on_total: Callable[[int], None] | None = None,
 ) -> Batch:
     """Find, read, check (and score) every input, and account for every path and unit; never raises
-    for a bad file."""
+    for a bad file.
+
+    Under ``verification: separate`` the inspection teams' workbooks are told apart by their identity
+    part and read first, so each unit is scored once, where its submission is read, with its verification.
+    """
     with _collector_paused():
         files, skipped = discover(paths)
         if on_total:
             on_total(len(files))
-        outcomes = _process_all(rubric, files, progress, options)
-        readings = [o.reading for o in outcomes]
+        verification_files: list[VerificationFile] = []
+        if rubric.settings.verification == "separate" and files:
+            kinds = _kinds(files, options)
+            verification_files = [
+                read_verification(rubric, f) for f, k in zip(files, kinds, strict=True) if k == KIND
+            ]
+            files = [f for f, k in zip(files, kinds, strict=True) if k != KIND]
+        inspection, inspection_problems = gather_inspection(rubric, verification_files)
+        outcomes = _process_all(rubric, files, progress, options, inspection)
+        readings = [o.reading for o in outcomes] + [_as_reading(v) for v in verification_files]
         ledger, problems, unidentified = build_ledger(rubric, readings)
-        intake = Intake(readings, skipped, ledger, unidentified, problems)
         counted = {row.unit_id for row in ledger if row.status == "已收到"}
+        for unit_id in inspection.by_unit:
+            if unit_id not in counted and rubric.unit(unit_id).assessed:
+                problems.append(problem(Code.VF003, unit=rubric.unit(unit_id).name))
+        intake = Intake(readings, skipped, ledger, unidentified, problems + inspection_problems)
         results: dict[str, UnitResult] = {}
         records: dict[str, bytes] = {}
+        submissions: dict[str, Submission] = {}
         for o in outcomes:
             uid = o.reading.unit_id
-            if uid in counted and o.reading.status == "read" and o.result is not None:
-                results[uid] = o.result
+            if uid in counted and o.reading.status == "read":
+                if o.result is not None:
+                    results[uid] = o.result
                 if o.record is not None:
                     records[uid] = o.record
-        return Batch(intake, results, records)
+                if o.submission is not None:
+                    submissions[uid] = o.submission
+        return Batch(intake, results, records, inspection, submissions)
+
+
+def _as_reading(v: VerificationFile) -> FileReading:
+    return FileReading(
+        v.path,
+        v.sha256,
+        "read" if v.status == "read" else "rejected",
+        None,
+        None,
+        v.problems,
+        {"team": v.team},
+        kind=KIND,
+    )
+
+
+def gather_inspection(rubric: Rubric, files: list[VerificationFile]) -> tuple[Inspection, list[Problem]]:
+    """Every unit's verification from the workbooks that cover it; conflicts and disagreements named."""
+    parts: dict[str, list[Verification]] = {}
+    made_from: dict[str, set[str]] = {}
+    for f in files:
+        for uv in f.units:
+            parts.setdefault(uv.verification.unit_id, []).append(uv.verification)
+            made_from.setdefault(uv.verification.unit_id, set()).add(uv.submission_sha256)
+    by_unit: dict[str, Verification] = {}
+    problems: list[Problem] = []
+    spread = rubric.settings.spread
+    for unit_id, given in parts.items():
+        unit = rubric.unit(unit_id)
+        merged, conflicts = merge(unit_id, given)
+        for inspector, sources in conflicts:
+            problems.append(
+                problem(Code.VF004, unit=unit.name, inspector=inspector, files="、".join(sources))
+            )
+        if conflicts:
+            merged = replace(merged, hold=(*merged.hold, "同一检查人员有两份核查结果，待核实"))
+        if spread is not None:
+            texts = {
+                f"{item.id}.{c.id}": f"{item.number or item.id} {item.title}（{c.text[:16]}）"
+                for _, item in rubric.items()
+                for c in item.criteria
+            }
+            for uid, gap, who in disagreements(merged, spread):
+                problems.append(
+                    problem(
+                        Code.VF007,
+                        unit=unit.name,
+                        item=texts.get(uid, uid),
+                        spread=fmt(gap),
+                        marks=who,
+                        limit=fmt(spread),
+                    )
+                )
+        by_unit[unit_id] = merged
+    return Inspection(by_unit, {u: frozenset(s) for u, s in made_from.items()}), problems
 
 
 def check_paths(
@@ -403,14 +542,11 @@ def rank_batch(
         else:
             result = unscored(rubric, unit, "invalid", "材料无效，未评分", row.files, unit_problems)
         results[unit.id] = result
-    order = {u.id: i for i, u in enumerate(rubric.units)}
-    rankings: dict[str, list[Ranked]] = {}
-    for group in rubric.groups:
-        members = [r for r in results.values() if r.group_id == group.id]
-        if not members:
-            continue
-        ranked = rank_group(members, rubric.settings.tie_breaks, order)
-        if previous is not None:
-            ranked = rank_changes(ranked, previous.get(group.id, previous.get(group.name, {})))
-        rankings[group.id] = ranked
-    return ScoreRun(rubric, intake, results, rankings, date, extra, batch.records)
+    rankings = rank_all(rubric, results, previous)
+    records = dict(batch.records)
+    for ranked in rankings.values():
+        for r in ranked:
+            if r.result is not results[r.result.unit_id]:  # a quota moved its grade: its record is made anew
+                results[r.result.unit_id] = r.result
+                records.pop(r.result.unit_id, None)
+    return ScoreRun(rubric, intake, results, rankings, date, extra, records)
