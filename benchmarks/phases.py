@@ -71,7 +71,7 @@ def stages(base: Path, passes: int = 40) -> None:
     files = sorted((base / "submissions").iterdir())[:40]
     context = ReadingContext(rubric)  # as a batch reads: one context for all its files
     readings = [read_submission(rubric, f, context=context) for f in files]
-    head = getattr(workbook_reader, "HEAD_ROWS", None)
+    compared = getattr(workbook_reader, "COMPARED", None)
     parts = getattr(context, "parts", None)
 
     def safe_read() -> None:
@@ -79,7 +79,7 @@ def stages(base: Path, passes: int = 40) -> None:
             if parts is None:
                 read_workbook(f, WANTED)
             else:
-                read_workbook(f, WANTED, head, parts)
+                read_workbook(f, WANTED, parts, compared)
 
     results = [
         score_unit(rubric, rubric.unit(r.unit_id), r.submission, (r.path,), tuple(r.problems))

@@ -171,7 +171,7 @@ def test_fast_path_with_chosen_columns_reads_what_a_full_parse_keeps(xml: str, c
 def test_compared_columns_read_on_request_match_a_full_parse(xml: str) -> None:
     data = xml.encode("utf-8")
     fast = X._fast_sheet(
-        data, "s", "visible", STRINGS, FORMATS, [X.MAX_ELEMENTS], frozenset("AG"), 0, None, frozenset("CDE")
+        data, "s", "visible", STRINGS, FORMATS, [X.MAX_ELEMENTS], frozenset("AG"), None, frozenset("CDE")
     )
     full = X._sheet(data, "s", "visible", STRINGS, FORMATS, [X.MAX_ELEMENTS])
     assert fast is not None and fast.stored is not None
@@ -180,3 +180,17 @@ def test_compared_columns_read_on_request_match_a_full_parse(xml: str) -> None:
             assert fast.stored.get(ref) == cell, ref
             assert fast.stored.text(ref) == cell.text
             assert fast.stored.number(ref) == (cell.text if cell.kind == "number" else None)
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(sheet_xml(), st.sets(st.sampled_from("ABGHJ"), min_size=1), st.integers(1, 40))
+def test_a_whole_row_with_chosen_columns_reads_what_a_full_parse_keeps(
+    xml: str, columns: set[str], row: int
+) -> None:
+    data = xml.encode("utf-8")
+    kept = frozenset(columns)
+    fast = X._fast_sheet(
+        data, "s", "visible", STRINGS, FORMATS, [X.MAX_ELEMENTS], kept, None, frozenset(), row
+    )
+    full = X._keep_columns(X._sheet(data, "s", "visible", STRINGS, FORMATS, [X.MAX_ELEMENTS]), kept, row)
+    assert fast is not None and fast.cells == full.cells

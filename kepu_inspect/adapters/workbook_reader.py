@@ -47,7 +47,7 @@ WANTED: dict[str, frozenset[str] | None] = {
 }
 # the printed title, wording and points, only compared with the rubric (locked cells)
 COMPARED = {L.ITEM_SHEET: frozenset({L.COL_TITLE, L.COL_TEXT, L.COL_MAX})}
-HEAD_ROWS = {L.ITEM_SHEET: L.HEADER_ROW}  # the header row is read in every column, to find a moved one
+WHOLE_ROW = {L.ITEM_SHEET: L.HEADER_ROW}  # the header row in every column, to say where a column went
 # columns whose cells the reader takes as values: none may hide under a merged range
 VALUE_COLUMNS = (L.COL_ID, L.COL_INPUT, L.COL_SELF, L.COL_VERIFIED)
 MAX_MERGE_ROWS = 10_000  # a merge over the whole column is looked at this far (cells are bounded anyway)
@@ -185,11 +185,12 @@ class ReadingContext:
         self.rows = L.RowIndex(rubric)
         self.parts = ReaderCache()  # stylesheets, workbook layouts and printed texts seen before
         # merged ranges → the cells of value columns they cover (files from one template share them)
-        self.covered: dict[tuple[str, ...], tuple[tuple[str, str, str], ...]] = {}
+        self.covered: dict[tuple[str, ...], dict[str, tuple[str, str]]] = {}
         # assignment profile → the printed cells to compare (see _Reader.locked_cells)
         self.printed: dict[tuple[object, ...], tuple[Printed, ...]] = {}
-        # (row id, check) → the printed text last found right (texts carry unit targets, line breaks)
-        self.confirmed: dict[tuple[str, str], str] = {}
+        # cell → the printed text last found right there (texts carry line breaks and unit targets)
+        self.confirmed: dict[str, str] = {}
+        self.placed: dict[tuple[object, ...], tuple[list[tuple[str, bytes | str, Printed]], list[str]]] = {}
 
     def printed_checks(self, unit: Unit) -> tuple[Printed, ...]:
         profile = self.rubric.assignment_profile(unit)
@@ -198,7 +199,39 @@ class ReadingContext:
             found = self.printed[profile] = printed_checks(self.rubric, unit)
         return found
 
-    def covered_by_merges(self, merges: list[str]) -> tuple[tuple[str, str, str], ...]:
+    def printed_cells(
+        self, unit: Unit, row_of: dict[str, int]
+    ) -> tuple[list[tuple[str, bytes | str, Printed]], list[str]]:
+        """The printed cells of a unit's form where this file has them: (cell, quick value, check), and
+        the subtotal cells that must hold formulas. Files of one template share the answer."""
+        key = (self.rubric.assignment_profile(unit), tuple(row_of.items()))
+        found = self.placed.get(key)
+        if found is None:
+            placed: list[tuple[str, bytes | str, Printed]] = []
+            formulas: list[str] = []
+            for check in self.printed_checks(unit):
+                r = row_of.get(check.row_id)
+                if r is None:
+                    continue
+                ref = f"{check.column}{r}"
+                if check.kind == "formula":
+                    formulas.append(ref)
+                else:
+                    placed.append(
+                        (ref, check.expected.encode() if check.kind == "points" else check.expected, check)
+                    )
+            formulas.extend(
+                f"{col}{r}"
+                for rid, r in row_of.items()
+                if rid.startswith("S:")
+                for col in (L.COL_SELF, L.COL_VERIFIED)
+            )
+            if len(self.placed) >= 64:
+                self.placed.clear()
+            found = self.placed[key] = (placed, formulas)
+        return found
+
+    def covered_by_merges(self, merges: list[str]) -> dict[str, tuple[str, str]]:
         key = tuple(merges)
         found = self.covered.get(key)
         if found is None:
@@ -208,10 +241,10 @@ class ReadingContext:
         return found
 
 
-def covered_cells(merges: list[str]) -> tuple[tuple[str, str, str], ...]:
-    """(cell, range, its first cell) for each cell of a value column under a merged range, the first
+def covered_cells(merges: list[str]) -> dict[str, tuple[str, str]]:
+    """cell → (range, its first cell) for each cell of a value column under a merged range, the first
     cell excepted: only the first cell of a merged range is shown."""
-    out: list[tuple[str, str, str]] = []
+    out: dict[str, tuple[str, str]] = {}
     for merge in merges:
         m = _RANGE.match(merge)
         if m is None:
@@ -231,8 +264,13 @@ def covered_cells(merges: list[str]) -> tuple[tuple[str, str, str], ...]:
         for row in range(top, bottom + 1):
             for col in columns:
                 if not (row == top and col == first_col):
-                    out.append((f"{col}{row}", merge, first))
-    return tuple(out)
+                    out.setdefault(f"{col}{row}", (merge, first))
+    return out
+
+
+def _ref_key(ref: str) -> tuple[int, int]:
+    m = _RANGE.match(ref)
+    return (int(m.group(2)), _col_key(m.group(1))) if m else (0, 0)
 
 
 class _Reader:
@@ -415,7 +453,7 @@ class _Reader:
         digest = ""
         try:
             digest = sha256_of(self.path)
-            wb = read_workbook(self.path, WANTED, HEAD_ROWS, self.context.parts, COMPARED)
+            wb = read_workbook(self.path, WANTED, self.context.parts, COMPARED, WHOLE_ROW)
         except WorkbookError as exc:
             # Unreadable, but its name may still say whose it is: then the ledger shows that unit's
             # material as invalid (not missing) and the unit gets the notice to resend it.
@@ -466,18 +504,23 @@ class _Reader:
         return self.locate_rows(sheet, unit)
 
     def header_ok(self, sheet: RawSheet) -> bool:
-        header = sheet.rows.get(L.HEADER_ROW, {})
-        found = {col: clean_text(cell.text) for col, cell in header.items()}
+        """The header row names the template's columns in order: a column deleted, inserted or moved
+        anywhere shifts the names after it."""
+        stored = sheet.stored
+        header = {col: cell.text for col, cell in sheet.rows.get(L.HEADER_ROW, {}).items()}
+        if stored is not None:  # the compared columns are kept apart, as stored
+            header.update({col: stored.text(f"{col}{L.HEADER_ROW}") for col in COMPARED[L.ITEM_SHEET]})
+        found = {col: clean_text(text) for col, text in header.items() if text}
         for col, title, _ in L.COLUMNS:
             if found.get(col, "") == clean_text(title):
                 continue
             now = sorted((c for c, text in found.items() if text == clean_text(title)), key=_col_key)
-            where = f"“{title}”现在在 {now[0]} 列" if now else f"表头中找不到“{title}”"
+            where = f"“{title}”现在在 {now[0]} 列" if now else "表头中找不到该列"
             self.add(
                 Code.WB054,
                 sheet=L.ITEM_SHEET,
                 cell=f"{col}{L.HEADER_ROW}",
-                value=header[col].text if col in header else None,
+                value=header.get(col) or None,
                 column=col,
                 expected=title,
                 moved=where,
@@ -489,10 +532,12 @@ class _Reader:
         """No value of a column the reader reads may lie under a merged range (only its first cell shows)."""
         if not sheet.merges:
             return True
+        covered = self.context.covered_by_merges(sheet.merges)
         cells = sheet.cells
-        for ref, merge, first in self.context.covered_by_merges(sheet.merges):
-            cell = cells.get(ref)
-            if cell is not None and cell.kind != "empty":
+        for ref in sorted(covered.keys() & cells.keys(), key=_ref_key):  # C speed: few cells are both
+            cell = cells[ref]
+            if cell.kind != "empty":
+                merge, first = covered[ref]
                 self.add(
                     Code.WB053, sheet=L.ITEM_SHEET, cell=ref, value=cell.text, merge=merge, shown_cell=first
                 )
@@ -556,35 +601,22 @@ class _Reader:
             return
         changed: list[str] = []
         cells = sheet.cells
-        holds, holds_number = stored.holds, stored.holds_number
         confirmed = self.context.confirmed
-        for check in self.context.printed_checks(unit):
-            r = row_of.get(check.row_id)
-            if r is None:
-                continue
-            ref = check.column + str(r)
-            # the usual case decided at once: the cell holds what the template wrote
-            kind = check.kind
-            if kind == "formula":
-                raw = cells.get(ref)
-                if raw is None or raw.formula or raw.kind == "empty":
-                    continue
-            elif kind == "points":
-                if holds_number(ref, check.expected.encode()):
-                    continue
-            elif holds(ref, confirmed.get((check.row_id, check.column), check.expected)):
-                continue
+        placed, formulas = self.context.printed_cells(unit, row_of)
+        # the usual case sorted out at once: each cell holds what the template wrote, as this batch's
+        # files store it; only the rest is looked at closely
+        wanted = [(ref, confirmed.get(ref, quick)) for ref, quick, _ in placed]
+        for i in stored.not_plainly(wanted):
+            ref, _, check = placed[i]
             why = check.differs(stored, ref, unit)
             if why:
                 changed.append(f"{ref}（{why}）")
-            elif kind == "text":  # the text as this batch's files print it (wrapped): next time a quick yes
-                confirmed[(check.row_id, check.column)] = stored.text(ref)
-        for rid, r in row_of.items():
-            if rid.startswith("S:"):
-                for col in (L.COL_SELF, L.COL_VERIFIED):
-                    raw = sheet.cells.get(f"{col}{r}")
-                    if raw is not None and raw.kind != "empty" and not raw.formula:
-                        changed.append(f"{col}{r}（小计公式被改为 {raw.text}）")
+            elif check.kind == "text":  # as this batch prints it (line breaks): a quick yes next time
+                confirmed[ref] = stored.text(ref)
+        for ref in formulas:
+            raw = cells.get(ref)
+            if raw is not None and raw.kind != "empty" and not raw.formula:
+                changed.append(f"{ref}（小计公式被改为 {raw.text}）")
         if changed:
             listed = changed[:MAX_LISTED] + (["……"] if len(changed) > MAX_LISTED else [])
             self.add(Code.WB056, sheet=L.ITEM_SHEET, cells="、".join(listed))

@@ -762,14 +762,14 @@ def _fast_sheet(
     formats: NumberFormats,
     budget: list[int],
     columns: frozenset[str] | None,
-    head: int = 0,
     cache: ReaderCache | None = None,
     compared: frozenset[str] = frozenset(),
+    whole_row: int = 0,
 ) -> RawSheet | None:
     """Cells of a plain sheet, or None when the sheet needs the general parser.
 
-    ``columns``: the column letters to keep (None: all); ``head``: rows 1..head are kept in every
-    column; ``compared``: columns kept as stored, in ``sheet.stored`` (see StoredCells).
+    ``columns``: the column letters to keep (None: all); ``compared``: columns kept as stored, in
+    ``sheet.stored`` (see StoredCells); ``whole_row``: a row kept in every column (0: none).
     """
     # every cell written <c r="A1"… with a well-formed reference and the root closed (a cut-off part
     # fails the zip's CRC or this test): otherwise the general parser decides, and reports a damaged
@@ -789,16 +789,18 @@ def _fast_sheet(
         raise WorkbookError("corrupt", "共享字符串索引无效")
     cache = cache or ReaderCache()
     sheet = RawSheet(name, state_)
-    if b"<mergeCell " in data:
-        sheet.merges = [m.decode() for m in _MERGE.findall(data)]
+    merged = data.find(b"<mergeCells")  # after the cells: the pattern need not scan them
+    if merged >= 0:
+        sheet.merges = [m.decode() for m in _MERGE.findall(data, merged)]
     cells, rows = sheet.cells, sheet.rows
     # no cell count here: matches end at distinct </c>, already counted against MAX_CELLS above
     matches = pattern.findall(data)
-    if head and columns is not None:  # the first rows in every column: a header to compare, say
-        cut = next((m.start() for m in _ROW_START.finditer(data) if int(m.group(1)) > head), len(data))
-        wanted = {c.encode() for c in columns | compared}  # the main pattern has those
-        top = _cell_pattern(None).findall(data, 0, cut)
-        matches[:0] = [m for m in top if int(m[1]) <= head and m[0] not in wanted]
+    if whole_row and columns is not None:  # its other columns: found by the row's bounds, near the top
+        start = data.find(b'<row r="%d"' % whole_row)
+        if start >= 0:
+            end = data.find(b"</row>", start)
+            listed = {c.encode() for c in columns | compared}
+            matches += [m for m in _cell_pattern(None).findall(data, start, end) if m[0] not in listed]
     outward = b"[" in data or b"|" in data  # what any external formula holds (two memchr scans)
     read = _MatchReader(name, strings, formats, _style_bytes(formats, cache), outward)
     if outward and columns is not None:
@@ -806,17 +808,35 @@ def _fast_sheet(
         for f_elem in _FORMULA.findall(data):
             _formula_text(f_elem, read.shared)
     store = sheet.stored = StoredCells(read, cells)
+    strings_, special, shared = read.strings, read.special, read.shared
     for match in matches:
-        if not (match[6] or match[5] or match[8]):  # a styled empty cell (no <v>, formula or content)
+        letters_b, row_b, s_b, t_b, attrs, f_elem, v_elem, v, rest = match
+        if not (v_elem or f_elem or rest):  # a styled empty cell (no <v>, formula or content)
             continue
-        letters_b, row_b = match[0], match[1]
-        if kept and letters_b in kept and (not head or int(row_b) > head):  # head rows: plain cells
+        if kept and letters_b in kept:
             ref = (letters_b + row_b).decode()
             if ref in store.raw:
                 raise _twice(name, ref)
             store.raw[ref] = match
             continue
-        cell = read.cell(match)
+        # _MatchReader.cell, written out: this loop runs ~400 times a workbook
+        if attrs and (b"t" in attrs or b"s" in attrs):  # attributes in an unusual order or quoting
+            t_match, s_match = _ATTR_T.search(attrs), _ATTR_S.search(attrs)
+            t_b = (t_match.group(1) if t_match.group(1) is not None else t_match.group(2)) if t_match else t_b
+            s_b = (s_match.group(1) if s_match.group(1) is not None else s_match.group(2)) if s_match else s_b
+        t = _TYPES.get(t_b) or t_b.decode()
+        value: str | None = None
+        if v_elem:
+            value = read.long_value(v) if len(v) > MAX_CELL_CHARS else _text(v) if b"&" in v else v.decode()
+        cell = interpret_cell(
+            t,
+            value,
+            (_formula_text(f_elem, shared) if outward else "") if f_elem else None,
+            s_b.decode() if s_b in special else None,
+            _inline_text(rest) if t == "inlineStr" else None,
+            strings_,
+            formats,
+        )
         if cell is None:
             continue
         letters = letters_b.decode()
@@ -853,7 +873,17 @@ class _MatchReader:
         self.special, self.outward = special, outward
         self.shared: dict[bytes, str] = {}  # shared formula group → the text written in its first cell
 
+    def long_value(self, v: bytes) -> str:
+        """A <v> longer than a cell may hold, unless its character references shrink it enough."""
+        if len(v) > MAX_CELL_CHARS * 4:
+            raise WorkbookError("bomb", f"工作表“{self.name}”有单元格内容超过 {MAX_CELL_CHARS} 个字符")
+        value = _text(v)
+        if len(value) > MAX_CELL_CHARS:  # as the general parser counts: decoded characters
+            raise WorkbookError("bomb", f"工作表“{self.name}”有单元格内容超过 {MAX_CELL_CHARS} 个字符")
+        return value
+
     def cell(self, match: _Match) -> RawCell | None:
+        """The cell of one match (for StoredCells; _fast_sheet's loop does the same, written out)."""
         _, _, s_b, t_b, attrs, f_elem, v_elem, v, rest = match
         if attrs and (b"t" in attrs or b"s" in attrs):  # attributes in an unusual order or quoting
             t_match, s_match = _ATTR_T.search(attrs), _ATTR_S.search(attrs)
@@ -862,18 +892,7 @@ class _MatchReader:
         t = _TYPES.get(t_b) or t_b.decode()
         value: str | None = None
         if v_elem:
-            if len(v) > MAX_CELL_CHARS:
-                if len(v) > MAX_CELL_CHARS * 4:
-                    raise WorkbookError(
-                        "bomb", f"工作表“{self.name}”有单元格内容超过 {MAX_CELL_CHARS} 个字符"
-                    )
-                value = _text(v)
-                if len(value) > MAX_CELL_CHARS:  # as the general parser counts: decoded characters
-                    raise WorkbookError(
-                        "bomb", f"工作表“{self.name}”有单元格内容超过 {MAX_CELL_CHARS} 个字符"
-                    )
-            else:
-                value = _text(v) if b"&" in v else v.decode()
+            value = self.long_value(v) if len(v) > MAX_CELL_CHARS else _text(v) if b"&" in v else v.decode()
         return interpret_cell(
             t,
             value,
@@ -913,6 +932,33 @@ class StoredCells:
                 return self.read.strings[int(index)]
         cell = self.get(ref)
         return cell.text if cell is not None else ""
+
+    def not_plainly(self, wanted: list[tuple[str, bytes | str]]) -> list[int]:
+        """Indices of the (cell, expected) pairs whose cell does not plainly hold what is expected: a
+        number as stored (bytes, b"4"), or a shared string (str). Only a quick sorting: the cells it
+        names may still hold the same value in another form (look closer with get())."""
+        raw = self.raw
+        read = self.read
+        if read is None:
+            return list(range(len(wanted)))
+        strings, special = read.strings, read.special
+        count = len(strings)
+        out = []
+        for i, (ref, expected) in enumerate(wanted):
+            match = raw.get(ref)
+            if match is None or match[4] or match[5]:  # absent, unusual attributes, or a formula
+                out.append(i)
+            elif type(expected) is bytes:
+                if match[7] != expected or match[3] not in (b"", b"n") or match[2] in special:
+                    out.append(i)
+            elif (
+                match[3] != b"s"
+                or not match[7].isdigit()
+                or int(match[7]) >= count
+                or strings[int(match[7])] != expected
+            ):
+                out.append(i)
+        return out
 
     def holds(self, ref: str, text: str) -> bool:
         """True when the cell plainly holds ``text`` (a shared string, as every writer stores text).
@@ -977,7 +1023,6 @@ def _cell_pattern(columns: frozenset[str] | None) -> re.Pattern[bytes]:
     return pattern
 
 
-_ROW_START = re.compile(rb'<row r="([0-9]+)"')
 _TYPES = {b"": "n", b"n": "n", b"s": "s", b"str": "str", b"b": "b", b"e": "e", b"inlineStr": "inlineStr"}
 _MERGE = re.compile(rb'<mergeCell ref="([A-Z0-9:$]+)"')
 _FORMULA = re.compile(rb"<f\b[^>]*?(?:/>|>[^<]*</f>)")
@@ -1016,13 +1061,13 @@ def _inline_text(rest: bytes) -> str:
     return _join_t(rest) if b"<t" in rest else ""
 
 
-def _keep_columns(sheet: RawSheet, columns: frozenset[str] | None, head: int = 0) -> RawSheet:
+def _keep_columns(sheet: RawSheet, columns: frozenset[str] | None, whole_row: int = 0) -> RawSheet:
     if columns is None:
         return sheet
     kept = RawSheet(sheet.name, sheet.state, merges=sheet.merges)
     for ref, cell in sheet.cells.items():
         m = _REF.match(ref)
-        if m and (m.group(1) in columns or int(m.group(2)) <= head):
+        if m and (m.group(1) in columns or int(m.group(2)) == whole_row):
             kept.cells[ref] = cell
             kept.rows.setdefault(int(m.group(2)), {})[m.group(1)] = cell
     return kept
@@ -1052,15 +1097,15 @@ def open_regular(path: Path) -> IO[bytes]:
 def read_workbook(
     path: Path,
     wanted: Mapping[str, frozenset[str] | None] | set[str],
-    head_rows: Mapping[str, int] | None = None,
     cache: ReaderCache | None = None,
     compared: Mapping[str, frozenset[str]] | None = None,
+    whole_row: Mapping[str, int] | None = None,
 ) -> RawWorkbook:
     """Read the sheets named in ``wanted`` (others are listed, not parsed). Raises WorkbookError.
 
     ``wanted`` may map a sheet name to the column letters to keep (None keeps every column);
-    ``head_rows`` names sheets whose first rows are kept in every column (a header row to check);
     ``compared`` names columns kept as stored, only to be compared (``RawSheet.stored``);
+    ``whole_row`` names a row kept in every column (a header row to check);
     ``cache``: the batch's (see ReaderCache); without one, nothing is shared with other files.
     """
     with open_regular(path) as fh:
@@ -1077,7 +1122,7 @@ def read_workbook(
             raise problem
         _check_directory(fh, size)
         fh.seek(0)
-        return _read_zip(fh, wanted, head_rows or {}, cache or ReaderCache(), compared or {})
+        return _read_zip(fh, wanted, cache or ReaderCache(), compared or {}, whole_row or {})
 
 
 def _check_directory(fh: IO[bytes], size: int) -> None:
@@ -1194,9 +1239,9 @@ def _book_layout(wb_data: bytes, rels_data: bytes, elements: list[int], cache: R
 def _read_zip(
     fh: IO[bytes],
     wanted: Mapping[str, frozenset[str] | None] | set[str],
-    head_rows: Mapping[str, int],
     cache: ReaderCache,
     compared: Mapping[str, frozenset[str]],
+    whole_row: Mapping[str, int],
 ) -> RawWorkbook:
     columns_of: dict[str, frozenset[str] | None] = (
         dict(wanted) if isinstance(wanted, Mapping) else dict.fromkeys(wanted)
@@ -1250,10 +1295,21 @@ def _read_zip(
                 if name not in columns_of:
                     continue
                 data = _read_part(zf, part, budget)
-                columns, head = columns_of[name], head_rows.get(name, 0)
+                columns = columns_of[name]
                 also = compared.get(name, frozenset())
                 fast = (
-                    _fast_sheet(data, name, state, strings, formats, elements, columns, head, cache, also)
+                    _fast_sheet(
+                        data,
+                        name,
+                        state,
+                        strings,
+                        formats,
+                        elements,
+                        columns,
+                        cache,
+                        also,
+                        whole_row.get(name, 0),
+                    )
                     if _fast_ok(data)
                     else None
                 )
@@ -1261,7 +1317,7 @@ def _read_zip(
                     fast = _keep_columns(
                         _sheet(data, name, state, strings, formats, elements),
                         columns | also if columns is not None else None,
-                        head,
+                        whole_row.get(name, 0),
                     )
                     fast.stored = StoredCells(None, fast.cells)
                 sheets[name] = fast
