@@ -68,6 +68,9 @@ COVER_CONTACT_CELL = "C5"
 COVER_PHONE_CELL = "C6"
 COVER_DATE_CELL = "C7"
 
+# what a workbook is, as its identity part says: a unit's form; inspection teams' workbooks say
+# "verification" (verification_layout.KIND). Forms made before the key existed say nothing: a form.
+SUBMISSION = "submission"
 IDENTITY_KEYS = (
     "rubric_id",
     "rubric_version",
@@ -77,6 +80,7 @@ IDENTITY_KEYS = (
     "unit_name",
     "template_version",
     "year",
+    "kind",  # last: forms made before it keep their rows
 )
 
 
@@ -120,6 +124,7 @@ def identity_values(rubric: Rubric, unit: Unit) -> dict[str, str]:
         "unit_name": unit.name,
         "template_version": TEMPLATE_VERSION,
         "year": str(rubric.meta.year),
+        "kind": SUBMISSION,
     }
 
 

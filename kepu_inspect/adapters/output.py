@@ -12,6 +12,10 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import IO, Any
 
+# The list of files a run of this tool wrote into a folder, with their SHA-256 (see OutputFolder): a
+# file listed and unchanged may be replaced; a folder holding it is never read back as input.
+MANIFEST_NAME = ".kepu-inspect.json"
+
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n", "\x00")
 
 

@@ -9,14 +9,15 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, field
 from decimal import Decimal
-from pathlib import Path
 
 from kepu_inspect.adapters import layout as L
 from kepu_inspect.adapters import verification_layout as V
+from kepu_inspect.adapters.input_files import display_name
 from kepu_inspect.adapters.xlsx_safe import (
     RawCell,
     RawSheet,
     RawWorkbook,
+    Source,
     WorkbookError,
     open_regular,
     read_workbook,
@@ -50,7 +51,7 @@ class VerificationFile:
     problems: list[Problem] = field(default_factory=list)
 
 
-def _sha256(path: Path) -> str:
+def _sha256(path: Source) -> str:
     h = hashlib.sha256()
     with open_regular(path) as fh:
         for chunk in iter(lambda: fh.read(1 << 20), b""):
@@ -81,7 +82,7 @@ def identity_of(wb: RawWorkbook) -> tuple[dict[str, str], dict[str, str], dict[s
 
 
 class _Reader:
-    def __init__(self, rubric: Rubric, path: Path, name: str) -> None:
+    def __init__(self, rubric: Rubric, path: Source, name: str) -> None:
         self.rubric = rubric
         self.path = path
         self.name = name
@@ -272,9 +273,9 @@ class _Reader:
         return bool(got) or answered
 
 
-def read_verification(rubric: Rubric, path: Path, display: str | None = None) -> VerificationFile:
+def read_verification(rubric: Rubric, path: Source, display: str | None = None) -> VerificationFile:
     """Read one verification workbook; a bad file comes back ``rejected`` with its problem, never raised."""
-    name = display or str(path)
+    name = display or display_name(path)
     try:
         return _Reader(rubric, path, name).read()
     except Exception as exc:  # the isolation boundary, as for submissions
@@ -284,7 +285,7 @@ def read_verification(rubric: Rubric, path: Path, display: str | None = None) ->
         )
 
 
-def peek_kind(path: Path) -> str:
+def peek_kind(path: Source) -> str:
     """The kind a workbook's identity part declares ("verification", "submission"), or "" if none.
 
     Only the identity sheet is read, so sorting a national batch by kind costs little.

@@ -6,15 +6,16 @@ import hashlib
 import re
 from dataclasses import dataclass
 from decimal import Decimal
-from pathlib import Path
 from typing import Any, Literal
 
 from kepu_inspect.adapters import layout as L
+from kepu_inspect.adapters.input_files import display_name
 from kepu_inspect.adapters.xlsx_safe import (
     RawCell,
     RawSheet,
     RawWorkbook,
     ReaderCache,
+    Source,
     StoredCells,
     WorkbookError,
     open_regular,
@@ -75,7 +76,21 @@ def _squeeze(text: str) -> str:
     return clean_text(text).replace("\n", "").replace("\r", "").replace("\t", "")
 
 
-def sha256_of(path: Path) -> str:
+# what a workbook that is no unit's form is, by the kind its identity part (or its maker) declares
+KINDS = {
+    "verification": "督导检查核查表",
+    "report": "本工具生成的考核结果报告",
+}
+REPORT_APPLICATION = "kepu-inspect"  # reports/xlsx_parts.APPLICATION ends with it
+
+
+def _made_by(wb: RawWorkbook) -> str:
+    """ "report" for a workbook this tool wrote as a report (none of a form's sheets, our name as its
+    maker), else a form: the reader then says what is missing."""
+    return "report" if wb.application.endswith(REPORT_APPLICATION) else L.SUBMISSION
+
+
+def sha256_of(path: Source) -> str:
     h = hashlib.sha256()
     with open_regular(path) as fh:
         for chunk in iter(lambda: fh.read(1 << 20), b""):
@@ -274,7 +289,7 @@ def _ref_key(ref: str) -> tuple[int, int]:
 
 
 class _Reader:
-    def __init__(self, context: ReadingContext, path: Path, display: str) -> None:
+    def __init__(self, context: ReadingContext, path: Source, display: str) -> None:
         self.context = context
         self.rubric = context.rubric
         self.path = path
@@ -473,6 +488,16 @@ class _Reader:
                 if key is not None and key.text in L.IDENTITY_KEYS:
                     identity[key.text] = value.text if value is not None else ""
                 del r
+        kind = identity.get("kind") or (L.SUBMISSION if identity or wb.sheets else _made_by(wb))
+        if kind != L.SUBMISSION:  # an inspection workbook, or a report this tool wrote: not a unit's form
+            what = KINDS.get(kind, f"类型为“{kind}”的工作簿")
+            return FileReading(
+                self.name,
+                digest,
+                "rejected",
+                problems=[problem(Code.WB057, file=self.name, what=what)],
+                kind=kind,
+            )
         unit = self.identify(wb, identity)
         if unit is None:
             return FileReading(self.name, digest, "rejected", problems=self.problems, identity=identity)
@@ -715,7 +740,7 @@ class _Reader:
 
 
 def read_submission(
-    rubric: Rubric, path: Path, display: str | None = None, context: ReadingContext | None = None
+    rubric: Rubric, path: Source, display: str | None = None, context: ReadingContext | None = None
 ) -> FileReading:
     """Read and check one workbook. Bad files come back as ``rejected`` with a problem, never an exception.
 
@@ -723,7 +748,7 @@ def read_submission(
     The last-resort guard keeps one file's unforeseen failure (a reader bug) from stopping a batch:
     it becomes WB036 on that file, naming the exception, and the other files are still read.
     """
-    name = display or str(path)
+    name = display or display_name(path)
     try:
         return _Reader(context or ReadingContext(rubric), path, name).read()
     except Exception as exc:  # the isolation boundary: reported as a problem, never raised

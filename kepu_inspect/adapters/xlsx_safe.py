@@ -9,6 +9,7 @@ bomb vectors; Excel, WPS and LibreOffice never write them) and keeps only non-em
 from __future__ import annotations
 
 import contextlib
+import io
 import os
 import re
 import stat
@@ -79,6 +80,7 @@ class RawWorkbook:
     states: dict[str, str]
     sheets: dict[str, RawSheet]
     macro_enabled: bool = False
+    application: str = ""  # docProps/app.xml's <Application>, read only when no wanted sheet exists
 
 
 def sniff(head: bytes, suffix: str) -> WorkbookError | None:
@@ -128,7 +130,11 @@ def sniff(head: bytes, suffix: str) -> WorkbookError | None:
             printable = False
             sample = ""
     if printable and ("," in sample or "\t" in sample or "，" in sample):
-        return WorkbookError("legacy", f"CSV/文本文件{renamed}", "请使用下发的 .xlsx 自评表模板填写后发送。")
+        return WorkbookError(
+            "legacy",
+            f"CSV/文本文件{renamed}",
+            "请使用下发的 .xlsx 自评表模板填写；如已在 Excel/WPS 中填好，请“另存为”Excel 工作簿(*.xlsx)后发送。",
+        )
     return WorkbookError("legacy", "无法识别的文件类型", "请使用下发的 .xlsx 自评表模板填写后发送。")
 
 
@@ -1024,6 +1030,7 @@ def _cell_pattern(columns: frozenset[str] | None) -> re.Pattern[bytes]:
 
 
 _TYPES = {b"": "n", b"n": "n", b"s": "s", b"str": "str", b"b": "b", b"e": "e", b"inlineStr": "inlineStr"}
+_APPLICATION = re.compile(rb"<(?:\w+:)?Application>([^<]*)</(?:\w+:)?Application>")
 _MERGE = re.compile(rb'<mergeCell ref="([A-Z0-9:$]+)"')
 _FORMULA = re.compile(rb"<f\b[^>]*?(?:/>|>[^<]*</f>)")
 
@@ -1073,13 +1080,47 @@ def _keep_columns(sheet: RawSheet, columns: frozenset[str] | None, whole_row: in
     return kept
 
 
-def open_regular(path: Path) -> IO[bytes]:
-    """Open a regular file for reading; a FIFO or device is refused, never waited on.
+@dataclass(frozen=True)
+class ZipMember:
+    """A file inside a .zip of submissions, read where it is (never extracted to disk).
+
+    ``index`` is its place in the archive's directory (two entries may share a name); ``name`` its
+    name as the sender saw it (decoded by the discovery, GBK where the zip does not say UTF-8).
+    Behaves like a Path where the reader needs one (name, stem, suffix).
+    """
+
+    archive: Path
+    index: int
+    name: str
+
+    @property
+    def suffix(self) -> str:
+        base = self.name.rpartition("/")[2]
+        return "." + base.rpartition(".")[2] if "." in base.lstrip(".") else ""
+
+    @property
+    def stem(self) -> str:
+        base = self.name.rpartition("/")[2]
+        return base[: len(base) - len(self.suffix)] if self.suffix else base
+
+    def __str__(self) -> str:
+        return f"{self.archive}/{self.name}"
+
+
+Source = Path | ZipMember  # what an input is: a file, or a file in a .zip
+
+
+def open_regular(source: Source) -> IO[bytes]:
+    """Open a regular file (or a file in a .zip) for reading; a FIFO or device is refused, never
+    waited on.
 
     O_NONBLOCK makes opening a FIFO return at once (a plain open() would block until a writer
     appears); fstat on the open descriptor then decides, so a file swapped after listing is caught.
     O_NOATIME, where the system allows it (the file's owner), leaves even the access time alone.
     """
+    if isinstance(source, ZipMember):
+        return io.BytesIO(_member_bytes(source))
+    path = source
     flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
     try:
         try:
@@ -1095,7 +1136,7 @@ def open_regular(path: Path) -> IO[bytes]:
 
 
 def read_workbook(
-    path: Path,
+    path: Source,
     wanted: Mapping[str, frozenset[str] | None] | set[str],
     cache: ReaderCache | None = None,
     compared: Mapping[str, frozenset[str]] | None = None,
@@ -1109,7 +1150,7 @@ def read_workbook(
     ``cache``: the batch's (see ReaderCache); without one, nothing is shared with other files.
     """
     with open_regular(path) as fh:
-        size = os.fstat(fh.fileno()).st_size
+        size = fh.getbuffer().nbytes if isinstance(fh, io.BytesIO) else os.fstat(fh.fileno()).st_size
         if size == 0:
             raise WorkbookError("empty")
         if size > MAX_FILE_BYTES:
@@ -1120,12 +1161,56 @@ def read_workbook(
             if problem.kind != "encrypted" and head.startswith(OLE_MAGIC) and _ole_names_encryption(fh):
                 raise _encrypted()
             raise problem
-        _check_directory(fh, size)
+        check_zip_directory(fh, size)
         fh.seek(0)
         return _read_zip(fh, wanted, cache or ReaderCache(), compared or {}, whole_row or {})
 
 
-def _check_directory(fh: IO[bytes], size: int) -> None:
+def _member_bytes(member: ZipMember) -> bytes:
+    """The bytes of one file in a .zip, under the same bounds as a file on disk (size, compression
+    ratio, counted while inflating: declared sizes can lie)."""
+    with open_regular(member.archive) as fh:
+        size = os.fstat(fh.fileno()).st_size
+        check_zip_directory(fh, size)
+        fh.seek(0)
+        try:
+            with zipfile.ZipFile(fh) as zf:
+                infos = zf.infolist()
+                if not 0 <= member.index < len(infos):
+                    raise WorkbookError("corrupt", "压缩包中的文件已不存在")
+                info = infos[member.index]
+                if info.flag_bits & 0x1:
+                    raise WorkbookError(
+                        "encrypted",
+                        "压缩包中的该文件设置了密码",
+                        "请不加密码重新压缩，或直接发送填好的 .xlsx 自评表。",
+                    )
+                if info.file_size > MAX_FILE_BYTES:
+                    raise WorkbookError("bomb", f"文件大小 {info.file_size // 1_000_000} MB")
+                if (
+                    info.compress_size
+                    and info.file_size > 1_000_000
+                    and info.file_size / info.compress_size > MAX_RATIO
+                ):
+                    raise WorkbookError("bomb", "压缩比异常")
+                chunks: list[bytes] = []
+                total = 0
+                with zf.open(info) as member_fh:
+                    while chunk := member_fh.read(CHUNK):
+                        total += len(chunk)
+                        if total > MAX_FILE_BYTES:
+                            raise WorkbookError("bomb", f"解压后超过 {MAX_FILE_BYTES // 1_000_000} MB")
+                        chunks.append(chunk)
+                return b"".join(chunks)
+        except WorkbookError:
+            raise
+        except (zipfile.BadZipFile, EOFError, OSError, ValueError, KeyError, zlib.error) as exc:
+            raise WorkbookError("corrupt", f"压缩包损坏：{type(exc).__name__}") from None
+        except (NotImplementedError, RuntimeError):
+            raise WorkbookError("corrupt", "压缩包使用了不支持的压缩方式或设置了密码") from None
+
+
+def check_zip_directory(fh: IO[bytes], size: int) -> None:
     """Refuse a zip whose central directory is huge before zipfile builds one object per entry.
 
     zipfile reads exactly the directory size the end record declares, so bounding that size bounds
@@ -1169,6 +1254,10 @@ def _not_a_workbook(names: list[str]) -> WorkbookError:
     """A zip that is not a workbook: say what it holds, so the sender knows what to do."""
     if "word/document.xml" in names:
         return WorkbookError("legacy", "Word 文档（.docx）", "请使用下发的 .xlsx 自评表模板填写。")
+    if "xl/workbook.bin" in names:
+        return WorkbookError(
+            "legacy", "Excel 二进制工作簿（.xlsb）", "请在 Excel 中“另存为”Excel 工作簿(*.xlsx)后重新发送。"
+        )
     if "content.xml" in names:
         return WorkbookError(
             "legacy", "OpenDocument 表格（.ods）", "请在 WPS/LibreOffice 中“另存为”Excel 工作簿(*.xlsx)。"
@@ -1259,14 +1348,6 @@ def _read_zip(
                 raise WorkbookError("bomb", f"压缩包内文件数 {len(names)}")
             _check_entries(names)
             if "xl/workbook.xml" not in names:
-                if "word/document.xml" in names:
-                    raise WorkbookError("legacy", "Word 文档（.docx）", "请使用下发的 .xlsx 自评表模板填写。")
-                if "content.xml" in names:
-                    raise WorkbookError(
-                        "legacy",
-                        "OpenDocument 表格（.ods）",
-                        "请在 WPS/LibreOffice 中“另存为”Excel 工作簿(*.xlsx)。",
-                    )
                 raise _not_a_workbook(names)
             if "[Content_Types].xml" not in names:
                 # Excel and WPS refuse to open such a file: what the unit sees is not what we would read
@@ -1321,11 +1402,18 @@ def _read_zip(
                     )
                     fast.stored = StoredCells(None, fast.cells)
                 sheets[name] = fast
+            application = ""
+            if not sheets and "docProps/app.xml" in names:  # a workbook of another kind: who made it
+                with contextlib.suppress(WorkbookError):  # a name, not a verdict: a bad part says nothing
+                    about = _read_part(zf, "docProps/app.xml", [min(budget[0], 64 * 1024)])
+                    found = _APPLICATION.search(about)
+                    application = _text(found.group(1))[:200] if found else ""
             return RawWorkbook(
                 sheet_names=[n for n, _, _ in sheets_meta],
                 states={n: s for n, s, _ in sheets_meta},
                 sheets=sheets,
                 macro_enabled="xl/vbaProject.bin" in names,
+                application=application,
             )
     except WorkbookError:
         raise

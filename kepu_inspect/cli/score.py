@@ -128,7 +128,7 @@ def register(app: typer.Typer, panel: str) -> None:
         """评分、排名并生成报告：屏幕上显示排名和问题摘要，xlsx / html / csv / json 报告写入文件夹（可直接打印）。"""
         from kepu_inspect.adapters.output import safe_filename
         from kepu_inspect.adapters.results_file import load_previous
-        from kepu_inspect.cli.inputs import score_with_progress
+        from kepu_inspect.cli.inputs import require_submissions, score_with_progress
         from kepu_inspect.cli.rubric_arg import load_or_exit
         from kepu_inspect.core.problems import Severity
         from kepu_inspect.reports.registry import REPORTS
@@ -161,9 +161,12 @@ def register(app: typer.Typer, panel: str) -> None:
         from kepu_inspect.reports.data_report import iter_results_json
 
         # item-level detail stays in memory only for the reports that print it
-        options = BatchOptions(keep_items=any(REPORTS[k].needs_items for k in kinds), workers=workers)
+        options = BatchOptions(
+            keep_items=any(REPORTS[k].needs_items for k in kinds), workers=workers, exclude=(output,)
+        )
         run = score_with_progress(rubric, paths, report_date, prev, options)
         intake = run.intake
+        require_submissions(intake, rubric)  # nothing for this rubric: exit 2, nothing written
         problems = run.problems()
         written = write_reports(run, kinds, output, safe_filename(name))
         errors = sum(1 for p in problems if p.severity is Severity.ERROR)
