@@ -127,18 +127,21 @@ def test_a_broken_symlink_named_on_the_command_line_is_explained(tmp_path: Path)
 
 
 # --- nothing to read ------------------------------------------------------------------------------------------
-def test_score_on_a_folder_without_workbooks_writes_nothing(tmp_path: Path) -> None:
+def test_score_on_a_folder_without_workbooks_writes_nothing(tmp_path: Path, mini: Rubric) -> None:
     """Was: 38 未收到 tables, exit 0, and the good reports in the output folder replaced."""
+    good = tmp_path / "good"
+    write(good, "甲县.xlsx", clean_bytes(mini, "A"))
+    out = tmp_path / "out"
+    assert runner.invoke(app, ["score", str(MINI), str(good), "-o", str(out)]).exit_code in (0, 1)
+    before = {p.name: p.read_bytes() for p in out.iterdir()}
     empty = tmp_path / "empty"
     empty.mkdir()
     (empty / "说明.txt").write_text("no forms here", "utf-8")
-    out = tmp_path / "out"
-    out.mkdir()
-    (out / "考核结果.csv").write_text("the good one", "utf-8")
+    around = sorted(p.name for p in tmp_path.iterdir())
     result = runner.invoke(app, ["score", str(MINI), str(empty), "-o", str(out)])
     assert result.exit_code == 2 and "没有找到自评表" in result.output
-    assert (out / "考核结果.csv").read_text("utf-8") == "the good one"
-    assert sorted(p.name for p in out.iterdir()) == ["考核结果.csv"]
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == around  # no .上次, no staging folder
     result = runner.invoke(app, ["check", str(MINI), str(empty)])
     assert result.exit_code == 2 and "没有找到自评表" in result.output
 

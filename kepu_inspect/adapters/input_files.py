@@ -15,7 +15,7 @@ import zlib
 from collections.abc import Iterable
 from pathlib import Path, PurePosixPath
 
-from kepu_inspect.adapters.output import MANIFEST_NAME
+from kepu_inspect.adapters.output import MANIFEST_NAME, REPORTS, read_manifest, written_by_tool
 from kepu_inspect.adapters.xlsx_safe import (
     MAX_ENTRIES,
     MAX_FILE_BYTES,
@@ -114,8 +114,9 @@ class _Discovery:
         if os.path.realpath(path) in self.excluded:
             self.skip(path, "本次运行的报告输出文件夹，不作为报送材料读取")
             return
-        if os.path.lexists(path / MANIFEST_NAME):
-            self.skip(path, "本工具写出的结果文件夹（报告、通知等），不作为报送材料读取")
+        manifest = read_manifest(path)
+        if manifest is not None and manifest[0] == REPORTS:
+            self.skip(path, "本工具写出的报告文件夹，不作为报送材料读取")
             return
         if not explicit and path.name.startswith("."):
             # .git, .Trash, a synced folder's cache: one line for the folder, not one per file in it
@@ -126,7 +127,16 @@ class _Discovery:
         except OSError as exc:
             self.skip(path, f"无法读取文件夹：{exc.strerror}")
             return
+        written = manifest[1] if manifest is not None else {}
         for entry in entries:
+            if entry == MANIFEST_NAME:
+                continue
+            if entry in written and written_by_tool(path / entry):
+                # a blank template or a draft this tool wrote, unchanged: nobody's material
+                self.skip(
+                    path / entry, "本工具生成后未改动过的文件（如未填写的空白自评表），不作为报送材料读取"
+                )
+                continue
             self.consider(path / entry, explicit=False)
 
     def file(self, path: Path, explicit: bool) -> None:

@@ -87,11 +87,19 @@ def import_cmd(
             rich_help_panel=OPTIONS_PANEL,
         ),
     ] = None,
+    force: Annotated[
+        bool,
+        typer.Option(
+            "--force",
+            help="细则文件已存在且编辑过也覆盖",
+            rich_help_panel=OPTIONS_PANEL,
+        ),
+    ] = False,
     quiet_: QuietOpt = False,
     verbose_: VerboseOpt = False,
 ) -> None:
     """从工作要点或任务分工表生成考核细则初稿：部分、项目、单位及分工（分值和评分标准待补充）。"""
-    from kepu_inspect.adapters.output import write_text_atomic
+    from kepu_inspect.adapters.output import OutputError, check_output_file, write_output_file
     from kepu_inspect.reports.problems_view import problems_table
     from kepu_inspect.services.plan_import import import_plan
 
@@ -105,6 +113,11 @@ def import_cmd(
         raise fail_usage(f"“{plan}”是一个文件夹，请指定工作要点文件（.docx、.txt、.xlsx 或 .csv）。")
     if units is not None and not units.is_file():
         raise fail_usage(f"找不到单位名单文件“{units}”。")
+    if output is not None:  # before the plan is read: an edited rubric is never replaced unasked
+        try:
+            check_output_file(output, [plan, *([units] if units else [])], force)
+        except OutputError as exc:
+            raise fail_usage(exc.message, exc.hint) from None
     result = import_plan(plan, units)
     if result.fatal:
         err().print(problems_table(result.problems, title="无法导入"))
@@ -113,7 +126,14 @@ def import_cmd(
     if output is None:
         typer.echo(result.yaml_text, nl=False)
     else:
-        write_text_atomic(output, result.yaml_text)
+        try:
+            write_output_file(output, result.yaml_text.encode("utf-8"))
+        except OSError as exc:
+            from kepu_inspect.core.os_errors import os_error_text
+
+            raise fail_usage(
+                f"无法写入“{output}”：{os_error_text(exc)}。", "请检查磁盘空间和写入权限。"
+            ) from None
         say(f"已写入 {escape(output)}")
     c = result.counts
     say(
