@@ -12,7 +12,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
-from kepu_inspect.core.numbers import HUNDRED, ZERO, fmt, round_half_up
+from kepu_inspect.core.numbers import HUNDRED, UNBOUNDED, ZERO, fmt, round_half_up
 from kepu_inspect.core.problems import Code, Problem, Severity, problem
 from kepu_inspect.core.results import (
     Basis,
@@ -52,9 +52,12 @@ def _display(value: Value | None) -> str:
 
 
 def score_range(crit: Criterion, weight: Decimal) -> tuple[Decimal, Decimal]:
-    """The range a 自评分 or 核定分 of ``crit`` may take (a discretionary rule's own bounds apply)."""
+    """The range a 自评分 or 核定分 of ``crit`` may take (a discretionary rule's own bounds apply; a
+    criterion without a maximum is bounded only by the largest number a cell may hold)."""
     top = crit.points * weight
     rule = crit.rule
+    if not rule.capped:
+        return ZERO, UNBOUNDED
     if isinstance(rule, Discretionary):
         high = rule.high * weight if rule.high is not None else top
         return rule.low * weight, min(high, top)
@@ -66,7 +69,8 @@ def criterion_outcome(
 ) -> Outcome:
     """``crit``'s rule applied to the unit's own inputs (a discretionary criterion: its proposal)."""
     values: Mapping[str, Value] = entry.values if entry else {}
-    if not crit.input_specs and entry is not None and entry.self_score is not None:
+    wants = not crit.input_specs or crit.rule.wants_score
+    if wants and entry is not None and entry.self_score is not None:
         values = {**values, "score": entry.self_score / weight}
     return crit.rule.evaluate(crit.points, values, params)
 
@@ -92,8 +96,10 @@ def score_criterion(
     low, high = score_range(crit, weight)
     specs = crit.input_specs
     values: Mapping[str, Value] = entry.values if entry else {}
-    self_score = entry.self_score if entry else None
-    computed = None if outcome.points is None else min(max(outcome.points * weight, ZERO), top)
+    office = a.item.reported_by == "office"
+    # an item the office reports: whatever the unit typed into its locked cells does not count
+    self_score = entry.self_score if entry and not office else None
+    computed = None if outcome.points is None else min(max(outcome.points * weight, ZERO), high)
     weight_note = f"（牵头单位分值×{fmt(weight)}）" if weight != 1 and computed is not None else ""
     shown = tuple((s.label, _display(values.get(s.key))) for s in specs)
     if verified.value is not None:
@@ -116,6 +122,21 @@ def score_criterion(
             crit.bonus,
         )
     claimed_value = None if self_score is None else min(max(self_score, low), high)
+    if office:
+        return CriterionResult(
+            uid,
+            crit.text,
+            crit.rule.title,
+            top,
+            shown,
+            computed,
+            None,
+            None,
+            ZERO,
+            "zero",
+            "本项由督导检查组认定，未经认定，计0分",
+            crit.bonus,
+        )
     return _unverified(
         rubric.settings.unverified,
         uid,
@@ -251,13 +272,16 @@ def assess_unit(
     leader = verification.leader if verification is not None else ""
     content: list[Problem] = []
     items: list[ItemResult] = []
-    bonus_by_section: dict[str, Decimal] = {}
+    base_items: list[ItemResult] = []
+    adjusted: dict[str, Decimal] = {}  # 加分 / 扣分 section → what its items earned
+    section_points: dict[str, tuple[Decimal, Decimal]] = {}  # base section → (got, max) for this unit
     in_item_bonus = ZERO
     overclaims: list[Overclaim] = []
     unverified = 0
     out_of_range = 0
     for a in rubric.assignments(unit):
         crits: list[CriterionResult] = []
+        highs: list[Decimal] = []
         for c in a.item.criteria:
             uid = f"{a.item.id}.{c.id}"
             entry = submission.criteria.get(uid)
@@ -269,47 +293,57 @@ def assess_unit(
             verified = _verified(rubric, c, a.weight, marks.get(uid, ()), leader)
             out_of_range += verified.out_of_range
             crits.append(score_criterion(rubric, a, c, entry, outcome, verified))
-        base_crits = [c for c in crits if a.is_bonus or not c.bonus]
-        extra = sum((c.points for c in crits if c.bonus and not a.is_bonus), ZERO)
+            highs.append(score_range(c, a.weight)[1])
+        counted = [(c, h) for c, h in zip(crits, highs, strict=True) if a.is_adjustment or not c.bonus]
+        base_crits = [c for c, _ in counted]
+        extra = sum((c.points for c in crits if c.bonus and not a.is_adjustment), ZERO)
         points = sum((c.points for c in base_crits), ZERO)
-        self_points = sum((_claim(c) for c in base_crits), ZERO)
+        self_points = sum((_claim(c, h) for c, h in counted), ZERO)
         unverified += sum(1 for c in crits if c.verified is None)
         opinion = _opinion(verification.opinions.get(a.item.id, ()) if verification else ())
-        items.append(
-            ItemResult(
-                a.item.id,
-                a.item.number,
-                a.item.title,
-                a.section.id,
-                a.is_bonus,
-                a.weight,
-                a.item.points * a.weight,
-                self_points,
-                points,
-                extra,
-                all(c.verified is not None for c in crits),
-                tuple(crits),
-                opinion,
-            )
+        result_item = ItemResult(
+            a.item.id,
+            a.item.number,
+            # reports know 加分 items by their section flag; a 扣分 item says so in its title
+            a.item.title + ("（扣分项目）" if a.is_deduct else ""),
+            a.section.id,
+            a.is_bonus,
+            a.weight,
+            a.item.points * a.weight,
+            self_points,
+            points,
+            extra,
+            all(c.verified is not None for c in crits),
+            tuple(crits),
+            opinion,
         )
-        if a.is_bonus:
-            bonus_by_section[a.section.id] = bonus_by_section.get(a.section.id, ZERO) + points
+        items.append(result_item)
+        if a.is_adjustment:
+            adjusted[a.section.id] = adjusted.get(a.section.id, ZERO) + points
         else:
             in_item_bonus += extra
-        overclaims.extend(_overclaims(rubric, a, base_crits))
+            base_items.append(result_item)
+            got, mx = section_points.get(a.section.id, (ZERO, ZERO))
+            section_points[a.section.id] = (got + points, mx + a.max_points)
+        if not a.is_deduct:
+            overclaims.extend(_overclaims(rubric, a, counted))
     bonus = in_item_bonus
+    adjustments = ZERO
     for section in rubric.sections:
-        if section.id in bonus_by_section:
-            got = bonus_by_section[section.id]
-            bonus += min(got, section.cap) if section.cap is not None else got
+        if section.id in adjusted:
+            got = adjusted[section.id]
+            got = min(got, section.cap) if section.cap is not None else got
+            if section.kind == "bonus":
+                bonus += got
+            else:
+                adjustments += got
     if settings.bonus_cap is not None:
         bonus = min(bonus, settings.bonus_cap)
-    base_items = [i for i in items if not i.bonus_section]
     base = sum((i.points for i in base_items), ZERO)
     self_total = sum((i.self_points for i in base_items), ZERO)
     max_base = rubric.max_base(unit)
-    triggered = _triggered(rubric, verification)
-    deductions = settings.overclaim_deduction * len(overclaims)
+    triggered = _triggered(rubric, verification, section_points)
+    deductions = adjustments + settings.overclaim_deduction * len(overclaims)
     deductions += sum((g.deduct for g in rubric.gates if g.id in triggered), ZERO)
     d = settings.decimals
     # totals that add up: each printed part is rounded at the declared decimals, the total is their sum
@@ -413,27 +447,30 @@ def inspection_summary(verification: Verification | None) -> InspectionSummary |
     )
 
 
-def _claim(c: CriterionResult) -> Decimal:
+def _claim(c: CriterionResult, high: Decimal) -> Decimal:
     """The unit's claim as it counts in totals: within the criterion's range (an out-of-range 自评分 is a
-    problem on its cell, never a silent 0)."""
+    problem on its cell, never a silent 0); ``high`` is the criterion's top (no maximum: unbounded)."""
     if c.self_score is None:
         return ZERO
-    return min(max(c.self_score, ZERO), c.max_points)
+    return min(max(c.self_score, ZERO), high)
 
 
-def _overclaims(rubric: Rubric, a: Assignment, crits: Sequence[CriterionResult]) -> list[Overclaim]:
+def _overclaims(
+    rubric: Rubric, a: Assignment, counted: Sequence[tuple[CriterionResult, Decimal]]
+) -> list[Overclaim]:
     """Verified items (or criteria) whose 自评分 is above the 核定分 by the declared threshold."""
     settings = rubric.settings
     threshold = settings.overclaim_threshold
     if threshold is None:
         return []
-    verified = [c for c in crits if c.verified is not None]
-    groups = [verified] if settings.overclaim_per == "item" else [[c] for c in verified]
+    verified = [(c, h) for c, h in counted if c.verified is not None]
+    groups = [verified] if settings.overclaim_per == "item" else [[ch] for ch in verified]
     found = []
-    for group in groups:
-        if not group:
+    for pairs in groups:
+        if not pairs:
             continue
-        claimed = sum((_claim(c) for c in group), ZERO)
+        group = [c for c, _ in pairs]
+        claimed = sum((_claim(c, h) for c, h in pairs), ZERO)
         got = sum((c.points for c in group), ZERO)
         diff = claimed - got
         if diff > threshold or (settings.overclaim_boundary == "gte" and diff == threshold and diff > 0):
@@ -443,15 +480,30 @@ def _overclaims(rubric: Rubric, a: Assignment, crits: Sequence[CriterionResult])
     return found
 
 
-def _triggered(rubric: Rubric, verification: Verification | None) -> tuple[str, ...]:
-    if verification is None:
-        return ()
+def _triggered(
+    rubric: Rubric,
+    verification: Verification | None,
+    section_points: Mapping[str, tuple[Decimal, Decimal]],
+) -> tuple[str, ...]:
+    """Gates that apply: those the inspection decided, and those the scores decide (a section
+    minimum: any base section the unit has items in, scored below the share of its maximum there)."""
     majority = rubric.settings.gate_majority
-    return tuple(
-        g.id
-        for g in rubric.gates
-        if gate_decision(verification.gates.get(g.id, ()), verification.leader, majority) is True
-    )
+    found: list[str] = []
+    for g in rubric.gates:
+        if g.section_min is not None:
+            checked = [
+                got_max
+                for sid, got_max in section_points.items()
+                if (not g.sections or sid in g.sections) and got_max[1] > 0
+            ]
+            if any(got < g.section_min * mx for got, mx in checked):
+                found.append(g.id)
+        elif (
+            verification is not None
+            and gate_decision(verification.gates.get(g.id, ()), verification.leader, majority) is True
+        ):
+            found.append(g.id)
+    return tuple(found)
 
 
 def _inconsistency(

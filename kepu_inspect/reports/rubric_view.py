@@ -93,7 +93,8 @@ def resolved_rubric(rubric: Rubric, unit: Unit | None = None) -> dict[str, Any]:
                 "id": g.id,
                 "name": g.name,
                 "kind": g.kind,
-                "total": fmt(g.total) if g.total else None,
+                "items_total": fmt(g.items_total) if g.items_total is not None else None,
+                "unit_total": fmt(g.unit_total) if g.unit_total is not None else None,
                 "normalise": g.normalise,
             }
             for g in rubric.groups
