@@ -27,6 +27,7 @@ from kepu_inspect.cli.common import (
     set_verbosity,
 )
 from kepu_inspect.cli.framework import ARGUMENTS_PANEL, OPTIONS_PANEL, ChineseCommand, ChineseGroup
+from kepu_inspect.core.problems import Problem, Severity
 
 app = typer.Typer(
     cls=ChineseGroup,
@@ -150,7 +151,6 @@ def check_cmd(
     """检查考核细则的格式和内容（分值合计、单位名称、分档区间、等次等），一次列出全部问题。"""
     from kepu_inspect.adapters.rubric_file import load_rubric
     from kepu_inspect.cli.rubric_arg import resolve_rubric, unusable_file
-    from kepu_inspect.core.problems import Severity
     from kepu_inspect.reports.problems_view import problems_json, problems_table
 
     set_verbosity(quiet_, verbose_)
@@ -170,6 +170,7 @@ def check_cmd(
             shown = [p for p in r.problems if p.severity is Severity.ERROR] if quiet() else r.problems
             if shown:
                 out().print(problems_table(shown, title=f"{r.path}：发现 {len(r.problems)} 个问题"))
+                out().print(_left_to_do(r.problems))
             elif r.rubric is not None and not quiet():
                 n_items = sum(1 for _ in r.rubric.items())
                 out().print(
@@ -180,6 +181,21 @@ def check_cmd(
         raise typer.Exit(EXIT_USAGE)
     has_error = any(p.severity is Severity.ERROR for p in problems)
     raise typer.Exit(EXIT_PROBLEMS if has_error else EXIT_OK)
+
+
+def _left_to_do(problems: list[Problem]) -> str:
+    """One line a clerk can work down: how many of each kind of problem are left."""
+    counts: dict[str, int] = {}
+    for p in problems:
+        counts[p.code.name] = counts.get(p.code.name, 0) + 1
+    errors = sum(1 for p in problems if p.severity is Severity.ERROR)
+    head = (
+        f"还需处理 {len(problems)} 处（其中错误 {errors} 处）："
+        if errors
+        else f"还需处理 {len(problems)} 处（均为警告或提示）："
+    )
+    parts = [f"{code} {n} 处" for code, n in sorted(counts.items())]
+    return head + "、".join(parts) + "。用 kepu-inspect codes 代码 查看说明。"
 
 
 @app.command(

@@ -570,8 +570,11 @@ class _Builder:
                 for ii, item in enumerate(section.items):
                     if item.id not in applied:
                         self.add(Code.RB019, f"sections[{si}].items[{ii}].applies_to", item=_item_name(item))
+        referenced = {s.ref for _, item in rubric.items() for s in item.applies_to if s.kind == "group"}
         for gi, group in enumerate(rubric.groups):
             members = {u.id for u in rubric.assessed_units(group.id)}
+            if assessed and not members and group.id in referenced:
+                self.add(Code.RB031, f"groups[{gi}]", group=group.name, group_id=group.id)
             if group.normalise:
                 open_items = [
                     item
