@@ -10,7 +10,6 @@ from __future__ import annotations
 import functools
 import hashlib
 import io
-import re
 import zipfile
 from collections.abc import Iterable
 from decimal import Decimal
@@ -39,7 +38,7 @@ from kepu_inspect.adapters.output import (
 from kepu_inspect.adapters.template_pages import Block, fit_scale, page_breaks, page_room
 from kepu_inspect.adapters.xlsx_print import HEADER_MARGIN, PAGE_FOOTER, PAPER_A4, SIDE_MARGIN
 from kepu_inspect.core.numbers import ZERO, fmt
-from kepu_inspect.core.rubric import Assignment, Criterion, Gate, Rubric, Unit
+from kepu_inspect.core.rubric import Assignment, Criterion, Gate, Rubric, Unit, subject_of, title_stem
 from kepu_inspect.core.rules import Proportional, Threshold
 
 __all__ = [
@@ -108,27 +107,20 @@ _MAX_CELL_TEXT = 32767  # Excel's limit for the text of a cell
 
 TEMPLATE_NAME_LIMIT = 80
 FORM_NAME = "自评表"  # one name for the form: cover, sheet, file names, messages
-# how rubric titles end: 《…考核细则》 → the form is 《…自评表》
-_TITLE_ENDINGS = re.compile(r"(?:目标责任)?(?:考核)?(?:评分)?(?:实施)?(?:细则|标准|办法|方案)$|考核$")
-_PLACE_AND_YEAR = re.compile(r"^.*?\d{4}\s*年度?")
 
 
 def form_title(rubric: Rubric) -> str:
     """The form's title from the rubric's: 《平顶山市2017年全民科学素质工作目标责任考核细则》 →
     平顶山市2017年全民科学素质工作目标责任自评表 (no subject is assumed: any rubric names its own)."""
     title = rubric.meta.title.strip()
-    if title.endswith(FORM_NAME):
+    if title.endswith(FORM_NAME) and not rubric.meta.subject:
         return title
-    stem = _TITLE_ENDINGS.sub("", title) or title
-    if "目标责任" in title and not stem.endswith("目标责任") and title.startswith(stem + "目标责任"):
-        stem += "目标责任"
-    return stem + FORM_NAME
+    return title_stem(rubric.meta) + FORM_NAME
 
 
 def form_subject(rubric: Rubric) -> str:
     """What the form is about, without place and year: 全民科学素质工作目标责任 (for file names)."""
-    stem = form_title(rubric).removesuffix(FORM_NAME)
-    return _PLACE_AND_YEAR.sub("", stem).strip() or stem
+    return subject_of(rubric.meta)
 
 
 def gate_label(gate: Gate) -> str:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field, fields
 from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_UP, Decimal
@@ -30,6 +31,34 @@ class Meta:
     source: str = ""
     # what the forms and reports are about (全民科学素质工作目标责任); "" = worded from the title
     subject: str = ""
+
+
+# how rubric titles end: 《…考核细则》 → the form is 《…自评表》, the results 《…考核结果》
+_TITLE_ENDINGS = re.compile(r"(?:目标责任)?(?:考核)?(?:评分)?(?:实施)?(?:细则|标准|办法|方案)$|考核$")
+_PLACE_AND_YEAR = re.compile(r"^.*?\d{4}\s*年度?")
+
+
+def title_stem(meta: Meta) -> str:
+    """The title without its ending: 平顶山市2017年全民科学素质工作目标责任考核细则 →
+    平顶山市2017年全民科学素质工作目标责任; with a declared ``subject``, the title's place and year
+    followed by the subject."""
+    title = meta.title.strip()
+    if meta.subject:
+        found = _PLACE_AND_YEAR.match(title)
+        return (found.group(0) if found else "") + meta.subject
+    stem = _TITLE_ENDINGS.sub("", title) or title
+    if "目标责任" in title and not stem.endswith("目标责任") and title.startswith(stem + "目标责任"):
+        stem += "目标责任"
+    return stem
+
+
+def subject_of(meta: Meta) -> str:
+    """What the forms and reports are about, without place and year (全民科学素质工作目标责任): the
+    rubric's own ``subject``, or worded from its title; never a subject the rubric did not name."""
+    if meta.subject:
+        return meta.subject
+    stem = title_stem(meta)
+    return _PLACE_AND_YEAR.sub("", stem).strip() or stem
 
 
 TieBreak = Literal["higher_base", "higher_bonus", "fewer_deductions", "closest_self", "lower_self"]

@@ -92,6 +92,7 @@ def scoring_statement(rubric: Rubric) -> list[str]:
 def _adjustment_sentences(rubric: Rubric) -> list[str]:
     """加分 and 扣分 sections outside the base, uncapped criteria, items the office reports."""
     out: list[str] = []
+    bonus_sections = [sec for sec in rubric.sections if sec.kind == "bonus"]
     for section in rubric.sections:
         if section.kind == "base":
             continue
@@ -101,7 +102,10 @@ def _adjustment_sentences(rubric: Rubric) -> list[str]:
             else ""
         )
         if section.kind == "bonus":
-            out.append(f"“{section.title}”为加分项目，不计入基本分，各项得分计入加分{cap}。")
+            # one 加分 section capped as the whole bonus is: the bonus_cap sentence already says it
+            same = len(bonus_sections) == 1 and section.cap == rubric.settings.bonus_cap
+            if section.cap is not None and not same:
+                out.append(f"“{section.title}”为加分项目，不计入基本分，各项得分计入加分{cap}。")
         else:
             out.append(
                 f"“{section.title}”为扣分项目，各项按评分标准计得的分数从总分中扣除（计入扣分）{cap}。"
