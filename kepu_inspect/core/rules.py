@@ -592,7 +592,7 @@ class Pool(Rule):
         specs = [InputSpec(f"f{i}", f.label, "yesno", YES_NO) for i, f in enumerate(self.faults, 1)]
         specs += [InputSpec(f"p{i}", p.label, "number", measure=p.measure) for i, p in enumerate(self.per, 1)]
         specs += [
-            InputSpec(f"j{i}", f"{j.label}（扣分）", "number", high=j.most, measure="分")
+            InputSpec(f"j{i}", f"{j.label}扣分", "number", high=j.most, measure="分")
             for i, j in enumerate(self.judged, 1)
         ]
         specs += [InputSpec(f"b{i}", b.label, "yesno", YES_NO) for i, b in enumerate(self.bonuses, 1)]
