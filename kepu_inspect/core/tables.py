@@ -36,7 +36,10 @@ _ROLE_WORDS: tuple[tuple[HeaderRole, re.Pattern[str]], ...] = (
     ("number", re.compile(r"^(?:序号|编号|任务编号|项目编号|序|NO\.?|No\.?|号)$")),
     ("lead", re.compile(r"^(?:总)?牵头(?:责任)?(?:单位|部门)|^主责(?:单位|部门)")),
     ("cooperate", re.compile(r"^(?:配合|协办|参与|协助|协同)(?:责任)?(?:单位|部门)")),
-    ("responsible", re.compile(r"^(?:责任|负责|承办|实施|落实)(?:单位|部门|主体)|^责任分工$")),
+    (
+        "responsible",
+        re.compile(r"^(?:责任|负责|承办|实施|落实|适用|考核)(?:单位|部门|主体|对象)|^责任分工$|^被考核单位$"),
+    ),
     ("criteria", re.compile(r"^(?:评分|考核|计分|扣分|评价)(?:标准|细则|办法|方法|依据)$")),
     ("points", re.compile(r"^(?:分值|分数|标准分|满分|权重|基本分|分值分)$")),
     ("method", re.compile(r"^(?:考核|评价|核查|检查|考评)(?:方式|方法)$")),
