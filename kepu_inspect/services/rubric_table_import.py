@@ -290,6 +290,8 @@ class _DocBuilder:
         """groups, units, item_groups and applies_to per item (by its index in table order)."""
         items = [item for s in self.main.sections for item in s.items]
         sides = self.sides
+        if scoping is not None and scoping.source == "工作要点":  # asked for: the plan decides
+            return self._from_plan(scoping, items)
         if sides.units is not None and sides.groups is not None:
             names = Names.of(sides.units, sides.groups, sides.item_groups or [])
             applies: dict[int, Any] = {}
