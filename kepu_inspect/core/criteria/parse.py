@@ -71,7 +71,8 @@ _TAILS = re.compile(
     r"^(?:扣完为止|扣完本项分值为止|扣至0分为止|本项扣完为止|否则不得分|否则不得分。|不得分|否则0分|"
     r"未(?:开展|完成|达到|达标|做到|建立|制定|召开|参加|举办|落实|设立|印发|报送|提供)[^，；]*不得分|"
     r"缺[一1](?:项)?不得分|缺少任何[一1]项不得分|持平或减少不得分|不累计|不重复计分|不重复得分|"
-    r"按(?:得分)?最高的?[一1]项计(?:分)?|取最高(?:的)?[一1]项|就高不就低|只计最高[一1]项)$"
+    r"按(?:得分)?最高的?[一1]项计(?:分)?|取最高(?:的)?[一1]项|就高不就低|只计最高[一1]项|"
+    r"[^，；;得加扣]{0,12}(?:的|者)?不得分)$"
 )
 LEVEL_NAMES = (
     "非常满意|较满意|基本满意|不满意|满意|较突出|突出|较显著|显著|较明显|不明显|明显|优秀|优良|良好|不合格|"
@@ -85,14 +86,17 @@ _BAND = re.compile(rf"(?P<name>{LEVEL_NAMES})[（(](?:占比|得分率|比例)?(
 _GAIN = re.compile(rf"^(?P<label>.*?)(?:的)?{GAIN}{PTS}$")
 _FAULT = re.compile(rf"^(?P<label>.+?)(?:的|者)?(?:，|,)?扣{PTS}$")
 _PER = re.compile(rf"^(?P<label>.*?)(?:，|,)?每(?:1)?(?P<u>{MEASURE})(?P<verb>{GAIN}|扣)?{PTS}$")
-_SHORT = re.compile(rf"^每(?:少|缺|差|低)(?:报|开展|召开|举办)?(?:1)?(?P<u>{MEASURE})?扣{PTS}$")
+_SHORT = re.compile(rf"^每?(?:少|缺|差)(?:报|开展|召开|举办|1)?(?:1)?(?P<u>{MEASURE})?扣{PTS}$")
 _JUDGED = re.compile(rf"^(?P<label>.+?)(?:的)?酌情扣分(?:[（(]最多扣(?P<m>{NUM})分[)）])?$")
 _CAP = re.compile(
     rf"^(?:最高|最多|上限|封顶|累计最高|累计不超过|不超过|最高不超过|最多不超过)(?:得|加|扣|计)?{PTS}(?:为限|封顶)?$"
 )
 _OPEN_CAP = re.compile(r"^(?:不设上限|上不封顶|不封顶|不设最高分)$")
 _OWN_CAP = re.compile(r"^以本项分值为限$")
-_REQUIRE = re.compile(rf"^(?P<label>.*?)(?:不少于|至少|不低于)(?P<n>{NUM}|{PARAM_WORD}.*?)(?P<u>{MEASURE})?$")
+_REQUIRE = re.compile(
+    rf"^(?P<label>.*?)(?:不少于|至少|不低于)(?P<verb>[^\d]{{0,6}}?)(?P<n>{NUM}|{PARAM_WORD}.*?)(?P<u>{MEASURE})?"
+    rf"(?P<rest>[^\d]*)$"
+)
 _FLOOR = re.compile(rf"^最低得{PTS}$")
 _DISCRETION = re.compile(
     r"酌情(?:评分|给分|计分|扣分|得分|赋分)|视情况(?:评分|给分|扣分)|由考核组评定|由督导检查组评定"
@@ -141,7 +145,7 @@ def _decide(s: str, context: Context) -> Found:
 # --- readers of whole sentences, tried in order ---------------------------------------------
 def _pool(s: str, context: Context) -> Found:
     body = s.removeprefix(POOL_HEAD) if s.startswith(POOL_HEAD) else None
-    clauses = split_top(body if body is not None else s, "；;，,")
+    clauses = split_top(body if body is not None else s, "；;，,。")
     faults: list[Fault] = []
     per: list[PerFault] = []
     judged: list[Judged] = []
@@ -163,7 +167,7 @@ def _pool(s: str, context: Context) -> Found:
             judged.append(Judged(m.group("label"), dec(m.group("m")) if m.group("m") else None))
             continue
         if (m := _PER.fullmatch(clause)) and m.group("verb") == "扣" and m.group("label"):
-            per.append(PerFault(m.group("label"), dec(m.group("p")), m.group("u")))
+            per.append(PerFault(m.group("label").rstrip("的"), dec(m.group("p")), m.group("u")))
             continue
         if m := re.fullmatch(rf"(?P<label>.+?)(?:的|者)加{PTS}(?:[（(]加后不超过本项分值[)）])?", clause):
             bonuses.append(Fault(m.group("label"), dec(m.group("p"))))
@@ -235,6 +239,9 @@ def _n_of_m(s: str, context: Context) -> Found:
     return NofM(tuple(items), need), dec(m.group("p"))
 
 
+_BEST_NOTE = re.compile(r"[（(](?:不累计|不重复计分|取最高|就高不就低|按最高[一1]项计(?:分)?)[)）]$")
+
+
 def _best_of(s: str, context: Context) -> Found:
     clauses = split_top(s, "；;，,")
     best = any(
@@ -242,7 +249,9 @@ def _best_of(s: str, context: Context) -> Found:
         for c in clauses
     )
     options: list[Option] = []
-    for clause in clauses:
+    for raw in clauses:
+        clause = _BEST_NOTE.sub("", raw)
+        best = best or clause != raw
         if _TAILS.fullmatch(clause):
             continue
         g = _GAIN.fullmatch(clause)
@@ -357,9 +366,10 @@ def _growth(s: str, context: Context) -> Found:
         return None
     label = m.group("label").rstrip("的")
     measure = ""
+    rate_text = m.group("rate").strip("的")
     if unit := re.fullmatch(rf"(?P<l>.+?)[（(](?P<u>{MEASURE})[)）]", label):
         label, measure = unit.group("l"), unit.group("u")
-    rate = m.group("rate")
+    rate = rate_text
     if not rate:
         return Growth(label, measure, ANY_GROWTH), dec(m.group("p"))
     found = bound_at_end(rate)
@@ -419,11 +429,19 @@ def _proportional(s: str, context: Context) -> Found:
     )
     if not m:
         return None
-    label = m.group("label")
-    goal = re.search(rf"(?:目标|任务|计划)(?:为)?(?P<v>{NUM})(?P<u>{MEASURE})", label)
+    points: Decimal | None = None
+    kept: list[str] = []
+    goal = None
+    for clause in split_top(m.group("label"), "，,；;"):
+        goal = goal or re.search(rf"(?:目标|任务|计划)(?:为)?(?P<v>{NUM})(?P<u>{MEASURE})", clause)
+        if g := _GAIN.fullmatch(clause):  # 完成年度培训任务2000人次的得10分: the most it gives
+            points = dec(g.group("p"))
+            continue
+        kept.append(clause)
+    label = "，".join(kept) or m.group("label")
     if goal:
-        return Proportional(label, Target(value=dec(goal.group("v"))), goal.group("u")), None
-    return Proportional(f"{label}（完成率）", Target(value=Decimal(100)), "%"), None
+        return Proportional(label, Target(value=dec(goal.group("v"))), goal.group("u")), points
+    return Proportional(f"{label}（完成率）", Target(value=Decimal(100)), "%"), points
 
 
 def _deduct_per(s: str, context: Context) -> Found:
@@ -446,7 +464,9 @@ def _deduct_per(s: str, context: Context) -> Found:
             if target is None:
                 return None
             unit = required.group("u") or short.group("u") or target[1] or "次"
-            label = required.group("label").rstrip("的") or "完成数"
+            label = (required.group("label") + required.group("verb") + required.group("rest")).rstrip(
+                "的"
+            ) or "完成数"
             return DeductPer(label, dec(short.group("p")), unit, floor, target[0]), None
         if body[1].startswith("每") and (m := _PER.fullmatch(body[1])) and m.group("verb") == "扣":
             # 少报工作信息期数，每1期扣0.5分 (the canonical form: the count to deduct for)

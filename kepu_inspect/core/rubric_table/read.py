@@ -329,6 +329,10 @@ def settle_criteria(item: DraftItem, kind: SectionKind, tally: Tally, problems: 
         declared = sum((r[1] or ZERO for r in item.rows), ZERO)  # the rows' own 分值 add up to the item
     if item.open_ended:
         declared = None
+    if kind == "deduct" and declared is None:  # 每次扣5分 with no 分值 and no cap: no maximum
+        for c in criteria:
+            if c["rule"]["kind"] == "per_category" and "cap" not in c["rule"] and "points" not in c:
+                c["rule"]["uncapped"] = True
     known = sum((c["points"] for c in criteria if "points" in c and not c.get("bonus")), ZERO)
     unknown = [c for c in criteria if "points" not in c and not c["rule"].get("uncapped")]
     if declared is None:
@@ -430,19 +434,37 @@ def _row_criteria(
 
 
 def _sentence(text: str, kind: SectionKind) -> list[tuple[str, Any]] | None:
-    """A sentence as one rule; failing that, its sentences (。) or clauses (；) each a rule."""
+    """A sentence as one rule; failing that, its sentences (。) or clauses (；), grouped greedily into
+    the longest runs that each read as one rule (两条“…得2分” stay one checklist, 两条“…扣2分” one set of
+    deductions); None when some part reads as no rule."""
     context: Context = kind
     whole = parse_criterion(text, context)
     if whole is not None:
         return [(_clean(text), whole)]
-    for seps in ("。", "；;"):
-        parts = [p for p in re.split(f"[{seps}]", text) if p.strip()]
+    for seps in ("。", "。；;"):
+        parts = [p.strip() for p in re.split(f"[{seps}]", text) if p.strip()]
         if len(parts) < 2:
             continue
-        found = [parse_criterion(p, context) for p in parts]
-        if all(f is not None for f in found):
-            return [(_clean(p), f) for p, f in zip(parts, found, strict=True)]
+        found = _runs(parts, context, seps[-1])
+        if found is not None:
+            return found
     return None
+
+
+def _runs(parts: list[str], context: Context, joiner: str) -> list[tuple[str, Any]] | None:
+    out: list[tuple[str, Any]] = []
+    i = 0
+    while i < len(parts):
+        for j in range(len(parts), i, -1):
+            piece = joiner.join(parts[i:j]) if joiner != "。" else "。".join(parts[i:j])
+            parsed = parse_criterion(piece, context)
+            if parsed is not None:
+                out.append((_clean(piece), parsed))
+                i = j
+                break
+        else:
+            return None
+    return out
 
 
 def _clean(text: str) -> str:
