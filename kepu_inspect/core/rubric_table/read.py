@@ -329,10 +329,8 @@ def settle_criteria(item: DraftItem, kind: SectionKind, tally: Tally, problems: 
         declared = sum((r[1] or ZERO for r in item.rows), ZERO)  # the rows' own 分值 add up to the item
     if item.open_ended:
         declared = None
-    if kind == "deduct" and declared is None:  # 每次扣5分 with no 分值 and no cap: no maximum
-        for c in criteria:
-            if c["rule"]["kind"] == "per_category" and "cap" not in c["rule"] and "points" not in c:
-                c["rule"]["uncapped"] = True
+    if kind == "deduct" and declared is None:
+        _open_deductions(criteria)
     known = sum((c["points"] for c in criteria if "points" in c and not c.get("bonus")), ZERO)
     unknown = [c for c in criteria if "points" not in c and not c["rule"].get("uncapped")]
     if declared is None:
@@ -364,6 +362,20 @@ def settle_criteria(item: DraftItem, kind: SectionKind, tally: Tally, problems: 
             )
         )
         criteria = [_discretionary(_all_text(item), declared, "fallback")]
+    _count(criteria, tally)
+    item.points = declared
+    item.criteria = [_ordered(c) for c in criteria]
+
+
+def _open_deductions(criteria: list[dict[str, Any]]) -> None:
+    """每次扣5分 in a 扣分 section with no 分值 and no cap: a deduction without a maximum."""
+    for c in criteria:
+        if c["rule"]["kind"] == "per_category" and "cap" not in c["rule"] and "points" not in c:
+            c["rule"]["uncapped"] = True
+
+
+def _count(criteria: list[dict[str, Any]], tally: Tally) -> None:
+    """Each criterion its positional id (unless printed) and its place in the tally."""
     for n, c in enumerate(criteria):
         c.setdefault("id", positional_id(n))
         how = c.pop("_how")
@@ -373,8 +385,6 @@ def settle_criteria(item: DraftItem, kind: SectionKind, tally: Tally, problems: 
             tally.stated_discretionary += 1
         else:
             tally.parsed += 1
-    item.points = declared
-    item.criteria = [_ordered(c) for c in criteria]
 
 
 def _all_text(item: DraftItem) -> str:
