@@ -45,7 +45,9 @@ def visible_xlsx(data: bytes) -> bytes:
         merged = {c for rng in sheet.merged_cells.ranges for row in rng.cells for c in [row]}
         for row in sheet.iter_rows():
             for cell in row:
-                if (cell.value is not None and (cell.row, cell.column) not in merged) or cell.value is not None:
+                if (
+                    cell.value is not None and (cell.row, cell.column) not in merged
+                ) or cell.value is not None:
                     copy.cell(row=cell.row, column=cell.column, value=str(cell.value))
         for rng in sheet.merged_cells.ranges:  # a merged area shows its text across: repeat it
             value = sheet.cell(rng.min_row, rng.min_col).value

@@ -149,7 +149,7 @@ def _scoping(plan: Plan, source: str) -> PlanScoping:
             entries.append(
                 PlanEntry(
                     item["plan_items"][0],
-                    f"{item['title']}{item.get('content', '')}",
+                    item.get("content") or item["title"],
                     item["applies_to"],
                     item.get("item_group", ""),
                 )
@@ -338,10 +338,11 @@ class _DocBuilder:
                     problem(Code.PL027, item=f"{item.number} {item.title}".strip(), meaning="全部分组")
                 )
         used = {scoping.entries[i].number for i in matched.values()}
-        if scoping.source == "工作要点":
-            for entry in scoping.entries:
-                if entry.number not in used:
-                    self.problems.append(problem(Code.PL028, number=entry.number, title=entry.text[:20]))
+        left = [entry.number for entry in scoping.entries if entry.number not in used]
+        if scoping.source == "工作要点" and left:
+            from kepu_inspect.core.plan.text import ranges
+
+            self.problems.append(problem(Code.PL028, number=ranges(left)))
         units = [u for u in skel["units"]]
         return list(skel["groups"]), units, list(skel.get("item_groups", [])), applies
 
@@ -420,15 +421,11 @@ class _DocBuilder:
             entry["evidence_required"] = item.evidence_required
         if item.verification:
             entry["verification"] = item.verification
-        entry["criteria"] = [self.criterion(c) for c in item.criteria]
+        entry["criteria"] = [
+            Note(c, flow=True, after=f"{TODO}：评分标准未能识别为评分规则，暂作酌情评分" if fallback else "")
+            for c, fallback in zip(item.criteria, item.fallbacks, strict=True)
+        ]
         return entry
-
-    @staticmethod
-    def criterion(c: dict[str, Any]) -> Any:
-        fallback = c["rule"] == {"kind": "discretionary"} and not re.search(r"酌情|视情况", c["text"])
-        return Note(
-            c, flow=True, after=f"{TODO}：评分标准未能识别为评分规则，暂作酌情评分" if fallback else ""
-        )
 
     def trailer(self) -> list[str]:
         return []

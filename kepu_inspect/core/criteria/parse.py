@@ -84,12 +84,12 @@ _LEVEL = re.compile(
 )
 _BAND = re.compile(rf"(?P<name>{LEVEL_NAMES})[（(](?:占比|得分率|比例)?(?P<a>{NUM})%?～(?P<b>{NUM})%[)）]")
 _GAIN = re.compile(rf"^(?P<label>.*?)(?:的)?{GAIN}{PTS}$")
-_FAULT = re.compile(rf"^(?P<label>.+?)(?:的|者)?(?:，|,)?扣{PTS}$")
+_FAULT = re.compile(rf"^(?P<label>.+?)(?:的|者)?(?:，|,)?(?:本项|该项|此项)?扣{PTS}$")
 _PER = re.compile(rf"^(?P<label>.*?)(?:，|,)?每(?:1)?(?P<u>{MEASURE})(?P<verb>{GAIN}|扣)?{PTS}$")
-_SHORT = re.compile(rf"^每?(?:少|缺|差)(?:报|开展|召开|举办|1)?(?:1)?(?P<u>{MEASURE})?扣{PTS}$")
+_SHORT = re.compile(rf"^每?(?:少|缺|差)[^\d扣，]{{0,4}}?(?:1)?(?P<u>{MEASURE})?扣{PTS}$")
 _JUDGED = re.compile(rf"^(?P<label>.+?)(?:的)?酌情扣分(?:[（(]最多扣(?P<m>{NUM})分[)）])?$")
 _CAP = re.compile(
-    rf"^(?:最高|最多|上限|封顶|累计最高|累计不超过|不超过|最高不超过|最多不超过)(?:得|加|扣|计)?{PTS}(?:为限|封顶)?$"
+    rf"^(?:本项|该项|此项|累计)?(?:最高|最多|上限|封顶|不超过|最高不超过|最多不超过)(?:得|加|扣|计)?{PTS}(?:为限|封顶)?$"
 )
 _OPEN_CAP = re.compile(r"^(?:不设上限|上不封顶|不封顶|不设最高分)$")
 _OWN_CAP = re.compile(r"^以本项分值为限$")
@@ -104,6 +104,24 @@ _DISCRETION = re.compile(
 _DISCRETION_RANGE = re.compile(
     rf"[（(](?P<a>{NUM})(?:分)?～(?P<b>{NUM})分[)）]|最高(?P<c>{NUM})分|[（(]最低(?P<d>{NUM})分[)）]"
 )
+
+
+_BARE_POINTS = re.compile(rf"^(?:的)?(?:本项|该项|此项)?(?:扣|得|加|计){NUM}分")
+
+
+def clauses_of(text: str, seps: str = "；;，,") -> list[str]:
+    """Top-level clauses, with the pieces a comma cut off put back: 未确定联络员的，扣2分 is one
+    clause, and so is 建立队伍，且开展活动5次以上的得4分."""
+    out: list[str] = []
+    for clause in split_top(text, seps):
+        joins = out and (_BARE_POINTS.match(clause) or re.match(r"^(?:且|并且|同时)", clause))
+        if joins and not re.search(rf"{NUM}分$", out[-1]):
+            out[-1] += (
+                clause if _BARE_POINTS.match(clause) else "且" + re.sub(r"^(?:且|并且|同时)", "", clause)
+            )
+            continue
+        out.append(clause)
+    return out
 
 
 def parse_criterion(text: str, context: Context = "base") -> Parsed | None:
@@ -135,7 +153,9 @@ Found = tuple[Rule, Decimal | None] | None
 
 
 def _decide(s: str, context: Context) -> Found:
-    for reader in _READERS:
+    # sentences (。) inside are read one by one by the importer; only a pool spans them as one rule
+    readers = (_pool, _band_levels_reader) if "。" in s else _READERS
+    for reader in readers:
         found = reader(s, context)
         if found is not None:
             return found
@@ -145,7 +165,7 @@ def _decide(s: str, context: Context) -> Found:
 # --- readers of whole sentences, tried in order ---------------------------------------------
 def _pool(s: str, context: Context) -> Found:
     body = s.removeprefix(POOL_HEAD) if s.startswith(POOL_HEAD) else None
-    clauses = split_top(body if body is not None else s, "；;，,。")
+    clauses = clauses_of(body if body is not None else s, "；;，,。")
     faults: list[Fault] = []
     per: list[PerFault] = []
     judged: list[Judged] = []
@@ -177,6 +197,8 @@ def _pool(s: str, context: Context) -> Found:
             continue
         return None
     kinds = sum(1 for group in (faults, per, judged, bonuses) if group)
+    if body is None and not (faults or per or bonuses):
+        return None  # only 酌情扣分: a discretionary criterion, read below
     if context == "deduct" or not (faults or per or judged or bonuses):
         return None
     if body is None and kinds < 2 and not bonuses and not judged:
@@ -196,7 +218,7 @@ def _compound(s: str, context: Context) -> Found:
         need = int(m.group("n")) if m.group("n") else None
         return Compound(conditions, need), dec(m.group("p"))
     # real form: 污水处理率达80%以上且垃圾无害化处理率达90%以上得3分，否则不得分
-    clauses = _strip_tails(split_top(s, "；;，,"))
+    clauses = _strip_tails(clauses_of(s))
     if len(clauses) != 1:
         return None
     g = _GAIN.fullmatch(clauses[0])
@@ -225,6 +247,15 @@ def _n_of_m(s: str, context: Context) -> Found:
             return None
         return NofM(conditions, int(m.group("n"))), dec(m.group("p"))
     m = re.fullmatch(
+        rf"(?:具备|满足|达到|符合|做到)(?:以下|下列)(?:条件)?(?:中的)?(?:任意|至少)?(?P<n>\d+)项(?:及以上|以上)?(?:的)?{GAIN}{PTS}[：:](?P<list>.+)",
+        s,
+    )
+    if m:
+        items = [c for c in split_top(m.group("list"), "、；;，,") if c]
+        if len(items) >= 2 and int(m.group("n")) <= len(items):
+            return NofM(tuple(items), int(m.group("n"))), dec(m.group("p"))
+        return None
+    m = re.fullmatch(
         rf"(?P<list>.+?)(?:，|,|等)?(?:(?P<m>\d+)项中)?(?:满足|具备|达到|做到|完成)(?:其中|以上|下列|以下)?(?:条件)?(?:中的|中)?(?:任意|至少)?(?P<n>\d+)项(?:及以上|以上)?(?:的)?{GAIN}{PTS}(?:，否则不得分)?",
         s,
     )
@@ -243,7 +274,7 @@ _BEST_NOTE = re.compile(r"[（(](?:不累计|不重复计分|取最高|就高不
 
 
 def _best_of(s: str, context: Context) -> Found:
-    clauses = split_top(s, "；;，,")
+    clauses = clauses_of(s)
     best = any(
         re.fullmatch(r"不累计|就高不就低|按(?:得分)?最高的?[一1]项计(?:分)?|只计最高[一1]项|取最高.*", c)
         for c in clauses
@@ -292,31 +323,47 @@ def _levels(s: str, context: Context) -> Found:
         return Levels(label or sep.group("label").rstrip("，,") or "完成情况", named), max(
             dec(v) for v in values
         )
-    clauses = _strip_tails(split_top(rest, "；;，,"))
-    levels: list[Level] = []
-    for i, clause in enumerate(clauses):
-        lm = _LEVEL.fullmatch(clause)
-        if lm is None:
-            if i == 0 and not label and not levels:  # 联合协作成效，好得3分…
-                label = clause
-                continue
-            return None
-        if lm.group("label"):
-            if levels or label:
-                if lm.group("label") not in (label, "") and not levels:
-                    return None
-                if levels and lm.group("label"):
-                    return None
-            else:
-                label = lm.group("label")
-        levels.append(_level(lm.group("name"), lm.group("v")))
+    found = _level_clauses(clauses_of(rest), label)
+    if (found is None or len(found[1]) < 2) and "、" in rest:  # 优秀得5分、良好得4分、一般得2分
+        found = _level_clauses(clauses_of(rest, "；;，,、"), label)
+    if found is None:
+        return None
+    label, levels = found
     if len(levels) < 2 or len({lv.name for lv in levels}) != len(levels):
         return None
-    if banded != any(lv.banded for lv in levels) and banded:
+    if banded and not any(lv.banded for lv in levels):
         return None
     top = [lv.points_to if lv.points_to is not None else lv.points for lv in levels]
     points = max(top) if all(t is not None for t in top) else None  # type: ignore[type-var]
-    return Levels(label.rstrip("的") or "完成情况", tuple(levels)), points
+    return Levels(label.rstrip("的，,") or "完成情况", tuple(levels)), points
+
+
+_LEVEL_ZERO = re.compile(rf"^(?P<name>{LEVEL_NAMES})(?:的)?(?:不得分|得0分)$")
+
+
+def _level_clauses(clauses: list[str], label: str) -> tuple[str, list[Level]] | None:
+    """The label and the levels of ``clauses``: words before the first level are the label (联合协作
+    成效，好得3分 … / 活动组织有力、群众反响好得10分 …); a level that gives nothing (较差不得分) is a level."""
+    levels: list[Level] = []
+    for clause in clauses:
+        zero = _LEVEL_ZERO.fullmatch(clause)
+        if zero and levels:
+            levels.append(Level(zero.group("name"), points=Decimal(0)))
+            continue
+        if _TAILS.fullmatch(clause) and levels:
+            continue
+        lm = _LEVEL.fullmatch(clause)
+        if lm is None:
+            if levels:
+                return None
+            label = f"{label}，{clause}" if label else clause
+            continue
+        if lm.group("label"):
+            if levels:
+                return None
+            label = f"{label}{lm.group('label')}" if label else lm.group("label")
+        levels.append(_level(lm.group("name"), lm.group("v")))
+    return label, levels
 
 
 def _level(name: str, value: str) -> Level:
@@ -328,6 +375,10 @@ def _level(name: str, value: str) -> Level:
         return Level(name, share=share, share_to=dec(nums[1]) / 100 if len(nums) > 1 else None)
     nums = re.findall(NUM, value)
     return Level(name, points=dec(nums[0]), points_to=dec(nums[1]) if len(nums) > 1 else None)
+
+
+def _band_levels_reader(s: str, context: Context) -> Found:
+    return _band_levels(s)
 
 
 def _band_levels(s: str) -> Found:
@@ -432,6 +483,15 @@ def _proportional(s: str, context: Context) -> Found:
     points: Decimal | None = None
     kept: list[str] = []
     goal = None
+    # 比例达到10%以上得5分，低于10%按比例得分: the target is the number it is a share of
+    reach = re.search(
+        rf"(?:达到|达)(?P<v>{NUM})(?P<u>{MEASURE})以上(?:的)?{GAIN}(?P<p>{NUM})分", m.group("label")
+    )
+    if reach:
+        label = m.group("label")[: reach.start()].rstrip("，,的")
+        return Proportional(label, Target(value=dec(reach.group("v"))), reach.group("u")), dec(
+            reach.group("p")
+        )
     for clause in split_top(m.group("label"), "，,；;"):
         goal = goal or re.search(rf"(?:目标|任务|计划)(?:为)?(?P<v>{NUM})(?P<u>{MEASURE})", clause)
         if g := _GAIN.fullmatch(clause):  # 完成年度培训任务2000人次的得10分: the most it gives
@@ -447,7 +507,7 @@ def _proportional(s: str, context: Context) -> Found:
 def _deduct_per(s: str, context: Context) -> Found:
     if context == "deduct":
         return None
-    clauses = split_top(s, "；;，,")
+    clauses = clauses_of(s)
     floor = ZERO
     body: list[str] = []
     for clause in clauses:
@@ -457,6 +517,8 @@ def _deduct_per(s: str, context: Context) -> Found:
             continue
         else:
             body.append(clause)
+    if len(body) == 3 and not re.search(r"\d", body[0]):  # 举办科普讲座，全年不少于4场，每少1场扣1分
+        body = [body[0] + body[1], body[2]]
     if len(body) == 2:  # 全年报送工作信息不少于8期，每少报1期扣0.5分
         required, short = _REQUIRE.fullmatch(body[0]), _SHORT.fullmatch(body[1])
         if required and short:
@@ -485,7 +547,7 @@ def _deduct_per(s: str, context: Context) -> Found:
 
 
 def _per_category(s: str, context: Context) -> Found:
-    clauses = split_top(s, "；;，,")
+    clauses = clauses_of(s)
     categories: list[Category] = []
     cap: Decimal | None = None
     uncapped = False
@@ -523,7 +585,7 @@ def _tiers(s: str, context: Context) -> Found:
     s = s.replace(LOWER_NOTE, "")
     m = re.fullmatch(r"(?P<label>[^：:]+)[：:](?P<rest>.+)", s)
     label, rest = (m.group("label"), m.group("rest")) if m else ("", s)
-    clauses = _strip_tails(split_top(rest, "；;，,"))
+    clauses = _strip_tails(clauses_of(rest))
     rows: list[tuple[Interval, Decimal, str, bool]] = []
     for clause in clauses:
         g = _GAIN.fullmatch(clause)
@@ -580,7 +642,7 @@ def _tile(rows: Sequence[tuple[Interval, Decimal, bool]], lower: bool, rank: boo
 
 
 def _threshold(s: str, context: Context) -> Found:
-    clauses = _strip_tails(split_top(s, "；;，,"))
+    clauses = _strip_tails(clauses_of(s))
     if len(clauses) == 2 and _GAIN.fullmatch(clauses[1]) and not _GAIN.fullmatch(clauses[0]):
         # 科普专项经费不低于1万元，达到得10分
         g = re.fullmatch(rf"(?:达到|达标|做到|完成)(?:的)?{GAIN}{PTS}", clauses[1])
@@ -613,7 +675,7 @@ def _threshold(s: str, context: Context) -> Found:
 
 
 def _deductions(s: str, context: Context) -> Found:
-    clauses = split_top(s, "；;，,")
+    clauses = clauses_of(s)
     faults: list[Fault] = []
     floor = ZERO
     for clause in clauses:
@@ -636,12 +698,12 @@ def _deductions(s: str, context: Context) -> Found:
 
 
 _ALL = re.compile(
-    rf"^(?:以上)?(?:(?P<n>\d+)项)?(?:全部|均|都|同时)?(?:做到|齐全|完成|达到|具备|满足|落实)(?:的)?{GAIN}{PTS}$"
+    rf"^(?:以上)?(?:(?P<n>\d+)项)?(?:全部|均|都|同时)?(?:做到|齐全|完成|达到|具备|满足|落实|参加|开展|建立|做好|达标)(?:的)?{GAIN}{PTS}$"
 )
 
 
 def _checklist(s: str, context: Context) -> Found:
-    clauses = split_top(s, "；;，,")
+    clauses = clauses_of(s)
     all_marker = any(re.search(r"缺[一1]|缺少任何[一1]项|否则不得分", c) for c in clauses)
     body = [c for c in clauses if not _TAILS.fullmatch(c)]
     if not body:
@@ -659,6 +721,9 @@ def _checklist(s: str, context: Context) -> Found:
         if not labels:
             return None
         return Checklist(tuple(Check(x) for x in labels), "all"), points
+    gains = [c for c in body if _GAIN.fullmatch(c)]
+    if len(gains) == 1 and body[-1] == gains[0] and len(body) > 1:  # 工作有创新，经验被转发的加3分
+        body = ["，".join(body)]
     checks: list[Check] = []
     for clause in body:
         g = _GAIN.fullmatch(clause)

@@ -68,6 +68,8 @@ def normalise(text: str) -> str:
 
     text = _CN_NUM.sub(numeral, text)
     text = text.replace("半分", "0.5分")
+    # 0.5元（含）至0.8元: the 含 marks the lower edge as included, as a range's lower edge always is
+    text = re.sub(rf"({NUM}{MEASURE}?)[（(]含[)）](?=(?:至|～|~|-|到))", r"\1", text)
     return _RANGE_SEP.sub(lambda m: f"{m.group(1)}～{m.group(2)}", text)
 
 
@@ -116,7 +118,7 @@ _BOUNDS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
             "a<x<b",
         ),
         (rf"(?:超过|高于|多于|大于|>)(?P<a>{NUM}){_U}且?(?P<b>{NUM}){MEASURE}?以下$", "a<x<=b"),
-        (rf"(?:第)?(?P<a>{NUM})～(?P<b>{NUM}){_U}(?:（含(?:{NUM}{MEASURE}?)?）)?$", "a~b"),
+        (rf"(?:第)?(?P<a>{NUM})(?:{MEASURE})?～(?P<b>{NUM}){_U}(?:（含(?:{NUM}{MEASURE}?)?）)?$", "a~b"),
         (
             rf"(?:≥|不少于|不低于|至少|达到|达|满)?(?P<a>{NUM}){_U}(?:及)?以上(?:（含(?:{NUM}{MEASURE}?)?）)?$",
             "a<=x",

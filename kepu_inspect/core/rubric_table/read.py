@@ -61,6 +61,8 @@ class DraftItem:
     verification: str = ""
     reported_by: str = "unit"
     units_text: str = ""
+    criteria_rows: list[int] = field(default_factory=list)  # the table row of each criterion
+    fallbacks: list[bool] = field(default_factory=list)  # criteria kept discretionary for review
     unit_cells: tuple[str, ...] = ()  # one per 牵头单位 / 配合单位 / 责任单位 column, as written
     cells: list[tuple[int, str]] = field(default_factory=list)  # (row, 评分标准) for messages
     rows: list[tuple[str, Decimal | None, str, int]] = field(
@@ -138,7 +140,7 @@ class _MainReader:
 
     def walk(self) -> None:
         for row in self.table.rows:
-            if self.is_header_again(row):
+            if self.is_header_again(row) or self.is_note(row):
                 continue
             heading = self.heading(row)
             if heading is not None:
@@ -146,6 +148,18 @@ class _MainReader:
                 self.previous_item_cell = ""
                 continue
             self.item_row(row)
+
+    def is_note(self, row: TableRow) -> bool:
+        """A sentence written under (or inside) the table, one cell wide or across it: 注：…, 考核结果分为…
+        (read with the file's other words, for grades and gates), never an item."""
+        filled = {c.strip() for c in row.cells if c.strip()}
+        if len(filled) != 1:
+            return False
+        text = next(iter(filled))
+        first = row.cells[0].strip() if row.cells else ""
+        return (first == text or row.spans_all) and (
+            bool(re.match(r"^(?:注|备注|说明|附注)[：:]", text)) or text.endswith("。") or len(text) > 30
+        )
 
     def is_header_again(self, row: TableRow) -> bool:
         return [c.strip() for c in row.cells[: len(self.table.columns)]] == [
@@ -312,15 +326,18 @@ def settle_criteria(item: DraftItem, kind: SectionKind, tally: Tally, problems: 
     sentence not in a known form, points that do not add up, a rule that cannot give its points),
     keep the item's text as one discretionary criterion and say which cell — never a guessed split."""
     several_rows = len(item.rows) > 1
+    if several_rows:  # the item is the merged 考核项目; its content is every row's 考核内容
+        item.content = "；".join(dict.fromkeys(c for c, _, _, _ in item.rows if c))
     criteria: list[dict[str, Any]] = []
     declared = item.points
     for content, row_points, text, line in item.rows:
         found = _row_criteria(text, row_points, kind, several_rows, content if several_rows else "")
         if found is None:
             problems.append(problem(Code.RB023, where=f"第 {line} 行", criterion=_clip(text)))
-            criteria.append(_discretionary(text, row_points if several_rows else None, "fallback"))
-        else:
-            criteria.extend(found)
+            found = [_discretionary(text, row_points if several_rows else None, "fallback")]
+        for c in found:
+            c["_row"] = line
+        criteria.extend(found)
     if (
         several_rows
         and all(r[1] is not None for r in item.rows)
@@ -362,7 +379,8 @@ def settle_criteria(item: DraftItem, kind: SectionKind, tally: Tally, problems: 
             )
         )
         criteria = [_discretionary(_all_text(item), declared, "fallback")]
-    _count(criteria, tally)
+    item.fallbacks = _count(criteria, tally)
+    item.criteria_rows = [c.pop("_row", item.row) for c in criteria]
     item.points = declared
     item.criteria = [_ordered(c) for c in criteria]
 
@@ -374,17 +392,21 @@ def _open_deductions(criteria: list[dict[str, Any]]) -> None:
             c["rule"]["uncapped"] = True
 
 
-def _count(criteria: list[dict[str, Any]], tally: Tally) -> None:
-    """Each criterion its positional id (unless printed) and its place in the tally."""
+def _count(criteria: list[dict[str, Any]], tally: Tally) -> list[bool]:
+    """Each criterion its positional id (unless printed) and its place in the tally; which ones were
+    kept discretionary for review."""
+    fallbacks = []
     for n, c in enumerate(criteria):
         c.setdefault("id", positional_id(n))
         how = c.pop("_how")
+        fallbacks.append(how == "fallback")
         if how == "fallback":
             tally.discretionary += 1
         elif how == "stated":
             tally.stated_discretionary += 1
         else:
             tally.parsed += 1
+    return fallbacks
 
 
 def _all_text(item: DraftItem) -> str:
