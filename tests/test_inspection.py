@@ -239,7 +239,6 @@ def test_verification_for_unknown_unit_or_missing_submission(office: dict[str, A
     (office["inbox"] / "乙区.xlsx").unlink()
     run = score_paths(office["rubric"], [office["inbox"], out], "2017-12-28")
     assert any(p.code.name == "VF003" and p.unit == "乙区" for p in run.problems())
-    other, _ = separate(extra="")
     text = MINI.read_text("utf-8").replace("id: mini-2017", "id: other-2017")
     loaded = load_rubric_text(text, Path("x.yaml"))
     assert loaded.rubric is not None
