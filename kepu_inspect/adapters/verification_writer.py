@@ -40,7 +40,6 @@ from kepu_inspect.adapters.template_writer import (
     WRAP_TOP,
     _dv,
     _height,
-    _lines,
     _Sheet,
     _StyleKey,
     a4_page_setup,
@@ -72,6 +71,11 @@ class UnitSource:
 class Written:
     data: bytes
     changed: tuple[str, ...]  # "宝丰县 第3项（…）" rows whose data changed under carried-over marks
+
+
+def _count(wrapped: str) -> int:
+    """Lines of text the writer wrapped itself (so every application prints the same lines)."""
+    return wrapped.count("\n") + 1 if wrapped else 1
 
 
 def _value_text(value: object) -> str:
@@ -194,9 +198,9 @@ class VerificationBuilder:
             self.input_cell(s, V.COL_OPINION, row, prev, item.id, "opinion")
             ws.row_dimensions[row].height = _height(
                 max(
-                    _lines(item_text, 12),
-                    _lines(item.content[:300], 34),
-                    _lines(entry.evidence if entry else "", 14),
+                    _count(item_text),
+                    _count(wrap_text(item.content[:300], 34)),
+                    _count(wrap_text(entry.evidence if entry else "", 14)),
                     2,
                 )
             )
@@ -229,7 +233,7 @@ class VerificationBuilder:
                     self.changed.append(
                         f"{unit.name} {item.number or item.id} {item.title}（{crit.text[:16]}）"
                     )
-                ws.row_dimensions[row].height = _height(max(_lines(crit.text, 34), _lines(data, 18), 1))
+                ws.row_dimensions[row].height = _height(max(_count(text), _count(wrap_text(data, 18)), 1))
                 self.validate(ws, ("score", low, high), f"{V.COL_VERIFIED}{row}")
                 scores.append(f"{V.COL_VERIFIED}{row}")
                 row += 1
@@ -251,7 +255,7 @@ class VerificationBuilder:
                 self.input_cell(s, V.COL_VERIFIED, row, prev, f"G:{g.id}", "verified")
                 self.input_cell(s, V.COL_OPINION, row, prev, f"G:{g.id}", "opinion")
                 self.validate(ws, "yesno", f"{V.COL_VERIFIED}{row}")
-                ws.row_dimensions[row].height = _height(max(_lines(text, 60), 2))
+                ws.row_dimensions[row].height = _height(max(_count(wrap_text(text, 60)), 2))
                 row += 1
         row += 1
         s.put(V.COL_TEXT, row, "检查人员签字：", font=BOLD, border=False)
@@ -412,7 +416,7 @@ class VerificationBuilder:
             s.put("B", i, label, font=BOLD, fill=SECTION_FILL, align=CENTER)
             wrapped = wrap_text(text, 70)
             s.put("C", i, wrapped, align=WRAP)
-            ws.row_dimensions[i].height = _height(max(_lines(wrapped, 70), 1))
+            ws.row_dimensions[i].height = _height(max(_count(wrapped), 1))
         a4_page_setup(ws, landscape=False, title_rows=None)
 
     def identity(self) -> None:
