@@ -62,7 +62,7 @@ def register(app: typer.Typer, panel: str) -> None:
             typer.Option(
                 "--inspectors",
                 metavar="人数",
-                help="没有名单时，每份核查表为几位检查人员各留一张工作表（1～9）",
+                help="无名单时每份核查表的检查人员数（1～9）",
                 rich_help_panel=OPTIONS_PANEL,
             ),
         ] = 1,
