@@ -363,7 +363,7 @@ def bench_inspection(units: int) -> None:
         rng = random.Random(1)
         from kepu_inspect.core.submission import CriterionEntry, ItemEntry, Submission
 
-        def submission(unit):  # type: ignore[no-untyped-def]
+        def submission(unit, rubric=rubric, rng=rng):  # type: ignore[no-untyped-def]
             filling = plausible_filling(rubric, unit, rng)
             crits = {uid: CriterionEntry({}, score, None) for uid, score in filling.self_scores.items()}
             return Submission(unit.id, crits, {i: ItemEntry(e) for i, e in filling.evidence.items()})
