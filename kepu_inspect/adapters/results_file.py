@@ -11,7 +11,7 @@ from kepu_inspect.core.changes import Standing
 from kepu_inspect.core.rubric import Rubric
 
 
-class ResultsFileError(Exception):
+class ResultsFileError(ValueError):
     """Why an earlier results file cannot be used (a Chinese sentence)."""
 
 

@@ -134,7 +134,7 @@ def register(app: typer.Typer, panel: str) -> None:
             typer.Option(
                 "--corrections",
                 metavar="更正台账",
-                help="公示后的更正台账：单位、评分细项、更正后核定分、异议情况、复核结论、批准人、日期",
+                help="公示后的更正台账（异议处理和更正）",
                 rich_help_panel=OPTIONS_PANEL,
             ),
         ] = None,
@@ -143,7 +143,7 @@ def register(app: typer.Typer, panel: str) -> None:
             typer.Option(
                 "--published",
                 metavar="公示结果",
-                help="公示时的结果（公示存档中的 考核结果.json），报告中列出更正说明",
+                help="公示时的结果，报告中列出更正说明",
                 rich_help_panel=OPTIONS_PANEL,
             ),
         ] = None,
@@ -156,7 +156,7 @@ def register(app: typer.Typer, panel: str) -> None:
             typer.Option(
                 "--period",
                 metavar="公示期",
-                help="公示期，如 2017年12月29日至2018年1月4日",
+                help="公示期，如 1月2日至8日",
                 rich_help_panel=OPTIONS_PANEL,
             ),
         ] = None,
@@ -165,7 +165,7 @@ def register(app: typer.Typer, panel: str) -> None:
             typer.Option(
                 "--contact",
                 metavar="联系方式",
-                help="受理异议的部门和联系方式",
+                help="受理异议的部门和电话",
                 rich_help_panel=OPTIONS_PANEL,
             ),
         ] = None,

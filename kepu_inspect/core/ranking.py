@@ -207,9 +207,10 @@ def rank_changes(
             and rank is not None
         ):
             diff = item.result.score - before.score
-            detail = f"{'+' if diff >= 0 else ''}{fmt(diff, decimals)}分"
+            parts = [f"{'+' if diff > 0 else ''}{fmt(diff, decimals)}分"] if diff else []
             if before.grade and before.grade != item.result.grade:
-                detail += f"，{before.grade}→{item.result.grade}"
-            change += f"（{detail}）"
+                parts.append(f"{before.grade}→{item.result.grade}")
+            if parts:
+                change += f"（{'，'.join(parts)}）"
         out.append(Ranked(item.rank, item.result, item.tie, item.tie_note, change))
     return out
