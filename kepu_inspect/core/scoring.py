@@ -307,43 +307,10 @@ def assess_unit(
     d = settings.decimals
     self_total = sum((i.self_points for i in items if not i.bonus_section), ZERO)
     grade = grade_for(rubric, score, triggered)
-    all_problems = [*problems, *content]
-    errors = sum(1 for p in all_problems if p.severity is Severity.ERROR)
-    status: Status = "scored"
-    notes: list[str] = []
-    for g in rubric.gates:
-        if g.id in triggered:
-            notes.append(
-                f"{g.name}：{g.effect()}" + ("，排在本组最后" if g.grade and settings.gated == "last" else "")
-            )
-            if g.exclude:
-                status = "excluded"
-    if overclaims:
-        notes.append(
-            f"疑似虚报{len(overclaims)}项"
-            + (
-                f"，扣{fmt(settings.overclaim_deduction * len(overclaims))}分"
-                if settings.overclaim_deduction
-                else ""
-            )
-        )
-    if unverified:
-        notes.append(f"{unverified}项未核定")
-    if out_of_range:
-        notes.append(f"核定分超出分值范围{out_of_range}处，待核实")
-        if status == "scored":
-            status = "held"
-    if verification is not None and verification.hold:
-        notes.extend(verification.hold)
-        if status == "scored":
-            status = "held"
-    if errors:
-        notes.append(f"材料有误{errors}处，待核实")
-        if settings.with_errors == "hold" and status == "scored":
-            status = "held"
+    errors = sum(1 for p in (*problems, *content) if p.severity is Severity.ERROR)
+    status, notes = _status(rubric, triggered, overclaims, unverified, out_of_range, verification, errors)
     if is_blank(submission) and not marks:
-        status = "blank"
-        notes = ["空白表：未填写自评分和填报数据"]
+        status, notes = "blank", ["空白表：未填写自评分和填报数据"]
     result = UnitResult(
         unit.id,
         unit.name,
@@ -502,6 +469,46 @@ def _range_of(
         if c.computed is not None:
             candidates.append(c.computed)
     return min(candidates), max(candidates)
+
+
+def _status(
+    rubric: Rubric,
+    triggered: tuple[str, ...],
+    overclaims: Sequence[Overclaim],
+    unverified: int,
+    out_of_range: int,
+    verification: Verification | None,
+    errors: int,
+) -> tuple[Status, list[str]]:
+    """Whether a scored unit is ranked (or held, or excluded by a gate), and the notes that say why."""
+    settings = rubric.settings
+    status: Status = "scored"
+    notes: list[str] = []
+    for g in rubric.gates:
+        if g.id in triggered:
+            notes.append(
+                f"{g.name}：{g.effect()}" + ("，排在本组最后" if g.grade and settings.gated == "last" else "")
+            )
+            if g.exclude:
+                status = "excluded"
+    if overclaims:
+        cost = settings.overclaim_deduction * len(overclaims)
+        notes.append(f"疑似虚报{len(overclaims)}项" + (f"，扣{fmt(cost)}分" if cost else ""))
+    if unverified:
+        notes.append(f"{unverified}项未核定")
+    held: list[str] = []
+    if out_of_range:
+        held.append(f"核定分超出分值范围{out_of_range}处，待核实")
+    if verification is not None:
+        held.extend(verification.hold)
+    notes.extend(held)
+    if errors:
+        notes.append(f"材料有误{errors}处，待核实")
+        if settings.with_errors == "hold":
+            held.append("with_errors")
+    if held and status == "scored":
+        status = "held"
+    return status, notes
 
 
 def _opinion(given: Sequence[tuple[str, str]]) -> str:
