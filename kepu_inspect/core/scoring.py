@@ -494,7 +494,9 @@ def _status(
     if overclaims:
         cost = settings.overclaim_deduction * len(overclaims)
         notes.append(f"疑似虚报{len(overclaims)}项" + (f"，扣{fmt(cost)}分" if cost else ""))
-    if unverified:
+    if unverified and verification is None and settings.verification == "separate":
+        notes.append("未经督导检查，全部评分细项按未核定计")
+    elif unverified:
         notes.append(f"{unverified}项未核定")
     held: list[str] = []
     if out_of_range:
