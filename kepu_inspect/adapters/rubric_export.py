@@ -13,7 +13,7 @@ import zipfile
 from typing import Any
 
 from kepu_inspect.adapters.output import normalise_xlsx_bytes
-from kepu_inspect.adapters.xlsx_print import HEADER_MARGIN, PAGE_FOOTER, PAPER_A4, SIDE_MARGIN
+from kepu_inspect.adapters.template_writer import HEADER_MARGIN, PAGE_FOOTER, PAPER_A4, SIDE_MARGIN
 from kepu_inspect.core.rubric_table.export import RubricDocument, SheetTable
 
 BODY_FONT, TITLE_FONT = "宋体", "黑体"

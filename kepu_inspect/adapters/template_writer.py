@@ -36,7 +36,6 @@ from kepu_inspect.adapters.output import (
     write_bytes_atomic,
 )
 from kepu_inspect.adapters.template_pages import Block, fit_scale, page_breaks, page_room
-from kepu_inspect.adapters.xlsx_print import HEADER_MARGIN, PAGE_FOOTER, PAPER_A4, SIDE_MARGIN
 from kepu_inspect.core.numbers import UNBOUNDED, ZERO, fmt
 from kepu_inspect.core.rubric import Assignment, Criterion, Gate, Item, Rubric, Unit, subject_of, title_stem
 from kepu_inspect.core.rules import DeductPer, Growth, Levels, Proportional, Shortfall, Threshold
@@ -67,6 +66,11 @@ class _Align(NamedTuple):
 
 
 # Fonts every Chinese Windows (and WPS) has: 宋体 SimSun, 黑体 SimHei, 仿宋 FangSong.
+# A4, one page wide, "第 X 页 共 Y 页": the same page setup as the score report's (reports/xlsx_print.py)
+PAPER_A4 = "9"  # OOXML paperSize code for A4
+PAGE_FOOTER = "第 &P 页 共 &N 页"
+SIDE_MARGIN, HEADER_MARGIN = 0.5, 0.3
+
 BODY_FONT = "宋体"
 TITLE_FONT = "黑体"
 NOTE_FONT = "仿宋"
