@@ -94,7 +94,7 @@ def import_cmd(
         typer.Option(
             "--plan",
             metavar="工作要点",
-            help="导入考核细则表时：各项目的适用单位取自该工作要点（按条目编号和内容对应）",
+            help="导入考核细则表时： 各项目的适用单位取自该工作要点 （按条目编号和内容对应）",
             rich_help_panel=OPTIONS_PANEL,
         ),
     ] = None,
@@ -180,62 +180,6 @@ def _write(output: Path | None, text: str) -> None:
 
 
 @app.command(
-    "export",
-    cls=ChineseCommand,
-    rich_help_panel=PANEL,
-    epilog=(
-        "示例：\n"
-        "  kepu-inspect rubric export 考核细则.yaml -o 考核细则.xlsx\n"
-        "  kepu-inspect rubric export pingdingshan-2017 -o 考核细则.docx"
-    ),
-)
-@guarded
-def export_cmd(
-    rubric_path: RubricArg,
-    output: Annotated[
-        Path,
-        typer.Option(
-            "--output",
-            "-o",
-            metavar="表格文件",
-            help="写入的文件：.xlsx（Excel）或 .docx（Word）",
-            rich_help_panel=OPTIONS_PANEL,
-        ),
-    ],
-    quiet_: QuietOpt = False,
-    verbose_: VerboseOpt = False,
-) -> None:
-    """把考核细则导出为印发用的考核细则表（Word 或 Excel）：考核项目、分值、评分标准（按评分规则写成文字）、
-    考核方式、佐证材料、适用单位，以及计分规则、考核单位、否决事项和等次；该表可以用 rubric import 导回。"""
-    from kepu_inspect.adapters.output import write_bytes_atomic
-    from kepu_inspect.adapters.rubric_export import export_docx, export_xlsx
-    from kepu_inspect.cli.rubric_arg import load_or_exit
-    from kepu_inspect.core.os_errors import os_error_text
-    from kepu_inspect.core.rubric_table.export import rubric_document
-
-    set_verbosity(quiet_, verbose_)
-    suffix = output.suffix.lower()
-    if suffix not in (".xlsx", ".docx"):
-        raise fail_usage(
-            f"输出文件“{output}”应以 .xlsx 或 .docx 结尾。",
-            "例如：-o 考核细则.xlsx（Excel）或 -o 考核细则.docx（Word）。",
-        )
-    rubric = load_or_exit(rubric_path, "rubric export")
-    document = rubric_document(rubric)
-    data = export_xlsx(document) if suffix == ".xlsx" else export_docx(document)
-    try:
-        write_bytes_atomic(output, data)
-    except OSError as exc:
-        raise fail_usage(
-            f"无法写入“{output}”：{os_error_text(exc)}。",
-            "如该文件正在 Excel/WPS/Word 中打开，请先关闭后重试。",
-        ) from None
-    items = sum(1 for _ in rubric.items())
-    say(f"已写入 {escape(output)}（{items} 个考核项目，{len(rubric.units)} 个单位）")
-    raise typer.Exit(EXIT_OK)
-
-
-@app.command(
     "check",
     cls=ChineseCommand,
     rich_help_panel=PANEL,
@@ -304,6 +248,62 @@ def _left_to_do(problems: list[Problem]) -> str:
     )
     parts = [f"{code} {n} 处" for code, n in sorted(counts.items())]
     return head + "、".join(parts) + "。用 kepu-inspect codes 代码 查看说明。"
+
+
+@app.command(
+    "export",
+    cls=ChineseCommand,
+    rich_help_panel=PANEL,
+    epilog=(
+        "示例：\n"
+        "  kepu-inspect rubric export 考核细则.yaml -o 考核细则.xlsx\n"
+        "  kepu-inspect rubric export pingdingshan-2017 -o 考核细则.docx"
+    ),
+)
+@guarded
+def export_cmd(
+    rubric_path: RubricArg,
+    output: Annotated[
+        Path,
+        typer.Option(
+            "--output",
+            "-o",
+            metavar="表格文件",
+            help="写入的文件：.xlsx（电子表格）或 .docx（文档）",
+            rich_help_panel=OPTIONS_PANEL,
+        ),
+    ],
+    quiet_: QuietOpt = False,
+    verbose_: VerboseOpt = False,
+) -> None:
+    """把考核细则导出为印发用的考核细则表（.xlsx 或 .docx）：考核项目、分值、评分标准（按评分规则写成文字）、
+    考核方式、佐证材料、适用单位，以及计分规则、考核单位、否决事项和等次；该表可以用 rubric import 导回。"""
+    from kepu_inspect.adapters.output import write_bytes_atomic
+    from kepu_inspect.adapters.rubric_export import export_docx, export_xlsx
+    from kepu_inspect.cli.rubric_arg import load_or_exit
+    from kepu_inspect.core.os_errors import os_error_text
+    from kepu_inspect.core.rubric_table.export import rubric_document
+
+    set_verbosity(quiet_, verbose_)
+    suffix = output.suffix.lower()
+    if suffix not in (".xlsx", ".docx"):
+        raise fail_usage(
+            f"输出文件“{output}”应以 .xlsx 或 .docx 结尾。",
+            "例如：-o 考核细则.xlsx 或 -o 考核细则.docx。",
+        )
+    rubric = load_or_exit(rubric_path, "rubric export")
+    document = rubric_document(rubric)
+    data = export_xlsx(document) if suffix == ".xlsx" else export_docx(document)
+    try:
+        write_bytes_atomic(output, data)
+    except OSError as exc:
+        raise fail_usage(
+            f"无法写入“{output}”：{os_error_text(exc)}。",
+            "如该文件正在 Excel/WPS/Word 中打开，请先关闭后重试。",
+        ) from None
+    items = sum(1 for _ in rubric.items())
+    say(f"已写入 {escape(output)}（{items} 个考核项目，{len(rubric.units)} 个单位）")
+    raise typer.Exit(EXIT_OK)
 
 
 @app.command(
