@@ -503,3 +503,14 @@ def test_rank_tiers_need_points_that_fall_as_the_number_rises() -> None:
     )
     codes = [p.code.name for p in load_rubric_text(text, Path("t.yaml")).problems]
     assert codes == ["RB007"]
+
+
+def test_a_rule_that_counts_what_is_kept_cannot_deduct() -> None:
+    """In a 扣分 section a criterion's points are what is deducted; 按次扣分 counts what is left (RB032)."""
+    text = HEAD + SECTIONS.replace(
+        "criteria: [{id: a, text: 未按时报送的扣2分, points: 2, rule: {kind: checklist, checks: [{label: 未按时报送, points: 2}]}}]",
+        "criteria: [{id: a, text: 每少一次扣1分, points: 2, rule: {kind: deduct_per, label: 少报次数, each: 1}}]",
+    )
+    loaded = load_rubric_text(text, Path("t.yaml"))
+    assert [p.code.name for p in loaded.problems] == ["RB032"]
+    assert loaded.problems[0].path == "sections[2].items[1].criteria[0].rule"

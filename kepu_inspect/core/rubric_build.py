@@ -409,7 +409,12 @@ class _Builder:
                 if it["id"] in seen_items:
                     self.add(Code.RB002, path + ".id", id=it["id"], kind="考核项目")
                 seen_items.add(it["id"])
-                items.append(self.build_item(it, path, bonus_section=kind != "base"))
+                item = self.build_item(it, path, bonus_section=kind != "base")
+                if kind == "deduct":
+                    for ci, crit in enumerate(item.criteria):
+                        if isinstance(crit.rule, (DeductPer, Deductions, Pool)):
+                            self.add(Code.RB032, f"{path}.criteria[{ci}].rule", rule_title=crit.rule.title)
+                items.append(item)
             sec = Section(s["id"], s["title"], tuple(items), kind, _dec(s.get("points")), _dec(s.get("cap")))
             if sec.points is not None:
                 actual = sum((i.points for i in items), ZERO)

@@ -83,6 +83,7 @@ FIELD_LABELS: dict[str, str] = {
     "units": "适用单位原文",
     "setting": "原文",
     "group_id": "分组编号",
+    "rule_title": "评分规则",
 }
 
 

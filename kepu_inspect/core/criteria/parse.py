@@ -80,7 +80,7 @@ LEVEL_NAMES = (
     "A级|B级|C级|D级|一等|二等|三等|一类|二类|三类"
 )
 _LEVEL = re.compile(
-    rf"^(?P<label>.*?)(?P<name>{LEVEL_NAMES})(?:的)?(?:{GAIN})(?P<v>本项分值的{NUM}%(?:～{NUM}%)?|满分|{NUM}(?:～{NUM})?分|{NUM}%(?:～{NUM}%)?)$"
+    rf"^(?P<label>.*?)(?P<name>{LEVEL_NAMES})(?:的)?(?:{GAIN}|扣)(?P<v>本项分值的{NUM}%(?:～{NUM}%)?|满分|{NUM}(?:～{NUM})?分|{NUM}%(?:～{NUM}%)?)$"
 )
 _BAND = re.compile(rf"(?P<name>{LEVEL_NAMES})[（(](?:占比|得分率|比例)?(?P<a>{NUM})%?～(?P<b>{NUM})%[)）]")
 _GAIN = re.compile(rf"^(?P<label>.*?)(?:的)?{GAIN}{PTS}$")
@@ -155,6 +155,13 @@ Found = tuple[Rule, Decimal | None] | None
 def _decide(s: str, context: Context) -> Found:
     # sentences (。) inside are read one by one by the importer; only a pool spans them as one rule
     readers = (_pool, _band_levels_reader) if "。" in s else _READERS
+    if context == "deduct" and "扣" in s:
+        # in a 扣分 section what a criterion earns is what is deducted: 超过2次扣2分 reads as 超过2次得2分
+        # would (the shortfall form alone needs its 每低…扣)
+        found = _shortfall(s, context)
+        if found is not None:
+            return found
+        s = s.replace("扣", "得")
     for reader in readers:
         found = reader(s, context)
         if found is not None:
@@ -735,7 +742,15 @@ def _checklist(s: str, context: Context) -> Found:
             return None  # a number to reach: a threshold, read elsewhere
         checks.append(Check(g.group("label").rstrip("的"), dec(g.group("p"))))
     if all_marker and len(checks) == 1:
-        return Checklist((Check(checks[0].label),), "all"), checks[0].points
+        label = checks[0].label
+        counted = re.fullmatch(
+            r"(?P<list>.+?)[，,]?(?:以上)?(?P<n>\d+)项(?:全部|均|都|同时)?(?:做到|齐全|完成|具备|落实|达到)?",
+            label,
+        )
+        conditions = (
+            _split_conditions([counted.group("list")], int(counted.group("n"))) if counted else [label]
+        )
+        return Checklist(tuple(Check(x) for x in conditions), "all"), checks[0].points
     return Checklist(tuple(checks)), sum((c.points or ZERO for c in checks), ZERO)
 
 
