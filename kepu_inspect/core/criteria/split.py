@@ -23,10 +23,11 @@ def split_criteria(cell: str) -> list[CriterionText]:
     if not lines:
         return []
     marked = [i for i, line in enumerate(lines) if _LINE_MARK.match(line)]
+    pieces: list[str]
     if len(lines) == 1 and len(_inline(lines[0])) > 1:
         pieces = _inline(lines[0])
     elif marked and marked[0] == 0:
-        pieces: list[str] = []
+        pieces = []
         for line in lines:  # an unnumbered line continues the numbered one above it
             if _LINE_MARK.match(line) or not pieces:
                 pieces.append(_LINE_MARK.sub("", line, count=1))
