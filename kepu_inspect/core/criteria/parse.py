@@ -750,6 +750,8 @@ def _checklist(s: str, context: Context) -> Found:
         conditions = (
             _split_conditions([counted.group("list")], int(counted.group("n"))) if counted else [label]
         )
+        if len(conditions) == 1:  # one condition, all or nothing: …的得5分，否则不得分
+            return Checklist((Check(conditions[0], checks[0].points),)), checks[0].points
         return Checklist(tuple(Check(x) for x in conditions), "all"), checks[0].points
     return Checklist(tuple(checks)), sum((c.points or ZERO for c in checks), ZERO)
 
