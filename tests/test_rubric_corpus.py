@@ -198,3 +198,78 @@ def test_cli_imports_a_table_and_exports_it(tmp_path: Path) -> None:
     assert wrong.exit_code == 2 and ".xlsx" in wrong.output
     plan_with_plan = runner.invoke(app, ["rubric", "import", str(SEED_PLAN), "--plan", str(SEED_PLAN)])
     assert plan_with_plan.exit_code == 2 and "--plan" in plan_with_plan.output
+
+
+SENTENCES = [
+    "开展科普日活动得2分，开展科技活动周活动得2分",
+    "无计划的扣2分",
+    "全年不少于4次，每少1次扣1分",
+    "酌情评分",
+    "好得3分，较好得2分，一般得1分",
+    "中央媒体每篇3分，最高6分",
+    "600人以上得3分，200～600人得2分",
+    "按完成比例得分",
+    "工作有特色",
+    "",
+    "=SUM(A1)",
+    "每篇计10分，不设上限",
+    "1.得2分\n2.得3分",
+    "受到通报批评的每次扣5分",
+    "x" * 300,
+]
+
+
+def test_tables_written_any_which_way_never_break_the_importer(tmp_path: Path) -> None:
+    """Random rows (bad points, empty 评分标准, merged cells, formulas as text, headings anywhere): the
+    importer either refuses with a reason or writes a rubric the loader accepts — never an exception and
+    never a file that fails its own check (PL012)."""
+    from openpyxl import Workbook
+
+    rng = random.Random(17)
+    headers = [
+        ("考核项目", "考核内容", "分值", "评分标准"),
+        ("序号", "考核项目", "分值", "评分标准", "考核方式", "责任单位"),
+        ("项目代码", "考核项目", "分值", "评分标准"),
+    ]
+    for n in range(40):
+        wb = Workbook()
+        ws = wb.active
+        assert ws is not None
+        header = rng.choice(headers)
+        ws.append(list(header))
+        for _ in range(rng.randint(0, 15)):
+            row: list[str] = []
+            for col in header:
+                if col == "分值":
+                    row.append(rng.choice(["2", "4", "10", "", "不限", "abc", "-3", "0.5"]))
+                elif col == "评分标准":
+                    row.append(rng.choice(SENTENCES))
+                elif col == "项目代码":
+                    row.append(rng.choice(["i1", "i1", "1abc", "", "s 2"]))
+                elif col == "责任单位":
+                    row.append(rng.choice(["各成员单位", "市科协、市教育局", "", "???"]))
+                else:
+                    row.append(
+                        rng.choice(
+                            ["一、组织领导（20分）", "加分项目", "扣分项目（最多扣5分）", "组织", "", "1"]
+                        )
+                    )
+            ws.append(row)
+            if rng.random() < 0.15:
+                ws.merge_cells(
+                    start_row=ws.max_row, start_column=1, end_row=ws.max_row, end_column=len(header)
+                )
+        path = tmp_path / f"t{n}.xlsx"
+        wb.save(path)
+        result = import_rubric_table(path)
+        assert not any(p.code.name == "PL012" for p in result.problems), (
+            n,
+            [p.message for p in result.problems],
+        )
+        if result.fatal:
+            assert [p.severity.value for p in result.problems].count("error") >= 1
+            continue
+        target = tmp_path / f"t{n}.yaml"
+        target.write_text(result.yaml_text, "utf-8")
+        loaded = load_rubric(target)
+        assert loaded.rubric is not None, (n, [p.message for p in loaded.problems])

@@ -90,7 +90,7 @@ def import_rubric_table(
     sides = read_sides([(g.source, g.rows) for g in grids])
     problems += [p.at(**where) for p in sides.problems]
     if not any(s.items for s in main.sections):
-        return TableImport(True, [*problems, problem(Code.RB026, what="考核细则表中的考核项目", **where)])
+        return TableImport(True, [*problems, problem(Code.RB034, where=tables[0].source, **where)])
     builder = _DocBuilder(path, main, sides, found.text, official, today or dt.date.today())
     plan_scoping = None
     if plan_path is not None:
@@ -272,7 +272,27 @@ class _DocBuilder:
                 [], before=(f"{TODO}：原表未写等次分数段，本细则暂不评等次；如需评等次请在此写明",)
             )
         doc["sections"] = self.sections(applies)
+        self.compare_open_groups(doc)
         return doc
+
+    def compare_open_groups(self, doc: dict[str, Any]) -> None:
+        """A group compared on 得分率 cannot hold a criterion without a maximum: compare it on raw points."""
+        from kepu_inspect.adapters.yaml_writer import plain
+
+        if not any(
+            c["rule"].get("uncapped")
+            for s in plain(doc["sections"])
+            if s.get("kind", "base") == "base"
+            for i in s["items"]
+            for c in i["criteria"]
+        ):
+            return
+        for n, group in enumerate(doc["groups"]):
+            value = group.value if isinstance(group, Note) else group
+            if value.get("normalise"):
+                kept = {k: v for k, v in value.items() if k != "normalise"}
+                doc["groups"][n] = Note(kept, after="有不设上限的评分细项：按总分比较", flow=True)
+                self.problems.append(problem(Code.RB033, group=value["name"]))
 
     def _header(self, scoping: PlanScoping | None) -> tuple[str, ...]:
         t = self.main.tally

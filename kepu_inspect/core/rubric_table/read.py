@@ -331,6 +331,15 @@ def settle_criteria(item: DraftItem, kind: SectionKind, tally: Tally, problems: 
     criteria: list[dict[str, Any]] = []
     declared = item.points
     for content, row_points, text, line in item.rows:
+        if not text.strip():  # a row with 分值 but no 评分标准
+            problems.append(
+                problem(Code.RB027, where="考核细则表", row=line, detail="没有评分标准，已作为酌情评分")
+            )
+            criteria.append(
+                _discretionary(content or item.title, row_points if several_rows else None, "fallback")
+            )
+            criteria[-1]["_row"] = line
+            continue
         found = _row_criteria(text, row_points, kind, several_rows, content if several_rows else "")
         if found is None:
             problems.append(problem(Code.RB023, where=f"第 {line} 行", criterion=_clip(text)))
