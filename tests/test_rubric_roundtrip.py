@@ -221,3 +221,39 @@ def test_scores_are_equal_on_filled_workbooks(path: Path, tmp_path: Path) -> Non
             assert [(r.rank, r.result.unit_id) for r in ranking] == [
                 (r.rank, r.result.unit_id) for r in b.rankings[gid]
             ]
+
+
+@pytest.mark.libreoffice
+@pytest.mark.parametrize("fmt", ["xlsx", "docx"])
+def test_the_printed_export_shows_what_the_import_reads(fmt: str, tmp_path: Path) -> None:
+    """Printed through LibreOffice, the export shows every table, item code and criterion sentence."""
+    import shutil
+    import subprocess
+
+    if shutil.which("soffice") is None or shutil.which("pdftotext") is None:
+        pytest.skip("needs LibreOffice and pdftotext")
+    rubric = load_rubric(ROOT / "rubrics" / "yiyang-towns-2019.yaml").rubric
+    assert rubric is not None
+    document = rubric_document(rubric)
+    src = tmp_path / f"细则.{fmt}"
+    src.write_bytes(export_xlsx(document) if fmt == "xlsx" else export_docx(document))
+    profile = tmp_path / "profile"
+    subprocess.run(
+        ["soffice", f"-env:UserInstallation={profile.as_uri()}", "--headless", "--norestore",
+         "--convert-to", "pdf", "--outdir", str(tmp_path), str(src)],
+        capture_output=True, timeout=240, check=True,
+    )  # fmt: skip
+    text = subprocess.run(
+        ["pdftotext", str(tmp_path / "细则.pdf"), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    lines = ["".join(line.split()) for line in text.splitlines()]  # table columns print side by side
+
+    def shown(words: str) -> bool:
+        return any(words in line for line in lines)
+
+    for table in document.tables:
+        assert shown(table.caption), table.caption
+    for _, item in rubric.items():
+        assert item.id in lines and shown(item.title[:4]), item.id
+    for words in ("本项分值内", "不累计", "全部乡镇", "等次最高为"):
+        assert shown(words), words

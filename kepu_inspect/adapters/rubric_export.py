@@ -85,7 +85,8 @@ def _lines(text: str, width: float) -> int:
     total = 0
     for part in text.split("\n") or [""]:
         units = sum(2 if ord(ch) > 0x2E80 else 1 for ch in part)
-        total += max(1, -(-units // max(1, int(width - 1))))
+        # a column a little wider in print than its width in characters (Excel and LibreOffice alike)
+        total += max(1, -(-units // max(1, int(width * 1.1))))
     return total
 
 
@@ -120,7 +121,7 @@ def _xlsx_sheet(ws: Any, table: SheetTable, document: RubricDocument | None) -> 
             for col, text in enumerate(values, 1):
                 _put(ws, row, col, text, center=col in (1, 4) and ncols == 9)
             tallest = max(_lines(v, w) for v, w in zip(values, table.widths, strict=True))
-            ws.row_dimensions[row].height = 4 + 15 * tallest
+            ws.row_dimensions[row].height = 6 + 14 * tallest
         row += 1
     for col, width in enumerate(table.widths, 1):
         ws.column_dimensions[get_column_letter(col)].width = width
