@@ -11,6 +11,7 @@ from pathlib import PurePath
 from kepu_inspect.core.numbers import ZERO, fmt
 from kepu_inspect.core.problems import Problem
 from kepu_inspect.core.results import STATUS_LABELS, CriterionResult, ItemResult, Ranked, ScoreRun, UnitResult
+from kepu_inspect.core.rubric import subject_of
 from kepu_inspect.core.statement import scoring_statement
 from kepu_inspect.reports.safe_text import neutralise
 
@@ -100,7 +101,7 @@ def ranking_notes(run: ScoreRun, table: RankingTable) -> str:
 
 
 def report_title(run: ScoreRun) -> str:
-    return f"{run.rubric.meta.year}年度全民科学素质工作目标责任考核结果"
+    return f"{run.rubric.meta.year}年度{subject_of(run.rubric.meta)}考核结果"
 
 
 def item_rate(res: UnitResult, item_id: str) -> Decimal | None:
