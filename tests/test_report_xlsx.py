@@ -30,7 +30,9 @@ def write_report(run: ScoreRun, target: Path) -> None:
         write_xlsx_report(run, sink)
 
 
-FIXED_SHEETS = ["县（市、区）排名", "市直成员单位排名", "得分矩阵", "项目分析", "自评与核定对比", "问题清单"]
+FIXED_SHEETS = [
+    "县（市、区）排名", "市直成员单位排名", "得分矩阵", "项目分析", "自评与核定对比", "复核提示", "问题清单"
+]  # fmt: skip
 HOSTILE = {
     "name: 甲县": 'name: "=HYPERLINK(\\"http://x\\")甲县"',
     "title: 科普日活动": 'title: "+科普日活动"',
@@ -91,7 +93,7 @@ def test_header_rows(book: openpyxl.Workbook, sheet: str, columns: tuple[str, ..
 def test_ranking_sheet_content(book: openpyxl.Workbook, mini_run: ScoreRun) -> None:
     ws = book["市直成员单位排名"]
     rows = _rows(ws)
-    assert rows[0][0] == "2017年度全民科学素质工作目标责任考核结果（市直成员单位）"
+    assert rows[0][0] == "2017年度科学素质工作考核结果（市直成员单位）"  # worded from the mini rubric's title
     assert "2017年12月28日" in " ".join(str(v) for v in rows[1] if v)
     header = _header_row(ws)
     first = rows[header]
@@ -243,7 +245,7 @@ def test_real_rubric(tmp_path: Path) -> None:
     run = scored_run(rubric, tmp_path / "in", skip=(rubric.assessed_units()[1].id,))
     book = openpyxl.load_workbook(io.BytesIO(xlsx_report_bytes(run)))
     scored = [r for r in run.results.values() if r.scored]
-    assert len(book.sheetnames) == 6 + len(scored)
+    assert len(book.sheetnames) == len(FIXED_SHEETS) + len(scored)
     for ws in book.worksheets[:2]:
         assert len(ws._charts) == 1
     matrix = book["得分矩阵"]

@@ -268,3 +268,34 @@ def test_locked_cells_survive_a_libreoffice_style_resave(tmp_path: Path, pingdin
             pingdingshan, write(tmp_path, f"{unit.name}.xlsx", clean_bytes(pingdingshan, unit))
         )
         assert "WB056" not in _codes(reading)
+
+
+def test_forms_printed_by_an_earlier_version_are_not_locked_cell_changes(
+    tmp_path: Path, pingdingshan: Rubric
+) -> None:
+    """Earlier templates printed fewer tags and notes (no 【加分】, no 本单位目标): the rubric's own words
+    are what is compared; an appended remark of the unit's is still named."""
+    import re as _re
+
+    unit = next(u for u in pingdingshan.assessed_units() if u.params)
+
+    def older(wb: Any) -> None:
+        ws = wb[ITEM]
+        for row in ws.iter_rows(min_col=4, max_col=4):
+            cell = row[0]
+            if isinstance(cell.value, str) and type(cell).__name__ == "Cell":
+                cell.value = _re.sub(r"\n?（本单位目标：[^）]*）", "", cell.value.replace("【加分】", ""))
+
+    reading = read_submission(
+        pingdingshan, write(tmp_path, "old.xlsx", with_openpyxl(clean_bytes(pingdingshan, unit), older))
+    )
+    assert reading.status == "read" and "WB056" not in _codes(reading)
+
+    def remark(wb: Any) -> None:
+        ref = cell_of(pingdingshan, unit, L.COL_TEXT, pingdingshan.assignments(unit)[0].item.id)
+        wb[ITEM][ref] = str(wb[ITEM][ref].value) + "（已完成）"
+
+    reading = read_submission(
+        pingdingshan, write(tmp_path, "new.xlsx", with_openpyxl(clean_bytes(pingdingshan, unit), remark))
+    )
+    assert "WB056" in _codes(reading)

@@ -24,7 +24,7 @@ from kepu_inspect.adapters.xlsx_safe import (
 from kepu_inspect.core.numbers import ZERO, fmt
 from kepu_inspect.core.problems import Code, Problem, problem
 from kepu_inspect.core.results import FileReading
-from kepu_inspect.core.rubric import Criterion, Rubric, Unit, normalise_name
+from kepu_inspect.core.rubric import Assignment, Criterion, Rubric, Unit, normalise_name
 from kepu_inspect.core.rules import InputSpec
 from kepu_inspect.core.scoring import score_range
 from kepu_inspect.core.submission import CriterionEntry, ItemEntry, Submission
@@ -69,6 +69,28 @@ def _col_key(letters: str) -> int:
 
 
 _RANGE = re.compile(r"^\$?([A-Z]{1,3})\$?([0-9]{1,7})(?::\$?([A-Z]{1,3})\$?([0-9]{1,7}))?$")
+
+
+def _decorated(printed: str, core: str, notes: tuple[str, ...]) -> bool:
+    """``printed`` is ``core`` with only what some version of the template adds around it: a tag such as
+    【加分】 before, notes in brackets after (each beginning as layout's composers begin them).
+    Squeezed text: brackets and colons are ASCII (NFKC)."""
+    for tag in L.TAGS:
+        if printed.startswith(tag) and not core.startswith(tag):
+            printed = printed[len(tag) :]
+            break
+    if not printed.startswith(core):
+        return False
+    rest = printed[len(core) :]
+    starts = tuple(_squeeze(n) for n in notes)
+    while rest:
+        if not rest.startswith("("):
+            return False
+        end = rest.find(")")
+        if end < 0 or not all(part.startswith(starts) for part in rest[1:end].split(";")):
+            return False
+        rest = rest[end + 1 :]
+    return True
 
 
 def _squeeze(text: str) -> str:
@@ -134,7 +156,9 @@ class Printed:
     kind: Literal["points", "text", "formula"]
     expected: str = ""  # the text (before line wrapping), or the points as the template writes them
     points: Decimal = ZERO
-    criterion: Criterion | None = None  # its text names the unit's own target: composed per unit
+    per_unit: tuple[Criterion, Assignment] | None = None  # a text naming the unit's own target
+    core: str = ""  # the rubric's own words in the text, which every version of the form prints
+    notes: tuple[str, ...] = ()  # how the notes any version adds in brackets begin
 
     def differs(self, stored: StoredCells, ref: str, unit: Unit) -> str:
         """Why the cell is not what the template printed ("" when it is)."""
@@ -155,34 +179,52 @@ class Printed:
             except ArithmeticError:
                 pass
             return f"分值应为 {self.expected}，现为 {stored.text(ref) or '空'}"
-        expected = L.criterion_text(self.criterion, unit) if self.criterion is not None else self.expected
-        if _squeeze(stored.text(ref)) == _squeeze(expected):  # the writer wraps lines as it likes
+        expected = L.criterion_text(*self.per_unit, unit) if self.per_unit is not None else self.expected
+        printed = _squeeze(stored.text(ref))
+        if printed == _squeeze(expected):  # the writer wraps lines as it likes
             return ""
+        if self.core and _decorated(printed, _squeeze(self.core), self.notes):  # an earlier version's form
+            return ""
+        if self.column == L.COL_MAX:
+            return f"分值应为 {expected}，现为 {stored.text(ref) or '空'}"
         return {L.COL_TITLE: "考核项目名称被改动", L.COL_TEXT: "考核内容或评分标准被改动"}.get(
             self.column, "被改动"
         )
 
 
+def _points_check(row_id: str, points: Decimal | str) -> Printed:
+    if isinstance(points, str):  # 不限: an open-ended item or criterion
+        return Printed(row_id, L.COL_MAX, "text", points)
+    return Printed(row_id, L.COL_MAX, "points", fmt(points), points)
+
+
 def printed_checks(rubric: Rubric, unit: Unit) -> tuple[Printed, ...]:
-    """The printed cells to compare for a unit's form: 分值 and wording of each item and criterion, and
-    the item subtotal formulas (section subtotals are found by their row ids)."""
+    """The printed cells to compare for a unit's form (as layout composes them for the writer): 分值
+    and wording of each item and criterion, and the item subtotal formulas (section subtotals are found
+    by their row ids)."""
     checks: list[Printed] = []
     for a in rubric.assignments(unit):
         item = a.item
-        points = item.points * a.weight
-        checks.append(Printed(item.id, L.COL_MAX, "points", fmt(points), points))
+        checks.append(_points_check(item.id, L.item_points(a)))
         checks.append(Printed(item.id, L.COL_TITLE, "text", item.title))
-        checks.append(Printed(item.id, L.COL_TEXT, "text", L.item_text(a)))
+        core = item.content or item.title
+        checks.append(Printed(item.id, L.COL_TEXT, "text", L.item_text(a), core=core, notes=L.ITEM_NOTES))
         checks.append(Printed(item.id, L.COL_SELF, "formula"))
         checks.append(Printed(item.id, L.COL_VERIFIED, "formula"))
         for crit in item.criteria:
             uid = L.criterion_uid(item.id, crit)
-            points = crit.points * a.weight
-            checks.append(Printed(uid, L.COL_MAX, "points", fmt(points), points))
+            checks.append(_points_check(uid, L.criterion_points(crit, a)))
             own = L.unit_target(crit, unit) != ""  # units of one profile differ in this text
+            text = L.criterion_text(crit, a, unit)
             checks.append(
                 Printed(
-                    uid, L.COL_TEXT, "text", L.criterion_text(crit, unit), criterion=crit if own else None
+                    uid,
+                    L.COL_TEXT,
+                    "text",
+                    text,
+                    per_unit=(crit, a) if own else None,
+                    core=crit.text,
+                    notes=L.CRITERION_NOTES,
                 )
             )
     return tuple(checks)
@@ -670,13 +712,14 @@ class _Reader:
                 opinion_ref = f"{L.COL_OPINION}{r}"
                 opinion = "" if inspectors_only(opinion_ref) else self.free_text(sheet, opinion_ref)
                 items[item.id] = ItemEntry(evidence, opinion, f"{L.COL_EVIDENCE}{r}")
-                if item.evidence_required and not evidence:
+                if item.evidence_required and not evidence and item.reported_by != "office":
                     self.add(
                         Code.WB021,
                         sheet=L.ITEM_SHEET,
                         cell=f"{L.COL_EVIDENCE}{r}",
                         evidence=item.evidence or "佐证材料",
                     )
+            office = item.reported_by == "office"  # its cells are locked: the unit enters nothing
             for crit in item.criteria:
                 uid = L.criterion_uid(item.id, crit)
                 if uid not in row_of:
@@ -684,6 +727,14 @@ class _Reader:
                 crit_row = row_of[uid]
                 values: dict[str, Any] = {}
                 unreadable: list[str] = []
+                if office:
+                    ver_ref = f"{L.COL_VERIFIED}{crit_row}"
+                    verified = None
+                    if not inspectors_only(ver_ref):
+                        low, high = score_range(crit, a.weight)
+                        verified, _ = self.score_cell(sheet, ver_ref, low, high, Code.WB024)
+                    criteria[uid] = CriterionEntry({}, None, verified, "", ver_ref)
+                    continue
                 for ir in rows.criteria[uid].rows:
                     if ir.spec.kind == "score" or ir.row_id not in row_of:
                         continue

@@ -16,6 +16,7 @@ PREFIXES: dict[str, str] = {
     "PL": "从工作要点导入",
     "WB": "报送的自评表",
     "VF": "督导检查核查表",
+    "CR": "公示后的更正",
     "SC": "评分",
 }
 
@@ -41,6 +42,7 @@ FIELD_LABELS: dict[str, str] = {
     "fix": "按文件的实际情况给出的修改方法",
     "found": "实际值",
     "grade": "等次",
+    "hint": "相近的名称",
     "group": "分组",
     "high": "上限",
     "id": "编号",
@@ -75,6 +77,13 @@ FIELD_LABELS: dict[str, str] = {
     "title": "标题",
     "what": "文件类型",
     "where": "表格位置",
+    # rubric check and 考核细则 import (RB017–RB031, PL027–PL028)
+    "words": "该行文字",
+    "criterion": "评分标准原文",
+    "units": "适用单位原文",
+    "setting": "原文",
+    "group_id": "分组编号",
+    "rule_title": "评分规则",
     # values read with their measure, structure (WB037–WB056)
     "answer": "读作",
     "chars": "字符",

@@ -14,7 +14,14 @@ from kepu_inspect.core.record import encode_record, unpack_record
 from kepu_inspect.core.results import ScoreRun, UnitResult
 from kepu_inspect.core.statement import scoring_statement
 from kepu_inspect.reports.safe_text import displayable, dumps, neutralise
-from kepu_inspect.reports.tables import ranking_tables, report_title
+from kepu_inspect.reports.tables import (
+    CHANGE_COLUMNS,
+    OBJECTION_COLUMNS,
+    change_rows,
+    objection_rows,
+    ranking_tables,
+    report_title,
+)
 
 
 def _cell(value: object) -> object:
@@ -47,6 +54,9 @@ def iter_results_json(run: ScoreRun) -> Iterator[bytes]:
             "decimals": run.rubric.settings.decimals,
         },
         "rules": scoring_statement(run.rubric),
+        "corrections": None
+        if run.ledger is None
+        else {"file": run.ledger.source, "sha256": run.ledger.sha256},
     }
     d = run.rubric.settings.decimals
     sections: list[tuple[str, Iterable[Any]]] = [
@@ -101,6 +111,23 @@ def iter_results_json(run: ScoreRun) -> Iterator[bytes]:
             (_unit_record(run, run.results[u.id]) for u in run.rubric.units if u.id in run.results),
         ),
         ("problems", (p.as_dict() for p in run.problems())),
+        ("review", review_entries(run)),
+        (
+            "changes",
+            (
+                dict(zip(("group", "unit", "published", "now", "because"), r, strict=True))
+                for r in change_rows(run)
+            ),
+        ),
+        (
+            "objections",
+            (
+                dict(
+                    zip(("unit", "objection", "conclusion", "result", "approved_by", "date"), r, strict=True)
+                )
+                for r in objection_rows(run)
+            ),
+        ),
     ]
     yield ("{" + dumps(head, compact=True)[1:-1]).encode()
     for name, entries in sections:
@@ -112,6 +139,35 @@ def iter_results_json(run: ScoreRun) -> Iterator[bytes]:
             first = False
         yield b"\n]"
     yield b"\n}\n"
+
+
+def review_entries(run: ScoreRun) -> Iterator[dict[str, Any]]:
+    """复核提示: the fragile pairs, then the fragile grades (closest calls first)."""
+    if run.review is None:
+        return
+    d = run.rubric.settings.decimals
+    for p in run.review.pairs:
+        yield {
+            "kind": "pair",
+            "group": p.group,
+            "first": p.first,
+            "second": p.second,
+            "ranks": [p.first_rank, p.second_rank],
+            "gap": fmt(p.gap, d),
+            "reason": p.reason,
+        }
+    for g in run.review.grades:
+        yield {
+            "kind": "grade",
+            "group": g.group,
+            "unit": g.unit,
+            "rank": g.rank,
+            "score": fmt(g.score, d),
+            "grade": g.grade,
+            "could_be": g.other,
+            "line": fmt(g.line),
+            "reason": g.reason,
+        }
 
 
 def _unit_record(run: ScoreRun, res: UnitResult) -> bytes:
@@ -167,4 +223,18 @@ def problems_csv(problems: list[Problem]) -> str:
                 )
             ]
         )
+    return buf.getvalue()
+
+
+def changes_csv(run: ScoreRun) -> str:
+    """更正说明 then 异议处理情况, as one CSV for Excel (a blank row between the two tables)."""
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\r\n")
+    writer.writerow(CHANGE_COLUMNS)
+    for row in change_rows(run):
+        writer.writerow([_cell(v) for v in row])
+    writer.writerow([])
+    writer.writerow(OBJECTION_COLUMNS)
+    for row in objection_rows(run):
+        writer.writerow([_cell(v) for v in row])
     return buf.getvalue()

@@ -17,13 +17,18 @@ from kepu_inspect import __version__
 from kepu_inspect.core.numbers import HUNDRED, ZERO, fmt
 from kepu_inspect.core.results import ScoreRun
 from kepu_inspect.reports.tables import (
+    CHANGE_COLUMNS,
     DETAIL_COLUMNS,
     ITEM_ANALYSIS_COLUMNS,
+    OBJECTION_COLUMNS,
     PROBLEM_COLUMNS,
     PROBLEM_SUMMARY_COLUMNS,
+    REVIEW_GRADE_COLUMNS,
+    REVIEW_PAIR_COLUMNS,
     SELF_VS_VERIFIED_COLUMNS,
     WEAK_ITEMS,
     RankingTable,
+    change_rows,
     criterion_label,
     grade_tone,
     group_title,
@@ -31,12 +36,14 @@ from kepu_inspect.reports.tables import (
     is_weak,
     item_analysis,
     item_label,
+    objection_rows,
     problem_rows,
     problem_summary,
     ranking_notes,
     ranking_tables,
     report_date,
     report_title,
+    review_tables,
     safe_text,
     scored_in_rank_order,
     self_vs_verified,
@@ -298,6 +305,45 @@ def _problems_section(run: ScoreRun) -> str:
     )
 
 
+def _changes_section(run: ScoreRun) -> str:
+    """更正说明 and 异议处理情况, when corrections were applied or compared with the published results."""
+    if run.changes is None and run.ledger is None:
+        return ""
+    changes, objections = change_rows(run), objection_rows(run)
+    body = '<section class="page wide"><h2>更正说明</h2>'
+    if run.changes is not None and not changes:
+        body += "<p>与公示结果相比，没有单位的名次、得分或等次发生变化。</p>"
+    elif changes:
+        rows = [f"<tr>{_cells(CHANGE_COLUMNS, values)}</tr>" for values in changes]
+        body += _table(CHANGE_COLUMNS, rows, "changes", (10, 12, 20, 20, 38))
+    if objections:
+        rows = [f"<tr>{_cells(OBJECTION_COLUMNS, values)}</tr>" for values in objections]
+        body += f"<h3>异议处理情况（{len(objections)} 件）</h3>" + _table(
+            OBJECTION_COLUMNS, rows, "objections", (12, 26, 26, 18, 8, 10)
+        )
+    return body + "</section>"
+
+
+def _review_section(run: ScoreRun) -> str:
+    """复核提示: the ranks and grades a disputed score could change, closest calls first."""
+    pairs, grades = review_tables(run)
+    head = '<section class="page wide"><h2>复核提示（公示前核对）</h2>'
+    if not pairs and not grades:
+        return head + "<p>没有名次或等次会因有争议的评分而改变。</p></section>"
+    note = (
+        "每项有争议的评分（自评分与核定分不同、检查人员意见不一、未核定、否决事项意见不一）取其可能的最低和最高值，"
+        "得到每个单位总分的区间；两个单位的区间重叠即名次可能互换，区间跨过等次分数线即等次可能改变。"
+    )
+    pair_rows = [f"<tr>{_cells(REVIEW_PAIR_COLUMNS, values)}</tr>" for values in pairs]
+    grade_rows = [f"<tr>{_cells(REVIEW_GRADE_COLUMNS, values)}</tr>" for values in grades]
+    return (
+        f'{head}<p class="note">{_t(note)}</p>'
+        f"<h3>名次可能互换（{len(pairs)} 对）</h3>{_table(REVIEW_PAIR_COLUMNS, pair_rows, 'review', (10, 4, 10, 4, 10, 5, 57))}"
+        f"<h3>等次可能改变（{len(grades)} 个）</h3>"
+        f"{_table(REVIEW_GRADE_COLUMNS, grade_rows, 'review', (10, 4, 10, 6, 5, 6, 5, 54))}</section>"
+    )
+
+
 UNIT_DETAIL_COLUMNS = DETAIL_COLUMNS[2:]
 DETAIL_WIDTHS = (4, 10, 20, 8, 4, 16, 5, 5, 5, 23)
 
@@ -377,6 +423,8 @@ def render_html(run: ScoreRun, *, unit_detail: bool | None = None) -> str:
     sections += [
         _analysis_section(run),
         _self_vs_verified_section(run),
+        _review_section(run),
+        _changes_section(run),
         _problems_section(run),
         _detail_section(run, scored, show_detail),
     ]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from kepu_inspect.core.problems import Problem, Severity
-from kepu_inspect.core.rubric import Rubric
+from kepu_inspect.core.rubric import Rubric, subject_of
 
 
 def notice_text(rubric: Rubric, unit_name: str, problems: list[Problem], date: str) -> str:
@@ -11,11 +11,11 @@ def notice_text(rubric: Rubric, unit_name: str, problems: list[Problem], date: s
     must = [p for p in problems if p.severity is Severity.ERROR]
     should = [p for p in problems if p.severity is Severity.WARNING]
     lines = [
-        f"关于{unit_name}{meta.year}年度全民科学素质工作自评材料的退回修改通知",
+        f"关于{unit_name}{meta.year}年度{subject_of(meta)}自评材料的退回修改通知",
         "",
         f"{unit_name}：",
         "",
-        f"    经审核，你单位报送的{meta.year}年度全民科学素质工作目标责任自评材料存在以下问题，"
+        f"    经审核，你单位报送的{meta.year}年度{subject_of(meta)}自评材料存在以下问题，"
         "请按要求修改后重新报送。",
         "",
     ]

@@ -11,6 +11,7 @@ from pathlib import PurePath
 from kepu_inspect.core.numbers import ZERO, fmt
 from kepu_inspect.core.problems import Problem
 from kepu_inspect.core.results import STATUS_LABELS, CriterionResult, ItemResult, Ranked, ScoreRun, UnitResult
+from kepu_inspect.core.rubric import subject_of
 from kepu_inspect.core.statement import scoring_statement
 from kepu_inspect.reports.safe_text import neutralise
 
@@ -100,7 +101,7 @@ def ranking_notes(run: ScoreRun, table: RankingTable) -> str:
 
 
 def report_title(run: ScoreRun) -> str:
-    return f"{run.rubric.meta.year}年度全民科学素质工作目标责任考核结果"
+    return f"{run.rubric.meta.year}年度{subject_of(run.rubric.meta)}考核结果"
 
 
 def item_rate(res: UnitResult, item_id: str) -> Decimal | None:
@@ -379,3 +380,49 @@ def score_matrix(run: ScoreRun) -> ScoreMatrix:
         rates = {it.item_id: it.rate for it in r.result.items}
         rows.append((group_name, r, tuple(rates.get(col.item_id) for col in columns)))
     return ScoreMatrix(columns, rows)
+
+
+REVIEW_PAIR_COLUMNS = ("分组", "名次", "单位", "名次", "单位", "相差", "可能的变化")
+REVIEW_GRADE_COLUMNS = ("分组", "名次", "单位", "总分", "等次", "可能变为", "分数线", "可能的变化")
+
+
+def review_tables(run: ScoreRun) -> tuple[list[tuple[str, ...]], list[tuple[str, ...]]]:
+    """复核提示 as rows: pairs whose ranks could swap, units whose grade could change (closest first)."""
+    if run.review is None:
+        return [], []
+    pairs: list[tuple[str, ...]] = [
+        (p.group, str(p.first_rank), p.first, str(p.second_rank), p.second, _d(run, p.gap), p.reason)
+        for p in run.review.pairs
+    ]
+    grades: list[tuple[str, ...]] = [
+        (g.group, str(g.rank), g.unit, _d(run, g.score), g.grade, g.other, fmt(g.line), g.reason)
+        for g in run.review.grades
+    ]
+    return pairs, grades
+
+
+CHANGE_COLUMNS = ("分组", "单位", "公示时", "更正后", "原因")
+OBJECTION_COLUMNS = ("单位", "异议情况", "复核结论", "处理结果", "批准人", "日期")
+
+
+def change_rows(run: ScoreRun) -> list[tuple[str, ...]]:
+    """更正说明: every unit whose rank, score or grade changed since 公示, before → after, and why."""
+    d = run.rubric.settings.decimals
+    rows: list[tuple[str, ...]] = []
+    for c in run.changes or []:
+        before = c.before.describe(d) if c.before is not None else "（公示时未列入）"
+        why = "；".join(c.because) if c.because else "其他单位的更正使名次变化"
+        rows.append((c.group, c.unit, before, c.after.describe(d), why))
+    return rows
+
+
+def objection_rows(run: ScoreRun) -> list[tuple[str, ...]]:
+    """异议处理情况: every row of the ledger — corrected, or answered without a change."""
+    ledger = run.ledger
+    if ledger is None:
+        return []
+    rows: list[tuple[str, ...]] = []
+    for c in sorted((*ledger.corrections, *ledger.answered), key=lambda c: c.line):
+        result = c.describe(False) if c.changes else "维持原结果"
+        rows.append((c.unit_name, c.objection or "（核实更正）", c.conclusion, result, c.approved_by, c.date))
+    return rows

@@ -1,4 +1,5 @@
-"""Print setup shared by the templates and the score report: A4, one page wide, "第 X 页 共 Y 页"."""
+"""Print setup of the score report workbook: A4, one page wide, "第 X 页 共 Y 页" (the templates set the same
+through openpyxl)."""
 
 from __future__ import annotations
 
