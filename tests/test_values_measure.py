@@ -392,3 +392,40 @@ def test_control_characters_in_evidence_are_removed_and_reported(tmp_path: Path,
     reading = _read(tmp_path, mini, data)
     assert reading.submission.items["C1"].evidence == "预算文件（附件1）"  # type: ignore[union-attr]
     assert _at(reading, ref) == ["WB051"]
+
+
+# --- inspectors' marks are read like self scores -------------------------------------------------------------------
+def test_an_inspectors_mark_is_read_with_its_measure(tmp_path: Path) -> None:
+    """核定分 in a verification workbook: 2.5分 is 2.5 (noted); 3万元 and a percent format are problems."""
+    from openpyxl import load_workbook
+
+    from kepu_inspect.adapters import verification_layout as V
+    from kepu_inspect.adapters.verification_reader import read_verification
+    from tests.test_inspection import fill, make_workbooks, separate
+
+    rubric, text = separate()
+    rubric_file = tmp_path / "细则.yaml"
+    rubric_file.write_text(text, "utf-8")  # type: ignore[arg-type]
+    inbox = tmp_path / "收到的材料"
+    write(inbox, "甲县.xlsx", clean_bytes(rubric, "A"))
+    office = {"rubric_file": rubric_file, "inbox": inbox, "teams": tmp_path / "none.yaml"}
+    office["teams"].write_text(
+        "teams:\n  - name: 第一督导检查组\n    leader: 张组长\n    members: [李四]\n    units: [甲县]\n",
+        "utf-8",
+    )
+    (book,) = make_workbooks(office, tmp_path / "核查表")
+    fill(book, {("甲县", "张组长"): {"C1.b": "2.5分", "C1.c": "3万元", "C2.a": 0.85}})
+    wb = load_workbook(book)
+    ws = wb["甲县-张组长"]
+    rows = {ws[f"A{r}"].value: r for r in range(V.FIRST_DATA_ROW, ws.max_row + 1) if ws[f"A{r}"].value}
+    ws[f"{V.COL_VERIFIED}{rows['C2.a']}"].number_format = "0%"
+    wb.save(book)
+    found = read_verification(rubric, book)
+    at = {p.cell: p.code.name for p in found.problems if p.sheet == "甲县-张组长"}
+    assert at[f"{V.COL_VERIFIED}{rows['C1.b']}"] == "WB039"
+    assert at[f"{V.COL_VERIFIED}{rows['C1.c']}"] == "WB041"
+    assert at[f"{V.COL_VERIFIED}{rows['C2.a']}"] == "WB038"
+    (unit,) = found.units
+    assert {uid: m.value for uid, ms in unit.verification.marks.items() for m in ms} == {
+        "C1.b": Decimal("2.5")
+    }

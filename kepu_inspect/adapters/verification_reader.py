@@ -27,7 +27,7 @@ from kepu_inspect.core.numbers import fmt
 from kepu_inspect.core.problems import Code, Problem, problem
 from kepu_inspect.core.rubric import Rubric, Unit
 from kepu_inspect.core.scoring import score_range
-from kepu_inspect.core.values import clean_text, parse_number, parse_yesno
+from kepu_inspect.core.values import Parsed, clean_text, parse_number, parse_yesno
 from kepu_inspect.core.verification import GateMark, Mark, Verification
 
 EMPTY = RawCell("empty", "")
@@ -225,9 +225,8 @@ class _Reader:
                     continue
                 ref = f"{V.COL_VERIFIED}{crit_row}"
                 raw = sheet.cells.get(ref, EMPTY)
-                parsed = parse_number(raw.kind, raw.text)
+                parsed = self.mark(sheet.name, ref, raw)
                 if not parsed.ok:
-                    self.add(Code[parsed.code or "WB015"], sheet=sheet.name, cell=ref, value=raw.text)
                     continue
                 if parsed.value is None:
                     empty.append(uid)
@@ -258,6 +257,18 @@ class _Reader:
         for uid, mark in got.items():
             marks.setdefault(uid, []).append(mark)
         return bool(got) or answered
+
+    def mark(self, sheet: str, ref: str, raw: RawCell) -> Parsed:
+        """A 核定分 read like a self score (8分 is 8; 85% or 8万元 is a mistake), each problem and each
+        normalisation reported on its cell."""
+        parsed = parse_number(raw.kind, raw.text, "分", raw.percent)
+        if not parsed.ok:
+            self.add(
+                Code[parsed.code or "WB015"], sheet=sheet, cell=ref, value=raw.text, **dict(parsed.fields)
+            )
+        for note in parsed.notes:
+            self.add(Code[note.code], sheet=sheet, cell=ref, value=raw.text, **dict(note.fields))
+        return parsed
 
     def gate_answers(
         self, sheet: RawSheet, rows: dict[str, int], inspector: str, gates: dict[str, list[GateMark]]
