@@ -122,8 +122,8 @@ def register(app: typer.Typer, panel: str) -> None:
                 "--reports",
                 metavar="报告",
                 help=(
-                    "生成哪些报告，用英文逗号分隔：xlsx（完整工作簿）、html（网页，可打印）、csv（排名表和问题清单）、"
-                    "json（完整结果）、ranking（只含排名表的工作簿）。默认 xlsx,html,csv,json"
+                    "生成哪些报告，用英文逗号分隔：xlsx 完整工作簿、html 可打印的网页、csv 排名表和问题清单、"
+                    "json 完整结果、ranking 只含排名表的工作簿。默认 xlsx,html,csv,json"
                 ),
                 rich_help_panel=OPTIONS_PANEL,
                 show_default=False,
