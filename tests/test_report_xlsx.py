@@ -91,8 +91,8 @@ def test_header_rows(book: openpyxl.Workbook, sheet: str, columns: tuple[str, ..
 def test_ranking_sheet_content(book: openpyxl.Workbook, mini_run: ScoreRun) -> None:
     ws = book["市直成员单位排名"]
     rows = _rows(ws)
-    assert rows[0][0] == "2017年度全民科学素质工作目标责任考核结果（市直成员单位）"
-    assert "2017年12月28日" in " ".join(str(v) for v in rows[1] if v)
+    assert rows[0][0] == "测试市2017年市直成员单位科学素质工作考核结果"
+    assert "通报日期：2017年12月28日" in " ".join(str(v) for v in rows[1] if v)
     header = _header_row(ws)
     first = rows[header]
     ranked = mini_run.rankings["dept"][0].result
@@ -121,7 +121,7 @@ def test_print_setup_on_every_sheet(book: openpyxl.Workbook) -> None:
         assert ws.sheet_properties.pageSetUpPr.fitToPage
         assert ws.print_title_rows, ws.title
         assert "&P" in ws.oddFooter.center.text and "&N" in ws.oddFooter.center.text
-        assert "2017年度" in ws.oddHeader.left.text and "2017年12月28日" in ws.oddHeader.right.text
+        assert "2017年" in ws.oddHeader.left.text and "2017年12月28日" in ws.oddHeader.right.text
 
 
 def test_matrix_has_a_colour_scale(book: openpyxl.Workbook, mini_run: ScoreRun) -> None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -13,6 +12,7 @@ import typer
 from kepu_inspect.cli.common import (
     EXIT_OK,
     EXIT_PROBLEMS,
+    DateOpt,
     QuietOpt,
     RubricArg,
     VerboseOpt,
@@ -22,8 +22,10 @@ from kepu_inspect.cli.common import (
     fail_usage,
     format_option,
     guarded,
+    option_date,
     out,
     quiet,
+    report_date,
     say,
     set_verbosity,
     verbose,
@@ -33,12 +35,14 @@ from kepu_inspect.cli.inputs import PathsArg, WorkersOpt, check_paths, check_wor
 
 if TYPE_CHECKING:
     from kepu_inspect.core.results import ScoreRun
+    from kepu_inspect.core.rubric import Rubric
 
 DEFAULT_REPORTS = (
     "xlsx",
     "html",
     "csv",
     "json",
+    "tongbao",
 )  # reports.registry.DEFAULT_REPORTS (not imported for --help)
 
 
@@ -68,7 +72,8 @@ def register(app: typer.Typer, panel: str) -> None:
             "示例：\n"
             "  kepu-inspect score 考核细则.yaml 收到的材料 -o 考核结果\n"
             "  kepu-inspect score 考核细则.yaml 收到的材料 -o 考核结果 --previous 2016结果/考核结果.json\n"
-            "  kepu-inspect score 考核细则.yaml 收到的材料 --reports xlsx,html --date 2017-12-28"
+            "  kepu-inspect score 考核细则.yaml 收到的材料 --reports xlsx,html --date 2017-12-28\n"
+            "  kepu-inspect score 考核细则.yaml 收到的材料 --reports tongbao --doc-number 平科素办〔2018〕1号"
         ),
     )
     @guarded
@@ -93,12 +98,22 @@ def register(app: typer.Typer, panel: str) -> None:
                 rich_help_panel=OPTIONS_PANEL,
             ),
         ] = None,
-        date: Annotated[
+        date: DateOpt = None,
+        doc_number: Annotated[
             str | None,
             typer.Option(
-                "--date",
-                metavar="日期",
-                help="报告日期，如 2017-12-28（默认今天）",
+                "--doc-number",
+                metavar="文号",
+                help="通报的发文字号，如 平科素办〔2018〕1号 （默认取考核细则中的文号）",
+                rich_help_panel=OPTIONS_PANEL,
+            ),
+        ] = None,
+        letterhead: Annotated[
+            str | None,
+            typer.Option(
+                "--letterhead",
+                metavar="红头",
+                help="通报的红头（发文机关标志），如 ××办公室文件（默认取考核细则中的红头）",
                 rich_help_panel=OPTIONS_PANEL,
             ),
         ] = None,
@@ -114,8 +129,8 @@ def register(app: typer.Typer, panel: str) -> None:
                 "--reports",
                 metavar="报告",
                 help=(
-                    "生成哪些报告，用英文逗号分隔：xlsx（完整工作簿）、html（网页，可打印）、csv（排名表和问题清单）、"
-                    "json（完整结果）、ranking（只含排名表的工作簿）。默认 xlsx,html,csv,json"
+                    "生成哪些报告，用英文逗号分隔：xlsx（工作簿）、html（网页，含只印排名的一页）、csv、json、"
+                    "tongbao（考核结果通报 .docx）、ranking（只含排名表的工作簿）。默认 xlsx,html,csv,json,tongbao"
                 ),
                 rich_help_panel=OPTIONS_PANEL,
                 show_default=False,
@@ -152,8 +167,10 @@ def register(app: typer.Typer, panel: str) -> None:
                 f"--reports 只能包含 {'、'.join(REPORTS)}（用英文逗号分隔），收到：“{reports}”。"
                 + (f"您是不是要用：{'、'.join(near)}？" if near else "")
             )
-        report_date = parse_report_date(date)
+        given_date = option_date(date)
         rubric = load_or_exit(rubric_path, "score", paths)
+        rubric = with_notice_options(rubric, doc_number, letterhead)
+        signed = report_date(given_date, rubric.meta.report_date)
         check_paths(paths)
         prev = None
         if previous is not None:
@@ -162,7 +179,7 @@ def register(app: typer.Typer, panel: str) -> None:
 
         # item-level detail stays in memory only for the reports that print it
         options = BatchOptions(keep_items=any(REPORTS[k].needs_items for k in kinds), workers=workers)
-        run = score_with_progress(rubric, paths, report_date, prev, options)
+        run = score_with_progress(rubric, paths, signed, prev, options)
         intake = run.intake
         problems = run.problems()
         written = write_reports(run, kinds, output, safe_filename(name))
@@ -200,19 +217,19 @@ def register(app: typer.Typer, panel: str) -> None:
         raise typer.Exit(EXIT_PROBLEMS if errors else EXIT_OK)
 
 
-def parse_report_date(text: str | None) -> str:
-    """--date as ISO text; 2017/12/28, 2017.12.28 and 2017年12月28日 are accepted too."""
-    import re
+def with_notice_options(rubric: Rubric, doc_number: str | None, letterhead: str | None) -> Rubric:
+    """The rubric with the 通报's 文号 and 红头 given on the command line (they win over the rubric's)."""
+    import dataclasses
 
-    if text is None:
-        return dt.date.today().isoformat()
-    found = re.fullmatch(r"\s*(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?\s*", text)
-    try:
-        if found is None:
-            raise ValueError(text)
-        return dt.date(*(int(g) for g in found.groups())).isoformat()
-    except ValueError:
-        raise fail_usage(f"--date 的日期“{text}”不对，请写成 2017-12-28 这样的格式。") from None
+    if doc_number is None and letterhead is None:
+        return rubric
+    meta = rubric.meta
+    meta = dataclasses.replace(
+        meta,
+        doc_number=meta.doc_number if doc_number is None else doc_number.strip(),
+        letterhead=meta.letterhead if letterhead is None else letterhead.strip(),
+    )
+    return dataclasses.replace(rubric, meta=meta)
 
 
 def previous_or_exit(path: Path, load: Callable[[Path], object]) -> object:

@@ -28,6 +28,12 @@ class Meta:
     period_end: str = ""
     deadline: str = ""
     source: str = ""
+    report_date: str = (
+        ""  # 通报日期: the date results and the 通报 are signed with, unless --date says otherwise
+    )
+    letterhead: str = ""  # 红头 (发文机关标志) of the 通报; empty: none
+    doc_number: str = ""  # 发文字号 of the 通报
+    notice_to: str = ""  # 主送机关 of the 通报; empty: worded from the ranking groups
 
 
 TieBreak = Literal["higher_base", "higher_bonus", "fewer_deductions", "closest_self", "lower_self"]

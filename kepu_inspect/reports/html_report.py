@@ -25,8 +25,10 @@ from kepu_inspect.reports.tables import (
     WEAK_ITEMS,
     RankingTable,
     criterion_label,
+    dated,
     grade_tone,
     group_title,
+    in_group,
     inputs_text,
     is_weak,
     item_analysis,
@@ -215,7 +217,7 @@ def _ranking_section(run: ScoreRun, table: RankingTable, first: bool) -> str:
     cls = "" if first else ' class="page"'
     return (
         f"<section{cls}><h2>{_t(group_title(run, table.group_name))}</h2>"
-        f'<p class="date">考核日期：{_t(report_date(run))}</p>'
+        f'<p class="date">{_t(dated(run))}</p>'
         f'{_table(table.columns, rows, "ranking")}<p class="note">说明：{_t(notes)}</p>{chart}</section>'
     )
 
@@ -330,7 +332,7 @@ def _detail_section(run: ScoreRun, units: int, show: bool) -> str:
                 rows.append(
                     f'<tr>{_cells(UNIT_DETAIL_COLUMNS[:-1], values)}<td class="reason">{_t(c.reason)}</td></tr>'
                 )
-        summary = f"{res.unit_name}（{group_name}）　名次 {r.rank}　总分 {fmt(res.score, d)}　等次 {res.grade or '—'}"
+        summary = f"{in_group(res.unit_name, group_name)}　名次 {r.rank}　总分 {fmt(res.score, d)}　等次 {res.grade or '—'}"
         facts = (
             f"基本分满分 {fmt(res.max_base)}，自评分 {fmt(res.self_total, d)}，核定分 {fmt(res.base, d)}，"
             f"加分 {fmt(res.bonus, d)}，扣分 {fmt(res.deductions, d)}"
@@ -388,6 +390,6 @@ def render_html(run: ScoreRun, *, unit_detail: bool | None = None) -> str:
         f"<title>{_t(title)}</title>\n<style>{CSS}</style>\n</head>\n<body>\n<main>\n"
         f"<header><h1>{_t(title)}</h1>"
         f'<p class="meta">{_t(meta.issuer)}　　{_t(report_date(run))}</p>'
-        f'<p class="meta note">考核细则：{_t(meta.title)}（版本 {_t(meta.version)}）　由 kepu-inspect {_t(__version__)} 生成</p>'
+        f'<p class="meta note">考核细则：{_t(meta.title)}（版本 {_t(meta.version)}）</p>'
         f"{_overview(run, tables)}</header>\n" + "\n".join(sections) + "\n</main>\n</body>\n</html>\n"
     )

@@ -76,6 +76,12 @@ def _xlsx(rankings_only: bool) -> Renderer:
     return write
 
 
+def _tongbao(run: ScoreRun, sink: IO[bytes]) -> None:
+    from kepu_inspect.reports.tongbao import write_tongbao
+
+    write_tongbao(run, sink)
+
+
 # CSV files carry a BOM, so Excel opens the UTF-8 text correctly.
 REPORTS: dict[str, Report] = {
     r.name: r
@@ -99,6 +105,12 @@ REPORTS: dict[str, Report] = {
             "ranking",
             "只含排名表的 xlsx，便于印发通报",
             (ReportFile("{stem}-排名.xlsx", _xlsx(rankings_only=True)),),
+        ),
+        Report(
+            "tongbao",
+            "考核结果通报（Word 文档）：正文按考核结果写成，各组排名表作为附件，可直接修改后印发",
+            (ReportFile("考核结果通报.docx", _tongbao),),
+            needs_items=True,
         ),
         Report(
             "html",

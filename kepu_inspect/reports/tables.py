@@ -8,12 +8,15 @@ from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import PurePath
 
+from kepu_inspect.core.dates import chinese_date
 from kepu_inspect.core.numbers import ZERO, fmt
 from kepu_inspect.core.problems import Problem
 from kepu_inspect.core.results import STATUS_LABELS, CriterionResult, ItemResult, Ranked, ScoreRun, UnitResult
 from kepu_inspect.core.statement import scoring_statement
+from kepu_inspect.core.titles import group_results_title, results_title
 from kepu_inspect.reports.safe_text import neutralise
 
+_SEPARATORS = "，、；：,;: "
 RANKING_COLUMNS = ("名次", "单位", "自评分", "核定分", "加分", "扣分", "总分", "得分率", "等次", "备注")
 STATUS_LABEL = STATUS_LABELS
 
@@ -53,7 +56,9 @@ def remark(r: Ranked) -> str:
         parts.append("并列")
     if r.tie_note:
         parts.append(r.tie_note)
-    return "；".join(parts)
+    # a part never brings its own separator: the 备注 never starts (or a clause never follows) with "，"
+    cleaned = (p.strip().lstrip(_SEPARATORS).rstrip(_SEPARATORS + "。") for p in parts)
+    return "；".join(p for p in cleaned if p)
 
 
 def ranking_tables(run: ScoreRun) -> list[RankingTable]:
@@ -87,20 +92,27 @@ def ranking_tables(run: ScoreRun) -> list[RankingTable]:
     return tables
 
 
-def ranking_notes(run: ScoreRun, table: RankingTable) -> str:
-    """The 说明 printed under a ranking table: how this group's total is made, then every declared rule."""
+def ranking_basis(table: RankingTable) -> str:
+    """How this group's total is made, in one sentence."""
     if table.normalised:
-        first = (
+        return (
             "本组各单位考核项目不同，按得分率比较：总分 = 得分率（核定分 ÷ 基本分满分 × 100）+ 加分 − 扣分。"
         )
-    else:
-        first = "总分 = 核定分（基本分）+ 加分 − 扣分。"
+    return "总分 = 核定分（基本分）+ 加分 − 扣分。"
+
+
+TIE_SENTENCE = "名次相同者为并列，其后的名次顺延。"
+
+
+def ranking_notes(run: ScoreRun, table: RankingTable) -> str:
+    """The 说明 printed under a ranking table: how this group's total is made, then every declared rule."""
     rest = "".join(scoring_statement(run.rubric))
-    return f"{first}{rest}名次相同者为并列，其后的名次顺延。"
+    return f"{ranking_basis(table)}{rest}{TIE_SENTENCE}"
 
 
 def report_title(run: ScoreRun) -> str:
-    return f"{run.rubric.meta.year}年度全民科学素质工作目标责任考核结果"
+    """平顶山市2017年全民科学素质工作目标责任考核结果: from the rubric's title, whatever its subject."""
+    return results_title(run.rubric)
 
 
 def item_rate(res: UnitResult, item_id: str) -> Decimal | None:
@@ -182,14 +194,29 @@ def safe_text(value: object) -> str:
     return _UNSAFE_CHARS.sub("\ufffd", str(neutralise(text)))
 
 
+DATE_LABEL = "通报日期"  # the run's date is the date the results are published with, not the inspection's
+
+
 def report_date(run: ScoreRun) -> str:
-    """The run's date as notices print it (2017年12月28日); other forms are shown as given."""
-    m = re.fullmatch(r"(\d{4})-(\d{1,2})-(\d{1,2})", run.date.strip())
-    return f"{m[1]}年{int(m[2])}月{int(m[3])}日" if m else run.date
+    """The run's date as official documents print it (2017年12月28日); other forms are shown as given."""
+    return chinese_date(run.date)
+
+
+def dated(run: ScoreRun) -> str:
+    """通报日期：2017年12月28日 — what every printed page says about its date."""
+    return f"{DATE_LABEL}：{report_date(run)}"
+
+
+def in_group(unit_name: str, group_name: str) -> str:
+    """甲县（县（市、区））would double the brackets: 甲县　县（市、区）; 市教育局（市直成员单位）stays."""
+    if any(b in group_name for b in "（）()"):
+        return f"{unit_name}　{group_name}"
+    return f"{unit_name}（{group_name}）"
 
 
 def group_title(run: ScoreRun, group_name: str) -> str:
-    return f"{report_title(run)}（{group_name}）"
+    """One group's results, the group named once: 平顶山市2017年县（市、区）…考核结果."""
+    return group_results_title(run.rubric, group_name)
 
 
 def grade_tone(run: ScoreRun, grade: str) -> int | None:

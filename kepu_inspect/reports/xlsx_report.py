@@ -36,8 +36,10 @@ from kepu_inspect.reports.tables import (
     STATUS_LABEL,
     WEAK_ITEMS,
     criterion_label,
+    dated,
     grade_tone,
     group_title,
+    in_group,
     inputs_text,
     is_weak,
     item_analysis,
@@ -351,7 +353,7 @@ class _Book:
         last = col_letter(columns)
         sheet.row([self.t(title, s.title)], height=30)
         sheet.merge(f"A1:{last}1")
-        date = f"考核日期：{report_date(self.run)}"
+        date = dated(self.run)
         if columns >= 4:
             split = max(1, columns - 3)
             sheet.row(
@@ -776,7 +778,7 @@ def _unit_sheets(book: _Book) -> None:
         sheet = book.sheet(res.unit_name)
         sheet.widths(UNIT_WIDTHS)
         book.title_rows(
-            sheet, f"{report_title(run)}：评分明细", f"{res.unit_name}（{group_name}）", len(UNIT_COLUMNS)
+            sheet, f"{report_title(run)}：评分明细", in_group(res.unit_name, group_name), len(UNIT_COLUMNS)
         )
         book.note_row(sheet, _unit_summary(book, group_name, r))
         header = book.header_row(sheet, UNIT_COLUMNS)
