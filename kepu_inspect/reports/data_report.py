@@ -14,7 +14,7 @@ from kepu_inspect.core.record import encode_record, unpack_record
 from kepu_inspect.core.results import ScoreRun, UnitResult
 from kepu_inspect.core.statement import scoring_statement
 from kepu_inspect.reports.safe_text import displayable, dumps, neutralise
-from kepu_inspect.reports.tables import ranking_tables, report_title
+from kepu_inspect.reports.tables import inspection_text, ranking_tables, report_title
 
 
 def _cell(value: object) -> object:
@@ -133,16 +133,19 @@ def write_results_json(run: ScoreRun, sink: IO[bytes]) -> None:
 
 
 def ranking_csv(run: ScoreRun) -> str:
-    """All ranking tables in one CSV (group column first); UTF-8 with BOM is added by the writer."""
+    """All ranking tables in one CSV (group column first, the 督导检查意见 last); UTF-8 with BOM is added by
+    the writer."""
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\r\n")
     tables = ranking_tables(run)
     columns = ("分组", *max((t.columns for t in tables), key=len)) if tables else ("分组",)
-    writer.writerow(columns)
+    writer.writerow((*columns, "督导检查意见"))
     for t in tables:
-        for row in t.rows:
+        for row, r in zip(t.rows, t.ranked, strict=True):
             padded = (*row, *([""] * (len(columns) - 1 - len(row))))
-            writer.writerow([_cell(t.group_name), *(_cell(v) for v in padded)])
+            writer.writerow(
+                [_cell(t.group_name), *(_cell(v) for v in padded), _cell(inspection_text(r.result))]
+            )
     return buf.getvalue()
 
 

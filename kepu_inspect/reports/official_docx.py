@@ -69,39 +69,54 @@ def clean(text: object) -> str:
 
 
 def _run_items(
-    font: str, size: float, *, bold: bool = False, color: str | None = None, spacing: int = 0
+    font: str,
+    size: float,
+    *,
+    bold: bool = False,
+    color: str | None = None,
+    spacing: int = 0,
+    scale: int = 100,
 ) -> str:
     """The run properties' children: the font for every script, weight, colour, character spacing
-    (twentieths of a point), size (half-points)."""
+    (twentieths of a point), horizontal scale (%), size (half-points)."""
     half = round(size * 2)
     return (
         f'<w:rFonts w:ascii="{font}" w:hAnsi="{font}" w:eastAsia="{font}" w:cs="{font}"/>'
         + ("<w:b/><w:bCs/>" if bold else "")
         + (f'<w:color w:val="{color}"/>' if color else "")
         + (f'<w:spacing w:val="{spacing}"/>' if spacing else "")
+        + (f'<w:w w:val="{scale}"/>' if scale != 100 else "")
         + f'<w:sz w:val="{half}"/><w:szCs w:val="{half}"/>'
     )
 
 
 def _run_props(
-    font: str, size: float, *, bold: bool = False, color: str | None = None, spacing: int = 0
+    font: str,
+    size: float,
+    *,
+    bold: bool = False,
+    color: str | None = None,
+    spacing: int = 0,
+    scale: int = 100,
 ) -> str:
-    return f"<w:rPr>{_run_items(font, size, bold=bold, color=color, spacing=spacing)}</w:rPr>"
+    return f"<w:rPr>{_run_items(font, size, bold=bold, color=color, spacing=spacing, scale=scale)}</w:rPr>"
 
 
 _SCRIPT_RUNS = re.compile(r"[\x21-\x7e]+|[^\x21-\x7e]+")
 
 
-def runs_xml(text: str, font: str, size: float, *, bold: bool = False, color: str | None = None) -> str:
+def runs_xml(
+    text: str, font: str, size: float, *, bold: bool = False, color: str | None = None, scale: int = 100
+) -> str:
     """The runs of ``text``; a newline becomes a line break inside the paragraph.
 
     Body text (3号) is set BODY_CHAR_SPACING closer for 28 characters a line; digits and Latin letters
     are left as they are, in runs of their own: LibreOffice breaks a letter-spaced number ("20｜17年").
     """
-    plain = _run_props(font, size, bold=bold, color=color)
-    tight = (
-        _run_props(font, size, bold=bold, color=color, spacing=BODY_CHAR_SPACING) if size == SIZE_3 else plain
-    )
+    plain = _run_props(font, size, bold=bold, color=color, scale=scale)
+    tight = plain
+    if size == SIZE_3:
+        tight = _run_props(font, size, bold=bold, color=color, spacing=BODY_CHAR_SPACING, scale=scale)
     parts = []
     for i, line in enumerate(clean(text).split("\n")):
         if i:
@@ -302,6 +317,7 @@ class OfficialDocument:
         border_bottom: str | None = None,
         space_before: float = 0,
         space_after: float = 0,
+        scale: int = 100,
     ) -> Any:
         """One paragraph; ``indent_chars`` first-line indent and ``right_chars`` right indent in characters
         of the paragraph's size; ``line`` "grid" (28.95 pt, the 22-line grid) or "auto" (single)."""
@@ -342,7 +358,7 @@ class OfficialDocument:
         p._p.append(parse_xml(ppr))
         if text:
             for run in parse_xml(
-                f'<w:p xmlns:w="{W_NS}">{runs_xml(text, font, size, bold=bold, color=color)}</w:p>'
+                f'<w:p xmlns:w="{W_NS}">{runs_xml(text, font, size, bold=bold, color=color, scale=scale)}</w:p>'
             ):
                 p._p.append(run)
         return p
@@ -352,12 +368,22 @@ class OfficialDocument:
             self.paragraph(indent_chars=0)
 
     def letterhead(self, text: str, number: str) -> None:
-        """版头: the 发文机关标志 in red 小标宋 (as large as one line allows), the 发文字号, the red line."""
+        """版头: the 发文机关标志 in red 小标宋 on one line (narrowed when long, as offices print it), the
+        发文字号, the red line."""
         name = clean(text)
         if name:
-            size = max(22.0, min(36.0, TEXT_WIDTH_MM * PT_PER_MM / max(1, len(name)) - 0.5))
+            width = TEXT_WIDTH_MM * PT_PER_MM
+            size = max(SIZE_2, min(36.0, width / max(1.0, _width(name))))
+            scale = min(100, int(100 * width / (_width(name) * size)))
             self.paragraph(
-                name, font=TITLE_FONT, size=size, align="center", indent_chars=0, color=RED, line="auto"
+                name,
+                font=TITLE_FONT,
+                size=size,
+                align="center",
+                indent_chars=0,
+                color=RED,
+                line="auto",
+                scale=max(33, scale),
             )
             self.blank(1)
         if number:

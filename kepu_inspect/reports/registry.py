@@ -67,6 +67,12 @@ def _html(run: ScoreRun) -> str:
     return render_html(run)
 
 
+def _ranking_html(run: ScoreRun) -> str:
+    from kepu_inspect.reports.html_report import render_ranking_html
+
+    return render_ranking_html(run)
+
+
 def _xlsx(rankings_only: bool) -> Renderer:
     def write(run: ScoreRun, sink: IO[bytes]) -> None:
         from kepu_inspect.reports.xlsx_report import write_xlsx_report
@@ -114,8 +120,8 @@ REPORTS: dict[str, Report] = {
         ),
         Report(
             "html",
-            "单个网页文件，浏览器直接打印 A4",
-            (ReportFile("{stem}.html", _text(_html)),),
+            "网页，浏览器直接打印 A4：完整报告一个文件，只含排名表的一页另一个文件",
+            (ReportFile("{stem}.html", _text(_html)), ReportFile("{stem}-排名.html", _text(_ranking_html))),
             needs_items=True,
         ),
     )

@@ -264,6 +264,7 @@ DETAIL_COLUMNS = (
     "核定分",
     "得分",
     "依据/理由",
+    "核查意见",
 )
 
 
@@ -286,7 +287,45 @@ def detail_rows(run: ScoreRun) -> Iterator[tuple[str, ...]]:
                     "" if c.verified is None else fmt(c.verified),
                     fmt(c.points),
                     c.reason,
+                    it.opinion,
                 )
+
+
+# --- the inspection record (issue 14): what the 督导检查组 found, as every report prints it ------------
+PLACEHOLDER_INSPECTOR = "督导检查组"  # the name a verification without named inspectors carries
+
+
+def inspection_lines(res: UnitResult) -> list[tuple[str, str]]:
+    """The unit's 督导检查意见 as (label, text) lines: the team and its members, the 检查方式 counted, the
+    总体评价, 主要成绩 and 存在问题 — only the parts the team recorded."""
+    ins = res.inspection
+    if ins is None:
+        return []
+    lines: list[tuple[str, str]] = []
+    people = [p for p in (ins.leader, *ins.inspectors) if p and p != PLACEHOLDER_INSPECTOR]
+    members = [p for p in dict.fromkeys(people) if p != ins.leader]
+    if ins.team or people:
+        who = []
+        if ins.leader and ins.leader != PLACEHOLDER_INSPECTOR:
+            who.append(f"组长：{ins.leader}")
+        if members:
+            who.append(f"成员：{'、'.join(members)}")
+        team = ins.team or PLACEHOLDER_INSPECTOR
+        lines.append(("督导检查组", team + (f"（{'；'.join(who)}）" if who else "")))
+    if ins.methods:
+        lines.append(("检查方式", "、".join(f"{method}{count}项" for method, count in ins.methods)))
+    for label, text in (("总体评价", ins.overall), ("主要成绩", ins.strengths), ("存在问题", ins.weaknesses)):
+        if text.strip():
+            lines.append((label, text.strip()))
+    return lines
+
+
+def inspection_text(res: UnitResult) -> str:
+    """The 督导检查意见 in one cell (the ranking csv): 总体评价：…；主要成绩：…；存在问题：…"""
+    parts = [
+        f"{label}：{text.rstrip('。；;')}" for label, text in inspection_lines(res) if label != "检查方式"
+    ]
+    return "；".join(parts)
 
 
 PROBLEM_COLUMNS = ("代码", "级别", "单位", "文件", "位置", "问题", "怎么改")

@@ -24,6 +24,7 @@ from decimal import Decimal
 from typing import IO
 
 from kepu_inspect.core.cellref import col_letter
+from kepu_inspect.core.linebreak import wrap_text
 from kepu_inspect.core.numbers import HUNDRED, fmt, round_half_up
 from kepu_inspect.core.results import CriterionResult, ItemResult, Ranked, ScoreRun, UnitResult
 from kepu_inspect.reports import xlsx_parts
@@ -41,6 +42,7 @@ from kepu_inspect.reports.tables import (
     group_title,
     in_group,
     inputs_text,
+    inspection_lines,
     is_weak,
     item_analysis,
     item_label,
@@ -59,6 +61,7 @@ from kepu_inspect.reports.xlsx_parts import Alignment, BarChart, Font, SheetSetu
 
 DETAIL_SHEET_LIMIT = 60  # more scored units than this: one filterable detail table instead of a sheet each
 CHART_MAX_BARS = 40  # a ranking chart shows at most this many units (the top of the ranking)
+MATRIX_ITEMS_PER_PAGE = 16  # item columns (5.5 wide) beside the unit columns on an A4 landscape page at 100 %
 
 BODY_FONT = "宋体"
 TITLE_FONT = "黑体"
@@ -348,8 +351,11 @@ class _Book:
 
     # --- shared sheet furniture ------------------------------------------------------------------
     def title_rows(self, sheet: _Sheet, title: str, subtitle: str, columns: int) -> None:
-        """Row 1: the title across the table; row 2: what the sheet is, and the date on the right."""
+        """Row 1: the title across the table (a table wider than a page: across its first page's
+        columns, so the centred title prints whole); row 2: what the sheet is, the date on the right."""
         s = self.style
+        if sheet.setup.first_page_columns:
+            columns = min(columns, sheet.setup.first_page_columns)
         last = col_letter(columns)
         sheet.row([self.t(title, s.title)], height=30)
         sheet.merge(f"A1:{last}1")
@@ -374,18 +380,32 @@ class _Book:
         return sheet.row([self.t(c, self.style.header) for c in columns], height=height)
 
     def note_row(self, sheet: _Sheet, text: str) -> None:
-        """A note across the whole table (merged), tall enough for its text."""
-        width = sum(sheet.col_widths) or 60
+        """A note across the whole table (merged), its lines broken by us (避头尾: no line starts with "，")
+        a little inside the width at 9 pt, so no application wraps it again; tall enough for them."""
+        width = (sum(sheet.col_widths) or 60) * 10 / 9
+        wrapped = wrap_text(safe_text(text), width)
         row = sheet.row(
-            [self.t(text, self.style.note)], height=max(15.0, _lines(safe_text(text), width) * 12.5 + 3)
+            [self.t(wrapped, self.style.note)], height=max(15.0, (wrapped.count("\n") + 1) * 12.5 + 3)
         )
         sheet.merge(f"A{row}:{col_letter(max(1, len(sheet.col_widths)))}{row}")
 
-    def print_setup(self, sheet: _Sheet, *, landscape: bool, title_rows: str | None, heading: str) -> None:
-        """A4, fitted to the page width, the header row repeated, title/date in the page header, page numbers."""
+    def print_setup(
+        self,
+        sheet: _Sheet,
+        *,
+        landscape: bool,
+        title_rows: str | None,
+        heading: str,
+        fit: str = "width",
+        title_cols: str | None = None,
+    ) -> None:
+        """A4, fitted to the page width (or as ``fit`` says), the header row (and ``title_cols``) repeated,
+        title/date in the page header, the sheet's own page numbers."""
         setup = sheet.setup
         setup.landscape = landscape
+        setup.fit = fit
         setup.title_rows = title_rows
+        setup.title_cols = title_cols
         setup.header_left = _header_text(heading)
         setup.header_right = _header_text(report_date(self.run))
         setup.header_font = BODY_FONT
@@ -484,18 +504,18 @@ def _ranking_sheets(book: _Book) -> None:
         first = header + 1
         with_change = "较上年" in columns
         for r in table.ranked:
-            lines = max(_lines(safe_text(r.result.unit_name), name_width), _lines(remark(r), widths["备注"]))
-            sheet.row(_ranking_cells(book, r, with_change), _height(lines))
-        last = sheet.rows
+            note = wrap_text(remark(r), widths["备注"])
+            lines = max(_lines(safe_text(r.result.unit_name), name_width), note.count("\n") + 1)
+            sheet.row(_ranking_cells(book, r, with_change, note), _height(lines))
         scored = sum(1 for r in table.ranked if r.result.scored)
         book.note_row(sheet, "说明：" + ranking_notes(run, table))
         sheet.setup.freeze = f"C{first}"
         book.print_setup(sheet, landscape=False, title_rows=f"{header}:{header}", heading=report_title(run))
         if scored:
-            _ranking_chart(sheet, table.group_name, columns, first, scored, last + 3)
+            _ranking_chart(book, sheet, table.group_name, columns, first, scored)
 
 
-def _ranking_cells(book: _Book, r: Ranked, with_change: bool) -> list[str]:
+def _ranking_cells(book: _Book, r: Ranked, with_change: bool, note: str) -> list[str]:
     s, res = book.style, r.result
     if res.scored:
         cells = [
@@ -508,7 +528,7 @@ def _ranking_cells(book: _Book, r: Ranked, with_change: bool) -> list[str]:
             book.n(res.score, s.number_bold),
             book.n(res.rate / HUNDRED, s.percent),
             book.t(res.grade, book.grade_style(res.grade)),
-            book.t(remark(r), s.text),
+            book.t(note, s.text),
         ]
     else:
         cells = [
@@ -516,7 +536,7 @@ def _ranking_cells(book: _Book, r: Ranked, with_change: bool) -> list[str]:
             book.t(res.unit_name, s.muted),
             *[book.blank(s.number)] * 6,
             book.t(res.grade or "—", book.grade_style(res.grade) if res.grade else s.center),
-            book.t(remark(r) or STATUS_LABEL.get(res.status, ""), s.muted),
+            book.t(note or STATUS_LABEL.get(res.status, ""), s.muted),
         ]
     if with_change:
         cells.append(book.t(r.change, s.center))
@@ -528,24 +548,43 @@ def _chart_height(bars: int) -> float:
     return max(6.0, 0.55 * bars + 2.5)
 
 
+def _chart_sheet(book: _Book, name: str, title: str, chart: Callable[[int], BarChart]) -> None:
+    """A chart on a sheet of its own: printed alone on one page, never cut by a page break nor under a
+    table's repeated header row. ``chart(anchor_row)`` makes the chart placed at that row."""
+    sheet = book.sheet(name)
+    s = book.style
+    sheet.widths([10] * 9)
+    sheet.row([book.t(title, s.title)], height=30)
+    sheet.merge("A1:I1")
+    sheet.row([book.t(dated(book.run), s.subtitle_right)], height=20)
+    sheet.merge("A2:I2")
+    sheet.setup.chart = chart(3)
+    book.print_setup(sheet, landscape=False, title_rows=None, heading=report_title(book.run), fit="page")
+
+
 def _ranking_chart(
-    sheet: _Sheet, group_name: str, columns: Sequence[str], first: int, scored: int, anchor_row: int
+    book: _Book, table_sheet: _Sheet, group_name: str, columns: Sequence[str], first: int, scored: int
 ) -> None:
     """总分 of the scored units (the top CHART_MAX_BARS of a long ranking) as horizontal bars, first
     row at the top: long Chinese names stay readable."""
     bars = min(scored, CHART_MAX_BARS)
     shown = f"（前{bars}名）" if scored > bars else ""
-    sheet.setup.chart = BarChart(
-        title=f"{safe_text(group_name)}总分{shown}",
-        sheet=sheet.setup.title,
-        data_col=columns.index("总分") + 1,
-        header_row=first - 1,
-        last_row=first + bars - 1,
-        category_col=columns.index("单位") + 1,
-        number_format="0",
-        anchor=f"A{anchor_row}",
-        height=_chart_height(bars),
-        data_labels=True,
+    _chart_sheet(
+        book,
+        f"{group_name}排名图",
+        f"{group_title(book.run, group_name)}：总分",
+        lambda row: BarChart(
+            title=f"{safe_text(group_name)}总分{shown}",
+            sheet=table_sheet.setup.title,
+            data_col=columns.index("总分") + 1,
+            header_row=first - 1,
+            last_row=first + bars - 1,
+            category_col=columns.index("单位") + 1,
+            number_format="0",
+            anchor=f"A{row}",
+            height=_chart_height(bars),
+            data_labels=True,
+        ),
     )
 
 
@@ -556,6 +595,7 @@ def _matrix_sheet(book: _Book) -> None:
     columns = (*fixed, *(c.heading for c in matrix.columns))
     sheet = book.sheet("得分矩阵")
     item_width = 5.5
+    sheet.setup.first_page_columns = len(fixed) + MATRIX_ITEMS_PER_PAGE
     sheet.widths([12, 16, 5, 8, *[item_width] * len(matrix.columns)])
     book.title_rows(
         sheet,
@@ -595,7 +635,15 @@ def _matrix_sheet(book: _Book) -> None:
     else:
         book.note_row(sheet, "没有已评分的单位。")
     sheet.setup.freeze = f"E{first}"
-    book.print_setup(sheet, landscape=True, title_rows=f"{header}:{header}", heading=report_title(run))
+    # at 100 % (9 pt): a wide matrix runs over several pages, each repeating the units and the item headings
+    book.print_setup(
+        sheet,
+        landscape=True,
+        title_rows=f"{header}:{header}",
+        heading=report_title(run),
+        fit="none",
+        title_cols="A:D",
+    )
 
 
 def _analysis_sheet(book: _Book) -> None:
@@ -631,17 +679,22 @@ def _analysis_sheet(book: _Book) -> None:
     book.print_setup(sheet, landscape=False, title_rows=f"{header}:{header}", heading=report_title(run))
     bars = min(len(analysis), CHART_MAX_BARS)
     if bars:
-        sheet.setup.chart = BarChart(
-            title="各项目平均得分率（由低到高）",
-            sheet=sheet.setup.title,
-            data_col=5,
-            header_row=header,
-            last_row=header + bars,
-            category_col=3,
-            number_format="0%",
-            anchor=f"A{sheet.rows + 3}",
-            height=_chart_height(bars),
-            axis_min_max=(0, 1),
+        _chart_sheet(
+            book,
+            "项目分析图",
+            f"{report_title(run)}：各项目平均得分率",
+            lambda row: BarChart(
+                title="各项目平均得分率（由低到高）",
+                sheet=sheet.setup.title,
+                data_col=5,
+                header_row=header,
+                last_row=header + bars,
+                category_col=3,
+                number_format="0%",
+                anchor=f"A{row}",
+                height=_chart_height(bars),
+                axis_min_max=(0, 1),
+            ),
         )
 
 
@@ -721,13 +774,14 @@ def _problems_sheet(book: _Book) -> None:
 UNIT_COLUMNS = DETAIL_COLUMNS[
     2:
 ]  # 序号 … 依据/理由: a unit's own sheet names the unit and group in its title
-UNIT_WIDTHS = (6, 16, 30, 12, 6, 26, 7, 7, 7, 46)
-_W_TITLE, _W_TEXT, _W_RULE, _W_INPUTS, _W_REASON = (
+UNIT_WIDTHS = (6, 16, 28, 12, 6, 24, 7, 7, 7, 36, 22)
+_W_TITLE, _W_TEXT, _W_RULE, _W_INPUTS, _W_REASON, _W_OPINION = (
     UNIT_WIDTHS[1],
     UNIT_WIDTHS[2],
     UNIT_WIDTHS[3],
     UNIT_WIDTHS[5],
     UNIT_WIDTHS[9],
+    UNIT_WIDTHS[10],
 )
 
 
@@ -770,6 +824,31 @@ def _unit_summary(book: _Book, group_name: str, r: Ranked) -> str:
     return text + ("。" + "；".join(res.notes) if res.notes else "")
 
 
+def _inspection_rows(book: _Book, sheet: _Sheet, res: UnitResult) -> None:
+    """The unit's 督导检查意见 (issue 14), a line per part, label and text in cells of their own so the
+    office copies them into its 通报."""
+    lines = inspection_lines(res)
+    if not lines:
+        return
+    s = book.style
+    last = col_letter(len(UNIT_COLUMNS))
+    row = sheet.row([book.t("督导检查意见", s.header), *[book.blank(s.header)] * (len(UNIT_COLUMNS) - 1)])
+    sheet.merge(f"A{row}:{last}{row}")
+    text_width = sum(UNIT_WIDTHS[2:])
+    for label, text in lines:
+        row = sheet.row(
+            [
+                book.t(label, s.center),
+                book.blank(s.center),
+                book.t(text, s.text),
+                *[book.blank(s.text)] * (len(UNIT_COLUMNS) - 3),
+            ],
+            _height(_lines(safe_text(text), text_width)),
+        )
+        sheet.merge(f"A{row}:B{row}")
+        sheet.merge(f"C{row}:{last}{row}")
+
+
 def _unit_sheets(book: _Book) -> None:
     run, s = book.run, book.style
     criterion_cells = _CriterionCells(book, with_title_lines=False)
@@ -781,14 +860,19 @@ def _unit_sheets(book: _Book) -> None:
             sheet, f"{report_title(run)}：评分明细", in_group(res.unit_name, group_name), len(UNIT_COLUMNS)
         )
         book.note_row(sheet, _unit_summary(book, group_name, r))
+        _inspection_rows(book, sheet, res)
         header = book.header_row(sheet, UNIT_COLUMNS)
+        last_col = col_letter(len(UNIT_COLUMNS))
         for it in res.items:
             start = sheet.rows + 1
-            for c in it.criteria:
+            opinion_lines = _lines(safe_text(it.opinion), _W_OPINION) if it.opinion else 1
+            for i, c in enumerate(it.criteria):
                 fixed, lines = criterion_cells(it, c)
                 inputs = inputs_text(c)
                 if len(it.criteria) == 1:
-                    lines = max(lines, _lines(safe_text(item_label(it)), _W_TITLE))
+                    lines = max(lines, _lines(safe_text(item_label(it)), _W_TITLE), opinion_lines)
+                elif i == len(it.criteria) - 1:  # the merged 核查意见 needs room over the item's rows
+                    lines = max(lines, opinion_lines - (sheet.rows + 1 - start))
                 lines = max(
                     lines, _lines(safe_text(inputs), _W_INPUTS), _lines(safe_text(c.reason), _W_REASON)
                 )
@@ -800,12 +884,13 @@ def _unit_sheets(book: _Book) -> None:
                         book.n(c.verified, s.plain_number),
                         book.n(c.points, s.plain_number),
                         book.t(c.reason, s.text),
+                        book.t(it.opinion if i == 0 else "", s.text),
                     ],
                     _height(lines),
                 )
             if len(it.criteria) > 1:
-                sheet.merge(f"A{start}:A{sheet.rows}")
-                sheet.merge(f"B{start}:B{sheet.rows}")
+                for col in ("A", "B", last_col):
+                    sheet.merge(f"{col}{start}:{col}{sheet.rows}")
         total = sheet.row(
             [
                 book.t("合计（基本分）", s.header),
@@ -815,6 +900,7 @@ def _unit_sheets(book: _Book) -> None:
                 book.n(res.self_total, s.number_bold),
                 book.blank(s.header),
                 book.n(res.base, s.number_bold),
+                book.blank(s.header),
                 book.blank(s.header),
             ]
         )
@@ -859,11 +945,23 @@ def _detail_table(book: _Book) -> None:
             f'<c r="H{mark}" s="{text}" t="s"><v>',
             f'<c r="L{mark}" s="{text}" t="s"><v>',
         )
+        opinion_blank = f'<c r="M{mark}" s="{text}"/>'
+        per_opinion = int(_W_OPINION) - 1
         for group_name, r in units:
             res = r.result
             head = f'<row r="{mark}"'
             unit_cells = _placed([book.t(res.unit_name, text), book.t(group_name, text)], mark)
             for it in res.items:
+                opinion_cell, opinion_lines = opinion_blank, 1
+                if it.opinion:  # the item's 核查意见, on each of its criteria (the table is filtered by row)
+                    oi = index.get(it.opinion)
+                    if oi is None:
+                        oi = index[it.opinion] = len(index)
+                    opinion_cell = f'<c r="M{mark}" s="{text}" t="s"><v>{oi}</v></c>'
+                    opinion_lines = -(
+                        -((len(it.opinion.encode("utf-8", "surrogatepass")) + len(it.opinion)) // 2)
+                        // per_opinion
+                    )
                 for c in it.criteria:
                     key = (c.uid, c.max_points)
                     hit = fixed_rows.get(key)
@@ -899,9 +997,12 @@ def _detail_table(book: _Book) -> None:
                         number_cells = numbers[values] = _placed(
                             [book.n(v, s.plain_number) for v in values], mark, 8
                         )
+                    if opinion_lines > lines:
+                        lines = opinion_lines
                     ht = heights[lines] if lines < 200 else _ht(_height(lines))
                     yield (
-                        f"{head}{ht}>{unit_cells}{fixed}{inputs_cell}{number_cells}{reason_head}{ri}</v></c></row>"
+                        f"{head}{ht}>{unit_cells}{fixed}{inputs_cell}{number_cells}{reason_head}{ri}</v></c>"
+                        f"{opinion_cell}</row>"
                     ).replace(mark, str(n))
                     n += 1
 
