@@ -15,10 +15,12 @@ setup(
         "kepu_inspect._rubrics",
         "kepu_inspect._example",
         "kepu_inspect._example.submissions",
+        "kepu_inspect._example.verification",
     ],
     package_dir={
         "kepu_inspect._rubrics": "rubrics",
         "kepu_inspect._example": EXAMPLE,
         "kepu_inspect._example.submissions": f"{EXAMPLE}/submissions",
+        "kepu_inspect._example.verification": f"{EXAMPLE}/verification",
     },
 )

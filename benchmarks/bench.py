@@ -54,11 +54,15 @@ def unit_name(i: int) -> str:
     return "县区" + f"{i:05d}".translate(str.maketrans("0123456789", "〇一二三四五六七八九"))
 
 
-def make_rubric(items: int, units: int) -> str:
-    """A national-scale rubric: ``units`` county-level units, ``items`` items worth 3 points each."""
+def make_rubric(items: int, units: int, verification: str = "in_submission") -> str:
+    """A national-scale rubric: ``units`` county-level units, ``items`` items worth 3 points each.
+
+    ``verification``: in_submission (the 核定分 are in the workbooks, as in every earlier measurement) or
+    separate (the inspection's own workbooks; ``bench.py inspection``)."""
     lines = [
         "rubric: {id: bench, title: 全国县级科学素质工作考核（基准测试）, year: 2025, issuer: 测试办公室, version: '1'}",
-        "scoring: {decimals: 2, overclaim: {threshold: 1, deduction: 0.5}, tie_breaks: [base]}",
+        "scoring: {decimals: 2, overclaim: {threshold: 1, deduction: 0.5}, tie_breaks: [higher_base], "
+        f"verification: {verification}}}",
         f"groups: [{{id: county, name: 县（市、区）, kind: county, total: {items * 3}}}]",
         "gates: [{id: fraud, name: 弄虚作假, grade: 不合格}]",
         "grades: [{name: 优秀, gte: 90}, {name: 良好, gte: 80, lt: 90}, {name: 合格, gte: 60, lt: 80}, {name: 不合格, gte: 0, lt: 60}]",
@@ -342,6 +346,45 @@ def bench_template(units: int) -> None:
     )
 
 
+def bench_inspection(units: int) -> None:
+    """Verification workbooks (one per unit, one inspector, as without a team list) against templates for
+    the same units, in-process and interleaved; both from the same rubric and filled submissions."""
+    from kepu_inspect.adapters.filler import plausible_filling
+    from kepu_inspect.adapters.rubric_file import load_rubric
+    from kepu_inspect.adapters.template_writer import template_bytes
+    from kepu_inspect.adapters.verification_writer import UnitSource, default_team, verification_bytes
+
+    for items in (40, 120):
+        path = WORK / f"inspection-{items}.yaml"
+        WORK.mkdir(parents=True, exist_ok=True)
+        path.write_text(make_rubric(items, units, "separate"), "utf-8")
+        rubric = load_rubric(path).rubric
+        assert rubric is not None
+        rng = random.Random(1)
+        from kepu_inspect.core.submission import CriterionEntry, ItemEntry, Submission
+
+        def submission(unit, rubric=rubric, rng=rng):  # type: ignore[no-untyped-def]
+            filling = plausible_filling(rubric, unit, rng)
+            crits = {uid: CriterionEntry({}, score, None) for uid, score in filling.self_scores.items()}
+            return Submission(unit.id, crits, {i: ItemEntry(e) for i, e in filling.evidence.items()})
+
+        sources = [UnitSource(u, submission(u), "0" * 64, f"{u.name}.xlsx") for u in rubric.units]
+        t_template = t_verification = 0.0
+        for source in sources:
+            t0 = time.perf_counter()
+            template_bytes(rubric, source.unit)
+            t1 = time.perf_counter()
+            verification_bytes(rubric, default_team(source.unit), [source])
+            t2 = time.perf_counter()
+            t_template += t1 - t0
+            t_verification += t2 - t1
+        print(
+            f"inspection: {items} items, {units} units: templates {t_template:.1f} s "
+            f"({t_template / units * 1000:.1f} ms each), verification workbooks {t_verification:.1f} s "
+            f"({t_verification / units * 1000:.1f} ms each) = {t_verification / t_template:.2f}× the templates"
+        )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -353,6 +396,8 @@ def main() -> None:
     sub.add_parser("help")
     t = sub.add_parser("template")
     t.add_argument("--units", type=int, default=100)
+    i = sub.add_parser("inspection")
+    i.add_argument("--units", type=int, default=100)
     e = sub.add_parser("example")
     e.add_argument("--runs", type=int, default=15)
     e.add_argument("--against", type=Path, help="another checkout to compare with (interleaved)")
@@ -364,6 +409,8 @@ def main() -> None:
         bench_help()
     elif args.what == "example":
         bench_example(args.runs, args.against)
+    elif args.what == "inspection":
+        bench_inspection(args.units)
     else:
         bench_template(args.units)
 

@@ -32,6 +32,18 @@ def pingdingshan() -> Rubric:
     return _load(PINGDINGSHAN)
 
 
+@pytest.fixture(scope="session")
+def pingdingshan_in_submission() -> Rubric:
+    """The Pingdingshan rubric as a small office runs it: 核定分 typed into the units' own workbooks."""
+    from kepu_inspect.adapters.rubric_file import load_rubric_text
+
+    text = PINGDINGSHAN.read_text("utf-8")
+    text = text.replace("  verification: separate ", "  verification: in_submission ", 1)
+    loaded = load_rubric_text(text, PINGDINGSHAN)
+    assert loaded.rubric is not None and loaded.rubric.settings.verification == "in_submission"
+    return loaded.rubric
+
+
 @pytest.fixture()
 def filled_dir(tmp_path: Path, mini: Rubric) -> Path:
     """Filled workbooks for every assessed mini unit except 乙区 (left missing)."""

@@ -234,12 +234,16 @@ def synthetic_run(
     return ScoreRun(rubric, Intake(), results, rankings, "2017-12-28", extra)
 
 
-EXAMPLE_SUBMISSIONS = ROOT / "examples" / "pingdingshan-2017" / "submissions"
+EXAMPLE = ROOT / "examples" / "pingdingshan-2017"
+EXAMPLE_SUBMISSIONS = EXAMPLE / "submissions"
+EXAMPLE_VERIFICATION = EXAMPLE / "verification"
 
 
 def example_run(date: str = "2017-12-28") -> ScoreRun:
-    """The bundled example scored as the README's command scores it."""
-    return score_paths(rubric_from(PINGDINGSHAN), [EXAMPLE_SUBMISSIONS], date=date)
+    """The bundled example scored as the README's command scores it: submissions and the inspection
+    teams' verification workbooks."""
+    folders = [EXAMPLE_SUBMISSIONS, *([EXAMPLE_VERIFICATION] if EXAMPLE_VERIFICATION.exists() else [])]
+    return score_paths(rubric_from(PINGDINGSHAN), folders, date=date)
 
 
 TEAM_ONE = ("王建国", "李敏", "赵强")

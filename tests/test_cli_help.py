@@ -123,7 +123,7 @@ def listed(text: str) -> list[str]:
 
 def test_commands_are_listed_in_workflow_order() -> None:
     assert listed(render_help([])) == [
-        "init", "example", "rubric", "template", "check", "score", "codes", "completion"
+        "init", "example", "rubric", "template", "check", "inspection", "score", "codes", "completion"
     ]  # fmt: skip
     assert listed(render_help(["rubric"])) == ["import", "check", "show", "list", "schema"]
 

@@ -29,6 +29,7 @@ def scored(tmp_path_factory: pytest.TempPathFactory) -> Path:
                 "score",
                 RUBRIC,
                 str(EXAMPLE / "submissions"),
+                str(EXAMPLE / "verification"),
                 "-o",
                 str(out),
                 "--date",
@@ -62,7 +63,14 @@ def test_example_story(scored: Path) -> None:
     assert len(groups["county"]["rows"]) == 9 and len(groups["dept"]["rows"]) == 29
     ranks = [r["rank"] for r in groups["dept"]["rows"] if r["rank"] is not None]
     assert ranks == sorted(ranks) and ranks[0] == 1
-    assert len(data["files"]) == 37 and all(len(f["sha256"]) == 64 for f in data["files"])
+    assert len(data["files"]) == 39 and all(len(f["sha256"]) == 64 for f in data["files"])
+    assert sum(1 for f in data["files"] if "verification" in f["path"]) == 2
+    # the inspection: two teams' workbooks verified every unit but 叶县, inspected on its earlier file
+    units_by_name = {u["unit"]: u for u in data["units"]}
+    assert units_by_name["叶县"]["status"] == "held"
+    assert {"VF008", "VF007"} <= {p["code"] for p in data["problems"]}
+    assert units_by_name["新华区"]["inspection"]["inspectors"] == ["张建国", "李文华", "王志强"]
+    assert units_by_name["石龙区"]["inspection"]["weaknesses"]
     assert data["rubric"]["content_hash"]
 
 
@@ -78,7 +86,7 @@ def test_previous_year_changes(scored: Path, tmp_path: Path) -> None:
     county = next(g for g in previous["rankings"] if g["group_id"] == "county")
     first, second = county["rows"][0], county["rows"][1]
     first["rank"], second["rank"] = 2, 1  # last year the two swapped places
-    county["rows"] = [r for r in county["rows"] if r["unit"] != "叶县"]  # and 叶县 was not ranked
+    county["rows"] = [r for r in county["rows"] if r["unit"] != "鲁山县"]  # and 鲁山县 was not ranked
     last_year = tmp_path / "2016.json"
     last_year.write_text(json.dumps(previous, ensure_ascii=False), "utf-8")
     out = tmp_path / "out"
@@ -91,6 +99,7 @@ def test_previous_year_changes(scored: Path, tmp_path: Path) -> None:
                 "score",
                 RUBRIC,
                 str(EXAMPLE / "submissions"),
+                str(EXAMPLE / "verification"),
                 "-o",
                 str(out),
                 "--date",
@@ -110,5 +119,5 @@ def test_previous_year_changes(scored: Path, tmp_path: Path) -> None:
         for r in g["rows"]
     }
     assert rows[first["unit"]]["change"] == "↑1" and rows[second["unit"]]["change"] == "↓1"
-    assert rows["叶县"]["change"] == "新"
+    assert rows["鲁山县"]["change"] == "新"
     assert "↑1" in result.output  # the terminal ranking shows it too

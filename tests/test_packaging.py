@@ -51,6 +51,10 @@ def expected_wheel_files() -> set[str]:
     files |= {"kepu_inspect/cli/locale/zh_CN/LC_MESSAGES/kepu_inspect.mo"}
     files |= {f"kepu_inspect/_rubrics/{p.name}" for p in (ROOT / "rubrics").glob("*.yaml")}
     files |= {f"kepu_inspect/_example/{p.name}" for p in EXAMPLE.glob("*.txt")}
+    files |= {"kepu_inspect/_example/teams.yaml"}
+    files |= {
+        f"kepu_inspect/_example/verification/{p.name}" for p in (EXAMPLE / "verification").glob("*.xlsx")
+    }
     files |= {f"kepu_inspect/_example/submissions/{p.name}" for p in (EXAMPLE / "submissions").glob("*.xlsx")}
     info = f"kepu_inspect-{__version__}.dist-info"
     files |= {f"{info}/{n}" for n in ("METADATA", "WHEEL", "RECORD", "entry_points.txt", "top_level.txt")}
@@ -144,7 +148,7 @@ def test_installed_wheel_starts_a_folder_and_runs_its_guide(dist: Path, tmp_path
         for line in guide.splitlines()
         if line.strip().startswith("kepu-inspect ")
     ]
-    assert len(commands) == 6
+    assert len(commands) == 7
     for args in commands:
         done = run(args, folder)
         assert done.returncode in (0, 1), (args, done.stdout[-1500:], done.stderr[-1500:])
@@ -152,7 +156,7 @@ def test_installed_wheel_starts_a_folder_and_runs_its_guide(dist: Path, tmp_path
     reports = {p.name for p in (folder / "考核结果").iterdir()}
     assert {"考核结果.xlsx", "考核结果.html", "考核结果.csv", "考核结果.json", "问题清单.csv"} <= reports
     data = json.loads((folder / "考核结果" / "考核结果.json").read_text("utf-8"))
-    assert data["tool"]["version"] == __version__ and len(data["files"]) == 37
+    assert data["tool"]["version"] == __version__ and len(data["files"]) == 39
     assert __version__ in (folder / "考核结果" / "考核结果.html").read_text("utf-8")
 
     start = time.perf_counter()

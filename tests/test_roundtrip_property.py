@@ -19,13 +19,23 @@ from hypothesis import strategies as st
 
 from kepu_inspect.adapters import layout as L
 from kepu_inspect.adapters.filler import Filling, fill_template
+from kepu_inspect.adapters.rubric_file import load_rubric_text
 from kepu_inspect.adapters.workbook_reader import MAX_INPUT, read_submission
 from kepu_inspect.core.numbers import fmt
 from kepu_inspect.core.rubric import Rubric, Unit
 from tests.conftest import MINI, PINGDINGSHAN, _load
 from tests.workbook_factory import template_for
 
-RUBRICS = [_load(MINI), _load(PINGDINGSHAN)]
+# the workbook round trip includes the inspectors' columns, so Pingdingshan as in-submission verification
+RUBRICS = [
+    _load(MINI),
+    load_rubric_text(
+        PINGDINGSHAN.read_text("utf-8").replace(
+            "  verification: separate ", "  verification: in_submission ", 1
+        ),
+        PINGDINGSHAN,
+    ).rubric,
+]
 CASES = [(r, u) for r in RUBRICS for u in r.units]
 
 FULL_WIDTH = str.maketrans("0123456789.,", "０１２３４５６７８９．，")

@@ -215,17 +215,20 @@ def test_max_base_survives_pickling_with_every_unit() -> None:
 
 
 # --- scoring.verification (issue 14): who records the verified scores, and where -----------------------
-def test_verification_defaults_to_separate_and_shipped_rubrics_say_in_submission() -> None:
+def test_verification_defaults_to_separate_and_shipped_rubrics_state_it() -> None:
     from tests.conftest import ROOT
 
     undeclared = re.sub(r"(?m)^  verification: .*\n", "", MINI.read_text("utf-8"))
     mini = load_rubric_text(undeclared, MINI).rubric
     assert mini is not None and mini.settings.verification == "separate"
-    for name in ("pingdingshan-2017.yaml", "xinan-county-members-2018.yaml"):
+    for name, mode in (
+        ("pingdingshan-2017.yaml", "separate"),
+        ("xinan-county-members-2018.yaml", "in_submission"),
+    ):
         path = ROOT / "rubrics" / name
-        assert "verification: in_submission" in path.read_text("utf-8")  # stated, not defaulted
+        assert f"verification: {mode}" in path.read_text("utf-8")  # stated, not defaulted
         rubric = load_rubric(path).rubric
-        assert rubric is not None and rubric.settings.verification == "in_submission"
+        assert rubric is not None and rubric.settings.verification == mode
 
 
 @pytest.mark.parametrize("value", ["in_submission", "separate"])

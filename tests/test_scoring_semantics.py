@@ -370,6 +370,7 @@ def test_quota_is_stated_in_the_rules() -> None:
 # --- 8. the terminal never crops a number, a rank or a grade ----------------------------------------------
 
 EXAMPLE = ROOT / "examples" / "pingdingshan-2017" / "submissions"
+INSPECTION = ROOT / "examples" / "pingdingshan-2017" / "verification"
 RUBRIC = ROOT / "rubrics" / "pingdingshan-2017.yaml"
 
 
@@ -382,6 +383,7 @@ def figures(tmp_path_factory: pytest.TempPathFactory) -> list[tuple[str, str, st
             "score",
             str(RUBRIC),
             str(EXAMPLE),
+            str(INSPECTION),
             "-o",
             str(out),
             "--reports",
@@ -413,7 +415,7 @@ def test_ranking_never_cropped_at_any_width(
     out.cache_clear()  # one process per run in real use: the console measures the screen afresh
     result = runner.invoke(
         app,
-        ["score", str(RUBRIC), str(EXAMPLE), "-o", str(tmp_path), "--reports", "json"],
+        ["score", str(RUBRIC), str(EXAMPLE), str(INSPECTION), "-o", str(tmp_path), "--reports", "json"],
         env={"COLUMNS": str(width)},
     )
     _assert_uncropped(result.stdout, figures)
@@ -432,6 +434,7 @@ def test_piped_ranking_is_not_forced_to_80_columns(
             "score",
             str(RUBRIC),
             str(EXAMPLE),
+            str(INSPECTION),
             "-o",
             str(tmp_path),
             "--reports",

@@ -312,12 +312,13 @@ def test_metadata_and_scoring(rubric: Rubric) -> None:
     assert s.bonus_cap == Decimal(5)
     # every rule that decides a published number is stated explicitly in the shipped rubric
     assert (s.verification, s.verified_out_of_range, s.with_errors, s.gated) == (
-        "in_submission",
+        "separate",
         "hold",
         "mark",
         "last",
     )
     assert (s.overclaim_boundary, s.overclaim_per, s.floor) == ("gte", "item", Decimal(0))
+    assert (s.combine, s.gate_majority, s.spread) == ("mean", False, Decimal(2))
 
 
 def test_groups(rubric: Rubric) -> None:

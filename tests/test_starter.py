@@ -37,7 +37,15 @@ def test_init_writes_the_starter_folder_and_its_guide_runs_as_written(tmp_path: 
     result = runner.invoke(app, ["init", str(folder)])
     assert result.exit_code == 0, result.output
     names = {p.name for p in folder.iterdir()}
-    assert names == {"考核细则.yaml", "县直成员单位考核细则-示例.yaml", "工作要点.txt", "收到的材料", GUIDE}
+    assert names == {
+        "考核细则.yaml",
+        "县直成员单位考核细则-示例.yaml",
+        "工作要点.txt",
+        "收到的材料",
+        "核查表",
+        "督导检查组名单.yaml",
+        GUIDE,
+    }
     assert len(list((folder / "收到的材料").glob("*.xlsx"))) == 37
     assert (folder / "工作要点.txt").read_bytes() == (
         ROOT / "tests" / "data" / "seed" / "pingdingshan-2017-work-points.txt"
@@ -46,7 +54,7 @@ def test_init_writes_the_starter_folder_and_its_guide_runs_as_written(tmp_path: 
     assert str(folder.resolve()) in guide  # the folder's own path, for `cd`
     commands = guide_commands(folder)
     assert [c[0] if c[0] != "rubric" else " ".join(c[:2]) for c in commands] == [
-        "rubric import", "rubric check", "rubric show", "template", "check", "score"
+        "rubric import", "rubric check", "rubric show", "template", "check", "inspection", "score"
     ]  # fmt: skip
     expected_codes = {
         "rubric import": 0,
@@ -54,6 +62,7 @@ def test_init_writes_the_starter_folder_and_its_guide_runs_as_written(tmp_path: 
         "rubric show": 0,
         "template": 0,
         "check": 1,
+        "inspection": 0,
         "score": 1,
     }
     cwd = os.getcwd()
@@ -69,7 +78,7 @@ def test_init_writes_the_starter_folder_and_its_guide_runs_as_written(tmp_path: 
     assert len(list((folder / "自评表").glob("*.xlsx"))) == 38
     assert (folder / "考核细则-初稿.yaml").is_file() and list((folder / "退回通知").glob("*.txt"))
     data = json.loads((folder / "考核结果" / "考核结果.json").read_text("utf-8"))
-    assert data["tool"]["version"] and len(data["files"]) == 37
+    assert data["tool"]["version"] and len(data["files"]) == 39
 
 
 def test_init_refuses_a_non_empty_folder_without_force(tmp_path: Path) -> None:
@@ -93,7 +102,7 @@ def test_example_scores_the_bundled_example_into_the_folder(tmp_path: Path) -> N
     assert {p.name for p in (folder / "考核结果").iterdir()} >= REPORTS
     assert "新华区" in result.output and "问题摘要" in result.output and "市体育局" in result.output
     again = runner.invoke(app, ["init", str(folder), "--example", "--force", "-q"])
-    assert again.exit_code == 1 and "材料中有 3 个错误" in again.output
+    assert again.exit_code == 1 and "材料中有 4 个错误" in again.output
 
 
 def test_rubric_list_and_names_instead_of_paths() -> None:

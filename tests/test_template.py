@@ -39,6 +39,13 @@ from kepu_inspect.core.numbers import fmt
 from kepu_inspect.core.rubric import Rubric, Unit
 from tests.conftest import MINI, PINGDINGSHAN, ROOT
 
+
+@pytest.fixture(scope="session")
+def pingdingshan(pingdingshan_in_submission: Rubric) -> Rubric:
+    """These tests read the inspectors' columns as a unit's own workbook carries them (in_submission)."""
+    return pingdingshan_in_submission
+
+
 runner = CliRunner()
 CJK = re.compile(r"[\u4e00-\u9fff]")
 WINDOWS_BAD = re.compile(r'[<>:"/\\|?*\x00-\x1f]')
@@ -741,10 +748,13 @@ def test_cli_by_alias_and_summary(tmp_path: Path, pingdingshan: Rubric) -> None:
     assert "已生成2份自评表" in squeezed
     for words in ("单位", "分组", "项目数", "基本分满分", "市教育局", "宝丰县", "67", "100"):
         assert words in result.output, words
-    jiaoyu = pingdingshan.find_unit("市教育局")
+    from tests.conftest import _load
+
+    shipped = _load(PINGDINGSHAN)  # the command used the shipped file (verification: separate)
+    jiaoyu = shipped.find_unit("市教育局")
     assert jiaoyu is not None
     assert (out / "2017年市教育局全民科学素质工作目标责任自评表.xlsx").read_bytes() == template_bytes(
-        pingdingshan, jiaoyu
+        shipped, jiaoyu
     )
 
 

@@ -27,6 +27,13 @@ from kepu_inspect.adapters.workbook_reader import read_submission
 from kepu_inspect.core.rubric import Rubric, Unit
 from tests.test_template import comparable, input_cells, row_ids, validation_of
 
+
+@pytest.fixture(scope="session")
+def pingdingshan(pingdingshan_in_submission: Rubric) -> Rubric:
+    """These tests read the inspectors' columns as a unit's own workbook carries them (in_submission)."""
+    return pingdingshan_in_submission
+
+
 SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
 PDFTOTEXT = shutil.which("pdftotext")
 pytestmark = [

@@ -37,6 +37,15 @@ def example_submissions() -> Path:
     return example_folder() / "submissions"
 
 
+def example_verification() -> Path:
+    """The example's inspection: the two teams' filled verification workbooks."""
+    return example_folder() / "verification"
+
+
+def example_teams() -> Path:
+    return example_folder() / "teams.yaml"
+
+
 def example_plan() -> Path:
     return example_folder() / EXAMPLE_PLAN
 

@@ -10,6 +10,9 @@ says which sheet is whose — the reader never trusts a sheet's name.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
 from kepu_inspect.adapters import layout as L
 
 KIND = "verification"  # the identity's `kind` (unit templates say "submission")
@@ -83,3 +86,15 @@ def sheet_name(unit_name: str, who: str, taken: set[str]) -> str:
         name, n = base[: 31 - len(tail)] + tail, n + 1
     taken.add(name)
     return name
+
+
+@dataclass(frozen=True)
+class PreviousSheet:
+    """One sheet's entries from an earlier verification workbook, to carry over into a new one.
+
+    ``cells``: row id → {"data", "self", "verified", "opinion", "method"} as text; a summary sheet has
+    one row, ``SUMMARY_MARK`` → {"overall", "strengths", "weaknesses"}.
+    """
+
+    inspector: str
+    cells: Mapping[str, Mapping[str, str]] = field(default_factory=dict)

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from kepu_inspect.adapters import layout as L
 from kepu_inspect.adapters import verification_layout as V
+from kepu_inspect.adapters.verification_layout import PreviousSheet
 from kepu_inspect.adapters.xlsx_safe import (
     RawCell,
     RawSheet,
@@ -295,3 +296,52 @@ def peek_kind(path: Path) -> str:
         return ""
     keys, _, _ = identity_of(wb)
     return keys.get("kind", "")
+
+
+def previous_sheets(rubric: Rubric, path: Path) -> tuple[dict[tuple[str, str], PreviousSheet], list[Problem]]:
+    """Every sheet's entries of an earlier verification workbook, keyed by (unit id, inspector), for
+    ``inspection --carry-over``: what the inspectors typed and the unit data they saw."""
+    name = str(path)
+    try:
+        head = read_workbook(path, {V.IDENTITY_SHEET: frozenset({"A", "B"})})
+        keys, _, sheets = identity_of(head)
+        if keys.get("kind") != V.KIND or keys.get("rubric_id") != rubric.meta.id:
+            return {}, [
+                problem(
+                    Code.VF010,
+                    file=name,
+                    found=keys.get("rubric_id") or "不是核查表",
+                    expected=rubric.meta.id,
+                )
+            ]
+        wb = read_workbook(path, {n: None for n in sheets if n in head.sheet_names})
+    except WorkbookError as exc:
+        return {}, [problem(Code.WB002, file=name, detail=exc.detail or exc.kind)]
+    out: dict[tuple[str, str], PreviousSheet] = {}
+    for sheet_name, owner in sheets.items():
+        unit_id, _, who = owner.partition("|")
+        sheet = wb.sheets.get(sheet_name)
+        if sheet is None:
+            continue
+        if who == V.SUMMARY_MARK:
+            texts = {
+                key: sheet.cells.get(f"C{V.SUMMARY_FIRST_ROW + i}", EMPTY).text
+                for i, (key, _) in enumerate(V.SUMMARY_ROWS)
+            }
+            out[(unit_id, who)] = PreviousSheet(who, {V.SUMMARY_MARK: texts})
+            continue
+        cells: dict[str, dict[str, str]] = {}
+        for r, row in sheet.rows.items():
+            rid = row.get(V.COL_ID)
+            if r <= V.HEADER_ROW or rid is None or not rid.text:
+                continue
+            cells[clean_text(rid.text)] = {
+                "data": row.get(V.COL_DATA, EMPTY).text,
+                "self": row.get(V.COL_SELF, EMPTY).text,
+                "verified": row.get(V.COL_VERIFIED, EMPTY).text,
+                "opinion": row.get(V.COL_OPINION, EMPTY).text,
+                "method": row.get(V.COL_METHOD, EMPTY).text,
+            }
+        inspector = clean_text(sheet.cells.get(V.INSPECTOR_CELL, EMPTY).text) or who
+        out[(unit_id, who)] = PreviousSheet(inspector, cells)
+    return out, []

@@ -10,7 +10,7 @@ from typing import Annotated
 import typer
 
 from kepu_inspect import __version__
-from kepu_inspect.cli import check, codes, completion, rubric, score, starter, template
+from kepu_inspect.cli import check, codes, completion, inspection, rubric, score, starter, template
 from kepu_inspect.cli.common import STATE
 from kepu_inspect.cli.console import setup_streams
 from kepu_inspect.cli.framework import OPTIONS_PANEL, WorkflowGroup
@@ -77,6 +77,7 @@ starter.register(app, PANEL_START)
 app.add_typer(rubric.app, name="rubric", rich_help_panel=PANEL_YEAR)
 template.register(app, PANEL_YEAR)
 check.register(app, PANEL_YEAR)
+inspection.register(app, PANEL_YEAR)
 score.register(app, PANEL_YEAR)
 codes.register(app, PANEL_OTHER)
 completion.register(app, PANEL_OTHER)

@@ -118,7 +118,8 @@ def err() -> Console:
     """Console for diagnostics and progress (stderr), so stdout stays clean for data."""
     from rich.console import Console
 
-    return Console(stderr=True, highlight=False, emoji=False)
+    # messages are not re-wrapped into the console's width (a path broken mid-name helps nobody)
+    return Console(stderr=True, highlight=False, emoji=False, soft_wrap=True)
 
 
 def say(message: str) -> None:

@@ -30,7 +30,7 @@ OPTIONS_PANEL = "选项"
 HELP_TEXT = "显示本帮助（说明和示例）并退出"
 
 # The order of the year's work: how ``--help`` lists the commands.
-WORKFLOW = ("init", "example", "rubric", "template", "check", "score", "codes", "completion")
+WORKFLOW = ("init", "example", "rubric", "template", "check", "inspection", "score", "codes", "completion")
 
 # What a clerk may type instead of the command's English name.
 COMMAND_WORDS: dict[str, tuple[str, ...]] = {
@@ -39,6 +39,7 @@ COMMAND_WORDS: dict[str, tuple[str, ...]] = {
     "rubric": ("细则", "考核细则", "评分标准", "规则"),
     "template": ("模板", "自评表", "生成模板", "生成自评表", "templates"),
     "check": ("检查", "核对", "审核", "收件", "验证", "validate", "verify"),
+    "inspection": ("核查", "核查表", "督导检查", "督导", "检查组", "核定", "inspect"),
     "score": ("评分", "打分", "计分", "排名", "考核", "结果", "rank", "grade"),
     "codes": ("代码", "问题代码", "错误代码", "code"),
     "completion": ("补全", "自动补全"),

@@ -152,6 +152,7 @@ def register(app: typer.Typer, panel: str) -> None:
             problems_overview,
             problems_summary,
             ranking_view,
+            review_view,
             summary_line,
         )
         from kepu_inspect.services.batch import BatchOptions
@@ -200,9 +201,11 @@ def register(app: typer.Typer, panel: str) -> None:
                 out().print(problems_overview(problems))
             out().print(ledger_view(intake))
             out().print(ranking_view(run))
+            out().print(review_view(run))
             out().print(summary_line(intake, problems))
         elif not quiet():
             out().print(ranking_view(run))
+            out().print(review_view(run))
             if problems:
                 out().print(problems_summary(problems, str(full_list) if full_list else None))
             out().print(summary_line(intake, problems))

@@ -30,6 +30,8 @@ RUBRIC = "考核细则.yaml"
 COUNTY_RUBRIC = "县直成员单位考核细则-示例.yaml"
 PLAN = "工作要点.txt"
 SUBMISSIONS = "收到的材料"
+VERIFICATION = "核查表"
+TEAMS = "督导检查组名单.yaml"
 GUIDE = "使用说明.txt"
 
 
@@ -50,6 +52,8 @@ def guide_text(folder: Path) -> str:
   {COUNTY_RUBRIC}      另一个例子：县对县直成员单位的 20 分考核模块
   {PLAN}      细则所依据的《平顶山市2017年全民科学素质工作要点》
   {SUBMISSIONS}\\      37 份已填写的自评表（示例；其中市体育局一份有意填错）
+  {TEAMS}      两个督导检查组（组长、成员、负责的单位）
+  {VERIFICATION}\\      两个检查组填好的核查表（检查人员的核定分、核查意见、否决事项、督导检查意见）
 
 一、先在本文件夹中打开命令行窗口
   Windows：在文件资源管理器中打开本文件夹，在地址栏输入 cmd 后按回车。
@@ -73,13 +77,19 @@ def guide_text(folder: Path) -> str:
 5. 收齐后：检查报送的材料，为有问题的单位生成退回修改通知
   kepu-inspect check {RUBRIC} {SUBMISSIONS} --notice 退回通知
 
-6. 最后：评分、排名，生成通报用的报告（写入“考核结果”文件夹）
-  kepu-inspect score {RUBRIC} {SUBMISSIONS} -o 考核结果
+6. 督导检查：为每个检查组生成核查表，检查人员在其中填写核定分、核查意见和否决事项
+   （本文件夹的“{VERIFICATION}”中已有填好的示例，所以这里写入“空白核查表”；单位重新报送后加 --carry-over {VERIFICATION}）
+  kepu-inspect inspection {RUBRIC} {SUBMISSIONS} -o 空白核查表 --teams {TEAMS}
+
+7. 最后：评分、排名，生成通报用的报告（写入“考核结果”文件夹）
+  kepu-inspect score {RUBRIC} {SUBMISSIONS} {VERIFICATION} -o 考核结果
 
 三、说明
   - 每个命令都可以加 -h 查看说明和示例，例如 kepu-inspect score -h。
   - 命令结束时的退出码：0 没有问题，1 材料中有错误（报告照常生成），2 命令写法不对或文件不能用，3 程序内部错误。
-  - 示例材料中有意放了一份填写有误的自评表（市体育局），所以第 5、6 步会列出它的问题。
+  - 示例材料中有意放了一份填写有误的自评表（市体育局），所以第 5、7 步会列出它的问题；
+    叶县在督导检查后重新报送了自评表，它的核查表依据的是旧表，所以叶县暂不排名（待核实），
+    用第 6 步加 --carry-over 重新生成核查表、检查组核对后即可排名。
   - 问题代码的含义：kepu-inspect codes。
 """
 
@@ -101,6 +111,8 @@ def write_starter(folder: Path, force: bool) -> list[Path]:
         EXAMPLE_RUBRIC,
         example_plan,
         example_submissions,
+        example_teams,
+        example_verification,
         shipped_rubric,
     )
 
@@ -125,6 +137,11 @@ def write_starter(folder: Path, force: bool) -> list[Path]:
     for workbook in sorted(submissions.glob("*.xlsx")):
         _copy(workbook, folder / SUBMISSIONS / workbook.name)
     written.append(folder / SUBMISSIONS)
+    for workbook in sorted(example_verification().glob("*.xlsx")):
+        _copy(workbook, folder / VERIFICATION / workbook.name)
+    written.append(folder / VERIFICATION)
+    _copy(example_teams(), folder / TEAMS)
+    written.append(folder / TEAMS)
     newline = "\r\n" if os.name == "nt" else "\n"  # Notepad on older Windows shows LF files on one line
     write_text_atomic(folder / GUIDE, guide_text(folder).replace("\n", newline), encoding="utf-8-sig")
     written.append(folder / GUIDE)
@@ -137,7 +154,15 @@ def score_example(folder: Path, extra: list[str]) -> int:
 
     from kepu_inspect.cli.app import app
 
-    args = ["score", str(folder / RUBRIC), str(folder / SUBMISSIONS), "-o", str(folder / "考核结果"), *extra]
+    args = [
+        "score",
+        str(folder / RUBRIC),
+        str(folder / SUBMISSIONS),
+        str(folder / VERIFICATION),
+        "-o",
+        str(folder / "考核结果"),
+        *extra,
+    ]
     code = get_command(app).main(args, prog_name="kepu-inspect", standalone_mode=False)
     return int(code or 0)
 

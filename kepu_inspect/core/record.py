@@ -35,6 +35,15 @@ def unit_record(decimals: int, res: UnitResult) -> dict[str, Any]:
         "notes": list(res.notes),
         "unverified": res.unverified,
         "errors": res.errors,
+        "span": None
+        if res.span is None
+        else {
+            "low": fmt(res.span.low, d),
+            "high": fmt(res.span.high, d),
+            "low_grade": res.span.low_grade,
+            "high_grade": res.span.high_grade,
+            "disputed": len(res.span.swings),
+        },
         "files": list(res.files),
         "inspection": None
         if res.inspection is None

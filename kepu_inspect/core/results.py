@@ -9,12 +9,15 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from kepu_inspect.core.numbers import ZERO
 from kepu_inspect.core.problems import Problem
 from kepu_inspect.core.rubric import Rubric
 from kepu_inspect.core.submission import Submission
+
+if TYPE_CHECKING:
+    from kepu_inspect.core.review import Review
 
 Basis = Literal["verified", "self", "zero", "missing"]
 # scored: ranked. held (待核实): listed with its score but not ranked until the reason is cleared.
@@ -95,6 +98,30 @@ class InspectionSummary:
 
 
 @dataclass(frozen=True)
+class Swing:
+    """One disputed input of a unit: where the criterion's counted points could lie (复核提示)."""
+
+    uid: str
+    label: str  # "3 科普经费（人均科普经费不低于1元）"
+    low: Decimal
+    high: Decimal
+    current: Decimal
+    verified: bool  # a 核定分 (else an unverified criterion)
+
+
+@dataclass(frozen=True)
+class Span:
+    """A unit's exact lowest and highest total over its disputed inputs, and the grades at both ends."""
+
+    low: Decimal
+    high: Decimal
+    low_grade: str
+    high_grade: str
+    swings: tuple[Swing, ...] = ()
+    gates: tuple[str, ...] = ()  # gates the inspectors disagreed on
+
+
+@dataclass(frozen=True)
 class UnitResult:
     unit_id: str
     unit_name: str
@@ -117,6 +144,7 @@ class UnitResult:
     problems: tuple[Problem, ...] = field(default=(), compare=False)
     errors: int = 0  # errors found in the unit's material (its problems of severity error)
     inspection: InspectionSummary | None = None
+    span: Span | None = None
 
     @property
     def scored(self) -> bool:
@@ -205,6 +233,7 @@ class ScoreRun:
     date: str
     scoring_problems: list[Problem] = field(default_factory=list)
     records: Mapping[str, bytes] = field(default_factory=dict)  # unit id → packed record
+    review: Review | None = None  # which ranks and grades are fragile (复核提示)
 
     def problems(self) -> list[Problem]:
         return self.intake.all_problems() + self.scoring_problems

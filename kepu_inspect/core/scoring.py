@@ -9,7 +9,7 @@ decides a published number is a declared rubric setting (``Settings``), describe
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 
 from kepu_inspect.core.numbers import HUNDRED, ZERO, fmt, round_half_up
@@ -20,7 +20,9 @@ from kepu_inspect.core.results import (
     InspectionSummary,
     ItemResult,
     Overclaim,
+    Span,
     Status,
+    Swing,
     UnitResult,
 )
 from kepu_inspect.core.rubric import Assignment, Criterion, Rubric, Unit
@@ -251,9 +253,7 @@ def assess_unit(
     leader = verification.leader if verification is not None else ""
     content: list[Problem] = []
     items: list[ItemResult] = []
-    bonus_by_section: dict[str, Decimal] = {}
-    in_item_bonus = ZERO
-    overclaims: list[Overclaim] = []
+    per_item: list[tuple[Assignment, tuple[CriterionResult, ...]]] = []
     unverified = 0
     out_of_range = 0
     for a in rubric.assignments(unit):
@@ -292,37 +292,20 @@ def assess_unit(
                 opinion,
             )
         )
-        if a.is_bonus:
-            bonus_by_section[a.section.id] = bonus_by_section.get(a.section.id, ZERO) + points
-        else:
-            in_item_bonus += extra
-        overclaims.extend(_overclaims(rubric, a, base_crits))
-    bonus = in_item_bonus
-    for section in rubric.sections:
-        if section.id in bonus_by_section:
-            got = bonus_by_section[section.id]
-            bonus += min(got, section.cap) if section.cap is not None else got
-    if settings.bonus_cap is not None:
-        bonus = min(bonus, settings.bonus_cap)
-    base_items = [i for i in items if not i.bonus_section]
-    base = sum((i.points for i in base_items), ZERO)
-    self_total = sum((i.self_points for i in base_items), ZERO)
-    max_base = rubric.max_base(unit)
+        per_item.append((a, tuple(crits)))
     triggered = _triggered(rubric, verification)
-    deductions = settings.overclaim_deduction * len(overclaims)
-    deductions += sum((g.deduct for g in rubric.gates if g.id in triggered), ZERO)
-    d = settings.decimals
-    # totals that add up: each printed part is rounded at the declared decimals, the total is their sum
-    base_r, bonus_r, deductions_r = (
-        round_half_up(base, d),
-        round_half_up(bonus, d),
-        round_half_up(deductions, d),
+    tally = _tally(rubric, unit, per_item, triggered)
+    base_r, bonus_r, deductions_r, rate_r, score = (
+        tally.base,
+        tally.bonus,
+        tally.deductions,
+        tally.rate,
+        tally.score,
     )
-    rate_r = round_half_up(base / max_base * HUNDRED, d) if max_base else ZERO
-    group = rubric.group(unit.group)
-    score = (rate_r if group.normalise else base_r) + bonus_r - deductions_r
-    if settings.floor is not None:
-        score = max(score, settings.floor)
+    overclaims = list(tally.overclaims)
+    max_base = rubric.max_base(unit)
+    d = settings.decimals
+    self_total = sum((i.self_points for i in items if not i.bonus_section), ZERO)
     grade = grade_for(rubric, score, triggered)
     all_problems = [*problems, *content]
     errors = sum(1 for p in all_problems if p.severity is Severity.ERROR)
@@ -383,8 +366,142 @@ def assess_unit(
         problems,
         errors,
         inspection_summary(verification),
+        _span(rubric, unit, per_item, verification, triggered, tally)
+        if status in ("scored", "held")
+        else None,
     )
     return result, content
+
+
+@dataclass(frozen=True)
+class _Tally:
+    base: Decimal  # each part rounded at the declared decimals; score is their sum
+    bonus: Decimal
+    deductions: Decimal
+    rate: Decimal
+    score: Decimal
+    overclaims: tuple[Overclaim, ...]
+
+
+def _tally(
+    rubric: Rubric,
+    unit: Unit,
+    per_item: Sequence[tuple[Assignment, Sequence[CriterionResult]]],
+    triggered: tuple[str, ...],
+) -> _Tally:
+    """The unit's totals from its criteria's counted points: one place, for the score and its span."""
+    settings = rubric.settings
+    bonus_by_section: dict[str, Decimal] = {}
+    in_item_bonus = ZERO
+    base = ZERO
+    overclaims: list[Overclaim] = []
+    for a, crits in per_item:
+        base_crits = [c for c in crits if a.is_bonus or not c.bonus]
+        points = sum((c.points for c in base_crits), ZERO)
+        if a.is_bonus:
+            bonus_by_section[a.section.id] = bonus_by_section.get(a.section.id, ZERO) + points
+        else:
+            base += points
+            in_item_bonus += sum((c.points for c in crits if c.bonus), ZERO)
+        overclaims.extend(_overclaims(rubric, a, base_crits))
+    bonus = in_item_bonus
+    for section in rubric.sections:
+        if section.id in bonus_by_section:
+            got = bonus_by_section[section.id]
+            bonus += min(got, section.cap) if section.cap is not None else got
+    if settings.bonus_cap is not None:
+        bonus = min(bonus, settings.bonus_cap)
+    deductions = settings.overclaim_deduction * len(overclaims)
+    deductions += sum((g.deduct for g in rubric.gates if g.id in triggered), ZERO)
+    d = settings.decimals
+    max_base = rubric.max_base(unit)
+    # totals that add up: each printed part is rounded at the declared decimals, the total is their sum
+    base_r, bonus_r, deductions_r = (
+        round_half_up(base, d),
+        round_half_up(bonus, d),
+        round_half_up(deductions, d),
+    )
+    rate_r = round_half_up(base / max_base * HUNDRED, d) if max_base else ZERO
+    score = (rate_r if rubric.group(unit.group).normalise else base_r) + bonus_r - deductions_r
+    if settings.floor is not None:
+        score = max(score, settings.floor)
+    return _Tally(base_r, bonus_r, deductions_r, rate_r, score, tuple(overclaims))
+
+
+def _span(
+    rubric: Rubric,
+    unit: Unit,
+    per_item: Sequence[tuple[Assignment, Sequence[CriterionResult]]],
+    verification: Verification | None,
+    triggered: tuple[str, ...],
+    tally: _Tally,
+) -> Span:
+    """The unit's exact lowest and highest total over its disputed inputs (复核提示).
+
+    Each disputed criterion ranges between its 自评分 and 核定分, between the inspectors' lowest and
+    highest marks, or — unverified — between the policy's value and the unit's claim; a gate the
+    inspectors disagreed on is on or off. A total only rises with each of these, so the lowest total
+    takes every low end (and every disputed gate on), the highest every high end.
+    """
+    marks = verification.marks if verification is not None else {}
+    swings: list[Swing] = []
+    low_items: list[tuple[Assignment, tuple[CriterionResult, ...]]] = []
+    high_items: list[tuple[Assignment, tuple[CriterionResult, ...]]] = []
+    for a, crits in per_item:
+        lows: list[CriterionResult] = []
+        highs: list[CriterionResult] = []
+        for c in crits:
+            low, high = _range_of(c, marks.get(c.uid, ()), rubric, a)
+            if low == high:
+                lows.append(c)
+                highs.append(c)
+                continue
+            short = c.text if len(c.text) <= 14 else c.text[:13] + "…"
+            number = a.item.number or a.item.id
+            label = f"{'第' + number + '项' if number.isdigit() else number + ' '}{a.item.title}（{short}）"
+            swings.append(Swing(c.uid, label, low, high, c.points, c.verified is not None))
+            v_low = low if c.verified is not None else None
+            v_high = high if c.verified is not None else None
+            lows.append(replace(c, points=low, verified=v_low))
+            highs.append(replace(c, points=high, verified=v_high))
+        low_items.append((a, tuple(lows)))
+        high_items.append((a, tuple(highs)))
+    disputed = {
+        g.id
+        for g in rubric.gates
+        if verification is not None
+        and len({m.value for m in verification.gates.get(g.id, ()) if m.value is not None}) > 1
+    }
+    on = tuple(sorted(set(triggered) | disputed))
+    off = tuple(g for g in triggered if g not in disputed)
+    low_t = _tally(rubric, unit, low_items, on) if swings or disputed else tally
+    high_t = _tally(rubric, unit, high_items, off) if swings or disputed else tally
+    return Span(
+        low_t.score,
+        high_t.score,
+        grade_for(rubric, low_t.score, on),
+        grade_for(rubric, high_t.score, off),
+        tuple(swings),
+        tuple(sorted(disputed)),
+    )
+
+
+def _range_of(
+    c: CriterionResult, marks: Sequence[Mark], rubric: Rubric, a: Assignment
+) -> tuple[Decimal, Decimal]:
+    """Where a criterion's counted points could lie, given what is in dispute about it."""
+    if c.verified is not None:
+        candidates = [c.points]
+        candidates += [min(max(m.value, ZERO), c.max_points) for m in marks if m.value is not None]
+        if c.self_score is not None:
+            candidates.append(_claim(c))
+    else:
+        candidates = [c.points]
+        if c.self_score is not None:
+            candidates.append(_claim(c))
+        if c.computed is not None:
+            candidates.append(c.computed)
+    return min(candidates), max(candidates)
 
 
 def _opinion(given: Sequence[tuple[str, str]]) -> str:

@@ -101,6 +101,7 @@ def iter_results_json(run: ScoreRun) -> Iterator[bytes]:
             (_unit_record(run, run.results[u.id]) for u in run.rubric.units if u.id in run.results),
         ),
         ("problems", (p.as_dict() for p in run.problems())),
+        ("review", review_entries(run)),
     ]
     yield ("{" + dumps(head, compact=True)[1:-1]).encode()
     for name, entries in sections:
@@ -112,6 +113,35 @@ def iter_results_json(run: ScoreRun) -> Iterator[bytes]:
             first = False
         yield b"\n]"
     yield b"\n}\n"
+
+
+def review_entries(run: ScoreRun) -> Iterator[dict[str, Any]]:
+    """复核提示: the fragile pairs, then the fragile grades (closest calls first)."""
+    if run.review is None:
+        return
+    d = run.rubric.settings.decimals
+    for p in run.review.pairs:
+        yield {
+            "kind": "pair",
+            "group": p.group,
+            "first": p.first,
+            "second": p.second,
+            "ranks": [p.first_rank, p.second_rank],
+            "gap": fmt(p.gap, d),
+            "reason": p.reason,
+        }
+    for g in run.review.grades:
+        yield {
+            "kind": "grade",
+            "group": g.group,
+            "unit": g.unit,
+            "rank": g.rank,
+            "score": fmt(g.score, d),
+            "grade": g.grade,
+            "could_be": g.other,
+            "line": fmt(g.line),
+            "reason": g.reason,
+        }
 
 
 def _unit_record(run: ScoreRun, res: UnitResult) -> bytes:

@@ -21,6 +21,8 @@ from kepu_inspect.reports.tables import (
     ITEM_ANALYSIS_COLUMNS,
     PROBLEM_COLUMNS,
     PROBLEM_SUMMARY_COLUMNS,
+    REVIEW_GRADE_COLUMNS,
+    REVIEW_PAIR_COLUMNS,
     SELF_VS_VERIFIED_COLUMNS,
     WEAK_ITEMS,
     RankingTable,
@@ -40,6 +42,7 @@ from kepu_inspect.reports.tables import (
     ranking_tables,
     report_date,
     report_title,
+    review_tables,
     safe_text,
     scored_in_rank_order,
     self_vs_verified,
@@ -306,6 +309,26 @@ def _problems_section(run: ScoreRun) -> str:
     )
 
 
+def _review_section(run: ScoreRun) -> str:
+    """复核提示: the ranks and grades a disputed score could change, closest calls first."""
+    pairs, grades = review_tables(run)
+    head = '<section class="page wide"><h2>复核提示（公示前核对）</h2>'
+    if not pairs and not grades:
+        return head + "<p>没有名次或等次会因有争议的评分而改变。</p></section>"
+    note = (
+        "每项有争议的评分（自评分与核定分不同、检查人员意见不一、未核定、否决事项意见不一）取其可能的最低和最高值，"
+        "得到每个单位总分的区间；两个单位的区间重叠即名次可能互换，区间跨过等次分数线即等次可能改变。"
+    )
+    pair_rows = [f"<tr>{_cells(REVIEW_PAIR_COLUMNS, values)}</tr>" for values in pairs]
+    grade_rows = [f"<tr>{_cells(REVIEW_GRADE_COLUMNS, values)}</tr>" for values in grades]
+    return (
+        f'{head}<p class="note">{_t(note)}</p>'
+        f"<h3>名次可能互换（{len(pairs)} 对）</h3>{_table(REVIEW_PAIR_COLUMNS, pair_rows, 'review', (10, 4, 10, 4, 10, 5, 57))}"
+        f"<h3>等次可能改变（{len(grades)} 个）</h3>"
+        f"{_table(REVIEW_GRADE_COLUMNS, grade_rows, 'review', (10, 4, 10, 6, 5, 6, 5, 54))}</section>"
+    )
+
+
 UNIT_DETAIL_COLUMNS = DETAIL_COLUMNS[2:]
 DETAIL_WIDTHS = (4, 9, 17, 7, 4, 14, 5, 5, 5, 17, 13)
 
@@ -460,6 +483,7 @@ def render_html(run: ScoreRun, *, unit_detail: bool | None = None) -> str:
     sections += [
         _analysis_section(run),
         _self_vs_verified_section(run),
+        _review_section(run),
         _problems_section(run),
         _detail_section(run, scored, show_detail),
     ]

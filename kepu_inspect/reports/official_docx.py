@@ -36,7 +36,8 @@ SIZE_2 = 22.0  # 二号, the title
 SIZE_3 = 16.0  # 三号, the body
 SIZE_4 = 14.0  # 四号, page numbers
 SIZE_SMALL_4 = 12.0  # 小四, tables
-SIZE_5 = 10.5  # 五号, notes under tables
+SIZE_5 = 10.5  # 五号
+SIZE_SMALL_5 = 9.0  # 小五, the 说明 under tables
 
 PAGE_MM = (210, 297)
 MARGINS_MM = {"top": 37, "bottom": 35, "left": 28, "right": 26}  # 版心 156 × 225 mm
@@ -142,7 +143,7 @@ def table_xml(
     *,
     size: float = SIZE_SMALL_4,
     muted_rows: frozenset[int] = frozenset(),
-    min_row_pt: float = 18.0,
+    min_row_pt: float = 17.0,
 ) -> str:
     """A whole table as WordprocessingML: its header row repeats on every page, no row splits across a
     page, the width is the 版心's, borders are thin black lines. ``muted_rows`` (indexes) print grey."""
@@ -156,8 +157,8 @@ def table_xml(
     head = (
         f'<w:tbl xmlns:w="{W_NS}"><w:tblPr><w:tblW w:w="{TEXT_WIDTH_TWIPS}" w:type="dxa"/><w:jc w:val="center"/>'
         f'<w:tblBorders>{borders}</w:tblBorders><w:tblLayout w:type="fixed"/>'
-        '<w:tblCellMar><w:top w:w="14" w:type="dxa"/><w:left w:w="57" w:type="dxa"/>'
-        '<w:bottom w:w="14" w:type="dxa"/><w:right w:w="57" w:type="dxa"/></w:tblCellMar>'
+        '<w:tblCellMar><w:top w:w="0" w:type="dxa"/><w:left w:w="57" w:type="dxa"/>'
+        '<w:bottom w:w="0" w:type="dxa"/><w:right w:w="57" w:type="dxa"/></w:tblCellMar>'
         '<w:tblLook w:val="04A0" w:firstRow="1" w:lastRow="0" w:firstColumn="0" w:lastColumn="0" '
         'w:noHBand="0" w:noVBand="1"/></w:tblPr><w:tblGrid>'
         + "".join(f'<w:gridCol w:w="{w}"/>' for w in widths)

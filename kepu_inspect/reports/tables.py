@@ -41,17 +41,18 @@ def _d(run: ScoreRun, value: Decimal | None) -> str:
 
 def remark(r: Ranked) -> str:
     """The 备注: why a unit is not ranked, then every note on its result (gates, overclaims, errors…)."""
-    parts: list[str] = []
     res = r.result
-    if not res.scored:
-        parts.append(STATUS_LABEL[res.status])
-    parts.extend(
+    label = STATUS_LABEL[res.status]
+    notes = [
         n
         for n in res.notes
-        if n not in STATUS_LABEL.values()
-        and not n.endswith("未评分")
-        and not n.startswith(STATUS_LABEL[res.status])
-    )
+        if n not in STATUS_LABEL.values() and not n.endswith("未评分") and not n.startswith(label)
+    ]
+    # why it is not ranked first, and once: a held unit's own reasons already end in 待核实
+    if not res.scored:
+        notes.sort(key=lambda n: label not in n)
+    parts: list[str] = [] if res.scored or any(label in n for n in notes) else [label]
+    parts.extend(notes)
     if r.tie:
         parts.append("并列")
     if r.tie_note:
@@ -445,3 +446,22 @@ def score_matrix(run: ScoreRun) -> ScoreMatrix:
         rates = {it.item_id: it.rate for it in r.result.items}
         rows.append((group_name, r, tuple(rates.get(col.item_id) for col in columns)))
     return ScoreMatrix(columns, rows)
+
+
+REVIEW_PAIR_COLUMNS = ("分组", "名次", "单位", "名次", "单位", "相差", "可能的变化")
+REVIEW_GRADE_COLUMNS = ("分组", "名次", "单位", "总分", "等次", "可能变为", "分数线", "可能的变化")
+
+
+def review_tables(run: ScoreRun) -> tuple[list[tuple[str, ...]], list[tuple[str, ...]]]:
+    """复核提示 as rows: pairs whose ranks could swap, units whose grade could change (closest first)."""
+    if run.review is None:
+        return [], []
+    pairs: list[tuple[str, ...]] = [
+        (p.group, str(p.first_rank), p.first, str(p.second_rank), p.second, _d(run, p.gap), p.reason)
+        for p in run.review.pairs
+    ]
+    grades: list[tuple[str, ...]] = [
+        (g.group, str(g.rank), g.unit, _d(run, g.score), g.grade, g.other, fmt(g.line), g.reason)
+        for g in run.review.grades
+    ]
+    return pairs, grades

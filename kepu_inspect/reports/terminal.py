@@ -261,3 +261,33 @@ def problems_summary(problems: list[Problem], full_list: str | None, first: int 
         )
     )
     return RichGroup(*lines)
+
+
+REVIEW_SHOWN = 5
+
+
+def review_view(run: ScoreRun) -> RenderableType | None:
+    """复核提示 in a few lines: how many ranks and grades are fragile, and the closest calls."""
+    review = run.review
+    if review is None or review.empty:
+        return Text("复核提示：没有名次或等次会因有争议的评分而改变。", style="green")
+    lines: list[RenderableType] = [
+        Text(
+            f"复核提示（公示前请核对）：{len(review.pairs)} 对单位的名次、{len(review.grades)} 个单位的等次"
+            "可能因有争议的评分（自评分与核定分不同、检查人员意见不一、未核定）而改变。最接近的：",
+            style="bold yellow",
+        )
+    ]
+    for p in review.pairs[:REVIEW_SHOWN]:
+        lines.append(
+            Text(
+                displayable(
+                    f"  · {p.group}第{p.first_rank}名{p.first}与第{p.second_rank}名{p.second}"
+                    f"相差{p.gap}分：{p.reason}"
+                )
+            )
+        )
+    for g in review.grades[:REVIEW_SHOWN]:
+        lines.append(Text(displayable(f"  · {g.group}{g.unit}（{g.score}分，{g.grade}）：{g.reason}")))
+    lines.append(Text("  完整的复核提示见 xlsx 报告的“复核提示”工作表、html 报告和 json。", style="dim"))
+    return RichGroup(*lines)

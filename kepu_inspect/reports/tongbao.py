@@ -22,9 +22,7 @@ from kepu_inspect.core.statement import scoring_statement
 from kepu_inspect.core.titles import form_subject, notice_title
 from kepu_inspect.reports.official_docx import (
     HEADING_FONT,
-    SIZE_2,
-    SIZE_5,
-    TITLE_FONT,
+    SIZE_SMALL_5,
     Column,
     OfficialDocument,
     table_xml,
@@ -56,7 +54,7 @@ _CONFIRMING = ("一致", "无异议", "符合要求", "属实")
 
 @dataclass(frozen=True)
 class GroupTable:
-    """One ranking group in the 附件: its heading, columns, rows and the note under it."""
+    """One ranking group in the 附件: its heading, columns, rows and how its 总分 is made."""
 
     heading: str
     columns: tuple[Column, ...]
@@ -370,11 +368,11 @@ def group_table(run: ScoreRun, table: RankingTable, position: int, of: int) -> G
     are compared on their rate (their 满分 differ)."""
     d = run.rubric.settings.decimals
     names = [r.result.unit_name for r in table.ranked]
-    unit_w = max(5.0, min(12.0, max((_text_width(n) for n in names), default=4) + 1))
-    fixed = [Column("名次", 2.6), Column("单位", unit_w, "left")]
+    unit_w = max(5.0, min(12.0, max((_text_width(n) for n in names), default=4) + 0.6))
+    fixed = [Column("名次", 2.7), Column("单位", unit_w, "left")]
     if table.normalised:
-        fixed += [Column("满分", 3.4), Column("得分率", 4.4)]
-    fixed += [Column("总分", 4.0), Column("等次", 3.6)]
+        fixed += [Column("满分", 3.2), Column("得分率", 4.2)]
+    fixed += [Column("总分", 3.7), Column("等次", 3.6)]
     room = TABLE_CHARS - sum(c.width for c in fixed)
     columns = (*fixed, Column("备注", max(7.0, room), "left"))
     rows, muted = [], set()
@@ -391,11 +389,13 @@ def group_table(run: ScoreRun, table: RankingTable, position: int, of: int) -> G
         rows.append(tuple(cells))
         if not res.scored:
             muted.add(i)
-    note = "说明：" + ranking_basis(table)
+    note = ranking_basis(table)
     if table.normalised:
         note += "满分为该单位适用考核项目的基本分满分。"
     heading = f"{ordinal(position)}、{table.group_name}" if of > 1 else ""
-    return GroupTable(heading, columns, rows, frozenset(muted), note)
+    return GroupTable(
+        heading, columns, rows, frozenset(muted), (f"{table.group_name}：" if of > 1 else "") + note
+    )
 
 
 def tongbao_text(run: ScoreRun) -> Tongbao:
@@ -406,7 +406,10 @@ def tongbao_text(run: ScoreRun) -> Tongbao:
         t.group_name if t.group_name.startswith("各") else "各" + t.group_name for t in tables
     )
     body = _Body(run, tables).paragraphs()
-    rules = "计分规则：" + "".join(scoring_statement(run.rubric)) + TIE_SENTENCE
+    groups = [group_table(run, t, i, len(tables)) for i, t in enumerate(tables, start=1)]
+    # one 说明 under the last table: how each group's 总分 is made, then every declared rule
+    rules = "说明：" + "".join(g.note for g in groups) + "计分规则：" + "".join(scoring_statement(run.rubric))
+    rules += TIE_SENTENCE
     return Tongbao(
         letterhead=meta.letterhead,
         number=meta.doc_number,
@@ -414,7 +417,7 @@ def tongbao_text(run: ScoreRun) -> Tongbao:
         to=(to + "：") if to and not to.endswith(("：", ":")) else to,
         body=body,
         attachment_title=report_title(run) if tables else "",
-        tables=[group_table(run, t, i, len(tables)) for i, t in enumerate(tables, start=1)],
+        tables=groups,
         rules=rules,
         issuer=meta.issuer,
         date=report_date(run),
@@ -445,22 +448,14 @@ def write_tongbao(run: ScoreRun, sink: IO[bytes]) -> None:
         doc.new_section(grid=False)
         doc.paragraph("附件", font=HEADING_FONT, indent_chars=0, keep_next=True)
         doc.blank(1)
-        doc.paragraph(
-            text.attachment_title,
-            font=TITLE_FONT,
-            size=SIZE_2,
-            align="center",
-            indent_chars=0,
-            keep_next=True,
-        )
+        doc.title(text.attachment_title)
         for t in text.tables:
             if t.heading:
                 doc.paragraph(
                     t.heading, font=HEADING_FONT, indent_chars=0, line="auto", keep_next=True, space_before=6
                 )
             doc.table(table_xml(t.columns, t.rows, muted_rows=t.muted))
-            doc.paragraph(t.note, size=SIZE_5, indent_chars=0, line="auto", space_after=6)
-        doc.paragraph(text.rules, size=SIZE_5, indent_chars=0, line="auto")
+        doc.paragraph(text.rules, size=SIZE_SMALL_5, indent_chars=0, line="auto", space_before=4)
     meta = run.rubric.meta
     doc.properties(
         title=text.title,

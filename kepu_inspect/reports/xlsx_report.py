@@ -52,6 +52,7 @@ from kepu_inspect.reports.tables import (
     remark,
     report_date,
     report_title,
+    review_tables,
     safe_text,
     score_matrix,
     scored_in_rank_order,
@@ -771,6 +772,61 @@ def _problems_sheet(book: _Book) -> None:
     book.print_setup(sheet, landscape=True, title_rows=f"{header}:{header}", heading=report_title(run))
 
 
+def _review_sheet(book: _Book) -> None:
+    """复核提示: the pairs whose ranks, and the units whose grades, a disputed score could change."""
+    run, s = book.run, book.style
+    pairs, grades = review_tables(run)
+    sheet = book.sheet("复核提示")
+    widths = [12, 6, 14, 6, 14, 8, 8, 60]
+    sheet.widths(widths)
+    book.title_rows(
+        sheet,
+        f"{report_title(run)}：复核提示（公示前核对）",
+        f"名次可能变化 {len(pairs)} 对，等次可能变化 {len(grades)} 个；按差距由小到大排列",
+        len(widths),
+    )
+    book.note_row(
+        sheet,
+        "每项有争议的评分（自评分与核定分不同、检查人员意见不一、未核定、否决事项意见不一）取其可能的最低和最高值，"
+        "得到每个单位总分的最低和最高值；两个单位的区间重叠即名次可能互换，区间跨过等次分数线即等次可能改变。",
+    )
+    first = book.header_row(sheet, ("分组", "名次", "单位", "名次", "单位", "相差", "", "可能的变化"))
+    for row in pairs:
+        group, r1, u1, r2, u2, gap, reason = row
+        sheet.row(
+            [
+                book.t(group, s.text),
+                book.t(r1, s.center),
+                book.t(u1, s.text),
+                book.t(r2, s.center),
+                book.t(u2, s.text),
+                book.t(gap, s.center),
+                book.blank(s.text),
+                book.t(reason, s.text),
+            ],
+            _height(max(_lines(safe_text(reason), widths[7]), 1)),
+        )
+    book.header_row(sheet, ("分组", "名次", "单位", "总分", "等次", "可能变为", "分数线", "可能的变化"))
+    for row in grades:
+        group, rank, unit, score, grade, other, line, reason = row
+        sheet.row(
+            [
+                book.t(group, s.text),
+                book.t(rank, s.center),
+                book.t(unit, s.text),
+                book.t(score, s.center),
+                book.t(grade, s.center),
+                book.t(other, s.center),
+                book.t(line, s.center),
+                book.t(reason, s.text),
+            ],
+            _height(max(_lines(safe_text(reason), widths[7]), 1)),
+        )
+    if not pairs and not grades:
+        book.note_row(sheet, "没有名次或等次会因有争议的评分而改变。")
+    book.print_setup(sheet, landscape=True, title_rows=f"{first}:{first}", heading=report_title(run))
+
+
 UNIT_COLUMNS = DETAIL_COLUMNS[
     2:
 ]  # 序号 … 依据/理由: a unit's own sheet names the unit and group in its title
@@ -1027,6 +1083,7 @@ def _build(run: ScoreRun, per_unit_sheets: bool | None, rankings_only: bool = Fa
     _matrix_sheet(book)
     _analysis_sheet(book)
     _self_vs_verified_sheet(book)
+    _review_sheet(book)
     _problems_sheet(book)
     scored = len(scored_in_rank_order(run))
     if per_unit_sheets is None:

@@ -36,6 +36,7 @@ from kepu_inspect.core.results import (
     ScoreRun,
     UnitResult,
 )
+from kepu_inspect.core.review import review
 from kepu_inspect.core.rubric import Rubric
 from kepu_inspect.core.scoring import assess_unit, overclaim_problems, unscored
 from kepu_inspect.core.submission import Submission
@@ -549,4 +550,4 @@ def rank_batch(
             if r.result is not results[r.result.unit_id]:  # a quota moved its grade: its record is made anew
                 results[r.result.unit_id] = r.result
                 records.pop(r.result.unit_id, None)
-    return ScoreRun(rubric, intake, results, rankings, date, extra, records)
+    return ScoreRun(rubric, intake, results, rankings, date, extra, records, review(rubric, rankings))

@@ -1,0 +1,215 @@
+"""复核提示: which ranks and grades could change if a disputed input went the other way, before 公示.
+
+Every unit has a span (``UnitResult.span``): its exact lowest and highest total over its disputed
+inputs. Two ranked units whose spans overlap could swap places; a unit whose span crosses a grade line
+(or the score at a quota line) could change grade. For each such unit the criteria that decide it are
+named, with what would have to change ("若……核定分由6改为8，舞钢市等次由良好变为优秀").
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+
+from kepu_inspect.core.numbers import HUNDRED, fmt
+from kepu_inspect.core.results import Ranked, Swing, UnitResult
+from kepu_inspect.core.rubric import Rubric
+
+MAX_PAIRS_PER_UNIT = 3  # a unit overlapping many others is listed with its nearest three
+MAX_DECIDING = 3
+
+
+@dataclass(frozen=True)
+class FragilePair:
+    group: str
+    first: str  # unit names, first ranked above second
+    second: str
+    first_rank: int
+    second_rank: int
+    gap: Decimal  # score difference now
+    reason: str  # the deciding criteria in words
+
+
+@dataclass(frozen=True)
+class FragileGrade:
+    group: str
+    unit: str
+    rank: int
+    score: Decimal
+    grade: str
+    other: str  # the grade it could get
+    line: Decimal  # the line its span crosses
+    reason: str
+
+
+@dataclass(frozen=True)
+class Review:
+    pairs: tuple[FragilePair, ...]
+    grades: tuple[FragileGrade, ...]
+
+    @property
+    def empty(self) -> bool:
+        return not self.pairs and not self.grades
+
+
+def _scale(result: UnitResult, normalised: bool) -> Decimal:
+    """Points on a criterion move the total by this factor (得分率 groups: × 100 ÷ the unit's maximum)."""
+    if normalised and result.max_base:
+        return HUNDRED / result.max_base
+    return Decimal(1)
+
+
+def _deciding(result: UnitResult, need: Decimal, up: bool, normalised: bool) -> list[tuple[Swing, Decimal]]:
+    """The fewest criteria whose change (up or down) moves the total by at least ``need``, biggest first."""
+    span = result.span
+    if span is None:
+        return []
+    scale = _scale(result, normalised)
+    moves = []
+    for s in span.swings:
+        room = (s.high - s.current) if up else (s.current - s.low)
+        if room > 0:
+            moves.append((s, room * scale))
+    moves.sort(key=lambda m: -m[1])
+    single = [m for m in moves if m[1] >= need]
+    if single:
+        return [min(single, key=lambda m: m[1])]  # the smallest change that alone is enough
+    chosen, total = [], Decimal(0)
+    for m in moves:
+        chosen.append(m)
+        total += m[1]
+        if total >= need or len(chosen) == MAX_DECIDING:
+            break
+    return chosen
+
+
+def _words(result: UnitResult, moves: Sequence[tuple[Swing, Decimal]], up: bool) -> str:
+    parts = []
+    for s, _ in moves:
+        target = s.high if up else s.low
+        what = "核定分" if s.verified else "得分"
+        parts.append(f"{s.label}{what}由{fmt(s.current)}改为{fmt(target)}")
+    return "、".join(parts)
+
+
+def _band(rubric: Rubric, score: Decimal) -> str:
+    return next((b.name for b in rubric.grades if b.interval.contains(score)), "")
+
+
+def review(rubric: Rubric, rankings: Mapping[str, list[Ranked]]) -> Review:
+    """The fragile pairs and grades of every group (ranked units only)."""
+    pairs: list[FragilePair] = []
+    grades: list[FragileGrade] = []
+    lines = sorted(
+        {b.interval.low for b in rubric.grades if b.interval.low is not None and b.interval.low > 0}
+    )
+    step = Decimal(1).scaleb(-rubric.settings.decimals)  # just below a line, at the published precision
+    for group in rubric.groups:
+        ranked = [r for r in rankings.get(group.id, []) if r.rank is not None and r.result.span is not None]
+        normalised = group.normalise
+        # pairs: a unit's span reaches the units below whose highest total passes its lowest; nobody
+        # lies further above their score than ``reach``, so the scan down stops there
+        reach = max(
+            (r.result.span.high - r.result.score for r in ranked if r.result.span), default=Decimal(0)
+        )
+        for i, upper in enumerate(ranked):
+            hi_span = upper.result.span
+            assert hi_span is not None
+            found = 0
+            for lower in ranked[i + 1 :]:
+                if lower.result.score + reach < hi_span.low:
+                    break
+                lo_span = lower.result.span
+                assert lo_span is not None
+                gap = upper.result.score - lower.result.score
+                if lo_span.high < hi_span.low or upper.rank == lower.rank or gap < 0:
+                    continue  # (a negative gap: a vetoed unit placed last by rule, not by its score)
+                falls = _deciding(upper.result, gap / 2, False, normalised)
+                rises = _deciding(lower.result, gap / 2, True, normalised)
+                reason = (
+                    "；".join(
+                        p
+                        for p in (
+                            f"若{_words(upper.result, falls, False)}" if falls else "",
+                            f"若{_words(lower.result, rises, True)}" if rises else "",
+                        )
+                        if p
+                    )
+                    + f"，{lower.result.unit_name}可能排在{upper.result.unit_name}之前"
+                )
+                pairs.append(
+                    FragilePair(
+                        group.name,
+                        upper.result.unit_name,
+                        lower.result.unit_name,
+                        upper.rank or 0,
+                        lower.rank or 0,
+                        gap,
+                        reason,
+                    )
+                )
+                if upper.result.grade != lower.result.grade and any("名额" in n for n in lower.result.notes):
+                    # the two straddle a quota line: the swap would move the grade across it too
+                    for who, other in ((upper, lower), (lower, upper)):
+                        grades.append(
+                            FragileGrade(
+                                group.name,
+                                who.result.unit_name,
+                                who.rank or 0,
+                                who.result.score,
+                                who.result.grade,
+                                other.result.grade,
+                                lower.result.score,
+                                f"{upper.result.unit_name}与{lower.result.unit_name}在名额线两侧，名次互换则等次随之互换",
+                            )
+                        )
+                found += 1
+                if found >= MAX_PAIRS_PER_UNIT:
+                    break
+        for r in ranked:
+            res = r.result
+            span = res.span
+            assert span is not None
+            for line in lines:
+                if span.low < line <= res.score or res.score < line <= span.high:
+                    up = res.score < line
+                    need = (line - res.score) if up else (res.score - line) + Decimal("0.000001")
+                    moves = _deciding(res, need, up, normalised)
+                    could_be = _band(rubric, line if up else line - step)
+                    if could_be == res.grade or not could_be:
+                        continue
+                    reason = (
+                        f"若{_words(res, moves, up)}，{res.unit_name}等次由{res.grade}变为{could_be}"
+                        if moves
+                        else ""
+                    )
+                    grades.append(
+                        FragileGrade(
+                            group.name,
+                            res.unit_name,
+                            r.rank or 0,
+                            res.score,
+                            res.grade,
+                            could_be,
+                            line,
+                            reason,
+                        )
+                    )
+            if span.gates and span.low_grade != span.high_grade:
+                grades.append(
+                    FragileGrade(
+                        group.name,
+                        res.unit_name,
+                        r.rank or 0,
+                        res.score,
+                        res.grade,
+                        span.low_grade if span.low_grade != res.grade else span.high_grade,
+                        res.score,
+                        f"督导检查人员对否决事项意见不一，{res.unit_name}等次取决于认定结果",
+                    )
+                )
+    # the closest calls first: a pair one rounding apart before one ten points apart
+    pairs.sort(key=lambda p: (p.gap, p.group, p.first_rank))
+    grades.sort(key=lambda g: (abs(g.score - g.line), g.group, g.rank))
+    return Review(tuple(pairs), tuple(grades))
