@@ -117,10 +117,16 @@ def check_with_progress(rubric: Rubric, paths: list[Path], workers: int | None) 
 
 
 def score_with_progress(
-    rubric: Rubric, paths: list[Path], date: str, previous: Any, options: BatchOptions
+    rubric: Rubric,
+    paths: list[Path],
+    date: str,
+    previous: Any,
+    options: BatchOptions,
+    ledger: Any = None,
+    published: Any = None,
 ) -> ScoreRun:
     from kepu_inspect.services.batch import score_paths
 
     with _reading_progress() as progress:
         advance, on_total = _callbacks(progress, "正在评分、排名")
-        return score_paths(rubric, paths, date, previous, options, advance, on_total)
+        return score_paths(rubric, paths, date, previous, options, advance, on_total, ledger, published)

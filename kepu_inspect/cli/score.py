@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -12,6 +13,7 @@ import typer
 from kepu_inspect.cli.common import (
     EXIT_OK,
     EXIT_PROBLEMS,
+    EXIT_USAGE,
     DateOpt,
     QuietOpt,
     RubricArg,
@@ -34,6 +36,9 @@ from kepu_inspect.cli.framework import OPTIONS_PANEL, ChineseCommand, suggest
 from kepu_inspect.cli.inputs import PathsArg, WorkersOpt, check_paths, check_workers, phase
 
 if TYPE_CHECKING:
+    from kepu_inspect.core.changes import Standing
+    from kepu_inspect.core.corrections import Ledger
+    from kepu_inspect.core.problems import Problem
     from kepu_inspect.core.results import ScoreRun
     from kepu_inspect.core.rubric import Rubric
 
@@ -56,6 +61,8 @@ def write_reports(run: ScoreRun, kinds: list[str], output: Path, stem: str) -> l
         if name not in kinds:
             continue
         for file in report.files:
+            if file.when is not None and not file.when(run):
+                continue
             target = output / file.filename(stem)
             with phase(f"正在写入 {target.name}"), atomic_open(target, "wb") as sink:
                 file.render(run, sink)
@@ -136,6 +143,46 @@ def register(app: typer.Typer, panel: str) -> None:
                 show_default=False,
             ),
         ] = ",".join(DEFAULT_REPORTS),
+        corrections: Annotated[
+            Path | None,
+            typer.Option(
+                "--corrections",
+                metavar="更正台账",
+                help="公示后的更正台账（异议处理和更正）",
+                rich_help_panel=OPTIONS_PANEL,
+            ),
+        ] = None,
+        published: Annotated[
+            Path | None,
+            typer.Option(
+                "--published",
+                metavar="公示结果",
+                help="公示时的结果，报告中列出更正说明",
+                rich_help_panel=OPTIONS_PANEL,
+            ),
+        ] = None,
+        publish: Annotated[
+            bool,
+            typer.Option("--publish", help="公示：存档本次结果并生成公示名单", rich_help_panel=OPTIONS_PANEL),
+        ] = False,
+        period: Annotated[
+            str | None,
+            typer.Option(
+                "--period",
+                metavar="公示期",
+                help="公示期，如 1月2日至8日",
+                rich_help_panel=OPTIONS_PANEL,
+            ),
+        ] = None,
+        contact: Annotated[
+            str | None,
+            typer.Option(
+                "--contact",
+                metavar="联系方式",
+                help="受理异议的部门和电话",
+                rich_help_panel=OPTIONS_PANEL,
+            ),
+        ] = None,
         workers: WorkersOpt = None,
         quiet_: QuietOpt = False,
         verbose_: VerboseOpt = False,
@@ -147,14 +194,6 @@ def register(app: typer.Typer, panel: str) -> None:
         from kepu_inspect.cli.rubric_arg import load_or_exit
         from kepu_inspect.core.problems import Severity
         from kepu_inspect.reports.registry import REPORTS
-        from kepu_inspect.reports.terminal import (
-            ledger_view,
-            problems_overview,
-            problems_summary,
-            ranking_view,
-            review_view,
-            summary_line,
-        )
         from kepu_inspect.services.batch import BatchOptions
 
         set_verbosity(quiet_, verbose_)
@@ -175,13 +214,14 @@ def register(app: typer.Typer, panel: str) -> None:
         check_paths(paths)
         prev = None
         if previous is not None:
-            prev = previous_or_exit(previous, load_previous)
+            prev = previous_or_exit(previous, lambda path: load_previous(path, rubric))
+        ledger = ledger_or_exit(rubric, corrections, signed) if corrections is not None else None
+        standings = published_or_exit(rubric, published) if published is not None else None
         from kepu_inspect.reports.data_report import iter_results_json
 
         # item-level detail stays in memory only for the reports that print it
         options = BatchOptions(keep_items=any(REPORTS[k].needs_items for k in kinds), workers=workers)
-        run = score_with_progress(rubric, paths, signed, prev, options)
-        intake = run.intake
+        run = score_with_progress(rubric, paths, signed, prev, options, ledger, standings)
         problems = run.problems()
         written = write_reports(run, kinds, output, safe_filename(name))
         errors = sum(1 for p in problems if p.severity is Severity.ERROR)
@@ -196,19 +236,8 @@ def register(app: typer.Typer, panel: str) -> None:
                 stdout.flush()
             else:
                 write_json(b"".join(iter_results_json(run)).decode("utf-8"))
-        elif verbose():
-            if problems:
-                out().print(problems_overview(problems))
-            out().print(ledger_view(intake))
-            out().print(ranking_view(run))
-            out().print(review_view(run))
-            out().print(summary_line(intake, problems))
-        elif not quiet():
-            out().print(ranking_view(run))
-            out().print(review_view(run))
-            if problems:
-                out().print(problems_summary(problems, str(full_list) if full_list else None))
-            out().print(summary_line(intake, problems))
+        else:
+            print_results(run, problems, str(full_list) if full_list else None)
         if verbose():
             for path in written:
                 say(f"已写入 {escape(path)}")
@@ -217,6 +246,9 @@ def register(app: typer.Typer, panel: str) -> None:
         if quiet() and errors:
             where = f"，逐条见 {escape(full_list)}" if full_list else "，加 --verbose 逐条列出"
             err().print(f"[red]材料中有 {errors} 个错误[/]{where}。")
+        if publish:
+            archive = publish_run(run, output, period, contact)
+            say(f"已公示存档：{escape(archive)}（公示名单.html 可直接打印；此存档不会被覆盖）")
         raise typer.Exit(EXIT_PROBLEMS if errors else EXIT_OK)
 
 
@@ -258,3 +290,79 @@ def previous_or_exit(path: Path, load: Callable[[Path], object]) -> object:
         raise fail_usage(f"无法读取上年结果文件“{path}”：{os_error_text(exc)}。", wanted) from None
     except (ValueError, KeyError, TypeError, AttributeError):
         raise fail_usage(f"“{path}”不是 kepu-inspect 生成的考核结果文件（内容无法识别）。", wanted) from None
+
+
+def print_results(run: ScoreRun, problems: list[Problem], full_list: str | None) -> None:
+    """The terminal: the ranking, 复核提示, 更正说明 when asked, problems (all with --verbose), a summary."""
+    from kepu_inspect.reports.terminal import (
+        changes_view,
+        ledger_view,
+        problems_overview,
+        problems_summary,
+        ranking_view,
+        review_view,
+        summary_line,
+    )
+
+    if quiet():
+        return
+    if verbose():
+        if problems:
+            out().print(problems_overview(problems))
+        out().print(ledger_view(run.intake))
+    out().print(ranking_view(run))
+    out().print(review_view(run))
+    if run.changes is not None or run.ledger is not None:
+        out().print(changes_view(run))
+    if problems and not verbose():
+        out().print(problems_summary(problems, full_list))
+    out().print(summary_line(run.intake, problems))
+
+
+def ledger_or_exit(rubric: Rubric, path: Path, report_date: str) -> Ledger:
+    """The checked corrections ledger; with any error in it nothing is applied (exit 1, problems listed)."""
+    from kepu_inspect.adapters.ledger_file import LedgerError, read_ledger
+    from kepu_inspect.core.corrections import check_ledger
+    from kepu_inspect.core.problems import Code, Severity, problem
+    from kepu_inspect.reports.terminal import problems_by_unit
+
+    try:
+        rows, digest = read_ledger(path)
+    except LedgerError as exc:
+        out().print(problems_by_unit([problem(Code.CR008, file=str(path), detail=str(exc))]))
+        raise typer.Exit(EXIT_USAGE) from None
+    ledger, problems = check_ledger(rubric, rows, str(path), digest, report_date)
+    if problems:
+        out().print(problems_by_unit(problems))
+    if any(p.severity is Severity.ERROR for p in problems):
+        err().print("[red]更正台账有错误，未应用任何更正（不会只应用其中一部分）。[/]请改正后重新运行。")
+        raise typer.Exit(EXIT_PROBLEMS)
+    return ledger
+
+
+def published_or_exit(rubric: Rubric, path: Path) -> dict[str, Standing]:
+    from kepu_inspect.adapters.results_file import ResultsFileError, load_published
+    from kepu_inspect.core.problems import Code, problem
+    from kepu_inspect.reports.terminal import problems_by_unit
+
+    try:
+        standings, _ = load_published(path, rubric)
+    except ResultsFileError as exc:
+        out().print(problems_by_unit([problem(Code.CR007, file=str(path), detail=str(exc))]))
+        raise typer.Exit(EXIT_USAGE) from None
+    return standings
+
+
+def publish_run(run: ScoreRun, output: Path, period: str | None, contact: str | None) -> Path:
+    """公示: the results archived under their hash beside the reports (never replaced), with the 公示名单."""
+    from kepu_inspect.adapters.output import write_bytes_atomic, write_text_atomic
+    from kepu_inspect.reports.data_report import iter_results_json
+    from kepu_inspect.reports.publicity import publicity_html
+
+    data = b"".join(iter_results_json(run))
+    digest = hashlib.sha256(data).hexdigest()[:12]
+    archive = output.parent / f"{output.name}-公示存档" / f"{run.date}-{digest}"
+    if not (archive / "考核结果.json").is_file():  # the same hash is the same content: kept as it is
+        write_bytes_atomic(archive / "考核结果.json", data)
+        write_text_atomic(archive / "公示名单.html", publicity_html(run, period, contact))
+    return archive

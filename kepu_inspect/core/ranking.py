@@ -12,7 +12,8 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 from decimal import Decimal
 
-from kepu_inspect.core.numbers import HUNDRED, ZERO
+from kepu_inspect.core.changes import Standing
+from kepu_inspect.core.numbers import HUNDRED, ZERO, fmt
 from kepu_inspect.core.results import Ranked, UnitResult
 from kepu_inspect.core.rubric import TIE_BREAK_LABELS, TIE_BREAK_LABELS_NORMALISED, Rubric
 
@@ -153,7 +154,9 @@ def apply_quotas(rubric: Rubric, ranked: list[Ranked]) -> list[Ranked]:
 
 
 def rank_all(
-    rubric: Rubric, results: Mapping[str, UnitResult], previous: Mapping[str, Mapping[str, int]] | None = None
+    rubric: Rubric,
+    results: Mapping[str, UnitResult],
+    previous: Mapping[str, Mapping[str, int | Standing]] | None = None,
 ) -> dict[str, list[Ranked]]:
     """Each group's ranking: ranks, tie-breaks, vetoed units placed as declared, quotas, rank changes."""
     order = {u.id: i for i, u in enumerate(rubric.units)}
@@ -171,25 +174,43 @@ def rank_all(
         ranked = rank_group(members, settings.tie_breaks, order, normalised=group.normalise, last=vetoed)
         ranked = apply_quotas(rubric, ranked)
         if previous is not None:
-            ranked = rank_changes(ranked, previous.get(group.id, previous.get(group.name, {})))
+            ranked = rank_changes(
+                ranked, previous.get(group.id, previous.get(group.name, {})), settings.decimals
+            )
         rankings[group.id] = ranked
     return rankings
 
 
-def rank_changes(ranked: list[Ranked], previous: Mapping[str, int]) -> list[Ranked]:
-    """Mark each unit's movement against an earlier year's rank (by unit id or name)."""
+def rank_changes(
+    ranked: list[Ranked], previous: Mapping[str, int | Standing], decimals: int = 2
+) -> list[Ranked]:
+    """Mark each unit's movement against an earlier year's rank (by unit id or name): ↑2, ↓1, →, 新; with
+    the earlier standing known, the score and grade change too ("↑1（+2.60分，良好→优秀）")."""
     out = []
     for item in ranked:
         before = previous.get(item.result.unit_id, previous.get(item.result.unit_name))
+        rank = before.rank if isinstance(before, Standing) else before
         if item.rank is None:
             change = ""
-        elif before is None:
+        elif before is None or rank is None:
             change = "新"
-        elif before > item.rank:
-            change = f"↑{before - item.rank}"
-        elif before < item.rank:
-            change = f"↓{item.rank - before}"
+        elif rank > item.rank:
+            change = f"↑{rank - item.rank}"
+        elif rank < item.rank:
+            change = f"↓{item.rank - rank}"
         else:
             change = "→"
+        if (
+            isinstance(before, Standing)
+            and before.score is not None
+            and item.rank is not None
+            and rank is not None
+        ):
+            diff = item.result.score - before.score
+            parts = [f"{'+' if diff > 0 else ''}{fmt(diff, decimals)}分"] if diff else []
+            if before.grade and before.grade != item.result.grade:
+                parts.append(f"{before.grade}→{item.result.grade}")
+            if parts:
+                change += f"（{'，'.join(parts)}）"
         out.append(Ranked(item.rank, item.result, item.tie, item.tie_note, change))
     return out

@@ -17,6 +17,8 @@ from kepu_inspect.core.rubric import Rubric
 from kepu_inspect.core.submission import Submission
 
 if TYPE_CHECKING:
+    from kepu_inspect.core.changes import Change
+    from kepu_inspect.core.corrections import Ledger
     from kepu_inspect.core.review import Review
 
 Basis = Literal["verified", "self", "zero", "missing"]
@@ -234,6 +236,8 @@ class ScoreRun:
     scoring_problems: list[Problem] = field(default_factory=list)
     records: Mapping[str, bytes] = field(default_factory=dict)  # unit id → packed record
     review: Review | None = None  # which ranks and grades are fragile (复核提示)
+    ledger: Ledger | None = None  # the corrections after 公示 that were applied
+    changes: list[Change] | None = None  # against the published results (更正说明), when given
 
     def problems(self) -> list[Problem]:
         return self.intake.all_problems() + self.scoring_problems

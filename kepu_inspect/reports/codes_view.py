@@ -16,6 +16,7 @@ PREFIXES: dict[str, str] = {
     "PL": "从工作要点导入",
     "WB": "报送的自评表",
     "VF": "督导检查核查表",
+    "CR": "公示后的更正",
     "SC": "评分",
 }
 
@@ -41,6 +42,7 @@ FIELD_LABELS: dict[str, str] = {
     "fix": "按文件的实际情况给出的修改方法",
     "found": "实际值",
     "grade": "等次",
+    "hint": "相近的名称",
     "group": "分组",
     "high": "上限",
     "id": "编号",

@@ -14,7 +14,15 @@ from kepu_inspect.core.record import encode_record, unpack_record
 from kepu_inspect.core.results import ScoreRun, UnitResult
 from kepu_inspect.core.statement import scoring_statement
 from kepu_inspect.reports.safe_text import displayable, dumps, neutralise
-from kepu_inspect.reports.tables import inspection_text, ranking_tables, report_title
+from kepu_inspect.reports.tables import (
+    CHANGE_COLUMNS,
+    OBJECTION_COLUMNS,
+    change_rows,
+    inspection_text,
+    objection_rows,
+    ranking_tables,
+    report_title,
+)
 
 
 def _cell(value: object) -> object:
@@ -47,6 +55,9 @@ def iter_results_json(run: ScoreRun) -> Iterator[bytes]:
             "decimals": run.rubric.settings.decimals,
         },
         "rules": scoring_statement(run.rubric),
+        "corrections": None
+        if run.ledger is None
+        else {"file": run.ledger.source, "sha256": run.ledger.sha256},
     }
     d = run.rubric.settings.decimals
     sections: list[tuple[str, Iterable[Any]]] = [
@@ -102,6 +113,22 @@ def iter_results_json(run: ScoreRun) -> Iterator[bytes]:
         ),
         ("problems", (p.as_dict() for p in run.problems())),
         ("review", review_entries(run)),
+        (
+            "changes",
+            (
+                dict(zip(("group", "unit", "published", "now", "because"), r, strict=True))
+                for r in change_rows(run)
+            ),
+        ),
+        (
+            "objections",
+            (
+                dict(
+                    zip(("unit", "objection", "conclusion", "result", "approved_by", "date"), r, strict=True)
+                )
+                for r in objection_rows(run)
+            ),
+        ),
     ]
     yield ("{" + dumps(head, compact=True)[1:-1]).encode()
     for name, entries in sections:
@@ -200,4 +227,18 @@ def problems_csv(problems: list[Problem]) -> str:
                 )
             ]
         )
+    return buf.getvalue()
+
+
+def changes_csv(run: ScoreRun) -> str:
+    """更正说明 then 异议处理情况, as one CSV for Excel (a blank row between the two tables)."""
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\r\n")
+    writer.writerow(CHANGE_COLUMNS)
+    for row in change_rows(run):
+        writer.writerow([_cell(v) for v in row])
+    writer.writerow([])
+    writer.writerow(OBJECTION_COLUMNS)
+    for row in objection_rows(run):
+        writer.writerow([_cell(v) for v in row])
     return buf.getvalue()

@@ -17,8 +17,10 @@ from kepu_inspect import __version__
 from kepu_inspect.core.numbers import HUNDRED, ZERO, fmt
 from kepu_inspect.core.results import ScoreRun
 from kepu_inspect.reports.tables import (
+    CHANGE_COLUMNS,
     DETAIL_COLUMNS,
     ITEM_ANALYSIS_COLUMNS,
+    OBJECTION_COLUMNS,
     PROBLEM_COLUMNS,
     PROBLEM_SUMMARY_COLUMNS,
     REVIEW_GRADE_COLUMNS,
@@ -26,6 +28,7 @@ from kepu_inspect.reports.tables import (
     SELF_VS_VERIFIED_COLUMNS,
     WEAK_ITEMS,
     RankingTable,
+    change_rows,
     criterion_label,
     dated,
     grade_tone,
@@ -36,6 +39,7 @@ from kepu_inspect.reports.tables import (
     is_weak,
     item_analysis,
     item_label,
+    objection_rows,
     problem_rows,
     problem_summary,
     ranking_notes,
@@ -309,6 +313,25 @@ def _problems_section(run: ScoreRun) -> str:
     )
 
 
+def _changes_section(run: ScoreRun) -> str:
+    """更正说明 and 异议处理情况, when corrections were applied or compared with the published results."""
+    if run.changes is None and run.ledger is None:
+        return ""
+    changes, objections = change_rows(run), objection_rows(run)
+    body = '<section class="page wide"><h2>更正说明</h2>'
+    if run.changes is not None and not changes:
+        body += "<p>与公示结果相比，没有单位的名次、得分或等次发生变化。</p>"
+    elif changes:
+        rows = [f"<tr>{_cells(CHANGE_COLUMNS, values)}</tr>" for values in changes]
+        body += _table(CHANGE_COLUMNS, rows, "changes", (10, 12, 20, 20, 38))
+    if objections:
+        rows = [f"<tr>{_cells(OBJECTION_COLUMNS, values)}</tr>" for values in objections]
+        body += f"<h3>异议处理情况（{len(objections)} 件）</h3>" + _table(
+            OBJECTION_COLUMNS, rows, "objections", (12, 26, 26, 18, 8, 10)
+        )
+    return body + "</section>"
+
+
 def _review_section(run: ScoreRun) -> str:
     """复核提示: the ranks and grades a disputed score could change, closest calls first."""
     pairs, grades = review_tables(run)
@@ -484,6 +507,7 @@ def render_html(run: ScoreRun, *, unit_detail: bool | None = None) -> str:
         _analysis_section(run),
         _self_vs_verified_section(run),
         _review_section(run),
+        _changes_section(run),
         _problems_section(run),
         _detail_section(run, scored, show_detail),
     ]

@@ -21,6 +21,7 @@ Renderer = Callable[[ScoreRun, IO[bytes]], None]
 class ReportFile:
     name: str  # file name; "{stem}" is the run's chosen name (考核结果)
     render: Renderer
+    when: Callable[[ScoreRun], bool] | None = None  # written only for runs this says yes to
 
     def filename(self, stem: str) -> str:
         return self.name.replace("{stem}", stem)
@@ -61,6 +62,12 @@ def _problems_csv(run: ScoreRun) -> str:
     return problems_csv(run.problems())
 
 
+def _changes_csv(run: ScoreRun) -> str:
+    from kepu_inspect.reports.data_report import changes_csv
+
+    return changes_csv(run)
+
+
 def _html(run: ScoreRun) -> str:
     from kepu_inspect.reports.html_report import render_html
 
@@ -99,6 +106,11 @@ REPORTS: dict[str, Report] = {
             (
                 ReportFile("{stem}.csv", _text(_ranking_csv, "utf-8-sig")),
                 ReportFile("问题清单.csv", _text(_problems_csv, "utf-8-sig")),
+                ReportFile(
+                    "更正说明.csv",
+                    _text(_changes_csv, "utf-8-sig"),
+                    when=lambda run: run.changes is not None or run.ledger is not None,
+                ),
             ),
         ),
         Report(

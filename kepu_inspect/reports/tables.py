@@ -465,3 +465,30 @@ def review_tables(run: ScoreRun) -> tuple[list[tuple[str, ...]], list[tuple[str,
         for g in run.review.grades
     ]
     return pairs, grades
+
+
+CHANGE_COLUMNS = ("分组", "单位", "公示时", "更正后", "原因")
+OBJECTION_COLUMNS = ("单位", "异议情况", "复核结论", "处理结果", "批准人", "日期")
+
+
+def change_rows(run: ScoreRun) -> list[tuple[str, ...]]:
+    """更正说明: every unit whose rank, score or grade changed since 公示, before → after, and why."""
+    d = run.rubric.settings.decimals
+    rows: list[tuple[str, ...]] = []
+    for c in run.changes or []:
+        before = c.before.describe(d) if c.before is not None else "（公示时未列入）"
+        why = "；".join(c.because) if c.because else "其他单位的更正使名次变化"
+        rows.append((c.group, c.unit, before, c.after.describe(d), why))
+    return rows
+
+
+def objection_rows(run: ScoreRun) -> list[tuple[str, ...]]:
+    """异议处理情况: every row of the ledger — corrected, or answered without a change."""
+    ledger = run.ledger
+    if ledger is None:
+        return []
+    rows: list[tuple[str, ...]] = []
+    for c in sorted((*ledger.corrections, *ledger.answered), key=lambda c: c.line):
+        result = c.describe(False) if c.changes else "维持原结果"
+        rows.append((c.unit_name, c.objection or "（核实更正）", c.conclusion, result, c.approved_by, c.date))
+    return rows

@@ -291,3 +291,36 @@ def review_view(run: ScoreRun) -> RenderableType | None:
         lines.append(Text(displayable(f"  · {g.group}{g.unit}（{g.score}分，{g.grade}）：{g.reason}")))
     lines.append(Text("  完整的复核提示见 xlsx 报告的“复核提示”工作表、html 报告和 json。", style="dim"))
     return RichGroup(*lines)
+
+
+def changes_view(run: ScoreRun) -> RenderableType:
+    """更正说明 and 异议处理情况 as two short tables."""
+    from kepu_inspect.reports.tables import CHANGE_COLUMNS, OBJECTION_COLUMNS, change_rows, objection_rows
+
+    parts: list[RenderableType] = []
+    if run.changes is not None:
+        rows = change_rows(run)
+        if not rows:
+            parts.append(
+                Text("更正说明：与公示结果相比，没有单位的名次、得分或等次发生变化。", style="green")
+            )
+        else:
+            table = Table(
+                title=f"更正说明（与公示结果相比，{len(rows)} 个单位有变化）",
+                title_justify="left",
+                title_style="bold",
+            )
+            for col in CHANGE_COLUMNS:
+                table.add_column(col, overflow="fold")
+            for row in rows:
+                table.add_row(*(Text(displayable(v)) for v in row))
+            parts.append(table)
+    objections = objection_rows(run)
+    if objections:
+        table = Table(title=f"异议处理情况（{len(objections)} 件）", title_justify="left", title_style="bold")
+        for col in OBJECTION_COLUMNS:
+            table.add_column(col, overflow="fold")
+        for row in objections:
+            table.add_row(*(Text(displayable(v)) for v in row))
+        parts.append(table)
+    return RichGroup(*parts)

@@ -30,12 +30,15 @@ from kepu_inspect.core.results import CriterionResult, ItemResult, Ranked, Score
 from kepu_inspect.reports import xlsx_parts
 from kepu_inspect.reports.safe_text import neutralise
 from kepu_inspect.reports.tables import (
+    CHANGE_COLUMNS,
     DETAIL_COLUMNS,
     ITEM_ANALYSIS_COLUMNS,
+    OBJECTION_COLUMNS,
     PROBLEM_COLUMNS,
     SELF_VS_VERIFIED_COLUMNS,
     STATUS_LABEL,
     WEAK_ITEMS,
+    change_rows,
     criterion_label,
     dated,
     grade_tone,
@@ -46,6 +49,7 @@ from kepu_inspect.reports.tables import (
     is_weak,
     item_analysis,
     item_label,
+    objection_rows,
     problem_rows,
     ranking_notes,
     ranking_tables,
@@ -772,6 +776,31 @@ def _problems_sheet(book: _Book) -> None:
     book.print_setup(sheet, landscape=True, title_rows=f"{header}:{header}", heading=report_title(run))
 
 
+def _changes_sheet(book: _Book) -> None:
+    """更正说明 (what changed since 公示, and why) and 异议处理情况 (every objection and its answer)."""
+    run, s = book.run, book.style
+    changes, objections = change_rows(run), objection_rows(run)
+    sheet = book.sheet("更正说明")
+    widths = [12, 16, 24, 24, 50, 8]
+    sheet.widths(widths)
+    ledger = f"更正台账：{run.ledger.source}（SHA-256 {run.ledger.sha256[:12]}）" if run.ledger else ""
+    book.title_rows(sheet, f"{report_title(run)}：更正说明", ledger, len(widths))
+    first = book.header_row(sheet, (*CHANGE_COLUMNS, ""))
+    for row in changes:
+        sheet.row(
+            [*(book.t(v, s.text) for v in row), book.blank(s.text)],
+            _height(max(_lines(safe_text(row[-1]), widths[4]), 1)),
+        )
+    if run.changes is not None and not changes:
+        book.note_row(sheet, "与公示结果相比，没有单位的名次、得分或等次发生变化。")
+    if objections:
+        book.header_row(sheet, OBJECTION_COLUMNS)
+        for row in objections:
+            lines = max(_lines(safe_text(v), w) for v, w in zip(row, widths, strict=True))
+            sheet.row([book.t(v, s.text) for v in row], _height(max(lines, 1)))
+    book.print_setup(sheet, landscape=True, title_rows=f"{first}:{first}", heading=report_title(run))
+
+
 def _review_sheet(book: _Book) -> None:
     """复核提示: the pairs whose ranks, and the units whose grades, a disputed score could change."""
     run, s = book.run, book.style
@@ -1084,6 +1113,8 @@ def _build(run: ScoreRun, per_unit_sheets: bool | None, rankings_only: bool = Fa
     _analysis_sheet(book)
     _self_vs_verified_sheet(book)
     _review_sheet(book)
+    if run.changes is not None or run.ledger is not None:
+        _changes_sheet(book)
     _problems_sheet(book)
     scored = len(scored_in_rank_order(run))
     if per_unit_sheets is None:

@@ -23,6 +23,10 @@ from kepu_inspect.adapters.input_files import discover
 from kepu_inspect.adapters.verification_layout import KIND
 from kepu_inspect.adapters.verification_reader import VerificationFile, peek_kind, read_verification
 from kepu_inspect.adapters.workbook_reader import ReadingContext, read_submission
+from kepu_inspect.core.changes import Standing, compare
+from kepu_inspect.core.corrections import Correction, Ledger
+from kepu_inspect.core.corrections import apply as apply_corrections
+from kepu_inspect.core.corrections import by_unit as corrections_by_unit
 from kepu_inspect.core.ledger import build_ledger
 from kepu_inspect.core.numbers import fmt
 from kepu_inspect.core.problems import Code, Problem, problem
@@ -40,7 +44,7 @@ from kepu_inspect.core.review import review
 from kepu_inspect.core.rubric import Rubric
 from kepu_inspect.core.scoring import assess_unit, overclaim_problems, unscored
 from kepu_inspect.core.submission import Submission
-from kepu_inspect.core.verification import Verification, disagreements, merge
+from kepu_inspect.core.verification import Verification, disagreements, from_submission, merge
 
 POOL_THRESHOLD = 200  # below this, starting worker processes costs more than it saves
 CHUNK_MAX = 32  # files per task sent to a worker
@@ -71,6 +75,7 @@ class Inspection:
 
     by_unit: Mapping[str, Verification] = field(default_factory=dict)
     made_from: Mapping[str, frozenset[str]] = field(default_factory=dict)  # unit id → submission SHA-256s
+    corrections: Mapping[str, tuple[Correction, ...]] = field(default_factory=dict)  # after 公示, by unit
 
 
 CHECK_ONLY = BatchOptions(score=False, keep_items=False, records=False)
@@ -123,6 +128,11 @@ def _process(
         stale = problem(Code.VF008, file=reading.path, unit=unit.name)
         reading = replace(reading, problems=[*reading.problems, stale])
         verification = replace(verification, hold=(*verification.hold, "核查表依据较早报送的自评表，待核实"))
+    corrections = inspection.corrections.get(unit.id, ())
+    if corrections:  # the ledger's corrections over what the inspection decided (or the unit's own 核定分)
+        if verification is None and rubric.settings.verification == "in_submission":
+            verification = from_submission(submission)
+        verification = apply_corrections(verification, unit.id, corrections)
     result, content = assess_unit(
         rubric, unit, submission, (reading.path,), tuple(reading.problems), verification
     )
@@ -399,6 +409,7 @@ def run_batch(
     options: BatchOptions = BatchOptions(),
     progress: Progress | None = None,
     on_total: Callable[[int], None] | None = None,
+    corrections: Ledger | None = None,
 ) -> Batch:
     """Find, read, check (and score) every input, and account for every path and unit; never raises
     for a bad file.
@@ -418,6 +429,7 @@ def run_batch(
             ]
             files = [f for f, k in zip(files, kinds, strict=True) if k != KIND]
         inspection, inspection_problems = gather_inspection(rubric, verification_files)
+        inspection = replace(inspection, corrections=corrections_by_unit(corrections))
         outcomes = _process_all(rubric, files, progress, options, inspection)
         readings = [o.reading for o in outcomes] + [_as_reading(v) for v in verification_files]
         ledger, problems, unidentified = build_ledger(rubric, readings)
@@ -510,18 +522,31 @@ def score_paths(
     rubric: Rubric,
     paths: Iterable[Path],
     date: str,
-    previous: Mapping[str, Mapping[str, int]] | None = None,
+    previous: Mapping[str, Mapping[str, int | Standing]] | None = None,
     options: BatchOptions = BatchOptions(),
     progress: Progress | None = None,
     on_total: Callable[[int], None] | None = None,
+    ledger: Ledger | None = None,
+    published: Mapping[str, Standing] | None = None,
 ) -> ScoreRun:
-    """``score``: the batch, then every assessed unit's counted result and each group's ranking."""
-    batch = run_batch(rubric, paths, options, progress, on_total)
-    return rank_batch(rubric, batch, date, previous)
+    """``score``: the batch, then every assessed unit's counted result and each group's ranking.
+
+    ``ledger``: corrections after 公示, applied where each unit is scored; ``published``: the standings
+    that were published, to say what the corrections changed (更正说明).
+    """
+    batch = run_batch(rubric, paths, options, progress, on_total, ledger)
+    run = rank_batch(rubric, batch, date, previous)
+    run.ledger = ledger
+    if published is not None:
+        run.changes = compare(rubric, published, run.rankings, ledger)
+    return run
 
 
 def rank_batch(
-    rubric: Rubric, batch: Batch, date: str, previous: Mapping[str, Mapping[str, int]] | None = None
+    rubric: Rubric,
+    batch: Batch,
+    date: str,
+    previous: Mapping[str, Mapping[str, int | Standing]] | None = None,
 ) -> ScoreRun:
     """Each assessed unit's result (scored, or listed with why not) and the ranking of each group."""
     intake = batch.intake
