@@ -427,12 +427,24 @@ class OfficialDocument:
         self.paragraph(issuer, align="right", indent_chars=0, right_chars=issuer_right, keep_next=True)
         self.paragraph(date_text, align="right", indent_chars=0, right_chars=date_right)
 
-    def new_section(self, *, grid: bool) -> None:
-        """A new page in a section of its own (the 附件: its tables do not follow the body's line grid)."""
+    def new_section(self, *, grid: bool, restart_numbers: bool = False) -> None:
+        """A new page in a section of its own: the 附件 (its tables do not follow the body's line grid), or
+        the next notice of a combined file (``restart_numbers``: its pages numbered from 1)."""
         from docx.enum.section import WD_SECTION
+        from docx.oxml import parse_xml
 
         section = self.doc.add_section(WD_SECTION.NEW_PAGE)
         self._page(section, grid=grid)
+        sect = section._sectPr
+        for old in sect.findall(f"{{{W_NS}}}pgNumType"):
+            sect.remove(old)
+        if restart_numbers:
+            numbering = parse_xml(f'<w:pgNumType xmlns:w="{W_NS}" w:start="1"/>')
+            cols = sect.find(f"{{{W_NS}}}cols")
+            if cols is not None:
+                cols.addprevious(numbering)
+            else:
+                sect.append(numbering)
 
     def properties(self, *, title: str, author: str, comments: str, date: str) -> None:
         """Document properties: the title, the issuer as author, the tool in the comments (never on the page)."""
