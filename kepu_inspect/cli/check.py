@@ -57,7 +57,7 @@ def register(app: typer.Typer, panel: str) -> None:
             typer.Option(
                 "--notice",
                 metavar="文件夹",
-                help="为有问题的单位生成退回修改通知、为未报送的单位生成催报通知（.docx，另有一份合并打印），写入该文件夹",
+                help="生成退回修改通知和催报通知（.docx，另有合并打印的一份），写入该文件夹",
                 rich_help_panel=OPTIONS_PANEL,
             ),
         ] = None,
@@ -66,7 +66,7 @@ def register(app: typer.Typer, panel: str) -> None:
             typer.Option(
                 "--deadline",
                 metavar="日期",
-                help="通知中重新报送的截止日期，如 2018-01-10（默认用考核细则的报送截止日期，已过则写“尽快”）",
+                help="通知中重新报送的截止日期，如 2018-01-10 （默认用考核细则的截止日期，已过则写尽快）",
                 rich_help_panel=OPTIONS_PANEL,
             ),
         ] = None,
