@@ -10,7 +10,6 @@ import typer
 from kepu_inspect.cli.common import (
     EXIT_OK,
     EXIT_PROBLEMS,
-    DateOpt,
     QuietOpt,
     RubricArg,
     VerboseOpt,
@@ -70,7 +69,15 @@ def register(app: typer.Typer, panel: str) -> None:
                 rich_help_panel=OPTIONS_PANEL,
             ),
         ] = None,
-        date: DateOpt = None,
+        date: Annotated[
+            str | None,
+            typer.Option(
+                "--date",
+                metavar="日期",
+                help="通知的落款日期，如 2017-12-22 或 2017年12月22日（默认今天）",
+                rich_help_panel=OPTIONS_PANEL,
+            ),
+        ] = None,
         workers: WorkersOpt = None,
         quiet_: QuietOpt = False,
         verbose_: VerboseOpt = False,
