@@ -377,3 +377,39 @@ def test_libreoffice_opens_the_report_and_reads_the_ranking(tmp_path: Path, mini
     assert theirs.sheetnames == ours.sheetnames
     for name in ours.sheetnames[:2]:  # the ranking sheets: every value LibreOffice read is ours
         assert _rows(theirs[name]) == _rows(ours[name]), name
+
+
+@pytest.mark.libreoffice
+def test_libreoffice_prints_the_example_sheet_by_sheet(tmp_path: Path) -> None:
+    """Page numbers per sheet, charts alone on their pages, the matrix split with its headers repeated,
+    no printed line starting with closing punctuation — the example's workbook printed by LibreOffice."""
+    from tests.printing import bad_line_starts, page_texts, squeeze, to_pdf
+    from tests.report_fixtures import example_run
+
+    source = tmp_path / "report.xlsx"
+    write_report(example_run(), source)
+    (pdf,) = to_pdf([source], tmp_path, tmp_path)
+    # LibreOffice 7.4 ends one long per-unit sheet with an empty page (no text, not even its header):
+    # its own pagination, not a row of ours; such pages carry no footer to check
+    pages = [page for page in page_texts(pdf) if page.strip()]
+    footers = [re.findall(r"(\S+)\s+第\s*(\d+)\s*页", page)[-1] for page in pages]
+    firsts = [name for name, number in footers if number == "1"]
+    assert firsts[:5] == [
+        "县（市、区）排名",
+        "县（市、区）排名图",
+        "市直成员单位排名",
+        "市直成员单位排名图",
+        "得分矩阵",
+    ]
+    assert not any("共" in page.split("\n")[-2] for page in pages if page.strip())  # no workbook-wide total
+    for page, (name, _) in zip(pages, footers, strict=True):
+        if name.endswith("图"):
+            assert "名次" not in page and "备注" not in page  # a chart page: no table header over it
+    matrix = [page for page, (name, _) in zip(pages, footers, strict=True) if name == "得分矩阵"]
+    assert len(matrix) >= 2  # split across pages at 100 %, not squeezed onto one
+    for page in matrix:
+        assert "分组" in page and "单位" in page and "名次" in page  # the unit columns and header repeat
+    ranking = [p for p, (name, _) in zip(pages, footers, strict=True) if name.endswith("排名")]
+    # we break the lines of every prose cell ourselves: 避头尾 holds on every page
+    assert not bad_line_starts(pages)
+    assert "弄虚作假：等次定为不合格" in squeeze("".join(ranking))

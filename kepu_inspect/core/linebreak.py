@@ -67,8 +67,14 @@ def wrap_text(text: str, width: float) -> str:
             punct = len(token) == 1 and token in NO_LINE_START
             if used + w > per_line and line and not (punct and used + w <= per_line + 2):
                 carry = ""
-                if punct and len(line) > 1:  # the character before goes along: 。never starts a line
-                    carry, line = line[-1], line[:-1]
+                if punct:  # the text before goes along: 。never starts a line
+                    k = _carry_start(line)
+                    if k is None:  # nothing can go along (one unbreakable run): it hangs past the width
+                        line += token
+                        used += w
+                        i += len(token)
+                        continue
+                    carry, line = line[k:], line[:k]
                 while len(line) > 1 and line[-1] in NO_LINE_END:  # an opening bracket goes with its text
                     carry, line = line[-1] + carry, line[:-1]
                 lines.append(line.rstrip())
@@ -83,6 +89,24 @@ def wrap_text(text: str, width: float) -> str:
         lines.append(line)
         out.extend(lines)
     return "\n".join(out)
+
+
+def _carry_start(line: str) -> int | None:
+    """Where to break ``line`` so the closing punctuation that follows does not start the next line:
+    before its last character, before any closing punctuation that character is, and before the whole
+    run of digits or letters it ends ("3项）" and "2.67" move together). None: no such place."""
+
+    def word(ch: str) -> bool:
+        return ch.isascii() and not ch.isspace()
+
+    k = len(line) - 1
+    while k > 0 and line[k] in NO_LINE_START:
+        k -= 1
+    while k > 0 and word(line[k]) and word(line[k - 1]):
+        k -= 1
+    if k <= 0 or line[k] in NO_LINE_START:
+        return None
+    return k
 
 
 def starts_badly(text: str) -> bool:

@@ -267,6 +267,14 @@ class _Book:
     def blank(self, style: int) -> str:
         return f'<c s="{style}"/>'
 
+    def tw(self, value: object, style: int, width: float) -> tuple[str, int]:
+        """A text cell whose lines we break for a column ``width`` wide (避头尾: no line starts with "，";
+        spreadsheet programs break CJK text anywhere), and its line count for the row height."""
+        text = "" if value is None else str(value)
+        if text:
+            text = wrap_text(text, width)
+        return self.t(text, style), text.count("\n") + 1
+
     # --- sheets and styles -----------------------------------------------------------------------
     def sheet(self, name: str) -> _Sheet:
         # Excel: at most 31 characters, none of []:*?/\, not starting or ending with an apostrophe.
@@ -386,9 +394,9 @@ class _Book:
 
     def note_row(self, sheet: _Sheet, text: str) -> None:
         """A note across the whole table (merged), its lines broken by us (避头尾: no line starts with "，")
-        a little inside the width at 9 pt, so no application wraps it again; tall enough for them."""
-        width = (sum(sheet.col_widths) or 60) * 10 / 9
-        wrapped = wrap_text(safe_text(text), width)
+        a little inside the width, so no application wraps it again; tall enough for them."""
+        # 9 pt CJK measured in LibreOffice: two width units a character, like 10 pt in our estimate
+        wrapped = wrap_text(safe_text(text), sum(sheet.col_widths) or 60)
         row = sheet.row(
             [self.t(wrapped, self.style.note)], height=max(15.0, (wrapped.count("\n") + 1) * 12.5 + 3)
         )
@@ -608,11 +616,15 @@ def _matrix_sheet(book: _Book) -> None:
         "数值为各项得分率（得分 ÷ 分值），空白表示该项不适用于该单位；红低绿高",
         len(columns),
     )
-    # Item headings are turned 90°, two lines to a column, so forty items still print legibly on one page.
+    # Item headings are turned 90°, two lines to a column; the row's height is the lines' length, and we
+    # break them there ourselves (避头尾: a turned line never starts with "）" either).
     longest = max((_display_width(safe_text(c.heading)) for c in matrix.columns), default=8)
+    height = min(160.0, max(40.0, 6.0 * longest / 2 + 12))
+    per_line = max(2, int((height - 6) / 10))  # 9 pt characters along the turned line
     header = sheet.row(
-        [book.t(c, s.header) for c in fixed] + [book.t(c.heading, s.header_turned) for c in matrix.columns],
-        height=min(160.0, max(40.0, 6.0 * longest / 2 + 12)),
+        [book.t(c, s.header) for c in fixed]
+        + [book.t(wrap_text(c.heading, per_line * 2 / 0.9), s.header_turned) for c in matrix.columns],
+        height=height,
     )
     first = header + 1
 
@@ -662,17 +674,19 @@ def _analysis_sheet(book: _Book) -> None:
     header = book.header_row(sheet, columns)
     for i, a in enumerate(analysis):
         weak = is_weak(i, a)
+        title, title_lines = book.tw(a.title, s.text, widths[2])
+        lowest, lowest_lines = book.t(a.lowest_unit, s.text), _lines(safe_text(a.lowest_unit), widths[5])
         sheet.row(
             [
                 book.n(i + 1, s.integer),
                 book.t(a.number, s.center),
-                book.t(a.title, s.text),
+                title,
                 book.n(a.units, s.integer),
                 book.n(_rate(a.average_rate), s.percent1),
-                book.t(a.lowest_unit, s.text),
+                lowest,
                 book.t("短板" if weak else "", s.weak if weak else s.center),
             ],
-            _height(max(_lines(safe_text(a.title), widths[2]), _lines(safe_text(a.lowest_unit), widths[5]))),
+            _height(max(title_lines, lowest_lines)),
         )
     if not analysis:
         book.note_row(sheet, "没有已评分的单位。")
@@ -722,17 +736,19 @@ def _self_vs_verified_sheet(book: _Book) -> None:
     header = book.header_row(sheet, columns)
     for group, unit, self_total, base, diff, count, listed in rows:
         flagged = count not in ("", "0")
+        unit_cell, unit_lines = book.t(unit, s.text), _lines(safe_text(unit), widths[1])
+        listed_cell, listed_lines = book.tw(listed, s.text, widths[6])
         sheet.row(
             [
                 book.t(group, s.text),
-                book.t(unit, s.text),
+                unit_cell,
                 book.n(Decimal(self_total), s.number),
                 book.n(Decimal(base), s.number),
                 book.n(Decimal(diff), s.flagged if flagged else s.number),
                 book.n(int(count), s.flagged_integer if flagged else s.integer),
-                book.t(listed, s.text),
+                listed_cell,
             ],
-            _height(max(_lines(safe_text(unit), widths[1]), _lines(safe_text(listed), widths[6]))),
+            _height(max(unit_lines, listed_lines)),
         )
     if rows:
         sheet.setup.auto_filter = f"A{header}:{col_letter(len(columns))}{sheet.rows}"
@@ -755,7 +771,10 @@ def _problems_sheet(book: _Book) -> None:
     header = book.header_row(sheet, columns)
     for row in rows:
         code, level, unit, file, where, message, hint = row
-        lines = max(_lines(safe_text(text), w) for text, w in zip(row, widths, strict=True))
+        # names stay whole (the sheet is filtered by them); the prose is broken by us (避头尾)
+        message_cell, message_lines = book.tw(message, s.text, widths[5])
+        hint_cell, hint_lines = book.tw(hint, s.text, widths[6])
+        names = max(_lines(safe_text(v), w) for v, w in zip((unit, file, where), widths[2:5], strict=True))
         sheet.row(
             [
                 book.t(code, s.center),
@@ -763,10 +782,10 @@ def _problems_sheet(book: _Book) -> None:
                 book.t(unit, s.text),
                 book.t(file, s.text),
                 book.t(where, s.text),
-                book.t(message, s.text),
-                book.t(hint, s.text),
+                message_cell,
+                hint_cell,
             ],
-            _height(lines),
+            _height(max(names, message_lines, hint_lines)),
         )
     if rows:
         sheet.setup.auto_filter = f"A{header}:{col_letter(len(columns))}{sheet.rows}"
@@ -787,17 +806,24 @@ def _changes_sheet(book: _Book) -> None:
     book.title_rows(sheet, f"{report_title(run)}：更正说明", ledger, len(widths))
     first = book.header_row(sheet, (*CHANGE_COLUMNS, ""))
     for row in changes:
+        wrapped = [
+            book.tw(v, s.text, w) if i >= 2 else (book.t(v, s.text), 1)
+            for i, (v, w) in enumerate(zip(row, widths, strict=False))
+        ]
         sheet.row(
-            [*(book.t(v, s.text) for v in row), book.blank(s.text)],
-            _height(max(_lines(safe_text(row[-1]), widths[4]), 1)),
+            [*(cell for cell, _ in wrapped), book.blank(s.text)],
+            _height(max((n for _, n in wrapped), default=1)),
         )
     if run.changes is not None and not changes:
         book.note_row(sheet, "与公示结果相比，没有单位的名次、得分或等次发生变化。")
     if objections:
         book.header_row(sheet, OBJECTION_COLUMNS)
         for row in objections:
-            lines = max(_lines(safe_text(v), w) for v, w in zip(row, widths, strict=True))
-            sheet.row([book.t(v, s.text) for v in row], _height(max(lines, 1)))
+            wrapped = [
+                book.tw(v, s.text, w) if 0 < i < 4 else (book.t(v, s.text), 1)
+                for i, (v, w) in enumerate(zip(row, widths, strict=True))
+            ]
+            sheet.row([cell for cell, _ in wrapped], _height(max((n for _, n in wrapped), default=1)))
     book.print_setup(sheet, landscape=True, title_rows=f"{first}:{first}", heading=report_title(run))
 
 
@@ -822,6 +848,7 @@ def _review_sheet(book: _Book) -> None:
     first = book.header_row(sheet, ("分组", "名次", "单位", "名次", "单位", "相差", "", "可能的变化"))
     for row in pairs:
         group, r1, u1, r2, u2, gap, reason = row
+        reason_cell, lines = book.tw(reason, s.text, widths[7])
         sheet.row(
             [
                 book.t(group, s.text),
@@ -831,13 +858,14 @@ def _review_sheet(book: _Book) -> None:
                 book.t(u2, s.text),
                 book.t(gap, s.center),
                 book.blank(s.text),
-                book.t(reason, s.text),
+                reason_cell,
             ],
-            _height(max(_lines(safe_text(reason), widths[7]), 1)),
+            _height(lines),
         )
     book.header_row(sheet, ("分组", "名次", "单位", "总分", "等次", "可能变为", "分数线", "可能的变化"))
     for row in grades:
         group, rank, unit, score, grade, other, line, reason = row
+        reason_cell, lines = book.tw(reason, s.text, widths[7])
         sheet.row(
             [
                 book.t(group, s.text),
@@ -847,9 +875,9 @@ def _review_sheet(book: _Book) -> None:
                 book.t(grade, s.center),
                 book.t(other, s.center),
                 book.t(line, s.center),
-                book.t(reason, s.text),
+                reason_cell,
             ],
-            _height(max(_lines(safe_text(reason), widths[7]), 1)),
+            _height(lines),
         )
     if not pairs and not grades:
         book.note_row(sheet, "没有名次或等次会因有争议的评分而改变。")
@@ -871,29 +899,28 @@ _W_TITLE, _W_TEXT, _W_RULE, _W_INPUTS, _W_REASON, _W_OPINION = (
 
 
 class _CriterionCells:
-    """The cells that are the same for a criterion in every unit (序号 … 分值), built once, with their lines."""
+    """The cells that are the same for a criterion in every unit (序号 … 分值), built once, their text
+    broken by us into lines (避头尾), with the lines they take."""
 
     def __init__(self, book: _Book, with_title_lines: bool) -> None:
         self.book = book
         self.with_title_lines = with_title_lines
         self.cache: dict[tuple[str, Decimal], tuple[list[str], int]] = {}
+        self.title_lines: dict[str, int] = {}
 
     def __call__(self, it: ItemResult, c: CriterionResult) -> tuple[list[str], int]:
         key = (c.uid, c.max_points)
         hit = self.cache.get(key)
         if hit is None:
             book, s = self.book, self.book.style
-            title, text = item_label(it), criterion_label(c)
-            cells = [
-                book.t(it.number, s.center),
-                book.t(title, s.text),
-                book.t(text, s.text),
-                book.t(c.rule, s.center),
-                book.n(c.max_points, s.plain_number),
-            ]
-            lines = max(_lines(safe_text(text), _W_TEXT), _lines(c.rule, _W_RULE))
+            title, title_lines = book.tw(item_label(it), s.text, _W_TITLE)
+            text, text_lines = book.tw(criterion_label(c), s.text, _W_TEXT)
+            rule, rule_lines = book.tw(c.rule, s.center, _W_RULE)
+            cells = [book.t(it.number, s.center), title, text, rule, book.n(c.max_points, s.plain_number)]
+            lines = max(text_lines, rule_lines)
             if self.with_title_lines:
-                lines = max(lines, _lines(safe_text(title), _W_TITLE))
+                lines = max(lines, title_lines)
+            self.title_lines[it.item_id] = title_lines
             hit = self.cache[key] = (cells, lines)
         return hit
 
@@ -921,14 +948,15 @@ def _inspection_rows(book: _Book, sheet: _Sheet, res: UnitResult) -> None:
     sheet.merge(f"A{row}:{last}{row}")
     text_width = sum(UNIT_WIDTHS[2:])
     for label, text in lines:
+        cell, count = book.tw(text, s.text, text_width)
         row = sheet.row(
             [
                 book.t(label, s.center),
                 book.blank(s.center),
-                book.t(text, s.text),
+                cell,
                 *[book.blank(s.text)] * (len(UNIT_COLUMNS) - 3),
             ],
-            _height(_lines(safe_text(text), text_width)),
+            _height(count),
         )
         sheet.merge(f"A{row}:B{row}")
         sheet.merge(f"C{row}:{last}{row}")
@@ -950,26 +978,29 @@ def _unit_sheets(book: _Book) -> None:
         last_col = col_letter(len(UNIT_COLUMNS))
         for it in res.items:
             start = sheet.rows + 1
-            opinion_lines = _lines(safe_text(it.opinion), _W_OPINION) if it.opinion else 1
+            opinion, opinion_lines = book.tw(it.opinion, s.text, _W_OPINION)
+            above = 0  # lines of the item's rows so far
             for i, c in enumerate(it.criteria):
                 fixed, lines = criterion_cells(it, c)
-                inputs = inputs_text(c)
+                # the item's title and 核查意见 are merged over its rows: the last row makes up their room
+                merged = max(criterion_cells.title_lines[it.item_id], opinion_lines)
                 if len(it.criteria) == 1:
-                    lines = max(lines, _lines(safe_text(item_label(it)), _W_TITLE), opinion_lines)
-                elif i == len(it.criteria) - 1:  # the merged 核查意见 needs room over the item's rows
-                    lines = max(lines, opinion_lines - (sheet.rows + 1 - start))
-                lines = max(
-                    lines, _lines(safe_text(inputs), _W_INPUTS), _lines(safe_text(c.reason), _W_REASON)
-                )
+                    lines = max(lines, merged)
+                elif i == len(it.criteria) - 1:
+                    lines = max(lines, merged - above)
+                inputs, input_lines = book.tw(inputs_text(c), s.text, _W_INPUTS)
+                reason, reason_lines = book.tw(c.reason, s.text, _W_REASON)
+                lines = max(lines, input_lines, reason_lines)
+                above += lines
                 sheet.row(
                     [
                         *fixed,
-                        book.t(inputs, s.text),
+                        inputs,
                         book.n(c.self_score, s.plain_number),
                         book.n(c.verified, s.plain_number),
                         book.n(c.points, s.plain_number),
-                        book.t(c.reason, s.text),
-                        book.t(it.opinion if i == 0 else "", s.text),
+                        reason,
+                        opinion if i == 0 else book.blank(s.text),
                     ],
                     _height(lines),
                 )
