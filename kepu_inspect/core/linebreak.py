@@ -49,6 +49,8 @@ def wrap_text(text: str, width: float) -> str:
     column, never starting a line with closing punctuation nor ending one with an opening bracket,
     and not splitting a run of digits or Latin letters that fits on a line of its own."""
     per_line = max(4, int(width * 0.9))
+    if 2 * len(text) <= per_line and "\n" not in text:  # fits whatever its characters are
+        return text
     out: list[str] = []
     for part in text.split("\n"):
         lines: list[str] = []

@@ -243,6 +243,7 @@ class _Book:
         self.sheets: list[_Sheet] = []
         self._names: set[str] = set()
         self._numbers: dict[Decimal, str] = {}
+        self._wrapped: dict[tuple[str, float], str] = {}
         self._style: _Styles | None = None
 
     # --- cells ---------------------------------------------------------------------------------
@@ -272,7 +273,11 @@ class _Book:
         spreadsheet programs break CJK text anywhere), and its line count for the row height."""
         text = "" if value is None else str(value)
         if text:
-            text = wrap_text(text, width)
+            key = (text, width)
+            wrapped = self._wrapped.get(key)
+            if wrapped is None:  # hints and criteria repeat across thousands of rows: each broken once
+                wrapped = self._wrapped[key] = wrap_text(text, width)
+            text = wrapped
         return self.t(text, style), text.count("\n") + 1
 
     # --- sheets and styles -----------------------------------------------------------------------
