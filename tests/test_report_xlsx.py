@@ -413,3 +413,18 @@ def test_libreoffice_prints_the_example_sheet_by_sheet(tmp_path: Path) -> None:
     # we break the lines of every prose cell ourselves: 避头尾 holds on every page
     assert not bad_line_starts(pages)
     assert "弄虚作假：等次定为不合格" in squeeze("".join(ranking))
+
+
+def test_a_remark_never_starts_with_a_separator_whatever_the_notes_bring() -> None:
+    """The 备注 is joined from notes; one that comes with its own separator (",扣1分") must not print first."""
+    from kepu_inspect.reports.tables import remark
+
+    run = synthetic_run(3, 2, missing_every=0)
+    first = run.rankings["county"][0]
+    noted = dataclasses.replace(
+        first,
+        result=dataclasses.replace(first.result, notes=("，扣1分", "疑似虚报1项；", "；材料有误1处，待核实")),
+    )
+    text = remark(noted)
+    assert text == "扣1分；疑似虚报1项；材料有误1处，待核实"
+    assert all(part and part[0] not in "，。、；：" for part in text.split("；"))
