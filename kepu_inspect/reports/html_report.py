@@ -117,9 +117,9 @@ table.detail { font-size: 8.5pt; }
 table.detail td.reason { min-width: 40mm; }
 .inspection { margin: 1mm 0 2mm; break-inside: avoid; font-size: 9.5pt; }
 .inspection h4 { font-size: 10pt; margin: 0 0 1mm; }
-.inspection dl { display: grid; grid-template-columns: 18mm 1fr; margin: 0; border-top: 0.6pt solid #808080; }
+.inspection dl { display: grid; grid-template-columns: 22mm 1fr; margin: 0; border-top: 0.6pt solid #808080; }
 .inspection dt, .inspection dd { margin: 0; padding: 0.8mm 1.4mm; border-bottom: 0.6pt solid #808080; }
-.inspection dt { font-weight: bold; text-align: center; background: #e7e6e6; }
+.inspection dt { font-weight: bold; text-align: center; background: #e7e6e6; white-space: nowrap; }
 figure { margin: 3mm 0; break-inside: avoid; }
 figcaption { font-size: 9pt; color: #444; text-align: center; }
 svg { width: 100%; height: auto; }
