@@ -230,10 +230,18 @@ def test_hostile_names_give_a_valid_document(tmp_path: Path) -> None:
         },
     )
     run = scored_run(rubric, tmp_path)
+    # what a workbook's _xFFFF_ escapes or a broken file could bring into a note: not XML at all
+    first = run.rankings["county"][0]
+    run.rankings["county"][0] = dataclasses.replace(
+        first, result=dataclasses.replace(first.result, notes=("备注\uffff\ud800\x01", "\u202e反向"))
+    )
     sink = io.BytesIO()
     write_tongbao(run, sink)
-    text = "".join(p.text for p in docx.Document(io.BytesIO(sink.getvalue())).paragraphs)
+    document = docx.Document(io.BytesIO(sink.getvalue()))
+    text = "".join(p.text for p in document.paragraphs)
     assert "<b>甲县</b>&amp;" in text
+    cells = "".join(c.text for t in document.tables for row in t.rows for c in row.cells)
+    assert "备注\ufffd\ufffd\ufffd" in cells and "\u202e" not in cells
 
 
 def test_titles_break_at_phrase_boundaries() -> None:

@@ -23,7 +23,7 @@ from typing import IO, Any, Literal
 from xml.sax.saxutils import escape
 
 from kepu_inspect.core.dates import parse_date_text
-from kepu_inspect.core.text import displayable
+from kepu_inspect.core.text import REPLACEMENT, displayable
 
 TITLE_FONT = "方正小标宋简体"
 BODY_FONT = "仿宋_GB2312"
@@ -64,9 +64,13 @@ ZIP_TIME = (2000, 1, 1, 0, 0, 0)
 Align = Literal["left", "center", "right", "both"]
 
 
+# what XML 1.0 forbids beyond the controls ``displayable`` replaces: lone surrogates, U+FFFE, U+FFFF
+_NOT_XML = re.compile("[\ud800-\udfff\ufffe\uffff]")
+
+
 def clean(text: object) -> str:
     """Text from the inputs for a Word document: characters XML or a terminal must not see replaced."""
-    return displayable("" if text is None else text)
+    return _NOT_XML.sub(REPLACEMENT, displayable("" if text is None else text))
 
 
 def _run_items(
