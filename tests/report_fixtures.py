@@ -117,7 +117,14 @@ def synthetic_run(
         GradeBand("不合格", Interval(Decimal(0), True, Decimal(60))),
     )
     rubric = Rubric(
-        Meta("synthetic", "合成考核细则", 2017, "测试市全民科学素质工作领导小组办公室", "1.0"),
+        Meta(
+            "synthetic",
+            "合成考核细则",
+            2017,
+            "测试市全民科学素质工作领导小组办公室",
+            "1.0",
+            subject="全民科学素质工作目标责任",
+        ),
         Settings(decimals=2, overclaim_threshold=Decimal(2), overclaim_deduction=Decimal("0.5")),
         groups,
         unit_list,

@@ -125,7 +125,7 @@ def test_commands_are_listed_in_workflow_order() -> None:
     assert listed(render_help([])) == [
         "init", "example", "rubric", "template", "check", "inspection", "score", "codes", "completion"
     ]  # fmt: skip
-    assert listed(render_help(["rubric"])) == ["import", "check", "show", "list", "schema"]
+    assert listed(render_help(["rubric"])) == ["import", "check", "export", "show", "list", "schema"]
 
 
 def test_placeholders_name_things() -> None:

@@ -178,6 +178,7 @@ def test_unit_typing_verified_scores_is_ignored_and_reported(office: dict[str, A
     found = [p for p in run.problems() if p.code.name == "VF001"]
     assert len(found) == 1 and "共" in found[0].message and found[0].cell  # one warning naming the cells
     assert all(c.verified is None for it in run.results["A"].items for c in it.criteria)
+    assert "未经督导检查，全部评分细项按未核定计" in run.results["A"].notes  # no verification workbook at all
 
 
 def test_resubmission_holds_until_carried_over(office: dict[str, Any]) -> None:

@@ -291,9 +291,14 @@ def test_every_rule_kind_is_used_across_shipped_rubrics() -> None:
     assert set(RULE_KINDS) <= set(used), set(RULE_KINDS) - set(used)
 
 
-def test_pingdingshan_alone_uses_every_rule_kind(rubric: Rubric) -> None:
+# The example rubric (frozen with its 37 submissions) uses every kind that existed when it was written;
+# the kinds added for real rubrics that did not fit (issue 17) are used by the other shipped rubrics.
+LATER_KINDS = {"pool", "compound", "best_of", "growth", "shortfall"}
+
+
+def test_pingdingshan_alone_uses_every_original_rule_kind(rubric: Rubric) -> None:
     used = {c.rule.kind for _, item in rubric.items() for c in item.criteria}
-    assert used == set(RULE_KINDS)
+    assert used == set(RULE_KINDS) - LATER_KINDS
 
 
 # --- pingdingshan-2017: metadata, groups, units ---------------------------------------------
@@ -322,17 +327,21 @@ def test_metadata_and_scoring(rubric: Rubric) -> None:
 
 
 def test_groups(rubric: Rubric) -> None:
+    """The file's single ``total`` reads as both totals for counties (compared on raw points) and as
+    the catalogue's total only for departments (compared on 得分率, each with its own maximum)."""
     county, dept = rubric.group("county"), rubric.group("dept")
-    assert (county.name, county.kind, county.total, county.normalise) == (
+    assert (county.name, county.kind, county.items_total, county.unit_total, county.normalise) == (
         "县（市、区）",
         "county",
         Decimal(100),
+        Decimal(100),
         False,
     )
-    assert (dept.name, dept.kind, dept.total, dept.normalise) == (
+    assert (dept.name, dept.kind, dept.items_total, dept.unit_total, dept.normalise) == (
         "市直成员单位",
         "department",
         Decimal(100),
+        None,
         True,
     )
 

@@ -18,15 +18,20 @@ from kepu_inspect.adapters.output import normalise_xlsx_bytes, write_bytes_atomi
 from kepu_inspect.core.numbers import ZERO, round_half_up
 from kepu_inspect.core.rubric import Rubric, Unit
 from kepu_inspect.core.rules import (
+    BestOf,
     Checklist,
+    Compound,
     Deductions,
     DeductPer,
     Discretionary,
+    Growth,
     Levels,
     NofM,
     PerCategory,
+    Pool,
     Proportional,
     Rule,
+    Shortfall,
     Threshold,
     Tiers,
     Value,
@@ -118,13 +123,56 @@ def sample_inputs(
         idx = min(k - 1, int((1 - quality) * k * rng.uniform(0.3, 1.3)))
         return {"level": rule.levels[idx].name}
     if isinstance(rule, DeductPer):
-        return {"n": Decimal(rng.choice([0, 0, 1, 1, 2, 3]) if quality < 0.8 else rng.choice([0, 0, 0, 1]))}
+        short = Decimal(rng.choice([0, 0, 1, 1, 2, 3]) if quality < 0.8 else rng.choice([0, 0, 0, 1]))
+        required = rule.required.resolve(params) if rule.required is not None else None
+        if rule.required is not None:  # the unit enters what it did: the requirement less a shortfall
+            return {"n": max(Decimal(0), (required or Decimal(4)) - short)}
+        return {"n": short}
     if isinstance(rule, PerCategory):
         return {
             f"k{i}": Decimal(rng.randint(0, 2 + int(3 * quality))) for i in range(1, len(rule.categories) + 1)
         }
     if isinstance(rule, Discretionary):
         return {}
+    return _sample_later_kinds(rule, params, rng, quality)
+
+
+def _sample_later_kinds(
+    rule: Rule, params: dict[str, Decimal], rng: random.Random, quality: float
+) -> dict[str, Value]:
+    """Inputs for the kinds added for rubrics the first ten did not fit (issue 17)."""
+    good = 0.45 + 0.5 * quality
+    if isinstance(rule, Pool):
+        values: dict[str, Value] = {f"f{i}": rng.random() > good for i in range(1, len(rule.faults) + 1)}
+        values |= {f"p{i}": Decimal(rng.choice([0, 0, 1, 2, 4])) for i in range(1, len(rule.per) + 1)}
+        values |= {
+            f"j{i}": Decimal(rng.choice([0, 0, 1]))
+            if j.most is None
+            else (j.most * Decimal(rng.choice([0, 0, 1, 2]))) / 2
+            for i, j in enumerate(rule.judged, 1)
+        }
+        values |= {f"b{i}": rng.random() < good for i in range(1, len(rule.bonuses) + 1)}
+        return values
+    if isinstance(rule, Compound):
+        out: dict[str, Value] = {}
+        for i, c in enumerate(rule.conditions, 1):
+            if c.bound is None:
+                out[f"c{i}"] = rng.random() < good
+            else:
+                edge = c.bound.low if c.bound.low is not None else c.bound.high or Decimal(10)
+                out[f"c{i}"] = (edge * Decimal(str(round(rng.uniform(0.8, 1.2), 2)))).quantize(Decimal(1))
+        return out
+    if isinstance(rule, BestOf):
+        return {f"k{i}": Decimal(rng.randint(0, 3)) for i in range(1, len(rule.labels()) + 1)}
+    if isinstance(rule, Growth):
+        before = Decimal(rng.randint(5, 50))
+        return {
+            "prev": before,
+            "n": (before * Decimal(str(round(rng.uniform(0.85, 1.3), 2)))).quantize(Decimal("0.1")),
+        }
+    if isinstance(rule, Shortfall):
+        target = rule.target.resolve(params) or Decimal(100)
+        return {"n": (target * Decimal(str(round(rng.uniform(0.9, 1.05), 2)))).quantize(Decimal("0.1"))}
     raise TypeError(f"no sampler for {type(rule).__name__}")
 
 
@@ -148,10 +196,15 @@ def plausible_filling(
     for a in rubric.assignments(unit):
         item = a.item
         filling.evidence[item.id] = f"{item.evidence or '工作方案、总结'}（附件{rng.randint(1, 9)}）"
+        office = item.reported_by == "office"
         for crit in item.criteria:
             uid = L.criterion_uid(item.id, crit)
             values = sample_inputs(crit.rule, dict(unit.params), rng, quality)
             top = crit.points * a.weight
+            if isinstance(crit.rule, Levels) and crit.rule.wants_score:
+                chosen = next(lv for lv in crit.rule.levels if lv.name == values["level"])
+                low, high = chosen.band(crit.points)
+                values["score"] = round_half_up(low + (high - low) * Decimal(str(round(rng.random(), 2))), 1)
             if isinstance(crit.rule, Discretionary):
                 computed = round_half_up(
                     top * Decimal(str(round(rng.uniform(0.6 + 0.3 * quality, 1.0), 2))), 1
@@ -159,11 +212,15 @@ def plausible_filling(
             else:
                 outcome = crit.rule.evaluate(crit.points, values, unit.params)
                 computed = round_half_up((outcome.points or ZERO) * a.weight, d)
+            if office:  # the unit enters nothing; the team decides
+                if inspected:
+                    filling.verified[uid] = computed
+                continue
             for ir in L.input_rows(item.id, crit):
                 if ir.spec.kind != "score":
                     filling.inputs[ir.row_id] = values[ir.spec.key]
             claimed = computed
-            if rng.random() < inflate and computed < top:
+            if rng.random() < inflate and computed < top and crit.rule.capped:
                 claimed = min(top, computed + round_half_up(top * Decimal("0.3"), 1))
                 claimed = round_half_up(claimed, d)
             filling.self_scores[uid] = claimed
@@ -179,5 +236,5 @@ def plausible_filling(
                 ["佐证材料不全，酌情扣分", "部分活动无图片资料", "经核实与自评一致"]
             )
     if inspected:
-        filling.gates = {g.id: "否" for g in rubric.gates}
+        filling.gates = {g.id: "否" for g in rubric.gates if not g.automatic}
     return filling

@@ -242,11 +242,77 @@ def load_rubric_text(text: str, path: Path) -> LoadedRubric:
     rubric = None
     if not problems:
         rubric, problems = build_rubric(doc, content_hash(doc))
+    else:
+        problems += semantic_despite_schema(doc, problems)
     located = [
         p.at(file=name, line=line_for(p.path or "", lines) if p.path and p.path != "(根)" else 1)
         for p in problems
     ]
+    located += placeholder_problems(text, name)
+    located.sort(key=lambda p: p.line or 0)  # a clerk works through the file from the top
     return LoadedRubric(path, rubric, located, doc)
+
+
+# Problems a cut can cause by itself, and the entity lists whose cut can cause them.
+_CAUSED_BY: dict[str, frozenset[str]] = {
+    "RB005": frozenset({"sections", "items", "criteria", "applies_to", "units"}),
+    "RB016": frozenset({"sections", "items", "criteria", "applies_to"}),
+    "RB020": frozenset({"sections", "items", "criteria", "applies_to"}),
+    "RB009": frozenset({"sections", "items", "applies_to", "item_groups"}),
+    "RB015": frozenset({"grades"}),
+    "RB018": frozenset({"units"}),
+    "RB019": frozenset({"units", "groups", "item_groups", "applies_to"}),
+    "RB031": frozenset({"units"}),
+}
+_MISSING_NAME = {"单位": "units", "排名分组": "groups", "项目分组": "item_groups", "考核部分": "sections"}
+
+
+def semantic_despite_schema(doc: dict[str, Any], schema_problems: list[Problem]) -> list[Problem]:
+    """The meaning checks on what the schema errors leave intact, at their places in the file."""
+    from kepu_inspect.core.rubric_salvage import safe_salvage
+
+    found = safe_salvage(doc, [p.path or "" for p in schema_problems])
+    if found is None or not _valid_check()(found.doc):
+        return []
+    try:
+        _, problems = build_rubric(found.doc)
+    except (KeyError, TypeError, ValueError, ArithmeticError):  # a shape the schema let through
+        return []
+    kinds = found.cut_kinds()
+    out: list[Problem] = []
+    for p in problems:
+        where = found.original(p.path or "")
+        code = p.code.name
+        if code in _CAUSED_BY and kinds & _CAUSED_BY[code]:
+            continue
+        if code == "RB006" and any(
+            p.message.startswith(f"找不到{k}") and v in kinds for k, v in _MISSING_NAME.items()
+        ):
+            continue
+        if code in ("RB003", "RB004"):  # a sum over an item (section) that lost a criterion (item)
+            owner = where.rsplit(".points", 1)[0]
+            if any(found.touches(owner + sub) for sub in (".criteria", ".items")) or found.touches(owner):
+                continue
+        elif found.touches(where):
+            continue
+        out.append(p.at(path=where))
+    return out
+
+
+# The words a skeleton or a template leaves for the office to replace (in values and in comments).
+_PLACEHOLDER = re.compile(r"TODO|FIXME|待填写|待编辑|待补充|待完善|待定|XXX|某某")
+_QUOTED = re.compile(r"“[^”]*”")  # a placeholder word quoted in an explanation is not a placeholder
+
+
+def placeholder_problems(text: str, name: str) -> list[Problem]:
+    """One RB017 per line that still carries a placeholder, with the line's words."""
+    out: list[Problem] = []
+    for n, line in enumerate(text.splitlines(), start=1):
+        if _PLACEHOLDER.search(_QUOTED.sub("", line)):
+            words = " ".join(line.strip().lstrip("-# ").split())
+            shown = words if len(words) <= 60 else words[:58] + "…"
+            out.append(problem(Code.RB017, file=name, line=n, words=shown))
+    return out
 
 
 # What a file that is not a rubric usually is, by its first bytes, and what to do instead.

@@ -72,6 +72,60 @@ def read_tables(path: Path) -> TableFile:
     return text_tables(decoded[0])
 
 
+@dataclass(frozen=True)
+class Grid:
+    """Any table of a file, recognised or not: where it is, the paragraph above it, its rows."""
+
+    source: str
+    caption: str
+    rows: tuple[TableRow, ...]
+
+
+def read_grids(path: Path) -> tuple[list[Grid], TableFile]:
+    """Every table of a .docx / .xlsx file as rows (the 考核细则 import reads its side tables — 考核单位,
+    等次 … — by their headers), with the file's recognised tables and text as ``read_tables`` gives."""
+    found = read_tables(path)
+    if found.error is not None or found.kind not in ("docx", "xlsx"):
+        return [], found
+    try:
+        data = path.read_bytes()
+        grids = _docx_grids(data) if found.kind == "docx" else _xlsx_grids(data)
+    except Exception:  # the file was read once already; a second failure loses only the side tables
+        grids = []
+    return grids, found
+
+
+def _docx_grids(data: bytes) -> list[Grid]:
+    import docx
+    from docx.oxml.ns import qn
+    from docx.table import Table as DocxTable
+
+    document = docx.Document(io.BytesIO(data))
+    grids: list[Grid] = []
+    caption = ""
+    for child in document.element.body.iterchildren():
+        if child.tag == qn("w:p"):
+            text = "".join(t.text or "" for t in child.iter(qn("w:t"))).strip()
+            caption = text or caption
+        elif child.tag == qn("w:tbl") and len(grids) < MAX_TABLES:
+            grids.append(
+                Grid(f"表格 {len(grids) + 1}", caption, tuple(_docx_rows(DocxTable(child, document))))
+            )
+            caption = ""
+    return grids
+
+
+def _xlsx_grids(data: bytes) -> list[Grid]:
+    import openpyxl
+
+    workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=False, data_only=True, keep_links=False)
+    return [
+        Grid(f"工作表“{sheet.title}”", sheet.title, tuple(_sheet_rows(sheet)))
+        for sheet in workbook.worksheets
+        if sheet.sheet_state == "visible"
+    ]
+
+
 def _zip_error(data: bytes) -> tuple[str, str] | None:
     """Bounds checked on the zip's directory before any part is inflated."""
     try:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-# A4 landscape in points, and the template's margins (adapters/xlsx_print.py: 0.5 in sides, 0.7 in
+# A4 landscape in points, and the template's margins (template_writer.SIDE_MARGIN: 0.5 in sides, 0.7 in
 # top and bottom; header and footer sit inside the top and bottom margins)
 PAGE_WIDTH_PT, PAGE_HEIGHT_PT = 841.89, 595.28
 SIDE_MARGIN_PT, TOP_MARGIN_PT = 36.0, 50.4

@@ -36,12 +36,12 @@ from kepu_inspect.adapters.output import (
     write_bytes_atomic,
 )
 from kepu_inspect.adapters.template_pages import Block, fit_scale, page_breaks, page_room
-from kepu_inspect.adapters.xlsx_print import HEADER_MARGIN, PAGE_FOOTER, PAPER_A4, SIDE_MARGIN
 from kepu_inspect.core.linebreak import estimate_lines
 from kepu_inspect.core.linebreak import wrap_text as _wrap_text
-from kepu_inspect.core.numbers import ZERO, fmt
-from kepu_inspect.core.rubric import Assignment, Criterion, Gate, Rubric, Unit
-from kepu_inspect.core.rules import Proportional, Threshold
+from kepu_inspect.core.numbers import UNBOUNDED, ZERO, fmt
+from kepu_inspect.core.rubric import Assignment, Criterion, Gate, Item, Rubric, Unit
+from kepu_inspect.core.rules import DeductPer, Growth, Levels, Proportional, Shortfall, Threshold
+from kepu_inspect.core.scoring import score_range
 from kepu_inspect.core.titles import FORM_NAME, form_subject, form_title
 
 __all__ = [
@@ -69,6 +69,11 @@ class _Align(NamedTuple):
 
 
 # Fonts every Chinese Windows (and WPS) has: 宋体 SimSun, 黑体 SimHei, 仿宋 FangSong.
+# A4, one page wide, "第 X 页 共 Y 页" (a template is one unit's workbook: its total is its own)
+PAPER_A4 = "9"  # OOXML paperSize code for A4
+PAGE_FOOTER = "第 &P 页 共 &N 页"
+SIDE_MARGIN, HEADER_MARGIN = 0.5, 0.3
+
 BODY_FONT = "宋体"
 TITLE_FONT = "黑体"
 NOTE_FONT = "仿宋"
@@ -113,32 +118,56 @@ TEMPLATE_NAME_LIMIT = 80
 
 def gate_label(gate: Gate) -> str:
     """The gate's row on the form: only a real veto is a 否决事项; a deduction is a 扣分事项."""
-    kind = "否决事项" if gate.grade else "扣分事项"
-    effect = f"等次定为{gate.grade}" if gate.grade else f"扣{fmt(gate.deduct)}分"
-    return f"{kind}：{gate.name}（{gate.description or effect}）"
+    kind = "否决事项" if gate.is_veto else "扣分事项"
+    return f"{kind}：{gate.name}（{gate.description or gate.effect()}）"
 
 
 def gate_sentence(gate: Gate) -> str:
     """The cover's sentence about a gate, worded from the gate itself."""
     if gate.description:
         text = gate.description
+    elif gate.automatic:
+        text = f"{gate.condition()}的，{gate.effect()}"
     elif gate.grade:
         text = f"经查实存在“{gate.name}”情形的，考核等次直接定为{gate.grade}"
     else:
-        text = f"存在“{gate.name}”情形的，扣{fmt(gate.deduct)}分"
-    return text.rstrip("。；;.") + "。"
+        text = f"存在“{gate.name}”情形的，{gate.effect()}"
+    text = text.rstrip("。；;.") + "。"
+    return text + ("（按得分自动认定）" if gate.automatic else "")
 
 
 def unit_target(crit: Criterion, unit: Unit) -> str:
     """This unit's own target when the rubric sets it per unit (人均经费 1 元 × 常住人口 → 50万元)."""
     rule = crit.rule
-    if not isinstance(rule, (Threshold, Proportional)) or rule.target.param is None:
+    if isinstance(rule, DeductPer) and rule.required is not None and rule.required.param is not None:
+        required = rule.required.resolve(unit.params)
+        return "" if required is None else f"不少于{fmt(required)}{rule.measure}"
+    if not isinstance(rule, (Threshold, Proportional, Shortfall)) or rule.target.param is None:
         return ""
     target = rule.target.resolve(unit.params)
     if target is None:
         return ""
     sign = ("＞" if rule.strict else "≥") if isinstance(rule, Threshold) else ""
     return f"{sign}{fmt(target)}{rule.measure}"
+
+
+def what_to_enter(crit: Criterion) -> str:
+    """A line under a criterion whose input is easy to get wrong: the count done, not the shortfall."""
+    rule = crit.rule
+    if isinstance(rule, DeductPer) and rule.required is not None:
+        measure = rule.measure or "个"
+        return f"请填写实际完成的{measure}数，不要填写少了几{measure}"
+    if isinstance(rule, Growth):
+        return "请分别填写本年和上年的数值"
+    if isinstance(rule, Levels) and rule.wants_score:
+        return "请选择等级，并在该等级的分值范围内填写自评分"
+    return ""
+
+
+# 分值 cells of 加分 and 扣分 rows print with their sign, and stay numbers (totals read them as such)
+SIGNED_FORMAT = {"bonus": '"＋"General', "deduct": '"－"General'}
+NO_MAXIMUM = "不限"  # fits the narrow 分值 column on one line
+SECTION_NOTES = {"bonus": "（加分项目，不计入基本分）", "deduct": "（扣分项目，从总分中扣除）"}
 
 
 def template_filename(rubric: Rubric, unit: Unit, tag: str = "") -> str:
@@ -456,7 +485,7 @@ class TemplateBuilder:
         meta = self.rubric.meta
         deadline = f"请于 {meta.deadline} 前" if meta.deadline else "请按通知要求的时间"
         protect = "表格已设保护密码" if self.password else "表格已保护，无需密码即可撤销保护，但请不要这样做"
-        gates = "及否决、扣分事项" if self.rubric.gates else ""
+        gates = "及否决、扣分事项" if any(not g.automatic for g in self.rubric.gates) else ""
         if self.inspector_editable:
             inspectors = (
                 f"本表由被考核单位如实填写；“核定分”“核查意见”{gates}（蓝色）由督导检查组填写，单位不要填写。"
@@ -470,6 +499,11 @@ class TemplateBuilder:
             f"请勿增删、移动工作表或表中行列，请勿修改表格结构（{protect}）。",
             f"{deadline}将本表电子版（.xlsx）和签字盖章的纸质版报送{meta.issuer}。",
         ]
+        kinds = {a.section.kind for a in self.rubric.assignments(self.unit)}
+        if "deduct" in kinds:
+            notes.append("扣分项目（分值前有“－”号）的自评分一栏填写应扣的分数（正数），合计后从总分中扣除。")
+        if any(a.item.reported_by == "office" for a in self.rubric.assignments(self.unit)):
+            notes.append("注明“由督导检查组认定”的项目（灰色）单位不填写。")
         notes += [gate_sentence(gate) for gate in self.rubric.gates]
         return notes
 
@@ -616,10 +650,10 @@ class TemplateBuilder:
 
         row = L.FIRST_DATA_ROW
         assignments = rubric.assignments(unit)
-        base_subtotals: list[int] = []
-        bonus_subtotals: list[int] = []
+        subtotals: dict[str, list[int]] = {"base": [], "bonus": [], "deduct": []}
         self.item_bonus_rows: list[int] = []  # bonus criteria inside base items count as 加分
         bonus_max = ZERO
+        deduct_max: Decimal | None = ZERO  # None: a deduction without a maximum
         for section in rubric.sections:
             sec_items = [a for a in assignments if a.section.id == section.id]
             if not sec_items:
@@ -627,7 +661,7 @@ class TemplateBuilder:
             is_bonus = section.kind == "bonus"
             s.put(L.COL_ID, row, f"T:{section.id}", border=False, align=None)
             s.merge(f"{L.COL_NO}{row}:{L.COL_TEXT}{row}")
-            heading = wrap_text(section.title + ("（加分项目，不计入基本分）" if is_bonus else ""), 60)
+            heading = wrap_text(section.title + SECTION_NOTES.get(section.kind, ""), 60)
             s.put(L.COL_NO, row, heading, font=BOLD, fill=SECTION_FILL)
             for col in "CDEFGHIJK":
                 s.put(col, row, fill=SECTION_FILL)
@@ -646,12 +680,18 @@ class TemplateBuilder:
             for col in "CD":
                 s.put(col, row)
             sec_max = sum((a.item.points * a.weight for a in sec_items), ZERO)
-            cap = section.cap if is_bonus else None
+            cap = section.cap if section.kind != "base" else None
+            open_ended = any(a.item.open_ended for a in sec_items)
             if cap is not None:
-                sec_max = min(sec_max, cap)
+                sec_max = cap if open_ended else min(sec_max, cap)
             if is_bonus:
                 bonus_max += sec_max
-            s.put(L.COL_MAX, row, float(sec_max), font=BOLD, align=CENTER)
+            elif section.kind == "deduct":
+                deduct_max = (
+                    None if deduct_max is None or (open_ended and cap is None) else deduct_max + sec_max
+                )
+            shown_max: float | str = NO_MAXIMUM if open_ended and cap is None else float(sec_max)
+            s.put(L.COL_MAX, row, shown_max, font=BOLD, align=CENTER, fmt_=SIGNED_FORMAT.get(section.kind))
             s.put(
                 L.COL_SELF,
                 row,
@@ -665,10 +705,10 @@ class TemplateBuilder:
                 s.put(col, row)
             self.set_height(ws, row, _height(_lines(section.title + " 小计", 60)))
             self.blocks.append(Block(row, row, self.heights[row], join_prev=True))  # never alone
-            (bonus_subtotals if is_bonus else base_subtotals).append(row)
+            subtotals[section.kind].append(row)
             row += 1
         first_tail = row
-        row = self.write_totals(s, row, base_subtotals, bonus_subtotals, bonus_max)
+        row = self.write_totals(s, row, subtotals, bonus_max, deduct_max)
         row = self.write_gates(ws, s, row)
         self.set_height(ws, row, 12)
         signature = row + 1
@@ -734,46 +774,78 @@ class TemplateBuilder:
         )
 
     def write_totals(
-        self, s: _Sheet, row: int, base_rows: list[int], bonus_rows: list[int], bonus_max: Decimal
+        self,
+        s: _Sheet,
+        row: int,
+        subtotals: dict[str, list[int]],
+        bonus_max: Decimal,
+        deduct_max: Decimal | None,
     ) -> int:
-        """基本分合计, 加分合计 (capped as the rubric says) and the grand total, live formulas."""
+        """基本分合计, 加分合计 (capped as the rubric says), 扣分合计 and the grand total, live formulas."""
         rubric, unit = self.rubric, self.unit
         max_base = rubric.max_base(unit)
         bonus_cap = rubric.settings.bonus_cap
-        bonus_refs = bonus_rows + self.item_bonus_rows
+        bonus_refs = subtotals["bonus"] + self.item_bonus_rows
         bonus_max += sum((self._item_bonus_max(a) for a in rubric.assignments(unit)), ZERO)
         if bonus_cap is not None:
             bonus_max = min(bonus_max, bonus_cap)
+        open_base = any(a.item.open_ended for a in rubric.assignments(unit) if not a.is_adjustment)
         totals: dict[str, int] = {}
-        for label, rows_, max_value, rid, cap in (
-            ("基本分合计", base_rows, max_base, "S:base", None),
-            ("加分合计", bonus_refs, bonus_max, "S:bonus", bonus_cap),
+        for label, rows_, max_value, rid, cap, kind in (
+            (
+                "基本分合计",
+                subtotals["base"],
+                NO_MAXIMUM if open_base else float(max_base),
+                "S:base",
+                None,
+                "base",
+            ),
+            ("加分合计", bonus_refs, float(bonus_max), "S:bonus", bonus_cap, "bonus"),
+            (
+                "扣分合计",
+                subtotals["deduct"],
+                NO_MAXIMUM if deduct_max is None else float(deduct_max),
+                "S:deduct",
+                None,
+                "deduct",
+            ),
         ):
             if not rows_:
                 continue
-            self.total_row(s, row, label, float(max_value), rid)
+            self.total_row(s, row, label, max_value, rid, SIGNED_FORMAT.get(kind))
             s.put(L.COL_SELF, row, _sum_formula(L.COL_SELF, rows_, cap), **_TOTAL_STYLE)
             self.inspector_total(s, row, rows_, cap)
             totals[rid] = row
             row += 1
-        if len(totals) == 2:
-            base, bonus = totals["S:base"], totals["S:bonus"]
+        if len(totals) >= 2 and "S:base" in totals:
+            base = totals["S:base"]
+            bonus = totals.get("S:bonus")
+            deduct = totals.get("S:deduct")
+            signs = ([("+", bonus)] if bonus else []) + ([("-", deduct)] if deduct else [])
             group = rubric.group(unit.group)
+            sign_words = ("＋加分" if bonus else "") + ("－扣分" if deduct else "")
+            h, j = L.COL_SELF, L.COL_VERIFIED
+            plus = "".join(f"{op}{h}{r}" for op, r in signs)
+            plus_j = "".join(f"{op}N({j}{r})" for op, r in signs)
+            cells = ",".join(f"{j}{r}" for r in (base, bonus, deduct) if r)
+            top: float | str
             if group.normalise and max_base:
                 # departments are compared on 得分率 × 100, so their total is on that scale too
-                label = "总分（基本分折算为百分制＋加分）"
-                top = 100 + bonus_max
+                label = f"总分（基本分折算为百分制{sign_words}）"
+                top = float(100 + bonus_max)
                 rate = f"/{fmt(max_base)}*100,{rubric.settings.decimals})"
-                h, j = L.COL_SELF, L.COL_VERIFIED
-                self_total = _Formula(f"=ROUND({h}{base}{rate}+{h}{bonus}")
-                verified = _Formula(
-                    f'=IF(COUNT({j}{base},{j}{bonus})=0,"",ROUND(N({j}{base}){rate}+N({j}{bonus}))'
-                )
+                self_total = _Formula(f"=ROUND({h}{base}{rate}{plus}")
+                verified = _Formula(f'=IF(COUNT({cells})=0,"",ROUND(N({j}{base}){rate}{plus_j})')
             else:
-                label, top = "总分（基本分＋加分）", max_base + bonus_max
-                self_total = _sum_formula(L.COL_SELF, [base, bonus])
-                verified = _sum_formula(L.COL_VERIFIED, [base, bonus])
-            self.total_row(s, row, label, float(top), "S:total")
+                label = f"总分（基本分{sign_words}）"
+                top = NO_MAXIMUM if open_base else float(max_base + bonus_max)
+                if deduct:
+                    self_total = _Formula(f"={h}{base}{plus}")
+                    verified = _Formula(f'=IF(COUNT({cells})=0,"",N({j}{base}){plus_j})')
+                else:  # base and bonus: a plain sum
+                    self_total = _sum_formula(h, [base, bonus or base])
+                    verified = _sum_formula(j, [base, bonus or base])
+            self.total_row(s, row, label, top, "S:total")
             s.put(L.COL_SELF, row, self_total, **_TOTAL_STYLE)
             s.put(
                 L.COL_VERIFIED,
@@ -784,13 +856,15 @@ class TemplateBuilder:
             row += 1
         return row
 
-    def total_row(self, s: _Sheet, row: int, label: str, max_value: float, rid: str) -> None:
+    def total_row(
+        self, s: _Sheet, row: int, label: str, max_value: float | str, rid: str, fmt_: str | None = None
+    ) -> None:
         s.put(L.COL_ID, row, rid, border=False, align=None)
         s.merge(f"{L.COL_NO}{row}:{L.COL_TEXT}{row}")
         s.put(L.COL_NO, row, label, font=BOLD, align=RIGHT, fill=SECTION_FILL)
         for col in "CD":
             s.put(col, row, fill=SECTION_FILL)
-        s.put(L.COL_MAX, row, max_value, font=BOLD, align=CENTER, fill=SECTION_FILL)
+        s.put(L.COL_MAX, row, max_value, font=BOLD, align=CENTER, fill=SECTION_FILL, fmt_=fmt_)
         for col in (L.COL_LABEL, L.COL_INPUT, L.COL_EVIDENCE, L.COL_OPINION):
             s.put(col, row, fill=SECTION_FILL)
         self.set_height(s.ws, row, MIN_ROW_PT)
@@ -804,6 +878,8 @@ class TemplateBuilder:
     def write_gates(self, ws: Worksheet, s: _Sheet, row: int) -> int:
         """Gates the inspection team answers: a veto (弄虚作假 → 不合格) or a deduction (迟报 → 扣2分)."""
         for gate in self.rubric.gates:
+            if gate.automatic:  # decided by the scores: nobody answers it on the form
+                continue
             s.put(L.COL_ID, row, f"G:{gate.id}", border=False, align=None)
             s.merge(f"{L.COL_NO}{row}:{L.COL_TEXT}{row}")
             text = wrap_text(gate_label(gate), 64)
@@ -846,16 +922,42 @@ class TemplateBuilder:
             extras.append("核查方式：" + item.verification)
         if weight != 1:
             extras.append(f"本单位为牵头单位，分值×{fmt(weight)}")
+        if a.is_deduct:
+            extras.append("扣分项目：自评分一栏填写应扣的分数")
+        if item.reported_by == "office":
+            extras.append("本项由督导检查组认定，单位不填写")
         text = "\n".join(
             part for part in (item.content, ("（" + "；".join(extras) + "）") if extras else "") if part
         )
         return wrap_text(text or item.title, 46)
 
-    def criterion_text(self, crit: Criterion) -> str:
-        """The criterion as printed, with this unit's own target when the rubric sets it per unit."""
-        text = ("【加分】" if crit.bonus else "") + crit.text
+    @staticmethod
+    def evidence_text(item: Item) -> str:
+        """The evidence the item asks for, printed beside the unit's 佐证材料 box (not only a popup)."""
+        if not item.evidence:
+            return ""
+        return wrap_text(f"佐证材料：{item.evidence}", 16)
+
+    def criterion_text(self, crit: Criterion, a: Assignment) -> str:
+        """The criterion as printed: a +/− marker on 加分 and 扣分 rows, this unit's own target when the
+        rubric sets it per unit, and what to enter where it is easy to get wrong."""
+        marker = "【扣分】" if a.is_deduct else "【加分】" if crit.bonus or a.is_bonus else ""
+        lines = [marker + crit.text]
         target = unit_target(crit, self.unit)
-        return wrap_text(f"{text}\n（本单位目标：{target}）" if target else text, 46)
+        if target:
+            lines.append(f"（本单位目标：{target}）")
+        hint = what_to_enter(crit)
+        if hint and a.item.reported_by != "office":
+            lines.append(f"（{hint}）")
+        return wrap_text("\n".join(lines), 46)
+
+    @staticmethod
+    def points_cell(crit: Criterion, a: Assignment) -> tuple[float | str, str | None]:
+        """What the 分值 column shows for a criterion, and its sign format."""
+        if not crit.rule.capped:
+            return NO_MAXIMUM, None
+        kind = "bonus" if crit.bonus and not a.is_adjustment else a.section.kind
+        return float(crit.points * a.weight), SIGNED_FORMAT.get(kind)
 
     def write_item(self, ws: Worksheet, s: _Sheet, a: Assignment, row: int) -> int:
         item, weight = a.item, a.weight
@@ -865,13 +967,22 @@ class TemplateBuilder:
         s.put(L.COL_TITLE, row, wrap_text(item.title, 13), font=BOLD, align=WRAP_TOP)
         text = self.item_text(a)
         s.put(L.COL_TEXT, row, text, align=WRAP_TOP)
-        s.put(L.COL_MAX, row, float(item.points * weight), font=BOLD, align=CENTER)
-        s.put(L.COL_LABEL, row, "本项小计", font=BOLD, align=CENTER)
-        s.put(L.COL_INPUT, row)
+        office = item.reported_by == "office"
+        item_max: float | str = (
+            NO_MAXIMUM if item.open_ended and not item.points else float(item.points * weight)
+        )
+        s.put(L.COL_MAX, row, item_max, font=BOLD, align=CENTER, fmt_=SIGNED_FORMAT.get(a.section.kind))
+        evidence = self.evidence_text(item)
+        if evidence:  # under 填报项目: what to provide, beside the box where the unit lists it
+            s.put(L.COL_LABEL, row, evidence, align=WRAP_TOP)
+            s.put(L.COL_INPUT, row, "小计", font=BOLD, align=CENTER)
+        else:
+            s.put(L.COL_LABEL, row, "本项小计", font=BOLD, align=CENTER)
+            s.put(L.COL_INPUT, row)
         s.put(L.COL_EVIDENCE, row, unlocked=True, fill=INPUT_FILL, align=WRAP_TOP)
         prompt = f"请列出佐证材料名称或编号。本项要求：{item.evidence or '请列出佐证材料名称'}"
         self.validate(f"{L.COL_EVIDENCE}{row}", ("evidence", prompt), "text", title="佐证材料", prompt=prompt)
-        if item.evidence_required:
+        if item.evidence_required and not office:
             self.require(L.COL_EVIDENCE, row)
         if self.inspector_cell(s, L.COL_OPINION, row, align=WRAP_TOP):
             self.validate(
@@ -881,11 +992,12 @@ class TemplateBuilder:
                 title="核查意见（督导检查组填写）",
                 prompt="督导检查组填写：核定分与自评分不一致时，请写明理由。",
             )
-        self.set_height(ws, first, _height(_lines(text, 46)))
+        self.set_height(ws, first, _height(max(_lines(text, 46), _lines(evidence, 16))))
         row += 1
         base_rows: list[int] = []
         for n_crit, crit in enumerate(item.criteria):
-            crit_max = crit.points * weight
+            low, high = score_range(crit, weight)
+            shown_max, sign = self.points_cell(crit, a)
             start = row
             label_lines: list[int] = []
             for n, ir in enumerate(L.input_rows(item.id, crit)):
@@ -894,47 +1006,43 @@ class TemplateBuilder:
                     s.put(col, row)
                 s.put(L.COL_OPINION, row, fill=None if self.inspector_editable else LOCKED_FILL)
                 if n == 0:
-                    if crit.bonus and not a.is_bonus:
+                    if crit.bonus and not a.is_adjustment:
                         self.item_bonus_rows.append(row)
                     else:
                         base_rows.append(row)
                     several = len(crit.inputs()) > 1  # merged below; top-aligned survives a page break
-                    s.put(L.COL_TEXT, row, self.criterion_text(crit), align=WRAP_TOP if several else WRAP)
-                    s.put(L.COL_MAX, row, float(crit_max), align=CENTER)
-                    s.put(L.COL_SELF, row, unlocked=True, fill=INPUT_FILL, align=CENTER, fmt_="General")
-                    self.validate(
-                        f"{L.COL_SELF}{row}",
-                        ("self", crit_max),
-                        "decimal",
-                        low=ZERO,
-                        high=crit_max,
-                        title="自评分",
-                        prompt=f"请按评分标准填写自评分（0～{fmt(crit_max)}分）。",
-                        error=f"自评分应为 0～{fmt(crit_max)} 之间的数字。",
-                    )
-                    self.require(L.COL_SELF, row)
+                    s.put(L.COL_TEXT, row, self.criterion_text(crit, a), align=WRAP_TOP if several else WRAP)
+                    s.put(L.COL_MAX, row, shown_max, align=CENTER, fmt_=sign)
+                    self.self_score_cell(s, row, low, high, office, a.is_deduct)
                     if self.inspector_cell(s, L.COL_VERIFIED, row):
+                        span = self.span_words(low, high)
                         self.validate(
                             f"{L.COL_VERIFIED}{row}",
-                            ("verified", crit_max),
+                            ("verified", low, high),
                             "decimal",
-                            low=ZERO,
-                            high=crit_max,
+                            low=low,
+                            high=high,
                             title="核定分（督导检查组填写）",
-                            prompt=f"督导检查组填写核定分（0～{fmt(crit_max)}分）。",
-                            error=f"核定分应为 0～{fmt(crit_max)} 之间的数字。",
+                            prompt=f"督导检查组填写核定分（{span}）。",
+                            error=f"核定分应为 {span} 的数字。",
                         )
                 else:
                     s.put(L.COL_TEXT, row, align=WRAP_TOP)
                     s.put(L.COL_MAX, row, align=CENTER)
-                    s.put(L.COL_SELF, row, fill=INPUT_FILL, align=CENTER, fmt_="General")
+                    s.put(
+                        L.COL_SELF,
+                        row,
+                        fill=LOCKED_FILL if office else INPUT_FILL,
+                        align=CENTER,
+                        fmt_="General",
+                    )
                     s.put(
                         L.COL_VERIFIED,
                         row,
                         fill=INSPECTOR_FILL if self.inspector_editable else LOCKED_FILL,
                         align=CENTER,
                     )
-                label_lines.append(_lines(self.write_input(s, ir, row), 16))
+                label_lines.append(_lines(self.write_input(s, ir, row, office), 16))
                 row += 1
             # a criterion with several inputs is one box for its text, points and scores, as printed;
             # the scores stay in its first row, where the reader looks
@@ -942,7 +1050,7 @@ class TemplateBuilder:
                 for col in (L.COL_TEXT, L.COL_MAX, L.COL_SELF, L.COL_VERIFIED):
                     s.merge(f"{col}{start}:{col}{row - 1}")
             heights = [_height(n) for n in label_lines]
-            deficit = _height(_lines(self.criterion_text(crit), 46)) - sum(heights)
+            deficit = _height(_lines(self.criterion_text(crit, a), 46)) - sum(heights)
             for i, h in enumerate(heights):
                 self.set_height(ws, start + i, h + max(0.0, deficit) / len(heights))
             height = sum(self.heights[r] for r in range(start, row))
@@ -974,11 +1082,38 @@ class TemplateBuilder:
             s.put(L.COL_VERIFIED, first, None, **_TOTAL_STYLE)
         return row
 
-    def write_input(self, s: _Sheet, ir: L.InputRow, row: int) -> str:
-        """The 填报项目 label and 填报值 cell of one input row; returns the label."""
+    @staticmethod
+    def span_words(low: Decimal, high: Decimal) -> str:
+        return f"不小于 {fmt(low)} 分" if high >= UNBOUNDED else f"{fmt(low)}～{fmt(high)}分"
+
+    def self_score_cell(
+        self, s: _Sheet, row: int, low: Decimal, high: Decimal, office: bool, deduct: bool
+    ) -> None:
+        """The unit's 自评分: yellow, checked and required; locked grey on an item the office reports."""
+        if office:
+            s.put(L.COL_SELF, row, "—", fill=LOCKED_FILL, align=CENTER)
+            return
+        s.put(L.COL_SELF, row, unlocked=True, fill=INPUT_FILL, align=CENTER, fmt_="General")
+        span = self.span_words(low, high)
+        what = "应扣的分数" if deduct else "自评分"
+        self.validate(
+            f"{L.COL_SELF}{row}",
+            ("self", low, high, deduct),
+            "decimal",
+            low=low,
+            high=None if high >= UNBOUNDED else high,
+            title="自评分",
+            prompt=f"请按评分标准填写{what}（{span}）。",
+            error=f"自评分应为 {span} 的数字。",
+        )
+        self.require(L.COL_SELF, row)
+
+    def write_input(self, s: _Sheet, ir: L.InputRow, row: int, office: bool = False) -> str:
+        """The 填报项目 label and 填报值 cell of one input row; returns the label. The inputs of an
+        item the office reports are printed, locked and grey: the unit has nothing to enter there."""
         spec = ir.spec
         if spec.kind == "score":
-            label = "（直接填写自评分）"
+            label = "（由督导检查组认定）" if office else "（直接填写自评分）"
             s.put(L.COL_LABEL, row, label)
             s.put(L.COL_INPUT, row, "—", align=CENTER)
             return label
@@ -987,6 +1122,9 @@ class TemplateBuilder:
         label = wrap_text(spec.label if spec.label.endswith(suffix) else spec.label + suffix, 16)
         s.put(L.COL_LABEL, row, label)
         ref = f"{L.COL_INPUT}{row}"
+        if office:
+            s.put(L.COL_INPUT, row, "—", fill=LOCKED_FILL, align=CENTER)
+            return label
         s.put(L.COL_INPUT, row, unlocked=True, fill=INPUT_FILL, align=CENTER)
         self.require(L.COL_INPUT, row)
         if spec.kind == "yesno":

@@ -244,6 +244,24 @@ class _Reader:
                         inspector=inspector,
                     )
                 got[uid] = Mark(inspector, parsed.value, f"{self.name} · {sheet.name}!{ref}")
+        answered = self.gate_answers(sheet, rows, inspector, gates)
+        if got and empty:
+            self.add(
+                Code.VF005,
+                sheet=sheet.name,
+                inspector=inspector,
+                count=len(empty),
+                total=len(got) + len(empty),
+                unit=unit.name,
+            )
+        for uid, mark in got.items():
+            marks.setdefault(uid, []).append(mark)
+        return bool(got) or answered
+
+    def gate_answers(
+        self, sheet: RawSheet, rows: dict[str, int], inspector: str, gates: dict[str, list[GateMark]]
+    ) -> bool:
+        """The inspector's answers to the gates (是/否, with the facts found); True when any was given."""
         answered = False
         for g in self.rubric.gates:
             gate_row = rows.get(f"G:{g.id}")
@@ -259,18 +277,7 @@ class _Reader:
                 answered = True
                 facts = sheet.cells.get(f"{V.COL_OPINION}{gate_row}", EMPTY).text.strip()
                 gates.setdefault(g.id, []).append(GateMark(inspector, parsed.value, facts))
-        if got and empty:
-            self.add(
-                Code.VF005,
-                sheet=sheet.name,
-                inspector=inspector,
-                count=len(empty),
-                total=len(got) + len(empty),
-                unit=unit.name,
-            )
-        for uid, mark in got.items():
-            marks.setdefault(uid, []).append(mark)
-        return bool(got) or answered
+        return answered
 
 
 def read_verification(rubric: Rubric, path: Path, display: str | None = None) -> VerificationFile:

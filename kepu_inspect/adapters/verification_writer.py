@@ -237,7 +237,8 @@ class VerificationBuilder:
                 self.validate(ws, ("score", low, high), f"{V.COL_VERIFIED}{row}")
                 scores.append(f"{V.COL_VERIFIED}{row}")
                 row += 1
-        if self.rubric.gates:
+        answered = [g for g in self.rubric.gates if not g.automatic]  # a section minimum is scored, not asked
+        if answered:
             s.put(
                 V.COL_TEXT,
                 row,
@@ -247,7 +248,7 @@ class VerificationBuilder:
             )
             s.merge(f"{V.COL_TEXT}{row}:{V.COL_OPINION}{row}")
             row += 1
-            for g in self.rubric.gates:
+            for g in answered:
                 s.put(V.COL_ID, row, f"G:{g.id}")
                 text = wrap_text(f"{gate_label(g)}：{g.name}（{g.description or g.effect()}）", 34)
                 s.put(V.COL_TEXT, row, text)

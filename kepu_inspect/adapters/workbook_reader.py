@@ -339,13 +339,14 @@ class _Reader:
                 opinion_ref = f"{L.COL_OPINION}{r}"
                 opinion = "" if inspectors_only(opinion_ref) else self.cell(sheet, opinion_ref).text.strip()
                 items[item.id] = ItemEntry(evidence, opinion, f"{L.COL_EVIDENCE}{r}")
-                if item.evidence_required and not evidence:
+                if item.evidence_required and not evidence and item.reported_by != "office":
                     self.add(
                         Code.WB021,
                         sheet=L.ITEM_SHEET,
                         cell=f"{L.COL_EVIDENCE}{r}",
                         evidence=item.evidence or "佐证材料",
                     )
+            office = item.reported_by == "office"  # its cells are locked: the unit enters nothing
             for crit in item.criteria:
                 uid = L.criterion_uid(item.id, crit)
                 if uid not in row_of:
@@ -353,6 +354,14 @@ class _Reader:
                 crit_row = row_of[uid]
                 values: dict[str, Any] = {}
                 unreadable: list[str] = []
+                if office:
+                    ver_ref = f"{L.COL_VERIFIED}{crit_row}"
+                    verified = None
+                    if not inspectors_only(ver_ref):
+                        low, high = score_range(crit, a.weight)
+                        verified, _ = self.score_cell(sheet, ver_ref, low, high, Code.WB024)
+                    criteria[uid] = CriterionEntry({}, None, verified, "", ver_ref)
+                    continue
                 for ir in rows.criteria[uid].rows:
                     if ir.spec.kind == "score" or ir.row_id not in row_of:
                         continue

@@ -27,14 +27,16 @@ from kepu_inspect.cli.common import (
     set_verbosity,
 )
 from kepu_inspect.cli.framework import ARGUMENTS_PANEL, OPTIONS_PANEL, ChineseCommand, ChineseGroup
+from kepu_inspect.core.problems import Problem, Severity
 
 app = typer.Typer(
     cls=ChineseGroup,
-    help="考核细则：从工作要点生成、检查、查看、列出自带的细则、导出格式说明文件。",
+    help="考核细则：从工作要点或考核细则表生成、检查、查看、导出为考核细则表、列出自带的细则、导出格式说明文件。",
     epilog=(
         "示例：\n"
         "  kepu-inspect rubric import 工作要点.docx -o 考核细则.yaml\n"
         "  kepu-inspect rubric check 考核细则.yaml\n"
+        "  kepu-inspect rubric export 考核细则.yaml -o 考核细则.xlsx\n"
         "  kepu-inspect rubric show 考核细则.yaml --unit 市教育局\n"
         "  kepu-inspect rubric list"
     ),
@@ -53,8 +55,8 @@ TableOrJson = Annotated[str, format_option("table（表格，默认）、json（
     epilog=(
         "示例：\n"
         "  kepu-inspect rubric import 工作要点.docx -o 考核细则.yaml\n"
-        "  kepu-inspect rubric import 工作要点.txt -o 考核细则.yaml --units 单位名单.yaml\n"
-        "  kepu-inspect rubric import 任务分工表.xlsx -o 考核细则.yaml"
+        "  kepu-inspect rubric import 考核细则.xlsx -o 考核细则.yaml --plan 工作要点.docx\n"
+        "  kepu-inspect rubric import 任务分工表.xlsx -o 考核细则.yaml --units 单位名单.yaml"
     ),
 )
 @guarded
@@ -62,8 +64,8 @@ def import_cmd(
     plan: Annotated[
         Path,
         typer.Argument(
-            metavar="工作要点",
-            help="工作要点（实施方案）或任务分工表：.docx、.txt、.xlsx 或 .csv",
+            metavar="文件",
+            help="工作要点、任务分工表或考核细则表：.docx、.txt、.xlsx 或 .csv（按表头自动判断是哪一种）",
             show_default=False,
             rich_help_panel=ARGUMENTS_PANEL,
         ),
@@ -83,38 +85,55 @@ def import_cmd(
         typer.Option(
             "--units",
             metavar="单位名单",
-            help="官方单位名单（.yaml 或 .csv：名称和别名），用于核对工作要点中的单位名称",
+            help="官方单位名单（.yaml 或 .csv：名称和别名），用于核对单位名称",
+            rich_help_panel=OPTIONS_PANEL,
+        ),
+    ] = None,
+    work_plan: Annotated[
+        Path | None,
+        typer.Option(
+            "--plan",
+            metavar="工作要点",
+            help="导入考核细则表时： 各项目的适用单位取自该工作要点 （按条目编号和内容对应）",
             rich_help_panel=OPTIONS_PANEL,
         ),
     ] = None,
     quiet_: QuietOpt = False,
     verbose_: VerboseOpt = False,
 ) -> None:
-    """从工作要点或任务分工表生成考核细则初稿：部分、项目、单位及分工（分值和评分标准待补充）。"""
-    from kepu_inspect.adapters.output import write_text_atomic
+    """从工作要点、任务分工表或考核细则表生成考核细则：工作要点生成初稿（分值和评分标准待补充）；
+    考核细则表（考核项目、分值、评分标准……）把每条评分标准识别为评分规则，识别不了的列为待核对。"""
+    from kepu_inspect.services.rubric_table_import import is_rubric_table
+
+    set_verbosity(quiet_, verbose_)
+    for path, what in ((plan, "文件"), (units, "单位名单文件"), (work_plan, "工作要点文件")):
+        if path is not None and not path.exists():
+            raise fail_usage(
+                f"找不到{what}“{path}”。",
+                "请检查文件名和所在文件夹（路径中有空格时请用英文双引号括起来）。",
+            )
+        if path is not None and path.is_dir():
+            raise fail_usage(f"“{path}”是一个文件夹，请指定{what}。")
+    if is_rubric_table(plan):
+        _import_rubric_table(plan, output, units, work_plan)
+    if work_plan is not None:
+        raise fail_usage(
+            f"“{plan}”不是考核细则表（表头中没有“评分标准”），--plan 只在导入考核细则表时使用。",
+            "从工作要点生成考核细则初稿时，直接写 kepu-inspect rubric import 工作要点.docx -o 考核细则.yaml。",
+        )
+    _import_plan(plan, output, units)
+
+
+def _import_plan(plan: Path, output: Path | None, units: Path | None) -> None:
     from kepu_inspect.reports.problems_view import problems_table
     from kepu_inspect.services.plan_import import import_plan
 
-    set_verbosity(quiet_, verbose_)
-    if not plan.exists():
-        raise fail_usage(
-            f"找不到工作要点文件“{plan}”。",
-            "请检查文件名和所在文件夹（路径中有空格时请用英文双引号括起来）。",
-        )
-    if plan.is_dir():
-        raise fail_usage(f"“{plan}”是一个文件夹，请指定工作要点文件（.docx、.txt、.xlsx 或 .csv）。")
-    if units is not None and not units.is_file():
-        raise fail_usage(f"找不到单位名单文件“{units}”。")
     result = import_plan(plan, units)
     if result.fatal:
         err().print(problems_table(result.problems, title="无法导入"))
         internal = any(p.code.name == "PL012" for p in result.problems)
         raise typer.Exit(EXIT_INTERNAL if internal else EXIT_USAGE)
-    if output is None:
-        typer.echo(result.yaml_text, nl=False)
-    else:
-        write_text_atomic(output, result.yaml_text)
-        say(f"已写入 {escape(output)}")
+    _write(output, result.yaml_text)
     c = result.counts
     say(
         f"[bold]导入结果：[/]{c.get('sections', 0)} 个部分，{c.get('groups', 0)} 个项目分组，"
@@ -124,6 +143,40 @@ def import_cmd(
     if result.problems and not quiet():
         err().print(problems_table(result.problems, title=f"{len(result.problems)} 条提醒"))
     raise typer.Exit(EXIT_OK)
+
+
+def _import_rubric_table(
+    table: Path, output: Path | None, units: Path | None, work_plan: Path | None
+) -> None:
+    from kepu_inspect.reports.problems_view import problems_table
+    from kepu_inspect.services.rubric_table_import import import_rubric_table
+
+    result = import_rubric_table(table, work_plan, units)
+    if result.fatal:
+        err().print(problems_table(result.problems, title="无法导入"))
+        internal = any(p.code.name == "PL012" for p in result.problems)
+        raise typer.Exit(EXIT_INTERNAL if internal else EXIT_USAGE)
+    _write(output, result.yaml_text)
+    c = result.counts
+    total = c["parsed"] + c["discretionary"] + c["stated"]
+    say(
+        f"[bold]导入结果：[/]{c['sections']} 个部分，{c['items']} 个考核项目，{c['units']} 个单位；"
+        f"评分标准 {total} 条：{c['parsed']} 条识别为评分规则，{c['stated']} 条原文即为酌情评分，"
+        f"{c['discretionary']} 条未能识别（暂作酌情评分，已在文件中标明“TODO 待核对”）"
+    )
+    if result.problems and not quiet():
+        err().print(problems_table(result.problems, title=f"{len(result.problems)} 条提醒（请逐条核对）"))
+    raise typer.Exit(EXIT_OK)
+
+
+def _write(output: Path | None, text: str) -> None:
+    from kepu_inspect.adapters.output import write_text_atomic
+
+    if output is None:
+        typer.echo(text, nl=False)
+    else:
+        write_text_atomic(output, text)
+        say(f"已写入 {escape(output)}")
 
 
 @app.command(
@@ -150,7 +203,6 @@ def check_cmd(
     """检查考核细则的格式和内容（分值合计、单位名称、分档区间、等次等），一次列出全部问题。"""
     from kepu_inspect.adapters.rubric_file import load_rubric
     from kepu_inspect.cli.rubric_arg import resolve_rubric, unusable_file
-    from kepu_inspect.core.problems import Severity
     from kepu_inspect.reports.problems_view import problems_json, problems_table
 
     set_verbosity(quiet_, verbose_)
@@ -170,6 +222,7 @@ def check_cmd(
             shown = [p for p in r.problems if p.severity is Severity.ERROR] if quiet() else r.problems
             if shown:
                 out().print(problems_table(shown, title=f"{r.path}：发现 {len(r.problems)} 个问题"))
+                out().print(_left_to_do(r.problems))
             elif r.rubric is not None and not quiet():
                 n_items = sum(1 for _ in r.rubric.items())
                 out().print(
@@ -180,6 +233,77 @@ def check_cmd(
         raise typer.Exit(EXIT_USAGE)
     has_error = any(p.severity is Severity.ERROR for p in problems)
     raise typer.Exit(EXIT_PROBLEMS if has_error else EXIT_OK)
+
+
+def _left_to_do(problems: list[Problem]) -> str:
+    """One line a clerk can work down: how many of each kind of problem are left."""
+    counts: dict[str, int] = {}
+    for p in problems:
+        counts[p.code.name] = counts.get(p.code.name, 0) + 1
+    errors = sum(1 for p in problems if p.severity is Severity.ERROR)
+    head = (
+        f"还需处理 {len(problems)} 处（其中错误 {errors} 处）："
+        if errors
+        else f"还需处理 {len(problems)} 处（均为警告或提示）："
+    )
+    parts = [f"{code} {n} 处" for code, n in sorted(counts.items())]
+    return head + "、".join(parts) + "。用 kepu-inspect codes 代码 查看说明。"
+
+
+@app.command(
+    "export",
+    cls=ChineseCommand,
+    rich_help_panel=PANEL,
+    epilog=(
+        "示例：\n"
+        "  kepu-inspect rubric export 考核细则.yaml -o 考核细则.xlsx\n"
+        "  kepu-inspect rubric export pingdingshan-2017 -o 考核细则.docx"
+    ),
+)
+@guarded
+def export_cmd(
+    rubric_path: RubricArg,
+    output: Annotated[
+        Path,
+        typer.Option(
+            "--output",
+            "-o",
+            metavar="表格文件",
+            help="写入的文件：.xlsx（电子表格）或 .docx（文档）",
+            rich_help_panel=OPTIONS_PANEL,
+        ),
+    ],
+    quiet_: QuietOpt = False,
+    verbose_: VerboseOpt = False,
+) -> None:
+    """把考核细则导出为印发用的考核细则表（.xlsx 或 .docx）：考核项目、分值、评分标准（按评分规则写成文字）、
+    考核方式、佐证材料、适用单位，以及计分规则、考核单位、否决事项和等次；该表可以用 rubric import 导回。"""
+    from kepu_inspect.adapters.output import write_bytes_atomic
+    from kepu_inspect.adapters.rubric_export import export_docx, export_xlsx
+    from kepu_inspect.cli.rubric_arg import load_or_exit
+    from kepu_inspect.core.os_errors import os_error_text
+    from kepu_inspect.core.rubric_table.export import rubric_document
+
+    set_verbosity(quiet_, verbose_)
+    suffix = output.suffix.lower()
+    if suffix not in (".xlsx", ".docx"):
+        raise fail_usage(
+            f"输出文件“{output}”应以 .xlsx 或 .docx 结尾。",
+            "例如：-o 考核细则.xlsx 或 -o 考核细则.docx。",
+        )
+    rubric = load_or_exit(rubric_path, "rubric export")
+    document = rubric_document(rubric)
+    data = export_xlsx(document) if suffix == ".xlsx" else export_docx(document)
+    try:
+        write_bytes_atomic(output, data)
+    except OSError as exc:
+        raise fail_usage(
+            f"无法写入“{output}”：{os_error_text(exc)}。",
+            "如该文件正在 Excel/WPS/Word 中打开，请先关闭后重试。",
+        ) from None
+    items = sum(1 for _ in rubric.items())
+    say(f"已写入 {escape(output)}（{items} 个考核项目，{len(rubric.units)} 个单位）")
+    raise typer.Exit(EXIT_OK)
 
 
 @app.command(

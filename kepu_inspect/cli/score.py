@@ -136,8 +136,8 @@ def register(app: typer.Typer, panel: str) -> None:
                 "--reports",
                 metavar="报告",
                 help=(
-                    "生成哪些报告，用英文逗号分隔：xlsx（工作簿）、html（网页，含只印排名的一页）、csv、json、"
-                    "tongbao（考核结果通报 .docx）、ranking（只含排名表的工作簿）。默认 xlsx,html,csv,json,tongbao"
+                    "生成哪些报告，用英文逗号分隔：xlsx 完整工作簿、html 可打印的网页（另有只含排名表的一页）、csv 排名表和"
+                    "问题清单、json 完整结果、tongbao 考核结果通报（.docx）、ranking 只含排名表的工作簿。默认 xlsx,html,csv,json,tongbao"
                 ),
                 rich_help_panel=OPTIONS_PANEL,
                 show_default=False,

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from kepu_inspect.cli.common import (
+    EXIT_PROBLEMS,
     EXIT_USAGE,
     QuietOpt,
     RubricArg,
@@ -23,6 +24,38 @@ from kepu_inspect.cli.common import (
     verbose,
 )
 from kepu_inspect.cli.framework import OPTIONS_PANEL, ChineseCommand
+
+if TYPE_CHECKING:
+    from kepu_inspect.core.rubric import Rubric, Unit
+
+
+def _nothing_to_write() -> typer.Exit:
+    """Say why no form is written, instead of writing 0 files in silence."""
+    err().print(
+        "[red]没有生成自评表[/]：考核细则中没有参加考核的单位（units 中没有列出单位，"
+        "或全部写了 assessed: false）。请在考核细则的 units 中列出被考核单位，"
+        "运行 kepu-inspect rubric check 检查后再生成；也可以加 --all 为不参加考核的单位生成。"
+    )
+    return typer.Exit(EXIT_PROBLEMS)
+
+
+def _chosen_units(rubric: Rubric, names: list[str] | None, everyone: bool, rubric_path: Path) -> list[Unit]:
+    """The units named with --unit (each once), else every assessed one (with --all every one)."""
+    from kepu_inspect.cli.rubric_arg import unit_or_exit
+    from kepu_inspect.core.rubric import Unit
+
+    chosen: list[Unit] = []
+    if names:
+        for name in names:
+            found = unit_or_exit(rubric, name, rubric_path)
+            assert isinstance(found, Unit)
+            if all(c.id != found.id for c in chosen):  # a unit named twice (name, alias) is written once
+                chosen.append(found)
+        return chosen
+    chosen = [u for u in rubric.units if u.assessed or everyone]
+    if not chosen:
+        raise _nothing_to_write()
+    return chosen
 
 
 def register(app: typer.Typer, panel: str) -> None:
@@ -67,22 +100,13 @@ def register(app: typer.Typer, panel: str) -> None:
         from rich.table import Table
 
         from kepu_inspect.adapters.template_writer import template_filenames, write_template
-        from kepu_inspect.cli.rubric_arg import load_or_exit, unit_or_exit
+        from kepu_inspect.cli.rubric_arg import load_or_exit
         from kepu_inspect.core.numbers import fmt
         from kepu_inspect.core.os_errors import os_error_text
-        from kepu_inspect.core.rubric import Unit
 
         set_verbosity(quiet_, verbose_)
         rubric = load_or_exit(rubric_path, "template")
-        chosen: list[Unit] = []
-        if unit:
-            for name in unit:
-                found = unit_or_exit(rubric, name, rubric_path)
-                assert isinstance(found, Unit)
-                if all(c.id != found.id for c in chosen):  # a unit named twice (name, alias) is written once
-                    chosen.append(found)
-        else:
-            chosen = [u for u in rubric.units if u.assessed or include_unassessed]
+        chosen = _chosen_units(rubric, unit, include_unassessed, rubric_path)
         if output.exists() and not output.is_dir():
             raise fail_usage(f"输出位置“{output}”是一个文件，请指定文件夹。")
         names = template_filenames(rubric, chosen)

@@ -10,6 +10,9 @@ from decimal import ROUND_HALF_UP, Decimal
 ZERO = Decimal(0)
 ONE = Decimal(1)
 HUNDRED = Decimal(100)
+# the largest number a workbook cell may hold for an input or a score without its own maximum (the
+# template's validation and the reader's bound): beyond it a value is a typing accident
+UNBOUNDED = Decimal("999999999")
 
 
 def to_decimal(value: object) -> Decimal:

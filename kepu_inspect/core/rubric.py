@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field, fields
 from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_UP, Decimal
@@ -28,12 +29,40 @@ class Meta:
     period_end: str = ""
     deadline: str = ""
     source: str = ""
-    report_date: str = (
-        ""  # 通报日期: the date results and the 通报 are signed with, unless --date says otherwise
-    )
+    report_date: str = ""  # 通报日期: results and the 通报 are signed with it, unless --date says otherwise
     letterhead: str = ""  # 红头 (发文机关标志) of the 通报; empty: none
     doc_number: str = ""  # 发文字号 of the 通报
     notice_to: str = ""  # 主送机关 of the 通报; empty: worded from the ranking groups
+    # what the forms and reports are about (全民科学素质工作目标责任); "" = worded from the title
+    subject: str = ""
+
+
+# how rubric titles end: 《…考核细则》 → the form is 《…自评表》, the results 《…考核结果》
+_TITLE_ENDINGS = re.compile(r"(?:目标责任)?(?:考核)?(?:评分)?(?:实施)?(?:细则|标准|办法|方案)$|考核$")
+_PLACE_AND_YEAR = re.compile(r"^.*?\d{4}\s*年度?")
+
+
+def title_stem(meta: Meta) -> str:
+    """The title without its ending: 平顶山市2017年全民科学素质工作目标责任考核细则 →
+    平顶山市2017年全民科学素质工作目标责任; with a declared ``subject``, the title's place and year
+    followed by the subject."""
+    title = meta.title.strip()
+    if meta.subject:
+        found = _PLACE_AND_YEAR.match(title)
+        return (found.group(0) if found else "") + meta.subject
+    stem = _TITLE_ENDINGS.sub("", title) or title
+    if "目标责任" in title and not stem.endswith("目标责任") and title.startswith(stem + "目标责任"):
+        stem += "目标责任"
+    return stem
+
+
+def subject_of(meta: Meta) -> str:
+    """What the forms and reports are about, without place and year (全民科学素质工作目标责任): the
+    rubric's own ``subject``, or worded from its title; never a subject the rubric did not name."""
+    if meta.subject:
+        return meta.subject
+    stem = title_stem(meta)
+    return _PLACE_AND_YEAR.sub("", stem).strip() or stem
 
 
 TieBreak = Literal["higher_base", "higher_bonus", "fewer_deductions", "closest_self", "lower_self"]
@@ -89,13 +118,19 @@ class Settings:
 
 @dataclass(frozen=True)
 class Group:
-    """A ranking group (县（市、区）, 市直成员单位 …)."""
+    """A ranking group (县（市、区）, 市直成员单位 …).
+
+    ``items_total`` is what the group's catalogue of items adds up to (checked as RB005);
+    ``unit_total`` is every unit's own maximum (a unit with another maximum is listed, RB020). The
+    old single ``total`` meant both where units are compared on raw points, the first where they are
+    compared on 得分率."""
 
     id: str
     name: str
     kind: Literal["county", "department", "other"] = "other"
-    total: Decimal | None = None
+    items_total: Decimal | None = None
     normalise: bool = False
+    unit_total: Decimal | None = None
 
 
 @dataclass(frozen=True)
@@ -164,10 +199,18 @@ class Item:
     evidence_required: bool = False
     verification: str = ""
     item_group: str = ""
+    # who reports what the criteria need: the unit (its self-assessment), or the office alone
+    # (通报批评 the office knows of): the unit's cells are locked and only the 核定分 counts
+    reported_by: Literal["unit", "office"] = "unit"
 
     @property
     def base_points(self) -> Decimal:
         return sum((c.points for c in self.criteria if not c.bonus), ZERO)
+
+    @property
+    def open_ended(self) -> bool:
+        """Has a criterion without a maximum (每篇计10分, 不设上限)."""
+        return any(not c.rule.capped for c in self.criteria)
 
     @property
     def bonus_points(self) -> Decimal:
@@ -176,10 +219,14 @@ class Item:
 
 @dataclass(frozen=True)
 class Section:
+    """A part of the rubric. ``base`` items make the base score; ``bonus`` (加分项目) and ``deduct``
+    (扣分项目) items are adjustments outside the base: what their criteria earn is added to or taken
+    from the total, at most ``cap`` per section."""
+
     id: str
     title: str
     items: tuple[Item, ...]
-    kind: Literal["base", "bonus"] = "base"
+    kind: Literal["base", "bonus", "deduct"] = "base"
     points: Decimal | None = None
     cap: Decimal | None = None
 
@@ -190,6 +237,10 @@ class Gate:
 
     ``grade`` forces a grade (一票否决); ``deduct`` takes points off; ``grade_cap`` caps the grade
     ("不得评为优秀"); ``exclude`` takes the unit out of the ranking ("逾期作弃权处理").
+
+    A gate with ``section_min`` is decided by the scores, not by the inspectors: it applies when any
+    base section the unit has items in (or any of ``sections``) scores below that share of the unit's
+    maximum there ("每部分须达60%方可评为合格").
     """
 
     id: str
@@ -199,11 +250,28 @@ class Gate:
     deduct: Decimal = ZERO
     grade_cap: str | None = None
     exclude: bool = False
+    section_min: Decimal | None = None
+    sections: tuple[str, ...] = ()
 
     @property
     def is_veto(self) -> bool:
         """A real 否决事项: it decides the grade or the ranking, not just points."""
         return self.grade is not None or self.grade_cap is not None or self.exclude
+
+    @property
+    def automatic(self) -> bool:
+        """Decided from the scores (a section minimum), so no inspector answers it on a form."""
+        return self.section_min is not None
+
+    def condition(self, section_titles: Mapping[str, str] | None = None) -> str:
+        """When the gate applies, in words (for a section minimum; other gates are their name)."""
+        if self.section_min is None:
+            return self.name
+        where = "任一部分"
+        if self.sections:
+            titles = section_titles or {}
+            where = "、".join(f"“{titles.get(s, s)}”" for s in self.sections) + "中任一部分"
+        return f"{where}得分低于该部分分值的{fmt(self.section_min * 100)}%"
 
     def effect(self) -> str:
         """The effect in words, as every report and the template print it."""
@@ -270,6 +338,15 @@ class Assignment:
     @property
     def is_bonus(self) -> bool:
         return self.section.kind == "bonus"
+
+    @property
+    def is_deduct(self) -> bool:
+        return self.section.kind == "deduct"
+
+    @property
+    def is_adjustment(self) -> bool:
+        """Outside the base: a 加分 or 扣分 item."""
+        return self.section.kind != "base"
 
 
 @dataclass(frozen=True)

@@ -33,19 +33,28 @@ from kepu_inspect.core.rubric import (
     normalise_name,
 )
 from kepu_inspect.core.rules import (
+    BestOf,
     Category,
     Check,
     Checklist,
+    Compound,
+    Condition,
     Deductions,
     DeductPer,
     Discretionary,
     Fault,
+    Growth,
+    Judged,
     Level,
     Levels,
     NofM,
+    Option,
     PerCategory,
+    PerFault,
+    Pool,
     Proportional,
     Rule,
+    Shortfall,
     Target,
     Threshold,
     Tier,
@@ -59,39 +68,59 @@ def _dec(value: Any, default: Decimal | None = None) -> Decimal | None:
     return default if value is None else to_decimal(value)
 
 
+def _target(t: Any) -> Target:
+    if isinstance(t, Mapping):
+        return Target(param=t["param"], per=to_decimal(t.get("per", 1)))
+    return Target(value=to_decimal(t))
+
+
+def _has_bounds(raw: Doc) -> bool:
+    return any(k in raw for k in ("gte", "gt", "lte", "lt"))
+
+
+def _level(raw: Doc) -> Level:
+    """A level: ``points``/``share`` one value, or a two-number list for a band ([0.9, 1])."""
+    fields: dict[str, Decimal | None] = {}
+    for key in ("points", "share"):
+        value = raw.get(key)
+        if isinstance(value, list):
+            fields[key], fields[key + "_to"] = to_decimal(value[0]), to_decimal(value[1])
+        else:
+            fields[key] = _dec(value)
+    return Level(raw["name"], **fields)
+
+
 def build_rule(raw: Doc) -> Rule:
     """Build one rule from its (schema-valid) mapping."""
     kind = raw["kind"]
+    unit = raw.get("unit", "")
     if kind == "checklist":
         return Checklist(
             tuple(Check(c["label"], _dec(c.get("points"))) for c in raw["checks"]), raw.get("mode", "sum")
         )
-    if kind in ("threshold", "proportional"):
-        t = raw["target"]
-        target = (
-            Target(value=to_decimal(t))
-            if not isinstance(t, Mapping)
-            else Target(param=t["param"], per=to_decimal(t.get("per", 1)))
-        )
-        if kind == "threshold":
-            return Threshold(raw["label"], target, raw.get("unit", ""), bool(raw.get("strict", False)))
-        return Proportional(raw["label"], target, raw.get("unit", ""), to_decimal(raw.get("cap", 1)))
+    if kind == "threshold":
+        return Threshold(raw["label"], _target(raw["target"]), unit, bool(raw.get("strict", False)))
+    if kind == "proportional":
+        return Proportional(raw["label"], _target(raw["target"]), unit, to_decimal(raw.get("cap", 1)))
     if kind == "tiers":
         return Tiers(
             raw["label"],
             tuple(Tier(Interval.from_bounds(t), to_decimal(t["points"])) for t in raw["tiers"]),
-            raw.get("unit", ""),
+            unit,
+            raw.get("better", "higher"),
         )
     if kind == "levels":
-        return Levels(
-            raw["label"],
-            tuple(Level(lv["name"], _dec(lv.get("points")), _dec(lv.get("share"))) for lv in raw["levels"]),
-        )
+        return Levels(raw["label"], tuple(_level(lv) for lv in raw["levels"]))
     if kind == "n_of_m":
         return NofM(tuple(raw["conditions"]), int(raw["need"]))
     if kind == "deduct_per":
+        required = raw.get("required")
         return DeductPer(
-            raw["label"], to_decimal(raw["each"]), raw.get("unit", "次"), to_decimal(raw.get("floor", 0))
+            raw["label"],
+            to_decimal(raw["each"]),
+            raw.get("unit", "次"),
+            to_decimal(raw.get("floor", 0)),
+            None if required is None else _target(required),
         )
     if kind == "deductions":
         return Deductions(
@@ -102,9 +131,46 @@ def build_rule(raw: Doc) -> Rule:
         return PerCategory(
             tuple(Category(c["name"], to_decimal(c["each"]), c.get("unit", "篇")) for c in raw["categories"]),
             _dec(raw.get("cap")),
+            bool(raw.get("uncapped", False)),
         )
     if kind == "discretionary":
         return Discretionary(to_decimal(raw.get("min", 0)), _dec(raw.get("max")))
+    if kind == "pool":
+        return Pool(
+            tuple(Fault(f["label"], to_decimal(f["points"])) for f in raw.get("faults") or ()),
+            tuple(
+                PerFault(p["label"], to_decimal(p["each"]), p.get("unit", "次")) for p in raw.get("per") or ()
+            ),
+            tuple(Judged(j["label"], _dec(j.get("max"))) for j in raw.get("judged") or ()),
+            tuple(Fault(b["label"], to_decimal(b["points"])) for b in raw.get("bonuses") or ()),
+            to_decimal(raw.get("floor", 0)),
+        )
+    if kind == "compound":
+        return Compound(
+            tuple(
+                Condition(c["label"], Interval.from_bounds(c) if _has_bounds(c) else None, c.get("unit", ""))
+                for c in raw["conditions"]
+            ),
+            int(raw["need"]) if raw.get("need") is not None else None,
+        )
+    if kind == "best_of":
+        return BestOf(
+            tuple(
+                Option(o["label"], Interval.from_bounds(o), to_decimal(o["points"]), o.get("unit", ""))
+                for o in raw["options"]
+            )
+        )
+    if kind == "growth":
+        bound = Interval.from_bounds(raw) if _has_bounds(raw) else Interval(ZERO, False, None)
+        return Growth(raw["label"], unit, bound)
+    if kind == "shortfall":
+        return Shortfall(
+            raw["label"],
+            _target(raw["target"]),
+            to_decimal(raw["each"]),
+            to_decimal(raw.get("step", 1)),
+            unit,
+        )
     raise ValueError(f"unknown rule kind {kind!r}")  # unreachable after schema validation
 
 
@@ -131,16 +197,7 @@ class _Builder:
         units_raw: list[Doc] = list(doc["units"])
         self.unique_ids(groups_raw, "groups", "排名分组")
         self.unique_ids(units_raw, "units", "单位")
-        groups = tuple(
-            Group(
-                g["id"],
-                g["name"],
-                g.get("kind", "other"),
-                _dec(g.get("total")),
-                bool(g.get("normalise", False)),
-            )
-            for g in groups_raw
-        )
+        groups = tuple(self.build_group(g) for g in groups_raw)
         group_ids = {g.id for g in groups}
         self.group_names = {normalise_name(g.name): g.id for g in groups} | {g.id: g.id for g in groups}
 
@@ -187,9 +244,11 @@ class _Builder:
         )
         self.item_group_ids = {ig.id for ig in item_groups}
 
-        grades = self.build_grades(list(doc["grades"]))
-        gates = self.build_gates(list(doc.get("gates") or []), {g.name for g in grades})
+        grades = self.build_grades(list(doc.get("grades") or []))
         sections = self.build_sections(list(doc["sections"]))
+        gates = self.build_gates(
+            list(doc.get("gates") or []), {g.name for g in grades}, {s.id for s in sections}
+        )
         settings = self.build_settings(doc.get("scoring") or {})
         meta_raw = doc["rubric"]
         period = meta_raw.get("period") or {}
@@ -207,6 +266,7 @@ class _Builder:
             letterhead=(meta_raw.get("notice") or {}).get("letterhead", "").strip(),
             doc_number=(meta_raw.get("notice") or {}).get("number", "").strip(),
             notice_to=(meta_raw.get("notice") or {}).get("to", "").strip(),
+            subject=meta_raw.get("subject", ""),
         )
         rubric = Rubric(
             meta,
@@ -223,6 +283,16 @@ class _Builder:
         if not has_errors(self.problems):
             self.check_coverage(rubric)
         return None if has_errors(self.problems) else rubric
+
+    @staticmethod
+    def build_group(g: Doc) -> Group:
+        """One meaning per key: ``items_total`` (the catalogue's sum) and ``unit_total`` (each unit's
+        maximum); the old ``total`` meant both on raw points and the first on 得分率."""
+        normalise = bool(g.get("normalise", False))
+        legacy = _dec(g.get("total"))
+        items_total = _dec(g.get("items_total"), legacy)
+        unit_total = _dec(g.get("unit_total"), None if normalise else legacy)
+        return Group(g["id"], g["name"], g.get("kind", "other"), items_total, normalise, unit_total)
 
     def resolve_unit(self, name: str, path: str) -> str | None:
         uid = self.unit_names.get(normalise_name(name))
@@ -256,6 +326,8 @@ class _Builder:
         )
 
     def build_grades(self, raw: list[Doc]) -> tuple[GradeBand, ...]:
+        if not raw:  # a rubric that ranks without grades
+            return ()
         bands = tuple(
             GradeBand(g["name"], Interval.from_bounds(g), self.build_quota(g.get("quota"))) for g in raw
         )
@@ -283,13 +355,16 @@ class _Builder:
             raw.get("ties", "keep"),
         )
 
-    def build_gates(self, raw: list[Doc], grade_names: set[str]) -> tuple[Gate, ...]:
+    def build_gates(self, raw: list[Doc], grade_names: set[str], section_ids: set[str]) -> tuple[Gate, ...]:
         self.unique_ids(raw, "gates", "否决事项")
         gates = []
         for i, g in enumerate(raw):
             for key in ("grade", "grade_cap"):
                 if g.get(key) is not None and g[key] not in grade_names:
                     self.add(Code.RB015, f"gates[{i}].{key}", grade=g[key])
+            for j, sid in enumerate(g.get("sections") or ()):
+                if sid not in section_ids:
+                    self.add(Code.RB006, f"gates[{i}].sections[{j}]", kind="考核部分", name=sid)
             gates.append(
                 Gate(
                     g["id"],
@@ -299,6 +374,8 @@ class _Builder:
                     to_decimal(g.get("deduct", 0)),
                     g.get("grade_cap"),
                     bool(g.get("exclude", False)),
+                    _dec(g.get("section_min")),
+                    tuple(g.get("sections") or ()),
                 )
             )
         return tuple(gates)
@@ -336,7 +413,12 @@ class _Builder:
                 if it["id"] in seen_items:
                     self.add(Code.RB002, path + ".id", id=it["id"], kind="考核项目")
                 seen_items.add(it["id"])
-                items.append(self.build_item(it, path, bonus_section=kind == "bonus"))
+                item = self.build_item(it, path, bonus_section=kind != "base")
+                if kind == "deduct":
+                    for ci, crit in enumerate(item.criteria):
+                        if isinstance(crit.rule, (DeductPer, Deductions, Pool)):
+                            self.add(Code.RB032, f"{path}.criteria[{ci}].rule", rule_title=crit.rule.title)
+                items.append(item)
             sec = Section(s["id"], s["title"], tuple(items), kind, _dec(s.get("points")), _dec(s.get("cap")))
             if sec.points is not None:
                 actual = sum((i.points for i in items), ZERO)
@@ -360,7 +442,12 @@ class _Builder:
         for ci, c in enumerate(it["criteria"]):
             cpath = f"{path}.criteria[{ci}]"
             rule = build_rule(c["rule"])
-            crit = Criterion(c["id"], c["text"], to_decimal(c["points"]), rule, bool(c.get("bonus", False)))
+            if "points" not in c and rule.capped:
+                self.add(Code.RB022, cpath, detail="没有写分值（只有不设上限的计分可以不写 points）")
+            elif "points" in c and not rule.capped and to_decimal(c["points"]) != 0:
+                self.add(Code.RB022, cpath + ".points", detail="不设上限的计分没有固定分值，请删去 points")
+            points = to_decimal(c.get("points", 0))
+            crit = Criterion(c["id"], c["text"], points, rule, bool(c.get("bonus", False)))
             self.check_rule(crit, cpath)
             criteria.append(crit)
         points = to_decimal(it["points"])
@@ -381,6 +468,7 @@ class _Builder:
             evidence_required=bool(it.get("evidence_required", bool(it.get("evidence")))),
             verification=it.get("verification", ""),
             item_group=it.get("item_group", ""),
+            reported_by=it.get("reported_by", "unit"),
         )
 
     def check_rule(self, crit: Criterion, path: str) -> None:
@@ -390,23 +478,7 @@ class _Builder:
             self.add(Code.RB013, rpath + ".checks", detail="逐项计分（mode: sum）时每个检查项都要写 points")
             return
         if isinstance(rule, Tiers):
-            issues = interval_problems([t.interval for t in rule.tiers], floor=None, ceiling=None)
-            ordered = sorted(
-                rule.tiers, key=lambda t: t.interval.low if t.interval.low is not None else Decimal("-Inf")
-            )
-            if ordered[-1].interval.high is not None:
-                issues.append(
-                    f"高于 {fmt(ordered[-1].interval.high)} 的数值没有对应的档次（最高档应不设上限）"
-                )
-            for text in issues:
-                self.add(Code.RB007, rpath + ".tiers", detail=text)
-            for a, b in itertools.pairwise(ordered):
-                if b.points < a.points:
-                    self.add(
-                        Code.RB007,
-                        rpath + ".tiers",
-                        detail=f"数值更高的档次得分反而更低（{fmt(b.points)} < {fmt(a.points)}）",
-                    )
+            self.check_tiers(rule, rpath)
         if isinstance(rule, Levels):
             names = Counter(lv.name for lv in rule.levels)
             for j, lv in enumerate(rule.levels):
@@ -418,21 +490,55 @@ class _Builder:
                         f"{rpath}.levels[{j}]",
                         detail=f"等级“{lv.name}”须且只须写 points 或 share 之一",
                     )
+                elif lv.banded and lv.band(points)[0] > lv.band(points)[1]:
+                    self.add(
+                        Code.RB010, f"{rpath}.levels[{j}]", detail=f"等级“{lv.name}”的分值范围下限高于上限"
+                    )
             if any((lv.points is None) == (lv.share is None) for lv in rule.levels):
                 return
-        if isinstance(rule, NofM) and rule.need > len(rule.conditions):
+        if isinstance(rule, (NofM, Compound)) and rule.need is not None and rule.need > len(rule.conditions):
             self.add(
                 Code.RB013,
                 rpath + ".need",
                 detail=f"须满足{rule.need}项，但只列了{len(rule.conditions)}项条件",
             )
-        if isinstance(rule, (DeductPer, Deductions)) and rule.floor > points:
+        if isinstance(rule, (DeductPer, Deductions, Pool)) and rule.floor > points:
             self.add(Code.RB013, rpath + ".floor", detail=f"保底分 {fmt(rule.floor)} 高于分值 {fmt(points)}")
+        if isinstance(rule, Pool) and not (rule.faults or rule.per or rule.judged or rule.bonuses):
+            self.add(Code.RB013, rpath, detail="扣分加分合计（pool）至少要有一项扣分或加分")
         if isinstance(rule, Discretionary) and rule.low > (rule.high if rule.high is not None else points):
             self.add(Code.RB013, rpath, detail="酌情评分的下限高于上限（或高于该细项分值）")
+        if not rule.capped:
+            return
         top = rule.max_points(points)
         if top != points and not (crit.bonus and isinstance(rule, Proportional)):
             self.add(Code.RB013, rpath, detail=f"规则最高可得 {fmt(top)} 分，而该细项分值为 {fmt(points)} 分")
+
+    def check_tiers(self, rule: Tiers, rpath: str) -> None:
+        """Tiers tile the numbers they cover; more is better (the top tier open above), or, with
+        ``better: lower`` (a rank), less is better and the points never rise as the number does."""
+        issues = interval_problems([t.interval for t in rule.tiers], floor=None, ceiling=None)
+        ordered = sorted(
+            rule.tiers, key=lambda t: t.interval.low if t.interval.low is not None else Decimal("-Inf")
+        )
+        lower = rule.better == "lower"
+        if not lower and ordered[-1].interval.high is not None:
+            issues.append(f"高于 {fmt(ordered[-1].interval.high)} 的数值没有对应的档次（最高档应不设上限）")
+        for text in issues:
+            self.add(Code.RB007, rpath + ".tiers", detail=text)
+        for a, b in itertools.pairwise(ordered):
+            if not lower and b.points < a.points:
+                self.add(
+                    Code.RB007,
+                    rpath + ".tiers",
+                    detail=f"数值更高的档次得分反而更低（{fmt(b.points)} < {fmt(a.points)}）",
+                )
+            if lower and b.points > a.points:
+                self.add(
+                    Code.RB007,
+                    rpath + ".tiers",
+                    detail=f"按“越小越好”（better: lower）计分，数值更高的档次得分反而更高（{fmt(b.points)} > {fmt(a.points)}）",
+                )
 
     # --- whole-rubric checks ---------------------------------------------------------------
     def check_coverage(self, rubric: Rubric) -> None:
@@ -442,7 +548,10 @@ class _Builder:
         # units sharing an assignment profile share one tuple: its needs are worked out once
         units_of: dict[tuple[str, tuple[str, ...], str | None], list[str]] = {}
         needs: dict[tuple[str, tuple[str, ...], str | None], list[str]] = {}
-        for unit in rubric.assessed_units():
+        assessed = rubric.assessed_units()
+        if not assessed:
+            self.add(Code.RB018, "units")
+        for unit in assessed:
             assignments = rubric.assignments(unit)
             if not assignments:
                 self.add(Code.RB009, f"units[{index[unit.id]}]", unit=unit.name)
@@ -461,24 +570,35 @@ class _Builder:
             for param in needs[key]:
                 if param not in unit.params:
                     self.add(Code.RB011, f"units[{index[unit.id]}].params", unit=unit.name, param=param)
-            group = rubric.group(unit.group)
-            if group.total is not None and not group.normalise:
-                mx = rubric.max_base(unit)
-                if mx != group.total:
-                    self.add(
-                        Code.RB016,
-                        f"units[{index[unit.id]}]",
-                        unit=unit.name,
-                        actual=fmt(mx),
-                        expected=fmt(group.total),
-                    )
+            self.check_unit_total(rubric, unit, index[unit.id])
         for unit_ids in units_of.values():
             for a in rubric.assignments(rubric.unit(unit_ids[0])):
                 applied.setdefault(a.item.id, set()).update(unit_ids)
+        if assessed:
+            for si, section in enumerate(rubric.sections):
+                for ii, item in enumerate(section.items):
+                    if item.id not in applied:
+                        self.add(Code.RB019, f"sections[{si}].items[{ii}].applies_to", item=_item_name(item))
+        referenced = {s.ref for _, item in rubric.items() for s in item.applies_to if s.kind == "group"}
         for gi, group in enumerate(rubric.groups):
-            if group.total is None:
-                continue
             members = {u.id for u in rubric.assessed_units(group.id)}
+            if assessed and not members and group.id in referenced:
+                self.add(Code.RB031, f"groups[{gi}]", group=group.name, group_id=group.id)
+            if group.normalise:
+                open_items = [
+                    item
+                    for s, item in rubric.items()
+                    if s.kind == "base" and item.open_ended and applied.get(item.id, set()) & members
+                ]
+                if open_items:
+                    self.add(
+                        Code.RB021,
+                        f"groups[{gi}].normalise",
+                        group=group.name,
+                        item=_item_name(open_items[0]),
+                    )
+            if group.items_total is None:
+                continue
             actual = sum(
                 (
                     item.base_points
@@ -487,13 +607,15 @@ class _Builder:
                 ),
                 ZERO,
             )
-            if members and actual != group.total:
+            if members and actual != group.items_total:
+                written = self.doc["groups"][gi]
+                where = "items_total" if "items_total" in written else "total"
                 self.add(
                     Code.RB005,
-                    f"groups[{gi}].total",
+                    f"groups[{gi}].{where}",
                     group=group.name,
                     actual=fmt(actual),
-                    expected=fmt(group.total),
+                    expected=fmt(group.items_total),
                 )
         if rubric.total is not None:
             actual = sum((item.base_points for s, item in rubric.items() if s.kind == "base"), ZERO)
@@ -501,6 +623,28 @@ class _Builder:
                 self.add(
                     Code.RB005, "total", group="全部考核项目", actual=fmt(actual), expected=fmt(rubric.total)
                 )
+
+    def check_unit_total(self, rubric: Rubric, unit: Unit, at: int) -> None:
+        """A unit whose maximum differs from its group's declared per-unit maximum."""
+        group = rubric.group(unit.group)
+        if group.unit_total is None:
+            return
+        mx = rubric.max_base(unit)
+        if mx == group.unit_total:
+            return
+        raw = next(g for g in self.doc["groups"] if g["id"] == group.id)
+        if "unit_total" in raw:
+            self.add(
+                Code.RB020, f"units[{at}]", unit=unit.name, actual=fmt(mx), expected=fmt(group.unit_total)
+            )
+        else:  # the old single ``total``, read as every unit's maximum on raw points
+            self.add(
+                Code.RB016, f"units[{at}]", unit=unit.name, actual=fmt(mx), expected=fmt(group.unit_total)
+            )
+
+
+def _item_name(item: Item) -> str:
+    return f"{item.number or item.id} {item.title}".strip()
 
 
 def build_rubric(doc: Doc, content_hash: str = "") -> tuple[Rubric | None, list[Problem]]:

@@ -12,7 +12,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from decimal import Decimal
 
-from kepu_inspect.core.numbers import HUNDRED, ZERO, fmt, round_half_up
+from kepu_inspect.core.numbers import HUNDRED, UNBOUNDED, ZERO, fmt, round_half_up
 from kepu_inspect.core.problems import Code, Problem, Severity, problem
 from kepu_inspect.core.results import (
     Basis,
@@ -54,9 +54,12 @@ def _display(value: Value | None) -> str:
 
 
 def score_range(crit: Criterion, weight: Decimal) -> tuple[Decimal, Decimal]:
-    """The range a 自评分 or 核定分 of ``crit`` may take (a discretionary rule's own bounds apply)."""
+    """The range a 自评分 or 核定分 of ``crit`` may take (a discretionary rule's own bounds apply; a
+    criterion without a maximum is bounded only by the largest number a cell may hold)."""
     top = crit.points * weight
     rule = crit.rule
+    if not rule.capped:
+        return ZERO, UNBOUNDED
     if isinstance(rule, Discretionary):
         high = rule.high * weight if rule.high is not None else top
         return rule.low * weight, min(high, top)
@@ -68,7 +71,8 @@ def criterion_outcome(
 ) -> Outcome:
     """``crit``'s rule applied to the unit's own inputs (a discretionary criterion: its proposal)."""
     values: Mapping[str, Value] = entry.values if entry else {}
-    if not crit.input_specs and entry is not None and entry.self_score is not None:
+    wants = not crit.input_specs or crit.rule.wants_score
+    if wants and entry is not None and entry.self_score is not None:
         values = {**values, "score": entry.self_score / weight}
     return crit.rule.evaluate(crit.points, values, params)
 
@@ -94,8 +98,10 @@ def score_criterion(
     low, high = score_range(crit, weight)
     specs = crit.input_specs
     values: Mapping[str, Value] = entry.values if entry else {}
-    self_score = entry.self_score if entry else None
-    computed = None if outcome.points is None else min(max(outcome.points * weight, ZERO), top)
+    office = a.item.reported_by == "office"
+    # an item the office reports: whatever the unit typed into its locked cells does not count
+    self_score = entry.self_score if entry and not office else None
+    computed = None if outcome.points is None else min(max(outcome.points * weight, ZERO), high)
     weight_note = f"（牵头单位分值×{fmt(weight)}）" if weight != 1 and computed is not None else ""
     shown = tuple((s.label, _display(values.get(s.key))) for s in specs)
     if verified.value is not None:
@@ -118,6 +124,21 @@ def score_criterion(
             crit.bonus,
         )
     claimed_value = None if self_score is None else min(max(self_score, low), high)
+    if office:
+        return CriterionResult(
+            uid,
+            crit.text,
+            crit.rule.title,
+            top,
+            shown,
+            computed,
+            None,
+            None,
+            ZERO,
+            "zero",
+            "本项由督导检查组认定，未经认定，计0分",
+            crit.bonus,
+        )
     return _unverified(
         rubric.settings.unverified,
         uid,
@@ -254,6 +275,7 @@ def assess_unit(
     content: list[Problem] = []
     items: list[ItemResult] = []
     per_item: list[tuple[Assignment, tuple[CriterionResult, ...]]] = []
+    self_total = ZERO
     unverified = 0
     out_of_range = 0
     for a in rubric.assignments(unit):
@@ -269,17 +291,20 @@ def assess_unit(
             verified = _verified(rubric, c, a.weight, marks.get(uid, ()), leader)
             out_of_range += verified.out_of_range
             crits.append(score_criterion(rubric, a, c, entry, outcome, verified))
-        base_crits = [c for c in crits if a.is_bonus or not c.bonus]
-        extra = sum((c.points for c in crits if c.bonus and not a.is_bonus), ZERO)
-        points = sum((c.points for c in base_crits), ZERO)
-        self_points = sum((_claim(c) for c in base_crits), ZERO)
+        counted = _counted(a, crits)
+        extra = sum((c.points for c in crits if c.bonus and not a.is_adjustment), ZERO)
+        points = sum((c.points for c, _ in counted), ZERO)
+        self_points = sum((_claim(c, h) for c, h in counted), ZERO)
+        if not a.is_adjustment:
+            self_total += self_points
         unverified += sum(1 for c in crits if c.verified is None)
         opinion = _opinion(verification.opinions.get(a.item.id, ()) if verification else ())
         items.append(
             ItemResult(
                 a.item.id,
                 a.item.number,
-                a.item.title,
+                # reports know 加分 items by their section flag; a 扣分 item says so in its title
+                a.item.title + ("（扣分项目）" if a.is_deduct else ""),
                 a.section.id,
                 a.is_bonus,
                 a.weight,
@@ -293,7 +318,7 @@ def assess_unit(
             )
         )
         per_item.append((a, tuple(crits)))
-    triggered = _triggered(rubric, verification)
+    triggered = _triggered(rubric, verification, per_item)
     tally = _tally(rubric, unit, per_item, triggered)
     base_r, bonus_r, deductions_r, rate_r, score = (
         tally.base,
@@ -305,45 +330,11 @@ def assess_unit(
     overclaims = list(tally.overclaims)
     max_base = rubric.max_base(unit)
     d = settings.decimals
-    self_total = sum((i.self_points for i in items if not i.bonus_section), ZERO)
     grade = grade_for(rubric, score, triggered)
-    all_problems = [*problems, *content]
-    errors = sum(1 for p in all_problems if p.severity is Severity.ERROR)
-    status: Status = "scored"
-    notes: list[str] = []
-    for g in rubric.gates:
-        if g.id in triggered:
-            notes.append(
-                f"{g.name}：{g.effect()}" + ("，排在本组最后" if g.grade and settings.gated == "last" else "")
-            )
-            if g.exclude:
-                status = "excluded"
-    if overclaims:
-        notes.append(
-            f"疑似虚报{len(overclaims)}项"
-            + (
-                f"，扣{fmt(settings.overclaim_deduction * len(overclaims))}分"
-                if settings.overclaim_deduction
-                else ""
-            )
-        )
-    if unverified:
-        notes.append(f"{unverified}项未核定")
-    if out_of_range:
-        notes.append(f"核定分超出分值范围{out_of_range}处，待核实")
-        if status == "scored":
-            status = "held"
-    if verification is not None and verification.hold:
-        notes.extend(verification.hold)
-        if status == "scored":
-            status = "held"
-    if errors:
-        notes.append(f"材料有误{errors}处，待核实")
-        if settings.with_errors == "hold" and status == "scored":
-            status = "held"
+    errors = sum(1 for p in (*problems, *content) if p.severity is Severity.ERROR)
+    status, notes = _status(rubric, triggered, overclaims, unverified, out_of_range, verification, errors)
     if is_blank(submission) and not marks:
-        status = "blank"
-        notes = ["空白表：未填写自评分和填报数据"]
+        status, notes = "blank", ["空白表：未填写自评分和填报数据"]
     result = UnitResult(
         unit.id,
         unit.name,
@@ -391,27 +382,33 @@ def _tally(
 ) -> _Tally:
     """The unit's totals from its criteria's counted points: one place, for the score and its span."""
     settings = rubric.settings
-    bonus_by_section: dict[str, Decimal] = {}
+    adjusted: dict[str, Decimal] = {}  # 加分 / 扣分 section → what its items earned
     in_item_bonus = ZERO
     base = ZERO
     overclaims: list[Overclaim] = []
     for a, crits in per_item:
-        base_crits = [c for c in crits if a.is_bonus or not c.bonus]
-        points = sum((c.points for c in base_crits), ZERO)
-        if a.is_bonus:
-            bonus_by_section[a.section.id] = bonus_by_section.get(a.section.id, ZERO) + points
+        counted = _counted(a, crits)
+        points = sum((c.points for c, _ in counted), ZERO)
+        if a.is_adjustment:
+            adjusted[a.section.id] = adjusted.get(a.section.id, ZERO) + points
         else:
             base += points
             in_item_bonus += sum((c.points for c in crits if c.bonus), ZERO)
-        overclaims.extend(_overclaims(rubric, a, base_crits))
+        if not a.is_deduct:  # a 扣分 claimed low is no overclaim
+            overclaims.extend(_overclaims(rubric, a, counted))
     bonus = in_item_bonus
+    adjustments = ZERO
     for section in rubric.sections:
-        if section.id in bonus_by_section:
-            got = bonus_by_section[section.id]
-            bonus += min(got, section.cap) if section.cap is not None else got
+        if section.id in adjusted:
+            got = adjusted[section.id]
+            got = min(got, section.cap) if section.cap is not None else got
+            if section.kind == "bonus":
+                bonus += got
+            else:
+                adjustments += got
     if settings.bonus_cap is not None:
         bonus = min(bonus, settings.bonus_cap)
-    deductions = settings.overclaim_deduction * len(overclaims)
+    deductions = adjustments + settings.overclaim_deduction * len(overclaims)
     deductions += sum((g.deduct for g in rubric.gates if g.id in triggered), ZERO)
     d = settings.decimals
     max_base = rubric.max_base(unit)
@@ -472,8 +469,14 @@ def _span(
         if verification is not None
         and len({m.value for m in verification.gates.get(g.id, ()) if m.value is not None}) > 1
     }
-    on = tuple(sorted(set(triggered) | disputed))
-    off = tuple(g for g in triggered if g not in disputed)
+    automatic = {g.id for g in rubric.gates if g.automatic}
+    on = tuple(sorted((set(triggered) - automatic) | disputed | _decided_by_scores(rubric, low_items)))
+    off = tuple(
+        sorted(
+            {g for g in triggered if g not in disputed and g not in automatic}
+            | _decided_by_scores(rubric, high_items)
+        )
+    )
     low_t = _tally(rubric, unit, low_items, on) if swings or disputed else tally
     high_t = _tally(rubric, unit, high_items, off) if swings or disputed else tally
     return Span(
@@ -492,16 +495,59 @@ def _range_of(
     """Where a criterion's counted points could lie, given what is in dispute about it."""
     if c.verified is not None:
         candidates = [c.points]
-        candidates += [min(max(m.value, ZERO), c.max_points) for m in marks if m.value is not None]
+        top = score_range(crit_of(a, c), a.weight)[1]
+        candidates += [min(max(m.value, ZERO), top) for m in marks if m.value is not None]
         if c.self_score is not None:
-            candidates.append(_claim(c))
+            candidates.append(_claim(c, top))
     else:
         candidates = [c.points]
         if c.self_score is not None:
-            candidates.append(_claim(c))
+            candidates.append(_claim(c, score_range(crit_of(a, c), a.weight)[1]))
         if c.computed is not None:
             candidates.append(c.computed)
     return min(candidates), max(candidates)
+
+
+def _status(
+    rubric: Rubric,
+    triggered: tuple[str, ...],
+    overclaims: Sequence[Overclaim],
+    unverified: int,
+    out_of_range: int,
+    verification: Verification | None,
+    errors: int,
+) -> tuple[Status, list[str]]:
+    """Whether a scored unit is ranked (or held, or excluded by a gate), and the notes that say why."""
+    settings = rubric.settings
+    status: Status = "scored"
+    notes: list[str] = []
+    for g in rubric.gates:
+        if g.id in triggered:
+            notes.append(
+                f"{g.name}：{g.effect()}" + ("，排在本组最后" if g.grade and settings.gated == "last" else "")
+            )
+            if g.exclude:
+                status = "excluded"
+    if overclaims:
+        cost = settings.overclaim_deduction * len(overclaims)
+        notes.append(f"疑似虚报{len(overclaims)}项" + (f"，扣{fmt(cost)}分" if cost else ""))
+    if unverified and verification is None and settings.verification == "separate":
+        notes.append("未经督导检查，全部评分细项按未核定计")
+    elif unverified:
+        notes.append(f"{unverified}项未核定")
+    held: list[str] = []
+    if out_of_range:
+        held.append(f"核定分超出分值范围{out_of_range}处，待核实")
+    if verification is not None:
+        held.extend(verification.hold)
+    notes.extend(held)
+    if errors:
+        notes.append(f"材料有误{errors}处，待核实")
+        if settings.with_errors == "hold":
+            held.append("with_errors")
+    if held and status == "scored":
+        status = "held"
+    return status, notes
 
 
 def _opinion(given: Sequence[tuple[str, str]]) -> str:
@@ -530,27 +576,45 @@ def inspection_summary(verification: Verification | None) -> InspectionSummary |
     )
 
 
-def _claim(c: CriterionResult) -> Decimal:
+def _claim(c: CriterionResult, high: Decimal) -> Decimal:
     """The unit's claim as it counts in totals: within the criterion's range (an out-of-range 自评分 is a
-    problem on its cell, never a silent 0)."""
+    problem on its cell, never a silent 0); ``high`` is the criterion's top (no maximum: unbounded)."""
     if c.self_score is None:
         return ZERO
-    return min(max(c.self_score, ZERO), c.max_points)
+    return min(max(c.self_score, ZERO), high)
 
 
-def _overclaims(rubric: Rubric, a: Assignment, crits: Sequence[CriterionResult]) -> list[Overclaim]:
+def crit_of(a: Assignment, c: CriterionResult) -> Criterion:
+    """The rubric's criterion a result is for (uid ``item.criterion``)."""
+    cid = c.uid.rpartition(".")[2]
+    return next(x for x in a.item.criteria if x.id == cid)
+
+
+def _counted(a: Assignment, crits: Sequence[CriterionResult]) -> list[tuple[CriterionResult, Decimal]]:
+    """The criteria an item's points are made of (an in-item 加分 counts apart), each with its top."""
+    return [
+        (c, score_range(crit, a.weight)[1])
+        for c, crit in zip(crits, a.item.criteria, strict=True)
+        if a.is_adjustment or not c.bonus
+    ]
+
+
+def _overclaims(
+    rubric: Rubric, a: Assignment, counted: Sequence[tuple[CriterionResult, Decimal]]
+) -> list[Overclaim]:
     """Verified items (or criteria) whose 自评分 is above the 核定分 by the declared threshold."""
     settings = rubric.settings
     threshold = settings.overclaim_threshold
     if threshold is None:
         return []
-    verified = [c for c in crits if c.verified is not None]
-    groups = [verified] if settings.overclaim_per == "item" else [[c] for c in verified]
+    verified = [(c, h) for c, h in counted if c.verified is not None]
+    groups = [verified] if settings.overclaim_per == "item" else [[ch] for ch in verified]
     found = []
-    for group in groups:
-        if not group:
+    for pairs in groups:
+        if not pairs:
             continue
-        claimed = sum((_claim(c) for c in group), ZERO)
+        group = [c for c, _ in pairs]
+        claimed = sum((_claim(c, h) for c, h in pairs), ZERO)
         got = sum((c.points for c in group), ZERO)
         diff = claimed - got
         if diff > threshold or (settings.overclaim_boundary == "gte" and diff == threshold and diff > 0):
@@ -560,15 +624,49 @@ def _overclaims(rubric: Rubric, a: Assignment, crits: Sequence[CriterionResult])
     return found
 
 
-def _triggered(rubric: Rubric, verification: Verification | None) -> tuple[str, ...]:
-    if verification is None:
-        return ()
+def _triggered(
+    rubric: Rubric,
+    verification: Verification | None,
+    per_item: Sequence[tuple[Assignment, Sequence[CriterionResult]]],
+) -> tuple[str, ...]:
+    """Gates that apply: those the inspection decided, and those the scores decide (a section minimum)."""
     majority = rubric.settings.gate_majority
-    return tuple(
-        g.id
-        for g in rubric.gates
-        if gate_decision(verification.gates.get(g.id, ()), verification.leader, majority) is True
-    )
+    by_scores = _decided_by_scores(rubric, per_item)
+    found: list[str] = []
+    for g in rubric.gates:
+        if g.automatic:
+            if g.id in by_scores:
+                found.append(g.id)
+        elif (
+            verification is not None
+            and gate_decision(verification.gates.get(g.id, ()), verification.leader, majority) is True
+        ):
+            found.append(g.id)
+    return tuple(found)
+
+
+def _decided_by_scores(
+    rubric: Rubric, per_item: Sequence[tuple[Assignment, Sequence[CriterionResult]]]
+) -> set[str]:
+    """Section-minimum gates the points trigger: any base section the unit has items in (or any of the
+    gate's ``sections``) below the share of the unit's maximum there."""
+    automatic = [g for g in rubric.gates if g.section_min is not None]
+    if not automatic:
+        return set()
+    sections: dict[str, tuple[Decimal, Decimal]] = {}
+    for a, crits in per_item:
+        if a.is_adjustment:
+            continue
+        got, most = sections.get(a.section.id, (ZERO, ZERO))
+        points = sum((c.points for c, _ in _counted(a, crits)), ZERO)
+        sections[a.section.id] = (got + points, most + a.max_points)
+    found: set[str] = set()
+    for g in automatic:
+        assert g.section_min is not None
+        checked = [gm for sid, gm in sections.items() if (not g.sections or sid in g.sections) and gm[1] > 0]
+        if any(got < g.section_min * most for got, most in checked):
+            found.add(g.id)
+    return found
 
 
 def _inconsistency(

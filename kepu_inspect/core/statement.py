@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from kepu_inspect.core.numbers import fmt
 from kepu_inspect.core.rubric import TIE_BREAK_LABELS, TIE_BREAK_LABELS_NORMALISED, Rubric
+from kepu_inspect.core.rules import DeductPer, Growth, Levels, Pool, Shortfall
 
 UNVERIFIED_WORDS = {
     "self": "未经督导检查组核定的评分细项按被考核单位的自评分计（不超过自评分，也不超过该项分值）",
@@ -44,8 +45,10 @@ def scoring_statement(rubric: Rubric) -> list[str]:
         f"基本分、得分率、加分、扣分各自四舍五入保留{d}位小数，总分为其相加之和"
         f"（基本分＋加分－扣分{'；' + '、'.join(normalised) + '为得分率＋加分－扣分，得分率 = 核定分 ÷ 基本分满分 × 100' if normalised else ''}）{floor}。"
     )
+    out.extend(_adjustment_sentences(rubric))
     if s.bonus_cap is not None:
         out.append(f"加分合计最高{fmt(s.bonus_cap)}分。")
+    out.extend(_rule_sentences(rubric))
     if s.overclaim_threshold is not None:
         scope = "考核项目" if s.overclaim_per == "item" else "评分细项"
         edge = "及以上" if s.overclaim_boundary == "gte" else "以上（不含本数）"
@@ -53,9 +56,13 @@ def scoring_statement(rubric: Rubric) -> list[str]:
         out.append(
             f"经核定的{scope}，自评分高出核定分{fmt(s.overclaim_threshold)}分{edge}的为疑似虚报{cost}。"
         )
+    titles = {sec.id: sec.title for sec in rubric.sections}
     for gate in rubric.gates:
         place = "，排在本组其他单位之后" if gate.grade and s.gated == "last" else ""
-        out.append(f"{gate.name}：{gate.effect()}{place}。")
+        if gate.automatic:
+            out.append(f"{gate.condition(titles)}的（{gate.name}，按得分认定）：{gate.effect()}{place}。")
+        else:
+            out.append(f"{gate.name}：{gate.effect()}{place}。")
     if s.with_errors == "hold":
         out.append("自评表有错误的单位暂不排名（待核实）。")
     else:
@@ -74,7 +81,65 @@ def scoring_statement(rubric: Rubric) -> list[str]:
         out.append(f"总分相同时按{words}{norm}；仍相同的名次并列。")
     else:
         out.append("总分相同的名次并列。")
+    if not rubric.grades:
+        out.append("本细则不评定等次，只排名次。")
     for band in rubric.grades_high_to_low():
         if band.quota is not None:
             out.append(f"{band.name}名额{band.quota.describe()}，超出名额的单位按名次依次调整为下一等次。")
+    return out
+
+
+def _adjustment_sentences(rubric: Rubric) -> list[str]:
+    """加分 and 扣分 sections outside the base, uncapped criteria, items the office reports."""
+    out: list[str] = []
+    bonus_sections = [sec for sec in rubric.sections if sec.kind == "bonus"]
+    for section in rubric.sections:
+        if section.kind == "base":
+            continue
+        cap = (
+            f"，合计最多{'加' if section.kind == 'bonus' else '扣'}{fmt(section.cap)}分"
+            if section.cap
+            else ""
+        )
+        if section.kind == "bonus":
+            # one 加分 section capped as the whole bonus is: the bonus_cap sentence already says it
+            same = len(bonus_sections) == 1 and section.cap == rubric.settings.bonus_cap
+            if section.cap is not None and not same:
+                out.append(f"“{section.title}”为加分项目，不计入基本分，各项得分计入加分{cap}。")
+        else:
+            out.append(
+                f"“{section.title}”为扣分项目，各项按评分标准计得的分数从总分中扣除（计入扣分）{cap}。"
+            )
+    open_items = [item.title for _, item in rubric.items() if item.open_ended]
+    if open_items:
+        out.append(
+            f"“{'”“'.join(open_items)}”按次（篇）累计计分，不设上限，不计入基本分满分"
+            "（有此类项目的组按总分比较，不按得分率）。"
+        )
+    office = [item.title for _, item in rubric.items() if item.reported_by == "office"]
+    if office:
+        out.append(f"“{'”“'.join(office)}”由督导检查组（素质办）认定，被考核单位不填报；未经认定的计0分。")
+    return out
+
+
+def _rule_sentences(rubric: Rubric) -> list[str]:
+    """How the rule kinds that need a word of explanation are applied, once each where used."""
+    rules = [c.rule for _, item in rubric.items() for c in item.criteria]
+    out: list[str] = []
+    if any(isinstance(r, Pool) for r in rules):
+        out.append(
+            "扣分加分合计的项目：各项扣分（按情形、按次、酌情）从同一个分值中扣除，扣完为止；"
+            "再加本项内的加分，加后不超过本项分值。"
+        )
+    if any(isinstance(r, Levels) and r.wants_score for r in rules):
+        out.append(
+            "按等级在分值范围内评分的细项：督导检查组在所评等级的范围内确定分数；未核定的按自评分计，"
+            "超出该等级范围的按范围的上限或下限计，未填自评分的按下限计。"
+        )
+    if any(isinstance(r, DeductPer) and r.required is not None for r in rules):
+        out.append("规定最少次数的细项按单位填报的实际次数计算少了几次，每少一次按评分标准扣分，扣完为止。")
+    if any(isinstance(r, Growth) for r in rules):
+        out.append("与上年比较的细项按单位填报的本年和上年数值计算增长率；上年为0、本年大于0的视为增长。")
+    if any(isinstance(r, Shortfall) for r in rules):
+        out.append("按差额计分的细项按实际差额计算（不足一个计分单位的按比例计），最多为该细项分值。")
     return out

@@ -36,10 +36,14 @@ _ROLE_WORDS: tuple[tuple[HeaderRole, re.Pattern[str]], ...] = (
     ("number", re.compile(r"^(?:序号|编号|任务编号|项目编号|序|NO\.?|No\.?|号)$")),
     ("lead", re.compile(r"^(?:总)?牵头(?:责任)?(?:单位|部门)|^主责(?:单位|部门)")),
     ("cooperate", re.compile(r"^(?:配合|协办|参与|协助|协同)(?:责任)?(?:单位|部门)")),
-    ("responsible", re.compile(r"^(?:责任|负责|承办|实施|落实)(?:单位|部门|主体)|^责任分工$")),
+    (
+        "responsible",
+        re.compile(r"^(?:责任|负责|承办|实施|落实|适用|考核)(?:单位|部门|主体|对象)|^责任分工$|^被考核单位$"),
+    ),
+    # 考核方法 / 评价方法 say how it is checked; 评分方法 how it is scored
+    ("method", re.compile(r"^(?:考核|评价|核查|检查|考评)(?:方式|方法)$")),
     ("criteria", re.compile(r"^(?:评分|考核|计分|扣分|评价)(?:标准|细则|办法|方法|依据)$")),
     ("points", re.compile(r"^(?:分值|分数|标准分|满分|权重|基本分|分值分)$")),
-    ("method", re.compile(r"^(?:考核|评价|核查|检查|考评)(?:方式|方法)$")),
     ("evidence", re.compile(r"^(?:佐证材料|备查资料|证明材料|佐证资料|考核依据)$")),
     ("item", re.compile(r"^(?:考核项目|评估项目|考评项目|一级指标|考核指标|指标名称)$")),
     ("content", re.compile(r"^(?:考核内容|考核要点|评估内容|考评内容|二级指标|考核要求)$")),

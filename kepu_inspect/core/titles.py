@@ -9,41 +9,38 @@ from __future__ import annotations
 
 import re
 
-from kepu_inspect.core.rubric import Rubric
+from kepu_inspect.core.rubric import Rubric, subject_of, title_stem
 
 FORM_NAME = "自评表"  # one name for the form: cover, sheet, file names, messages
 RESULTS_NAME = "考核结果"
-# how rubric titles end: 《…考核细则》 → the form is 《…自评表》
-_TITLE_ENDINGS = re.compile(r"(?:目标责任)?(?:考核)?(?:评分)?(?:实施)?(?:细则|标准|办法|方案)$|考核$")
 _PLACE_AND_YEAR = re.compile(r"^.*?\d{4}\s*年度?")
 _BRACKETS = "（）()"
 
 
 def subject_stem(rubric: Rubric) -> str:
-    """The rubric's title without its ending: 平顶山市2017年全民科学素质工作目标责任."""
-    title = rubric.meta.title.strip()
-    for name in (FORM_NAME, RESULTS_NAME):
-        if title.endswith(name) and len(title) > len(name):
-            return title.removesuffix(name)
-    stem = _TITLE_ENDINGS.sub("", title) or title
-    if "目标责任" in title and not stem.endswith("目标责任") and title.startswith(stem + "目标责任"):
-        stem += "目标责任"
-    return stem
+    """The rubric's title without its ending (平顶山市2017年全民科学素质工作目标责任), or its place and year
+    with the declared ``subject``; a title that already ends in 自评表 or 考核结果 loses that ending."""
+    meta = rubric.meta
+    title = meta.title.strip()
+    if not meta.subject:
+        for name in (FORM_NAME, RESULTS_NAME):
+            if title.endswith(name) and len(title) > len(name):
+                return title.removesuffix(name)
+    return title_stem(meta)
 
 
 def form_title(rubric: Rubric) -> str:
     """The form's title from the rubric's: 《平顶山市2017年全民科学素质工作目标责任考核细则》 →
     平顶山市2017年全民科学素质工作目标责任自评表 (no subject is assumed: any rubric names its own)."""
     title = rubric.meta.title.strip()
-    if title.endswith(FORM_NAME):
+    if title.endswith(FORM_NAME) and not rubric.meta.subject:
         return title
-    return subject_stem(rubric) + FORM_NAME
+    return title_stem(rubric.meta) + FORM_NAME
 
 
 def form_subject(rubric: Rubric) -> str:
     """What the form is about, without place and year: 全民科学素质工作目标责任 (for file names)."""
-    stem = form_title(rubric).removesuffix(FORM_NAME)
-    return _PLACE_AND_YEAR.sub("", stem).strip() or stem
+    return subject_of(rubric.meta)
 
 
 def _with_year(rubric: Rubric, stem: str) -> str:

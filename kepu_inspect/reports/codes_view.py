@@ -77,6 +77,13 @@ FIELD_LABELS: dict[str, str] = {
     "title": "标题",
     "what": "文件类型",
     "where": "表格位置",
+    # rubric check and 考核细则 import (RB017–RB031, PL027–PL028)
+    "words": "该行文字",
+    "criterion": "评分标准原文",
+    "units": "适用单位原文",
+    "setting": "原文",
+    "group_id": "分组编号",
+    "rule_title": "评分规则",
 }
 
 

@@ -47,13 +47,17 @@ def rubric_table(rubric: Rubric, unit: Unit | None = None) -> RichGroup:
             else:
                 who = _scope_text(rubric, item)
                 pts = fmt(item.points)
+            if item.open_ended and not item.points:
+                pts = "不限"
+            if item.reported_by == "office":
+                who += "（督导检查组认定）"
             kinds = "、".join(dict.fromkeys(c.rule.title for c in item.criteria))
             plan = "、".join(str(n) for n in item.plan_items)
             rows.append((item.id, item.number, item.title, pts, kinds, plan, who))
             rows_points.append((item.id, item.points * (assigned[item.id].weight if unit is not None else 1)))
         if not rows:
             continue
-        label = section.title + ("（加分）" if section.kind == "bonus" else "")
+        label = section.title + {"bonus": "（加分）", "deduct": "（扣分）"}.get(section.kind, "")
         shown = (
             section.points
             if unit is None
@@ -93,7 +97,8 @@ def resolved_rubric(rubric: Rubric, unit: Unit | None = None) -> dict[str, Any]:
                 "id": g.id,
                 "name": g.name,
                 "kind": g.kind,
-                "total": fmt(g.total) if g.total else None,
+                "items_total": fmt(g.items_total) if g.items_total is not None else None,
+                "unit_total": fmt(g.unit_total) if g.unit_total is not None else None,
                 "normalise": g.normalise,
             }
             for g in rubric.groups
@@ -125,6 +130,7 @@ def resolved_rubric(rubric: Rubric, unit: Unit | None = None) -> dict[str, Any]:
                 "item_group": item.item_group or None,
                 "evidence": item.evidence,
                 "verification": item.verification,
+                "reported_by": item.reported_by,
                 "criteria": [
                     {
                         "id": c.id,
@@ -132,6 +138,7 @@ def resolved_rubric(rubric: Rubric, unit: Unit | None = None) -> dict[str, Any]:
                         "points": fmt(c.points),
                         "rule": c.rule.kind,
                         "bonus": c.bonus,
+                        "capped": c.rule.capped,
                     }
                     for c in item.criteria
                 ],

@@ -15,9 +15,9 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-from kepu_inspect.adapters.xlsx_print import a4_page_setup_xml
-from kepu_inspect.adapters.xlsx_theme import THEME_XML
 from kepu_inspect.core.cellref import col_letter
+from kepu_inspect.reports.xlsx_print import a4_page_setup_xml
+from kepu_inspect.reports.xlsx_theme import THEME_XML
 
 # Reproducible files: equal results give equal bytes (no "now" in the zip or the document properties).
 FIXED_TIME = "2000-01-01T00:00:00Z"

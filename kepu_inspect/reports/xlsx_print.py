@@ -1,9 +1,9 @@
-"""Print setup shared by the templates and the score report: A4, one page wide, "第 X 页 共 Y 页"."""
+"""Print setup of the score report workbook: A4, fitted as each sheet needs, pages numbered per sheet (the
+templates set theirs through openpyxl)."""
 
 from __future__ import annotations
 
 PAPER_A4 = "9"  # OOXML paperSize code for A4
-PAGE_FOOTER = "第 &P 页 共 &N 页"
 SIDE_MARGIN, HEADER_MARGIN = 0.5, 0.3
 
 
