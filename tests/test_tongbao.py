@@ -371,3 +371,24 @@ def test_libreoffice_mapped_fonts_body_lines_hold_at_most_28_characters(printed:
             widths.append(sum(0.5 if ch.isascii() else 1 for ch in line.replace(" ", "")))
     assert widths and max(widths) <= 28.5, max(widths)
     assert sum(w >= 26 for w in widths) >= 20  # full lines are 28 characters, not 27
+
+
+@pytest.mark.libreoffice
+def test_libreoffice_mapped_fonts_the_signature_never_stands_on_a_page_alone(tmp_path: Path) -> None:
+    """GB/T 9704 7.3.5.4: the issuer and date (and the seal) share their page with the text before them.
+    The 宜阳 rubric's notice ends right where a page does: 特此通报 goes over with them."""
+    rubric = rubric_from(Path(__file__).resolve().parents[1] / "rubrics" / "yiyang-towns-2019.yaml")
+    run = scored_run(rubric, tmp_path / "in", skip=())
+    source = tmp_path / "yiyang.docx"
+    with source.open("wb") as sink:
+        write_tongbao(run, sink)
+    (pdf,) = to_pdf([source], tmp_path, tmp_path)
+    pages = page_texts(pdf)
+    signature = squeeze(rubric.meta.issuer + "2017年12月28日")
+    signed = next(page for page in pages if signature in squeeze(page))
+    assert "特此通报" in squeeze(signed)
+    body = "".join(t for _, t in tongbao_text(run).body)
+    # a gate decided from the scores is not something the inspectors "查实"; its units are named once
+    assert "有部分得分低于该部分分值的60%（各部分得分须达60%），等次最高为不合格" in body
+    assert "扣分项目" not in body  # a 扣分 item is no weak item: what it earns is no score rate
+    assert "查实存在“各部分得分须达60%”" not in body

@@ -173,7 +173,7 @@ def _place(doc: OfficialDocument, notice: Notice) -> None:
         doc.heading(heading)
         doc.table(table_xml(PROBLEM_COLUMNS, rows, size=SIZE_SMALL_4))
     for text in notice.closing:
-        doc.paragraph(text)
+        doc.paragraph(text, keep_next=True)  # with the signature, never a seal on a page alone
     doc.signature(notice.issuer, notice.date)
 
 

@@ -368,9 +368,9 @@ class OfficialDocument:
                 p._p.append(run)
         return p
 
-    def blank(self, lines: int = 1) -> None:
+    def blank(self, lines: int = 1, *, keep_next: bool = False) -> None:
         for _ in range(lines):
-            self.paragraph(indent_chars=0)
+            self.paragraph(indent_chars=0, keep_next=keep_next)
 
     def letterhead(self, text: str, number: str) -> None:
         """版头: the 发文机关标志 in red 小标宋 on one line (narrowed when long, as offices print it), the
@@ -418,7 +418,8 @@ class OfficialDocument:
 
     def signature(self, issuer: str, date_text: str) -> None:
         """发文机关署名 and 成文日期: the date four characters in from the right, the issuer centred over
-        it, three empty lines above for the seal, which presses on both (GB/T 9704 7.3.5)."""
+        it, three empty lines above for the seal, which presses on both (GB/T 9704 7.3.5). They never
+        stand on a page alone: the caller keeps the text before them with them (``keep_next``)."""
         issuer_w = _width(issuer)
         date_w = _width(date_text)
         if date_w >= issuer_w:
@@ -427,7 +428,7 @@ class OfficialDocument:
         else:
             issuer_right = 2.0
             date_right = 2.0 + (issuer_w - date_w) / 2
-        self.blank(3)
+        self.blank(3, keep_next=True)
         self.paragraph(issuer, align="right", indent_chars=0, right_chars=issuer_right, keep_next=True)
         self.paragraph(date_text, align="right", indent_chars=0, right_chars=date_right)
 

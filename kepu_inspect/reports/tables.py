@@ -134,14 +134,16 @@ class ItemAnalysis:
 
 
 def item_analysis(run: ScoreRun) -> list[ItemAnalysis]:
-    """Average score rate per base item across scored units, weakest first (the 短板)."""
+    """Average score rate per base item across scored units, weakest first (the 短板). 加分 and 扣分
+    items are adjustments, not work to be rated: what they earn is no score rate."""
+    base = {section.id for section in run.rubric.sections if section.kind == "base"}
     stats: dict[str, list[tuple[Decimal, str]]] = {}
     meta: dict[str, tuple[str, str]] = {}
     for res in run.results.values():
         if not res.scored:
             continue
         for it in res.items:
-            if it.bonus_section or not it.max_points:
+            if it.bonus_section or it.section_id not in base or not it.max_points:
                 continue
             stats.setdefault(it.item_id, []).append((it.points / it.max_points, res.unit_name))
             meta[it.item_id] = (it.number, it.title)

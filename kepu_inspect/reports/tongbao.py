@@ -166,7 +166,7 @@ class _Body:
         total = len(self.results)
         who = f"{total}个单位" + (f"（{counts}）" if len(self.tables) > 1 else "")
         return (
-            f"根据《{meta.title}》，{meta.issuer}组织督导检查组，对{who}{meta.year}年度{self.subject()}完成情况"
+            f"根据《{meta.title}》，{meta.issuer}组织督导检查组，对{who}的{meta.year}年度{self.subject()}完成情况"
             "进行了督导检查和评估考核。现将考核结果通报如下。"
         )
 
@@ -238,22 +238,29 @@ class _Body:
         return f"经综合评定，{'，'.join(phrases)}，共{total}个单位考核等次为{best}，予以通报表扬。"
 
     def gated(self) -> list[str]:
+        """Each gate that applied, with its units: what the inspectors found, or what the scores showed
+        (a section minimum is decided from the scores, not by the inspectors)."""
         out = []
+        titles = {section.id: section.title for section in self.rubric.sections}
         for gate in self.rubric.gates:
             names = [r.unit_name for r in self.results if gate.id in r.gates]
             if not names:
                 continue
             place = "，排在本组最后" if gate.grade and self.rubric.settings.gated == "last" else ""
-            out.append(
-                f"{name_list(names, '附件')}经督导检查组查实存在“{gate.name}”情形，{gate.effect()}{place}。"
-            )
+            if gate.automatic:  # 任一部分得分低于… → 有部分得分低于…
+                found = gate.condition(titles).replace("中任一部分", "中有部分").replace("任一部分", "有部分")
+                found = f"{found}（{gate.name}）"
+            else:
+                found = f"经督导检查组查实存在“{gate.name}”情形"
+            out.append(f"{name_list(names, '附件')}{found}，{gate.effect()}{place}。")
         return out
 
     def worst(self) -> str:
+        """The units graded worst by their score alone (those a gate put there are named with the gate)."""
         if len(self.bands) < 2:
             return ""
         worst = self.bands[-1]
-        forced = {g.id for g in self.rubric.gates if g.grade == worst}
+        forced = {g.id for g in self.rubric.gates if worst in (g.grade, g.grade_cap)}
         units = [
             r for r in self.results if r.scored and r.grade == worst and not forced.intersection(r.gates)
         ]
@@ -434,14 +441,14 @@ def write_tongbao(run: ScoreRun, sink: IO[bytes]) -> None:
     doc.blank(1)
     if text.to:
         doc.paragraph(text.to, indent_chars=0)
-    for kind, para in text.body:
+    for i, (kind, para) in enumerate(text.body):
         if kind == "h1":
             doc.heading(para)
-        else:
-            doc.paragraph(para)
+        else:  # the last paragraph (特此通报) goes with the signature: a seal never sits on a page alone
+            doc.paragraph(para, keep_next=i == len(text.body) - 1)
     if text.attachment_title:  # 附件说明: one line down, two characters in
-        doc.blank(1)
-        doc.paragraph(f"附件：{text.attachment_title}", indent_chars=2)
+        doc.blank(1, keep_next=True)
+        doc.paragraph(f"附件：{text.attachment_title}", indent_chars=2, keep_next=True)
     doc.signature(text.issuer, text.date)
     if text.tables:
         # the 附件 on pages of its own: "附件" on the first line, the title on the third (GB/T 9704 8.3)
