@@ -159,3 +159,18 @@ def test_libreoffice_mapped_fonts_combined_notices_print_whole(notices: Path, tm
     assert "郏县：" in text and "市体育局：" in text
     assert not bad_line_starts(pages)
     assert not CELL_REFERENCE.search("".join(pages))
+
+
+def test_what_the_inspection_workbooks_show_is_not_sent_back_to_the_unit() -> None:
+    """Inspectors disagreeing (VF007) or a verification made from an older submission (VF008) are for the
+    office and the teams; a unit that wrote in the inspectors' columns (VF001) is told to undo it."""
+    from kepu_inspect.reports.check_report import notice_problems
+
+    found = [
+        problem(Code.VF007, unit="新华区", item="1 组织领导", spread="1", marks="3、4", limit="0.5"),
+        problem(Code.VF008, unit="叶县"),
+        problem(Code.VF001, unit="湛河区", file="湛河区.xlsx", sheet="自评表", cell="J7", cells="J7，共1处"),
+    ]
+    assert {unit: [p.code.name for p in ps] for unit, ps in notice_problems(found).items()} == {
+        "湛河区": ["VF001"]
+    }
