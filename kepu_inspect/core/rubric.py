@@ -29,6 +29,10 @@ class Meta:
     period_end: str = ""
     deadline: str = ""
     source: str = ""
+    report_date: str = ""  # 通报日期: results and the 通报 are signed with it, unless --date says otherwise
+    letterhead: str = ""  # 红头 (发文机关标志) of the 通报; empty: none
+    doc_number: str = ""  # 发文字号 of the 通报
+    notice_to: str = ""  # 主送机关 of the 通报; empty: worded from the ranking groups
     # what the forms and reports are about (全民科学素质工作目标责任); "" = worded from the title
     subject: str = ""
 
