@@ -6,6 +6,7 @@ under a second; it exercises every report path that depends on size, not scoring
 
 from __future__ import annotations
 
+import dataclasses
 import random
 from collections.abc import Callable
 from decimal import Decimal
@@ -15,7 +16,7 @@ from kepu_inspect.adapters.rubric_file import load_rubric, load_rubric_text
 from kepu_inspect.core.numbers import HUNDRED, ZERO, Interval, round_half_up
 from kepu_inspect.core.problems import Code, problem
 from kepu_inspect.core.ranking import rank_group
-from kepu_inspect.core.results import Intake, ScoreRun
+from kepu_inspect.core.results import InspectionSummary, Intake, ScoreRun
 from kepu_inspect.core.rubric import GradeBand, Group, Item, Meta, Rubric, Section, Settings, Unit
 from kepu_inspect.core.scoring import CriterionResult, ItemResult, Overclaim, UnitResult, grade_for, unscored
 from kepu_inspect.services.batch import score_paths
@@ -238,3 +239,86 @@ def synthetic_run(
         g.id: rank_group([r for r in results.values() if r.group_id == g.id], (), order) for g in groups
     }
     return ScoreRun(rubric, Intake(), results, rankings, "2017-12-28", extra)
+
+
+EXAMPLE = ROOT / "examples" / "pingdingshan-2017"
+EXAMPLE_SUBMISSIONS = EXAMPLE / "submissions"
+EXAMPLE_VERIFICATION = EXAMPLE / "verification"
+
+
+def example_run(date: str = "2017-12-28") -> ScoreRun:
+    """The bundled example scored as the README's command scores it: submissions and the inspection
+    teams' verification workbooks."""
+    folders = [EXAMPLE_SUBMISSIONS, *([EXAMPLE_VERIFICATION] if EXAMPLE_VERIFICATION.exists() else [])]
+    return score_paths(rubric_from(PINGDINGSHAN), folders, date=date)
+
+
+TEAM_ONE = ("王建国", "李敏", "赵强")
+TEAM_TWO = ("陈静", "刘洋", "孙丽")
+
+
+def inspection(
+    team: str, members: tuple[str, ...], *, overall: str, strengths: str, weaknesses: str
+) -> InspectionSummary:
+    """A team's record of one unit, as the verification workbooks will carry it (issue 14)."""
+    return InspectionSummary(
+        team=team,
+        leader=members[0],
+        inspectors=members,
+        overall=overall,
+        strengths=strengths,
+        weaknesses=weaknesses,
+        methods=(("资料检查", 12), ("实地查看", 3), ("抽查", 2)),
+    )
+
+
+def with_inspections(
+    run: ScoreRun,
+    summaries: dict[str, InspectionSummary],
+    opinions: dict[tuple[str, str], str] | None = None,
+) -> ScoreRun:
+    """The run with inspection records and 核查意见 set on named units (unit name → summary; (unit name,
+    item id) → opinion), every ranking pointing at the updated results."""
+    opinions = opinions or {}
+    results = {}
+    for uid, res in run.results.items():
+        items = tuple(
+            dataclasses.replace(it, opinion=opinions.get((res.unit_name, it.item_id), it.opinion))
+            for it in res.items
+        )
+        results[uid] = dataclasses.replace(
+            res, items=items, inspection=summaries.get(res.unit_name, res.inspection)
+        )
+    rankings = {
+        gid: [dataclasses.replace(r, result=results[r.result.unit_id]) for r in rows]
+        for gid, rows in run.rankings.items()
+    }
+    return dataclasses.replace(run, results=results, rankings=rankings)
+
+
+def example_inspections() -> dict[str, InspectionSummary]:
+    """Three units' records: a common finding (科普经费投入不足) written three ways, and single ones."""
+    one, two = "第一督导检查组", "第二督导检查组"
+    return {
+        "新华区": inspection(
+            one,
+            TEAM_ONE,
+            overall="领导重视，机制健全，各项任务完成较好。",
+            strengths="科普日活动组织有力，社区科普益民工程覆盖面广。",
+            weaknesses="1．科普经费投入不足；2．科普志愿者队伍建设滞后。",
+        ),
+        "叶县": inspection(
+            two,
+            TEAM_TWO,
+            overall="工作有一定基础，但部分指标未完成。",
+            strengths="农村科普示范基地建设有特色。",
+            weaknesses="一是科普经费投入不足。二是台账资料不规范，佐证材料缺失较多。",
+        ),
+        "市科协": inspection(
+            one,
+            TEAM_ONE,
+            overall="牵头作用发挥充分。",
+            strengths="科普信息化工程推进有力。",
+            weaknesses="（1）科普经费投入不足；（2）台账资料不规范，佐证材料缺失较多",
+        ),
+    }

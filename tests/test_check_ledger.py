@@ -12,6 +12,7 @@ import shutil
 from pathlib import Path
 from typing import Any
 
+import docx
 import pytest
 from typer.testing import CliRunner
 
@@ -285,9 +286,11 @@ def test_notice_writes_one_file_per_unit_with_problems(inbox: Path, tmp_path: Pa
         if p["unit"] and p["severity"] != "info" and p["code"] not in ("WB026", "WB027")
     }
     assert {"湛河区", "宝丰县", "石龙区", "鲁山县"} <= units
-    assert sorted(p.name for p in notices.iterdir()) == sorted(f"{u}退回修改通知.txt" for u in units)
-    zhanhe = (notices / "湛河区退回修改通知.txt").read_text("utf-8-sig")
-    assert "湛河区" in zhanhe and "WB" not in zhanhe.split("\n")[0]
+    written = {p.name for p in notices.iterdir()}
+    assert {f"{u}退回修改通知.docx" for u in units} <= written
+    assert "退回修改和催报通知（合并打印）.docx" in written
+    text = "\n".join(p.text for p in docx.Document(str(notices / "湛河区退回修改通知.docx")).paragraphs)
+    assert "湛河区" in text and "WB" not in text.split("\n")[0]
 
 
 def test_inputs_are_never_modified(inbox: Path, tmp_path: Path) -> None:

@@ -67,8 +67,10 @@ def test_scoring_the_example_does_not_import_openpyxl_or_jsonschema(tmp_path: Pa
     )
     assert {p.name for p in tmp_path.iterdir()} == {
         ".kepu-inspect.json",  # the manifest: what the tool wrote, so it may replace it next time
+        "考核结果通报.docx",
         "考核结果.xlsx",
         "考核结果.html",
+        "考核结果-排名.html",
         "考核结果.csv",
         "考核结果.json",
         "问题清单.csv",

@@ -27,7 +27,7 @@ ROOT_COMMAND = get_command(app)
 # Words a clerk types as they are: values of --format/--reports, shells, file extensions, the problem-code
 # prefixes and the key named by completion. Option and command names are allowed per command, below.
 TYPED_VALUES = {
-    "table", "json", "csv", "markdown", "xlsx", "html", "ranking",
+    "table", "json", "csv", "markdown", "xlsx", "html", "ranking", "tongbao",
     "bash", "zsh", "fish", "powershell",
     "yaml", "docx", "txt",
     "RB", "PL", "WB", "SC",

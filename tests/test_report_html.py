@@ -12,9 +12,9 @@ from pathlib import Path
 import pytest
 
 from kepu_inspect.core.results import ScoreRun
-from kepu_inspect.reports.html_report import render_html
+from kepu_inspect.reports.html_report import RANKING_CSS, render_html, render_ranking_html
 from kepu_inspect.reports.tables import RANKING_COLUMNS
-from tests.report_fixtures import MINI, PINGDINGSHAN, rubric_from, scored_run, synthetic_run
+from tests.report_fixtures import MINI, PINGDINGSHAN, example_run, rubric_from, scored_run, synthetic_run
 
 HOSTILE = {
     "name: 甲县": 'name: "=1+2<b>甲县</b>&amp;"',
@@ -65,10 +65,13 @@ def test_document_structure(page: Page, mini_run: ScoreRun) -> None:
     assert ("html", {"lang": "zh-CN"}) in page.tags
     assert page.count("meta", charset="utf-8") == 1
     assert page.count("h1") == 1
-    headings = [t for t in page.text if "考核结果（" in t]
-    # the title names what the rubric's own title names (测试市2017年科学素质工作考核细则), nothing more
-    assert "2017年度科学素质工作考核结果（县（市、区））" in headings
-    assert "2017年度科学素质工作考核结果（市直成员单位）" in headings
+    headings = [t for t in page.text if t.endswith("考核结果")]
+    # titled from the rubric's own title, each group named once (never "（县（市、区））")
+    assert "测试市2017年县（市、区）科学素质工作考核结果" in headings
+    assert "测试市2017年市直成员单位科学素质工作考核结果" in headings
+    assert not any("（县（" in t for t in page.text)
+    assert not any("全民科学素质" in t for t in headings)  # the mini rubric's subject is 科学素质工作
+    assert "kepu-inspect" not in "".join(page.text)  # no tool name on official pages
     assert page.count("table") == page.count("thead")  # every table repeats its header when printed
     assert page.count("table", **{"class": "ranking"}) == len(mini_run.rankings)
     assert page.count("svg") >= len(mini_run.rankings) + 1  # a chart per ranking, and one of the items
@@ -208,3 +211,32 @@ def test_nothing_scored_still_renders() -> None:
     page = Page(render_html(synthetic_run(5, 3, missing_every=1)))
     assert page.count("table", **{"class": "ranking"}) == 2 and page.count("details") == 0
     assert "没有已评分的单位。" in page.text
+
+
+# --- the ranking-only page (issue 16) ---------------------------------------------------------------
+def test_ranking_page_holds_only_the_rankings(mini_run: ScoreRun) -> None:
+    page = Page(render_ranking_html(mini_run))
+    assert page.count("table", **{"class": "ranking"}) == len(mini_run.rankings)
+    assert page.count("table") == page.count("thead")  # header rows repeat on every printed page
+    assert page.count("details") == 0 and page.count("svg") == 0  # no detail, no charts
+    for res in mini_run.results.values():
+        assert res.unit_name in page.text
+    assert any(t.startswith("通报日期：2017年12月28日") for t in page.text)
+    assert "kepu-inspect" not in "".join(page.text)
+    assert "tr { break-inside: avoid; page-break-inside: avoid; }" in RANKING_CSS  # no row split
+
+
+@pytest.mark.chromium
+def test_chromium_prints_the_ranking_page_of_the_example(tmp_path: Path) -> None:
+    from tests.printing import bad_line_starts, page_texts, squeeze
+
+    run = example_run()
+    html_file = tmp_path / "考核结果-排名.html"
+    html_file.write_text(render_ranking_html(run), "utf-8")
+    data = _print_to_pdf(html_file, tmp_path)
+    assert 1 <= _pages(data) <= 3
+    pages = page_texts(tmp_path / "r.pdf")
+    text = squeeze("".join(pages))
+    for res in run.results.values():
+        assert res.unit_name in text
+    assert not bad_line_starts(pages)

@@ -31,8 +31,19 @@ def write_report(run: ScoreRun, target: Path) -> None:
 
 
 FIXED_SHEETS = [
-    "县（市、区）排名", "市直成员单位排名", "得分矩阵", "项目分析", "自评与核定对比", "复核提示", "问题清单"
-]  # fmt: skip
+    "县（市、区）排名",
+    "县（市、区）排名图",
+    "市直成员单位排名",
+    "市直成员单位排名图",
+    "得分矩阵",
+    "项目分析",
+    "项目分析图",
+    "自评与核定对比",
+    "复核提示",
+    "问题清单",
+]
+CHART_SHEETS = ["县（市、区）排名图", "市直成员单位排名图", "项目分析图"]
+WITHOUT_CHARTS = [name for name in FIXED_SHEETS if name not in CHART_SHEETS]
 HOSTILE = {
     "name: 甲县": 'name: "=HYPERLINK(\\"http://x\\")甲县"',
     "title: 科普日活动": 'title: "+科普日活动"',
@@ -93,8 +104,8 @@ def test_header_rows(book: openpyxl.Workbook, sheet: str, columns: tuple[str, ..
 def test_ranking_sheet_content(book: openpyxl.Workbook, mini_run: ScoreRun) -> None:
     ws = book["市直成员单位排名"]
     rows = _rows(ws)
-    assert rows[0][0] == "2017年度科学素质工作考核结果（市直成员单位）"  # worded from the mini rubric's title
-    assert "2017年12月28日" in " ".join(str(v) for v in rows[1] if v)
+    assert rows[0][0] == "测试市2017年市直成员单位科学素质工作考核结果"
+    assert "通报日期：2017年12月28日" in " ".join(str(v) for v in rows[1] if v)
     header = _header_row(ws)
     first = rows[header]
     ranked = mini_run.rankings["dept"][0].result
@@ -110,20 +121,62 @@ def test_ranking_sheet_content(book: openpyxl.Workbook, mini_run: ScoreRun) -> N
     assert county.index(missing[0]) > county.index(next(r for r in county if r[1] == "甲县"))
 
 
-def test_every_ranking_sheet_has_a_bar_chart(book: openpyxl.Workbook) -> None:
-    for name in FIXED_SHEETS[:2]:
-        charts = book[name]._charts
-        assert len(charts) == 1 and charts[0].tagname == "barChart"
+def test_every_chart_is_on_a_sheet_of_its_own_printed_on_one_page(book: openpyxl.Workbook) -> None:
+    """A chart is never cut by a page break nor printed under a table's repeated header row."""
+    for name in CHART_SHEETS:
+        ws = book[name]
+        charts = ws._charts
+        assert len(charts) == 1 and charts[0].tagname == "barChart", name
+        assert not ws.print_title_rows  # nothing repeats over the chart
+        assert int(ws.page_setup.fitToWidth) == 1 and int(ws.page_setup.fitToHeight) == 1
+    for name in WITHOUT_CHARTS:
+        assert not book[name]._charts, name
 
 
 def test_print_setup_on_every_sheet(book: openpyxl.Workbook) -> None:
     for ws in book.worksheets:
         assert int(ws.page_setup.paperSize) == 9, ws.title
+        assert ws.page_setup.useFirstPageNumber and int(ws.page_setup.firstPageNumber) == 1  # per sheet
+        footer = ws.oddFooter.center.text
+        assert "&A" in footer and "&P" in footer and "&N" not in footer  # no workbook-wide total
+        assert "2017年" in ws.oddHeader.left.text and "2017年12月28日" in ws.oddHeader.right.text
+        if ws.title in CHART_SHEETS:
+            continue
+        assert ws.print_title_rows, ws.title
+        if ws.title == "得分矩阵":
+            continue
         assert int(ws.page_setup.fitToWidth) == 1 and int(ws.page_setup.fitToHeight) == 0
         assert ws.sheet_properties.pageSetUpPr.fitToPage
-        assert ws.print_title_rows, ws.title
-        assert "&P" in ws.oddFooter.center.text and "&N" in ws.oddFooter.center.text
-        assert "2017年度" in ws.oddHeader.left.text and "2017年12月28日" in ws.oddHeader.right.text
+
+
+def test_matrix_prints_at_full_size_with_repeated_unit_and_item_headers(book: openpyxl.Workbook) -> None:
+    """The matrix is split across pages at 100 % (its 9 pt stays 9 pt), never squeezed onto one page:
+    every page repeats the unit columns and the item headings."""
+    ws = book["得分矩阵"]
+    pr = ws.sheet_properties.pageSetUpPr
+    assert pr is None or not pr.fitToPage
+    assert ws.print_title_cols == "$A:$D" and ws.print_title_rows == f"${_header_row(ws)}:${_header_row(ws)}"
+    fonts = {
+        ws.cell(r, c).font.sz
+        for r in range(_header_row(ws), ws.max_row + 1)
+        for c in range(1, ws.max_column + 1)
+    }
+    assert min(f for f in fonts if f) >= 8
+
+
+def test_wrapped_remarks_never_start_a_line_with_closing_punctuation() -> None:
+    run = synthetic_run(6, 3, missing_every=0)
+    long_note = "弄虚作假：等次定为不合格，排在本组最后；疑似虚报2项，扣1分；材料有误3处，待核实"
+    first = run.rankings["county"][0]
+    run.rankings["county"][0] = dataclasses.replace(
+        first, result=dataclasses.replace(first.result, notes=(long_note,))
+    )
+    ws = openpyxl.load_workbook(io.BytesIO(xlsx_report_bytes(run)))["县（市、区）排名"]
+    cell = next(r[9] for r in _rows(ws) if r[1] == first.result.unit_name)
+    assert isinstance(cell, str) and "\n" in cell  # broken by us, to the column's width
+    for line in cell.split("\n"):
+        assert line[0] not in "，。、；：）」』", cell
+    assert cell.replace("\n", "") == long_note
 
 
 def test_matrix_has_a_colour_scale(book: openpyxl.Workbook, mini_run: ScoreRun) -> None:
@@ -156,9 +209,11 @@ def test_single_detail_table(mini_run: ScoreRun) -> None:
     assert _rows(ws)[header - 1] == DETAIL_COLUMNS
     expected = sum(len(it.criteria) for r in mini_run.results.values() for it in r.items)
     assert len(rows) == expected
-    assert ws.auto_filter.ref == f"A{header}:L{header + expected}"
+    assert ws.auto_filter.ref == f"A{header}:M{header + expected}"
     reasons = {c.reason for r in mini_run.results.values() for it in r.items for c in it.criteria}
     assert {r[11] for r in rows} == reasons
+    opinions = {it.opinion or None for r in mini_run.results.values() for it in r.items}
+    assert {r[12] for r in rows} == opinions  # the 核查意见 of each row's item
 
 
 def test_problems_sheet(book: openpyxl.Workbook, mini_run: ScoreRun) -> None:
@@ -225,9 +280,8 @@ def test_large_run_gets_one_filterable_table() -> None:
     header = _header_row(ws)
     expected = sum(len(it.criteria) for r in run.results.values() for it in r.items)
     assert ws.max_row == header + expected
-    assert ws.auto_filter.ref == f"A{header}:L{header + expected}"
-    ranking = book["县（市、区）排名"]
-    assert len(ranking._charts) == 1  # charted, limited to the top of the ranking
+    assert ws.auto_filter.ref == f"A{header}:M{header + expected}"
+    assert len(book["县（市、区）排名图"]._charts) == 1  # charted, limited to the top of the ranking
     assert data == xlsx_report_bytes(run)
 
 
@@ -246,8 +300,8 @@ def test_real_rubric(tmp_path: Path) -> None:
     book = openpyxl.load_workbook(io.BytesIO(xlsx_report_bytes(run)))
     scored = [r for r in run.results.values() if r.scored]
     assert len(book.sheetnames) == len(FIXED_SHEETS) + len(scored)
-    for ws in book.worksheets[:2]:
-        assert len(ws._charts) == 1
+    for name in CHART_SHEETS:
+        assert len(book[name]._charts) == 1
     matrix = book["得分矩阵"]
     assert len(_rows(matrix)[_header_row(matrix) - 1]) == 4 + len(
         {it.item_id for r in scored for it in r.items}
@@ -269,9 +323,8 @@ def test_negative_difference_is_a_number() -> None:
 def test_nothing_scored_still_gives_a_complete_workbook() -> None:
     run = synthetic_run(5, 3, missing_every=1)  # every unit 未报送
     book = openpyxl.load_workbook(io.BytesIO(xlsx_report_bytes(run)))
-    assert book.sheetnames == FIXED_SHEETS
+    assert book.sheetnames == WITHOUT_CHARTS  # nothing to chart
     assert all(r[0] == "—" for r in _rows(book["县（市、区）排名"])[3:-1])
-    assert not book["县（市、区）排名"]._charts
 
 
 def test_every_part_is_well_formed_xml(tmp_path: Path) -> None:
@@ -324,3 +377,54 @@ def test_libreoffice_opens_the_report_and_reads_the_ranking(tmp_path: Path, mini
     assert theirs.sheetnames == ours.sheetnames
     for name in ours.sheetnames[:2]:  # the ranking sheets: every value LibreOffice read is ours
         assert _rows(theirs[name]) == _rows(ours[name]), name
+
+
+@pytest.mark.libreoffice
+def test_libreoffice_prints_the_example_sheet_by_sheet(tmp_path: Path) -> None:
+    """Page numbers per sheet, charts alone on their pages, the matrix split with its headers repeated,
+    no printed line starting with closing punctuation — the example's workbook printed by LibreOffice."""
+    from tests.printing import bad_line_starts, page_texts, squeeze, to_pdf
+    from tests.report_fixtures import example_run
+
+    source = tmp_path / "report.xlsx"
+    write_report(example_run(), source)
+    (pdf,) = to_pdf([source], tmp_path, tmp_path)
+    # LibreOffice 7.4 ends one long per-unit sheet with an empty page (no text, not even its header):
+    # its own pagination, not a row of ours; such pages carry no footer to check
+    pages = [page for page in page_texts(pdf) if page.strip()]
+    footers = [re.findall(r"(\S+)\s+第\s*(\d+)\s*页", page)[-1] for page in pages]
+    firsts = [name for name, number in footers if number == "1"]
+    assert firsts[:5] == [
+        "县（市、区）排名",
+        "县（市、区）排名图",
+        "市直成员单位排名",
+        "市直成员单位排名图",
+        "得分矩阵",
+    ]
+    assert not any("共" in page.split("\n")[-2] for page in pages if page.strip())  # no workbook-wide total
+    for page, (name, _) in zip(pages, footers, strict=True):
+        if name.endswith("图"):
+            assert "名次" not in page and "备注" not in page  # a chart page: no table header over it
+    matrix = [page for page, (name, _) in zip(pages, footers, strict=True) if name == "得分矩阵"]
+    assert len(matrix) >= 2  # split across pages at 100 %, not squeezed onto one
+    for page in matrix:
+        assert "分组" in page and "单位" in page and "名次" in page  # the unit columns and header repeat
+    ranking = [p for p, (name, _) in zip(pages, footers, strict=True) if name.endswith("排名")]
+    # we break the lines of every prose cell ourselves: 避头尾 holds on every page
+    assert not bad_line_starts(pages)
+    assert "弄虚作假：等次定为不合格" in squeeze("".join(ranking))
+
+
+def test_a_remark_never_starts_with_a_separator_whatever_the_notes_bring() -> None:
+    """The 备注 is joined from notes; one that comes with its own separator (",扣1分") must not print first."""
+    from kepu_inspect.reports.tables import remark
+
+    run = synthetic_run(3, 2, missing_every=0)
+    first = run.rankings["county"][0]
+    noted = dataclasses.replace(
+        first,
+        result=dataclasses.replace(first.result, notes=("，扣1分", "疑似虚报1项；", "；材料有误1处，待核实")),
+    )
+    text = remark(noted)
+    assert text == "扣1分；疑似虚报1项；材料有误1处，待核实"
+    assert all(part and part[0] not in "，。、；：" for part in text.split("；"))

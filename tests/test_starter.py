@@ -76,7 +76,7 @@ def test_init_writes_the_starter_folder_and_its_guide_runs_as_written(tmp_path: 
         os.chdir(cwd)
     assert {p.name for p in (folder / "考核结果").iterdir()} >= REPORTS
     assert len(list((folder / "自评表").glob("*.xlsx"))) == 38
-    assert (folder / "考核细则-初稿.yaml").is_file() and list((folder / "退回通知").glob("*.txt"))
+    assert (folder / "考核细则-初稿.yaml").is_file() and list((folder / "退回通知").glob("*.docx"))
     data = json.loads((folder / "考核结果" / "考核结果.json").read_text("utf-8"))
     assert data["tool"]["version"] and len(data["files"]) == 39
 

@@ -20,14 +20,14 @@ from kepu_inspect.adapters import layout as L
 from kepu_inspect.adapters.rubric_file import load_rubric_text
 from kepu_inspect.adapters.template_pages import Block, fit_scale, page_breaks, page_room
 from kepu_inspect.adapters.template_writer import (
-    NO_LINE_START,
     TemplateBuilder,
-    form_title,
     template_bytes,
     template_filename,
     wrap_text,
 )
+from kepu_inspect.core.linebreak import NO_LINE_START
 from kepu_inspect.core.rubric import Rubric, Unit
+from kepu_inspect.core.titles import form_title
 from tests.conftest import MINI, ROOT
 
 XINAN = ROOT / "rubrics" / "xinan-county-members-2018.yaml"

@@ -36,9 +36,12 @@ from kepu_inspect.adapters.output import (
     write_bytes_atomic,
 )
 from kepu_inspect.adapters.template_pages import Block, fit_scale, page_breaks, page_room
+from kepu_inspect.core.linebreak import estimate_lines
+from kepu_inspect.core.linebreak import wrap_text as _wrap_text
 from kepu_inspect.core.numbers import UNBOUNDED, ZERO, fmt
-from kepu_inspect.core.rubric import Assignment, Criterion, Gate, Item, Rubric, Unit, subject_of, title_stem
+from kepu_inspect.core.rubric import Assignment, Criterion, Gate, Item, Rubric, Unit
 from kepu_inspect.core.scoring import score_range
+from kepu_inspect.core.titles import FORM_NAME, form_subject, form_title
 
 __all__ = [
     "MAX_NUMBER",
@@ -65,7 +68,7 @@ class _Align(NamedTuple):
 
 
 # Fonts every Chinese Windows (and WPS) has: 宋体 SimSun, 黑体 SimHei, 仿宋 FangSong.
-# A4, one page wide, "第 X 页 共 Y 页": the same page setup as the score report's (reports/xlsx_print.py)
+# A4, one page wide, "第 X 页 共 Y 页" (a template is one unit's workbook: its total is its own)
 PAPER_A4 = "9"  # OOXML paperSize code for A4
 PAGE_FOOTER = "第 &P 页 共 &N 页"
 SIDE_MARGIN, HEADER_MARGIN = 0.5, 0.3
@@ -110,21 +113,6 @@ DATE_LOW, DATE_HIGH = "36526", "73050"
 _MAX_CELL_TEXT = 32767  # Excel's limit for the text of a cell
 
 TEMPLATE_NAME_LIMIT = 80
-FORM_NAME = "自评表"  # one name for the form: cover, sheet, file names, messages
-
-
-def form_title(rubric: Rubric) -> str:
-    """The form's title from the rubric's: 《平顶山市2017年全民科学素质工作目标责任考核细则》 →
-    平顶山市2017年全民科学素质工作目标责任自评表 (no subject is assumed: any rubric names its own)."""
-    title = rubric.meta.title.strip()
-    if title.endswith(FORM_NAME) and not rubric.meta.subject:
-        return title
-    return title_stem(rubric.meta) + FORM_NAME
-
-
-def form_subject(rubric: Rubric) -> str:
-    """What the form is about, without place and year: 全民科学素质工作目标责任 (for file names)."""
-    return subject_of(rubric.meta)
 
 
 def gate_label(gate: Gate) -> str:
@@ -189,74 +177,9 @@ def template_filenames(rubric: Rubric, units: Iterable[Unit]) -> dict[str, str]:
     return names
 
 
-def _lines(text: str, width: float) -> int:
-    """Estimated wrapped line count in a column ``width`` characters wide (Excel's unit: one digit).
-
-    A CJK character is two digits wide at 10.5 pt and never straddles a line; in 宋体 so are curly
-    quotes, dashes and other non-ASCII signs. A little of the width is lost to cell padding.
-    """
-    per_line = max(2, int(width * 0.95))
-    total = 0
-    for part in str(text).split("\n"):
-        if part.isascii():
-            total += max(1, -(-len(part) // per_line))
-            continue
-        lines, used = 1, 0
-        for ch in part:
-            w = 1 if ch.isascii() else 2
-            if used + w > per_line:
-                lines, used = lines + 1, 0
-            used += w
-        total += lines
-    return total
-
-
-# 避头尾: these never start a line, those never end one (GB/T 15834 and every CJK typesetter)
-NO_LINE_START = frozenset("，。、；：？！）」』》〉】〕”’%‰·…—～,.;:?!)]}")
-NO_LINE_END = frozenset("（「『《〈【〔“‘([{")
-
-
-@functools.lru_cache(maxsize=8192)  # the same criteria are wrapped for every unit
-def wrap_text(text: str, width: float) -> str:
-    """Break ``text`` into lines for a column ``width`` characters wide, ourselves, so that every
-    application prints the same lines (and the row heights fit them): a little narrower than the
-    column, never starting a line with closing punctuation nor ending one with an opening bracket,
-    and not splitting a run of digits or Latin letters that fits on a line of its own."""
-    per_line = max(4, int(width * 0.9))
-    out: list[str] = []
-    for part in text.split("\n"):
-        lines: list[str] = []
-        line, used = "", 0
-        i = 0
-        while i < len(part):
-            ch = part[i]
-            if ch.isascii() and not ch.isspace():  # an unbreakable run: 2017-12-20, 0375-1234567
-                j = i
-                while j < len(part) and part[j].isascii() and not part[j].isspace():
-                    j += 1
-                token = part[i:j]
-            else:
-                token = ch
-            w = sum(1 if c.isascii() else 2 for c in token)
-            punct = len(token) == 1 and token in NO_LINE_START
-            if used + w > per_line and line and not (punct and used + w <= per_line + 2):
-                carry = ""
-                if punct and len(line) > 1:  # the character before goes along: 。never starts a line
-                    carry, line = line[-1], line[:-1]
-                while len(line) > 1 and line[-1] in NO_LINE_END:  # an opening bracket goes with its text
-                    carry, line = line[-1] + carry, line[:-1]
-                lines.append(line.rstrip())
-                line = carry
-                used = sum(1 if c.isascii() else 2 for c in line)
-                if not line and token.isspace():
-                    i += len(token)
-                    continue
-            line += token
-            used += w
-            i += len(token)
-        lines.append(line)
-        out.extend(lines)
-    return "\n".join(out)
+_lines = estimate_lines
+# the same criteria are wrapped for every unit of a batch; the wrapping itself lives in core
+wrap_text = functools.lru_cache(maxsize=8192)(_wrap_text)
 
 
 def _height(lines: int, line_pt: float = LINE_PT) -> float:

@@ -787,7 +787,43 @@ class _Reader:
                 self.add(Code.WB029, sheet=L.COVER_SHEET, cell=L.COVER_DATE_CELL, value=raw_date.text)
             if not contact:
                 self.add(Code.WB035, sheet=L.COVER_SHEET, cell=L.COVER_CONTACT_CELL, label="联系人")
+        self.place_problems(row_of, unit)
         return Submission(unit.id, criteria, items, gates, contact, phone, filled, L.ITEM_SHEET)
+
+    def place_problems(self, row_of: dict[str, int], unit: Unit) -> None:
+        """Each problem on a cell also says where it is in words (``extra``: the row, the item, the
+        column's heading), so a return notice names "第12行 3．科普经费保障 自评分" rather than "H12"."""
+        items = {a.item.id: a.item for a in self.rubric.assignments(unit)}
+        gates = {f"G:{g.id}": g.name for g in self.rubric.gates}
+        at_row = {r: rid for rid, r in row_of.items()}
+        headings = {letter: heading for letter, heading, _ in L.COLUMNS}
+        cover = {
+            L.COVER_UNIT_CELL: "单位名称",
+            L.COVER_CONTACT_CELL: "联系人",
+            L.COVER_PHONE_CELL: "联系电话",
+            L.COVER_DATE_CELL: "填报日期",
+        }
+        for i, p in enumerate(self.problems):
+            if not p.cell:
+                continue
+            where: dict[str, Any] = {}
+            if p.sheet == L.COVER_SHEET and p.cell in cover:
+                where = {"field": cover[p.cell]}
+            elif p.sheet == L.ITEM_SHEET:
+                letters = p.cell.rstrip("0123456789")
+                digits = p.cell[len(letters) :]
+                if not digits.isdigit():
+                    continue
+                row = int(digits)
+                where = {"row": row, "field": headings.get(letters, "")}
+                rid = at_row.get(row, "")
+                item = items.get(L.parse_row_id(rid)[0]) if rid else None
+                if item is not None:
+                    where["item"] = f"{item.number}．{item.title}" if item.number else item.title
+                elif rid in gates:
+                    where["item"] = f"否决、扣分事项：{gates[rid]}"
+            if where:
+                self.problems[i] = p.at(extra={**p.extra, **where})
 
 
 def read_submission(

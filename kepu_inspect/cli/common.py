@@ -50,6 +50,15 @@ UnitOpt = Annotated[
         rich_help_panel=OPTIONS_PANEL,
     ),
 ]
+DateOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--date",
+        metavar="日期",
+        help="通报日期（落款），如 2017-12-28 或 2017年12月28日；默认取考核细则中写明的通报日期，没有则为今天",
+        rich_help_panel=OPTIONS_PANEL,
+    ),
+]
 QuietOpt = Annotated[
     bool,
     typer.Option("--quiet", "-q", help="安静：只显示错误", rich_help_panel=OPTIONS_PANEL),
@@ -125,6 +134,26 @@ def fail_usage(message: str, hint: str | None = None) -> typer.Exit:
     if hint:
         err().print(escape(hint))
     return typer.Exit(EXIT_USAGE)
+
+
+def option_date(text: str | None, option: str = "--date") -> str | None:
+    """An option's date as ISO text (2017-12-28, 2017/12/28, 2017.12.28, 2017年12月28日), None if not given;
+    anything else exits 2 saying how to write it."""
+    if text is None:
+        return None
+    from kepu_inspect.core.dates import iso_date
+
+    found = iso_date(text)
+    if found is None:
+        raise fail_usage(f"{option} 的日期“{text}”不对，请写成 2017-12-28、2017/12/28 或 2017年12月28日。")
+    return found
+
+
+def report_date(given: str | None, rubric_date: str) -> str:
+    """The date documents are signed with: --date, else the rubric's report_date, else today."""
+    import datetime as dt
+
+    return given or rubric_date or dt.date.today().isoformat()
 
 
 def escape(text: object) -> str:

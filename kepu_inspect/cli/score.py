@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 import sys
 from collections.abc import Callable
@@ -15,6 +14,7 @@ from kepu_inspect.cli.common import (
     EXIT_OK,
     EXIT_PROBLEMS,
     EXIT_USAGE,
+    DateOpt,
     QuietOpt,
     RubricArg,
     VerboseOpt,
@@ -24,8 +24,10 @@ from kepu_inspect.cli.common import (
     fail_usage,
     format_option,
     guarded,
+    option_date,
     out,
     quiet,
+    report_date,
     say,
     set_verbosity,
     verbose,
@@ -46,6 +48,7 @@ DEFAULT_REPORTS = (
     "html",
     "csv",
     "json",
+    "tongbao",
 )  # reports.registry.DEFAULT_REPORTS (not imported for --help)
 
 
@@ -83,7 +86,8 @@ def register(app: typer.Typer, panel: str) -> None:
             "示例：\n"
             "  kepu-inspect score 考核细则.yaml 收到的材料 -o 考核结果\n"
             "  kepu-inspect score 考核细则.yaml 收到的材料 -o 考核结果 --previous 2016结果/考核结果.json\n"
-            "  kepu-inspect score 考核细则.yaml 收到的材料 --reports xlsx,html --date 2017-12-28"
+            "  kepu-inspect score 考核细则.yaml 收到的材料 --reports xlsx,html --date 2017-12-28\n"
+            "  kepu-inspect score 考核细则.yaml 收到的材料 --reports tongbao --doc-number 平科素办〔2018〕1号"
         ),
     )
     @guarded
@@ -108,12 +112,22 @@ def register(app: typer.Typer, panel: str) -> None:
                 rich_help_panel=OPTIONS_PANEL,
             ),
         ] = None,
-        date: Annotated[
+        date: DateOpt = None,
+        doc_number: Annotated[
             str | None,
             typer.Option(
-                "--date",
-                metavar="日期",
-                help="报告日期，如 2017-12-28（默认今天）",
+                "--doc-number",
+                metavar="文号",
+                help="通报的发文字号，如 平科素办〔2018〕1号 （默认取考核细则中的文号）",
+                rich_help_panel=OPTIONS_PANEL,
+            ),
+        ] = None,
+        letterhead: Annotated[
+            str | None,
+            typer.Option(
+                "--letterhead",
+                metavar="红头",
+                help="通报的红头（发文机关标志），如 ××办公室文件（默认取考核细则中的红头）",
                 rich_help_panel=OPTIONS_PANEL,
             ),
         ] = None,
@@ -129,8 +143,8 @@ def register(app: typer.Typer, panel: str) -> None:
                 "--reports",
                 metavar="报告",
                 help=(
-                    "生成哪些报告，用英文逗号分隔：xlsx（完整工作簿）、html（网页，可打印）、csv（排名表和问题清单）、"
-                    "json（完整结果）、ranking（只含排名表的工作簿）。默认 xlsx,html,csv,json"
+                    "生成哪些报告，用英文逗号分隔：xlsx 完整工作簿、html 可打印的网页（另有只含排名表的一页）、csv 排名表和"
+                    "问题清单、json 完整结果、tongbao 考核结果通报（.docx）、ranking 只含排名表的工作簿。默认 xlsx,html,csv,json,tongbao"
                 ),
                 rich_help_panel=OPTIONS_PANEL,
                 show_default=False,
@@ -201,7 +215,7 @@ def register(app: typer.Typer, panel: str) -> None:
         check_workers(workers)
         check_format(fmt, ("table", "json"))
         kinds = report_kinds(reports)
-        report_date = parse_report_date(date)
+        given_date = option_date(date)
         stem = name.strip()
         report_names(kinds, stem)
         try:  # before any input is read: a run that cannot write its reports does not start
@@ -209,11 +223,13 @@ def register(app: typer.Typer, panel: str) -> None:
         except OutputError as exc:
             raise fail_usage(exc.message, exc.hint) from None
         rubric = load_or_exit(rubric_path, "score", paths)
+        rubric = with_notice_options(rubric, doc_number, letterhead)
+        signed = report_date(given_date, rubric.meta.report_date)
         check_paths(paths)
         prev = None
         if previous is not None:
             prev = previous_or_exit(previous, lambda path: load_previous(path, rubric))
-        ledger = ledger_or_exit(rubric, corrections, report_date) if corrections is not None else None
+        ledger = ledger_or_exit(rubric, corrections, signed) if corrections is not None else None
         standings = published_or_exit(rubric, published) if published is not None else None
         from kepu_inspect.reports.data_report import iter_results_json
 
@@ -221,7 +237,7 @@ def register(app: typer.Typer, panel: str) -> None:
         options = BatchOptions(
             keep_items=any(REPORTS[k].needs_items for k in kinds), workers=workers, exclude=(output,)
         )
-        run = score_with_progress(rubric, paths, report_date, prev, options, ledger, standings)
+        run = score_with_progress(rubric, paths, signed, prev, options, ledger, standings)
         require_submissions(run.intake, rubric)  # nothing for this rubric: exit 2, nothing written
         problems = run.problems()
         written, blocked = put_reports(run, kinds, output, stem, force)
@@ -320,19 +336,19 @@ def put_reports(
         ) from None
 
 
-def parse_report_date(text: str | None) -> str:
-    """--date as ISO text; 2017/12/28, 2017.12.28 and 2017年12月28日 are accepted too."""
-    import re
+def with_notice_options(rubric: Rubric, doc_number: str | None, letterhead: str | None) -> Rubric:
+    """The rubric with the 通报's 文号 and 红头 given on the command line (they win over the rubric's)."""
+    import dataclasses
 
-    if text is None:
-        return dt.date.today().isoformat()
-    found = re.fullmatch(r"\s*(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?\s*", text)
-    try:
-        if found is None:
-            raise ValueError(text)
-        return dt.date(*(int(g) for g in found.groups())).isoformat()
-    except ValueError:
-        raise fail_usage(f"--date 的日期“{text}”不对，请写成 2017-12-28 这样的格式。") from None
+    if doc_number is None and letterhead is None:
+        return rubric
+    meta = rubric.meta
+    meta = dataclasses.replace(
+        meta,
+        doc_number=meta.doc_number if doc_number is None else doc_number.strip(),
+        letterhead=meta.letterhead if letterhead is None else letterhead.strip(),
+    )
+    return dataclasses.replace(rubric, meta=meta)
 
 
 def previous_or_exit(path: Path, load: Callable[[Path], object]) -> object:

@@ -74,14 +74,16 @@ def guide_text(folder: Path) -> str:
 4. 年底：为每个单位生成自评表，写入“自评表”文件夹，发给各单位填写
   kepu-inspect template {RUBRIC} -o 自评表
 
-5. 收齐后：检查报送的材料，为有问题的单位生成退回修改通知
+5. 收齐后：检查报送的材料，为有问题的单位生成退回修改通知、为未报送的单位生成催报通知（Word 文档，
+   另有一份合并打印；加 --deadline 2018-01-10 写明重新报送的截止日期）
   kepu-inspect check {RUBRIC} {SUBMISSIONS} --notice 退回通知
 
 6. 督导检查：为每个检查组生成核查表，检查人员在其中填写核定分、核查意见和否决事项
    （本文件夹的“{VERIFICATION}”中已有填好的示例，所以这里写入“空白核查表”；单位重新报送后加 --carry-over {VERIFICATION}）
   kepu-inspect inspection {RUBRIC} {SUBMISSIONS} -o 空白核查表 --teams {TEAMS}
 
-7. 最后：评分、排名，生成通报用的报告（写入“考核结果”文件夹）
+7. 最后：评分、排名，生成考核结果通报（考核结果通报.docx，改好后即可印发）和各种报告（写入“考核结果”文件夹；
+   加 --date 2018-01-05 写明通报日期，加 --doc-number、--letterhead 印文号和红头）
   kepu-inspect score {RUBRIC} {SUBMISSIONS} {VERIFICATION} -o 考核结果
 
 三、说明

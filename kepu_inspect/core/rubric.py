@@ -14,8 +14,8 @@ from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_UP, Decimal
 from types import MappingProxyType
 from typing import Any, Literal
 
-from kepu_inspect.core.numbers import ZERO, Interval, fmt
-from kepu_inspect.core.rules import InputSpec, Rule
+from kepu_inspect.core.numbers import UNBOUNDED, ZERO, Interval, fmt
+from kepu_inspect.core.rules import Discretionary, InputSpec, Rule
 
 
 @dataclass(frozen=True)
@@ -29,6 +29,10 @@ class Meta:
     period_end: str = ""
     deadline: str = ""
     source: str = ""
+    report_date: str = ""  # 通报日期: results and the 通报 are signed with it, unless --date says otherwise
+    letterhead: str = ""  # 红头 (发文机关标志) of the 通报; empty: none
+    doc_number: str = ""  # 发文字号 of the 通报
+    notice_to: str = ""  # 主送机关 of the 通报; empty: worded from the ranking groups
     # what the forms and reports are about (全民科学素质工作目标责任); "" = worded from the title
     subject: str = ""
 
@@ -180,6 +184,18 @@ class Criterion:
     def inputs(self) -> list[InputSpec]:
         return list(self.input_specs)
 
+    def score_range(self, weight: Decimal) -> tuple[Decimal, Decimal]:
+        """The range a 自评分 or 核定分 may take (a discretionary rule's own bounds apply; a criterion
+        without a maximum is bounded only by the largest number a cell may hold)."""
+        top = self.points * weight
+        rule = self.rule
+        if not rule.capped:
+            return ZERO, UNBOUNDED
+        if isinstance(rule, Discretionary):
+            high = rule.high * weight if rule.high is not None else top
+            return rule.low * weight, min(high, top)
+        return ZERO, top
+
 
 @dataclass(frozen=True)
 class Item:
@@ -326,6 +342,12 @@ class Assignment:
     item: Item
     section: Section
     weight: Decimal
+    # each criterion's (lowest, highest) score at this weight, in the item's order: asked for every
+    # criterion of every unit several times while scoring, so made once with the assignment
+    ranges: tuple[tuple[Decimal, Decimal], ...] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "ranges", tuple(c.score_range(self.weight) for c in self.item.criteria))
 
     @property
     def max_points(self) -> Decimal:

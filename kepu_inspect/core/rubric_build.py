@@ -262,6 +262,10 @@ class _Builder:
             period_end=period.get("end", ""),
             deadline=meta_raw.get("deadline", ""),
             source=meta_raw.get("source", ""),
+            report_date=meta_raw.get("report_date", ""),
+            letterhead=(meta_raw.get("notice") or {}).get("letterhead", "").strip(),
+            doc_number=(meta_raw.get("notice") or {}).get("number", "").strip(),
+            notice_to=(meta_raw.get("notice") or {}).get("to", "").strip(),
             subject=meta_raw.get("subject", ""),
         )
         rubric = Rubric(

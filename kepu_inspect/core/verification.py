@@ -84,6 +84,9 @@ class Combined:
     spread: Decimal  # highest − lowest mark
 
 
+_NO_MARK = Combined(None, "", Decimal(0))
+
+
 def combine(
     marks: Sequence[Mark], rule: Combine, decimals: int, trim_from: int = 3, leader: str = ""
 ) -> Combined:
@@ -94,6 +97,9 @@ def combine(
     mean when the leader gave none); ``single``: the one mark (several marks: their mean, reported).
     Averages are rounded at the rubric's decimals (四舍五入).
     """
+    if len(marks) == 1:  # one inspector (or the submission's own column): the common case
+        only = marks[0].value
+        return Combined(only, "", Decimal(0)) if only is not None else _NO_MARK
     values = sorted(m.value for m in marks if m.value is not None)
     if not values:
         return Combined(None, "", Decimal(0))

@@ -8,6 +8,9 @@ from kepu_inspect.core.text import dumps
 
 # ledger facts about a unit, not faults in its material: nothing for the unit to correct and resend
 _NOT_FOR_NOTICES = frozenset({"WB026", "WB027"})
+# what the inspection teams' workbooks show (stale, disagreeing, out of range…) is for the office and
+# the teams, not the unit; VF001 — the unit wrote in the inspectors' columns — is the unit's to undo
+_UNIT_VF = frozenset({"VF001"})
 
 
 def check_json(intake: Intake) -> str:
@@ -37,6 +40,9 @@ def notice_problems(problems: list[Problem]) -> dict[str, list[Problem]]:
     """Per unit, the problems its return notice (退回修改通知) lists: errors and warnings in its material."""
     by_unit: dict[str, list[Problem]] = {}
     for p in problems:
-        if p.unit and p.severity is not Severity.INFO and p.code.name not in _NOT_FOR_NOTICES:
+        code = p.code.name
+        if code.startswith("VF") and code not in _UNIT_VF:
+            continue
+        if p.unit and p.severity is not Severity.INFO and code not in _NOT_FOR_NOTICES:
             by_unit.setdefault(p.unit, []).append(p)
     return dict(sorted(by_unit.items()))

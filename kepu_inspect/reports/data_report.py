@@ -18,6 +18,7 @@ from kepu_inspect.reports.tables import (
     CHANGE_COLUMNS,
     OBJECTION_COLUMNS,
     change_rows,
+    inspection_text,
     objection_rows,
     ranking_tables,
     report_title,
@@ -189,16 +190,19 @@ def write_results_json(run: ScoreRun, sink: IO[bytes]) -> None:
 
 
 def ranking_csv(run: ScoreRun) -> str:
-    """All ranking tables in one CSV (group column first); UTF-8 with BOM is added by the writer."""
+    """All ranking tables in one CSV (group column first, the 督导检查意见 last); UTF-8 with BOM is added by
+    the writer."""
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\r\n")
     tables = ranking_tables(run)
     columns = ("分组", *max((t.columns for t in tables), key=len)) if tables else ("分组",)
-    writer.writerow(columns)
+    writer.writerow((*columns, "督导检查意见"))
     for t in tables:
-        for row in t.rows:
+        for row, r in zip(t.rows, t.ranked, strict=True):
             padded = (*row, *([""] * (len(columns) - 1 - len(row))))
-            writer.writerow([_cell(t.group_name), *(_cell(v) for v in padded)])
+            writer.writerow(
+                [_cell(t.group_name), *(_cell(v) for v in padded), _cell(inspection_text(r.result))]
+            )
     return buf.getvalue()
 
 

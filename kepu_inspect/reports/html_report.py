@@ -30,9 +30,12 @@ from kepu_inspect.reports.tables import (
     RankingTable,
     change_rows,
     criterion_label,
+    dated,
     grade_tone,
     group_title,
+    in_group,
     inputs_text,
+    inspection_lines,
     is_weak,
     item_analysis,
     item_label,
@@ -112,6 +115,11 @@ tr.unscored td { color: #777; }
 .weak { background: #ffc7ce; color: #c00000; font-weight: bold; text-align: center; }
 table.detail { font-size: 8.5pt; }
 table.detail td.reason { min-width: 40mm; }
+.inspection { margin: 1mm 0 2mm; break-inside: avoid; font-size: 9.5pt; }
+.inspection h4 { font-size: 10pt; margin: 0 0 1mm; }
+.inspection dl { display: grid; grid-template-columns: 22mm 1fr; margin: 0; border-top: 0.6pt solid #808080; }
+.inspection dt, .inspection dd { margin: 0; padding: 0.8mm 1.4mm; border-bottom: 0.6pt solid #808080; }
+.inspection dt { font-weight: bold; text-align: center; background: #e7e6e6; white-space: nowrap; }
 figure { margin: 3mm 0; break-inside: avoid; }
 figcaption { font-size: 9pt; color: #444; text-align: center; }
 svg { width: 100%; height: auto; }
@@ -222,7 +230,7 @@ def _ranking_section(run: ScoreRun, table: RankingTable, first: bool) -> str:
     cls = "" if first else ' class="page"'
     return (
         f"<section{cls}><h2>{_t(group_title(run, table.group_name))}</h2>"
-        f'<p class="date">考核日期：{_t(report_date(run))}</p>'
+        f'<p class="date">{_t(dated(run))}</p>'
         f'{_table(table.columns, rows, "ranking")}<p class="note">说明：{_t(notes)}</p>{chart}</section>'
     )
 
@@ -345,7 +353,7 @@ def _review_section(run: ScoreRun) -> str:
 
 
 UNIT_DETAIL_COLUMNS = DETAIL_COLUMNS[2:]
-DETAIL_WIDTHS = (4, 10, 20, 8, 4, 16, 5, 5, 5, 23)
+DETAIL_WIDTHS = (4, 9, 17, 7, 4, 14, 5, 5, 5, 17, 13)
 
 
 def _detail_section(run: ScoreRun, units: int, show: bool) -> str:
@@ -361,7 +369,8 @@ def _detail_section(run: ScoreRun, units: int, show: bool) -> str:
         res = r.result
         rows = []
         for it in res.items:
-            for c in it.criteria:
+            span = len(it.criteria)
+            for i, c in enumerate(it.criteria):
                 values = (
                     it.number,
                     item_label(it),
@@ -373,17 +382,28 @@ def _detail_section(run: ScoreRun, units: int, show: bool) -> str:
                     "" if c.verified is None else fmt(c.verified),
                     fmt(c.points),
                 )
+                # the item's 核查意见 once, beside all its criteria
+                opinion = "" if i else f'<td class="opinion" rowspan="{span}">{_t(it.opinion)}</td>'
                 rows.append(
-                    f'<tr>{_cells(UNIT_DETAIL_COLUMNS[:-1], values)}<td class="reason">{_t(c.reason)}</td></tr>'
+                    f'<tr>{_cells(UNIT_DETAIL_COLUMNS[:-2], values)}<td class="reason">{_t(c.reason)}</td>'
+                    f"{opinion}</tr>"
                 )
-        summary = f"{res.unit_name}（{group_name}）　名次 {r.rank}　总分 {fmt(res.score, d)}　等次 {res.grade or '—'}"
+        summary = f"{in_group(res.unit_name, group_name)}　名次 {r.rank}　总分 {fmt(res.score, d)}　等次 {res.grade or '—'}"
         facts = (
             f"基本分满分 {fmt(res.max_base)}，自评分 {fmt(res.self_total, d)}，核定分 {fmt(res.base, d)}，"
             f"加分 {fmt(res.bonus, d)}，扣分 {fmt(res.deductions, d)}"
             + ("；" + "；".join(res.notes) if res.notes else "")
         )
+        record = inspection_lines(res)
+        inspected = (
+            '<div class="inspection"><h4>督导检查意见</h4><dl>'
+            + "".join(f"<dt>{_t(label)}</dt><dd>{_t(text)}</dd>" for label, text in record)
+            + "</dl></div>"
+            if record
+            else ""
+        )
         blocks.append(
-            f'<details open><summary>{_t(summary)}</summary><p class="note">{_t(facts)}</p>'
+            f'<details open><summary>{_t(summary)}</summary><p class="note">{_t(facts)}</p>{inspected}'
             f"{_table(UNIT_DETAIL_COLUMNS, rows, 'detail', DETAIL_WIDTHS)}</details>"
         )
     return f'<section class="page wide"><h2>评分明细</h2>{"".join(blocks)}</section>'
@@ -406,6 +426,69 @@ def _overview(run: ScoreRun, tables: list[RankingTable]) -> str:
             f"<tr><td>{_t(table.group_name)}</td>{''.join(f'<td class=num>{c}</td>' for c in counts)}</tr>"
         )
     return _table(columns, rows, "overview") if rows else "<p>没有参加考核的单位。</p>"
+
+
+RANKING_CSS = """
+@page {
+  size: A4;
+  margin: 18mm 15mm 16mm 15mm;
+  @bottom-center { content: "第 " counter(page) " 页 共 " counter(pages) " 页"; font-size: 9pt; color: #444; }
+}
+* { box-sizing: border-box; }
+html { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
+body { font-family: FONTS; font-size: 11pt; line-height: 1.5; color: #000; margin: 0; line-break: strict; }
+main { max-width: 180mm; margin: 0 auto; padding: 8mm 0; }
+h1 { font-size: 18pt; text-align: center; margin: 0 0 3mm; }
+h2 { font-size: 14pt; text-align: center; margin: 6mm 0 2mm; break-after: avoid; }
+.meta { display: flex; justify-content: space-between; font-size: 10.5pt; margin: 0 0 2mm; }
+section { break-inside: auto; }
+section + section { break-before: page; }
+table { border-collapse: collapse; width: 100%; font-size: 10.5pt; table-layout: auto; }
+thead { display: table-header-group; }
+tr { break-inside: avoid; page-break-inside: avoid; }
+th, td { border: 0.75pt solid #000; padding: 0.9mm 1.2mm; vertical-align: middle; line-height: 1.35; }
+th { font-weight: bold; text-align: center; background: #f0f0f0; white-space: nowrap; }
+td.num { text-align: center; white-space: nowrap; }
+td.name { white-space: nowrap; }
+tr.unscored td { color: #555; }
+.note { font-size: 9.5pt; margin-top: 2mm; text-align: justify; }
+@media print { main { max-width: none; padding: 0; } }
+""".replace("FONTS", FONT_STACK)
+
+
+def render_ranking_html(run: ScoreRun) -> str:
+    """The rankings alone, one group a page, for printing as the 通报's attachment or posting for 公示:
+    title, issuer and date, the ranking table (header repeated on every page, no row split), the 说明."""
+    title = report_title(run)
+    sections = []
+    for table in ranking_tables(run):
+        rows = []
+        for r, values in zip(table.ranked, table.rows, strict=True):
+            cells = []
+            for c, v in zip(table.columns, values, strict=True):
+                if c in NUMERIC or c == "等次":
+                    cells.append(f'<td class="num">{_n(v)}</td>')
+                elif c == "单位":
+                    cells.append(f'<td class="name">{_t(v)}</td>')
+                else:
+                    cells.append(f"<td>{_t(v)}</td>")
+            cls = "" if r.result.scored else ' class="unscored"'
+            rows.append(f"<tr{cls}>{''.join(cells)}</tr>")
+        sections.append(
+            f"<section><h2>{_t(group_title(run, table.group_name))}</h2>"
+            f'<p class="meta"><span>{_t(run.rubric.meta.issuer)}</span><span>{_t(dated(run))}</span></p>'
+            f"{_table(table.columns, rows, 'ranking')}"
+            f'<p class="note">说明：{_t(ranking_notes(run, table))}</p></section>'
+        )
+    body = "".join(sections) or "<p>没有参加考核的单位。</p>"
+    return (
+        "<!DOCTYPE html>\n"
+        '<html lang="zh-CN">\n<head>\n<meta charset="utf-8">\n'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+        f'<meta name="generator" content="kepu-inspect {_t(__version__)}">\n'
+        f"<title>{_t(title)}（排名）</title>\n<style>{RANKING_CSS}</style>\n</head>\n<body>\n<main>\n"
+        f"{body}\n</main>\n</body>\n</html>\n"
+    )
 
 
 def render_html(run: ScoreRun, *, unit_detail: bool | None = None) -> str:
@@ -436,6 +519,6 @@ def render_html(run: ScoreRun, *, unit_detail: bool | None = None) -> str:
         f"<title>{_t(title)}</title>\n<style>{CSS}</style>\n</head>\n<body>\n<main>\n"
         f"<header><h1>{_t(title)}</h1>"
         f'<p class="meta">{_t(meta.issuer)}　　{_t(report_date(run))}</p>'
-        f'<p class="meta note">考核细则：{_t(meta.title)}（版本 {_t(meta.version)}）　由 kepu-inspect {_t(__version__)} 生成</p>'
+        f'<p class="meta note">考核细则：{_t(meta.title)}（版本 {_t(meta.version)}）</p>'
         f"{_overview(run, tables)}</header>\n" + "\n".join(sections) + "\n</main>\n</body>\n</html>\n"
     )

@@ -9,7 +9,7 @@ from __future__ import annotations
 import html
 
 from kepu_inspect.core.results import ScoreRun
-from kepu_inspect.reports.tables import group_title, ranking_tables, report_title
+from kepu_inspect.reports.tables import group_title, ranking_tables, report_date, report_title
 
 _CSS = """
 @page { size: A4; margin: 18mm 16mm; }
@@ -67,7 +67,7 @@ def publicity_html(run: ScoreRun, period: str | None, contact: str | None) -> st
             f"<h2>{_t(group_title(run, table.group_name))}</h2>"
             f"<table>{cols}<thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
         )
-    parts.append(f'<p class="sign">{_t(meta.issuer)}<br>{_t(run.date)}</p>')
+    parts.append(f'<p class="sign">{_t(meta.issuer)}<br>{_t(report_date(run))}</p>')
     return (
         '<!DOCTYPE html>\n<html lang="zh-CN">\n<head>\n<meta charset="utf-8">\n'
         f"<title>{_t(title)}</title>\n<style>{_CSS}</style>\n</head>\n<body>\n"

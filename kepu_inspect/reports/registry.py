@@ -74,6 +74,12 @@ def _html(run: ScoreRun) -> str:
     return render_html(run)
 
 
+def _ranking_html(run: ScoreRun) -> str:
+    from kepu_inspect.reports.html_report import render_ranking_html
+
+    return render_ranking_html(run)
+
+
 def _xlsx(rankings_only: bool) -> Renderer:
     def write(run: ScoreRun, sink: IO[bytes]) -> None:
         from kepu_inspect.reports.xlsx_report import write_xlsx_report
@@ -81,6 +87,12 @@ def _xlsx(rankings_only: bool) -> Renderer:
         write_xlsx_report(run, sink, rankings_only=rankings_only)
 
     return write
+
+
+def _tongbao(run: ScoreRun, sink: IO[bytes]) -> None:
+    from kepu_inspect.reports.tongbao import write_tongbao
+
+    write_tongbao(run, sink)
 
 
 # CSV files carry a BOM, so Excel opens the UTF-8 text correctly.
@@ -113,9 +125,15 @@ REPORTS: dict[str, Report] = {
             (ReportFile("{stem}-排名.xlsx", _xlsx(rankings_only=True)),),
         ),
         Report(
+            "tongbao",
+            "考核结果通报（Word 文档）：正文按考核结果写成，各组排名表作为附件，可直接修改后印发",
+            (ReportFile("考核结果通报.docx", _tongbao),),
+            needs_items=True,
+        ),
+        Report(
             "html",
-            "单个网页文件，浏览器直接打印 A4",
-            (ReportFile("{stem}.html", _text(_html)),),
+            "网页，浏览器直接打印 A4：完整报告一个文件，只含排名表的一页另一个文件",
+            (ReportFile("{stem}.html", _text(_html)), ReportFile("{stem}-排名.html", _text(_ranking_html))),
             needs_items=True,
         ),
     )

@@ -8,13 +8,15 @@ from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import PurePath
 
+from kepu_inspect.core.dates import chinese_date
 from kepu_inspect.core.numbers import ZERO, fmt
 from kepu_inspect.core.problems import Problem
 from kepu_inspect.core.results import STATUS_LABELS, CriterionResult, ItemResult, Ranked, ScoreRun, UnitResult
-from kepu_inspect.core.rubric import subject_of
 from kepu_inspect.core.statement import scoring_statement
+from kepu_inspect.core.titles import group_results_title, results_title
 from kepu_inspect.reports.safe_text import neutralise
 
+_SEPARATORS = "，、；：,;: "
 RANKING_COLUMNS = ("名次", "单位", "自评分", "核定分", "加分", "扣分", "总分", "得分率", "等次", "备注")
 STATUS_LABEL = STATUS_LABELS
 
@@ -39,22 +41,25 @@ def _d(run: ScoreRun, value: Decimal | None) -> str:
 
 def remark(r: Ranked) -> str:
     """The 备注: why a unit is not ranked, then every note on its result (gates, overclaims, errors…)."""
-    parts: list[str] = []
     res = r.result
-    if not res.scored:
-        parts.append(STATUS_LABEL[res.status])
-    parts.extend(
+    label = STATUS_LABEL[res.status]
+    notes = [
         n
         for n in res.notes
-        if n not in STATUS_LABEL.values()
-        and not n.endswith("未评分")
-        and not n.startswith(STATUS_LABEL[res.status])
-    )
+        if n not in STATUS_LABEL.values() and not n.endswith("未评分") and not n.startswith(label)
+    ]
+    # why it is not ranked first, and once: a held unit's own reasons already end in 待核实
+    if not res.scored:
+        notes.sort(key=lambda n: label not in n)
+    parts: list[str] = [] if res.scored or any(label in n for n in notes) else [label]
+    parts.extend(notes)
     if r.tie:
         parts.append("并列")
     if r.tie_note:
         parts.append(r.tie_note)
-    return "；".join(parts)
+    # a part never brings its own separator: the 备注 never starts (or a clause never follows) with "，"
+    cleaned = (p.strip().lstrip(_SEPARATORS).rstrip(_SEPARATORS + "。") for p in parts)
+    return "；".join(p for p in cleaned if p)
 
 
 def ranking_tables(run: ScoreRun) -> list[RankingTable]:
@@ -88,20 +93,27 @@ def ranking_tables(run: ScoreRun) -> list[RankingTable]:
     return tables
 
 
-def ranking_notes(run: ScoreRun, table: RankingTable) -> str:
-    """The 说明 printed under a ranking table: how this group's total is made, then every declared rule."""
+def ranking_basis(table: RankingTable) -> str:
+    """How this group's total is made, in one sentence."""
     if table.normalised:
-        first = (
+        return (
             "本组各单位考核项目不同，按得分率比较：总分 = 得分率（核定分 ÷ 基本分满分 × 100）+ 加分 − 扣分。"
         )
-    else:
-        first = "总分 = 核定分（基本分）+ 加分 − 扣分。"
+    return "总分 = 核定分（基本分）+ 加分 − 扣分。"
+
+
+TIE_SENTENCE = "名次相同者为并列，其后的名次顺延。"
+
+
+def ranking_notes(run: ScoreRun, table: RankingTable) -> str:
+    """The 说明 printed under a ranking table: how this group's total is made, then every declared rule."""
     rest = "".join(scoring_statement(run.rubric))
-    return f"{first}{rest}名次相同者为并列，其后的名次顺延。"
+    return f"{ranking_basis(table)}{rest}{TIE_SENTENCE}"
 
 
 def report_title(run: ScoreRun) -> str:
-    return f"{run.rubric.meta.year}年度{subject_of(run.rubric.meta)}考核结果"
+    """平顶山市2017年全民科学素质工作目标责任考核结果: from the rubric's title, whatever its subject."""
+    return results_title(run.rubric)
 
 
 def item_rate(res: UnitResult, item_id: str) -> Decimal | None:
@@ -122,14 +134,16 @@ class ItemAnalysis:
 
 
 def item_analysis(run: ScoreRun) -> list[ItemAnalysis]:
-    """Average score rate per base item across scored units, weakest first (the 短板)."""
+    """Average score rate per base item across scored units, weakest first (the 短板). 加分 and 扣分
+    items are adjustments, not work to be rated: what they earn is no score rate."""
+    base = {section.id for section in run.rubric.sections if section.kind == "base"}
     stats: dict[str, list[tuple[Decimal, str]]] = {}
     meta: dict[str, tuple[str, str]] = {}
     for res in run.results.values():
         if not res.scored:
             continue
         for it in res.items:
-            if it.bonus_section or not it.max_points:
+            if it.bonus_section or it.section_id not in base or not it.max_points:
                 continue
             stats.setdefault(it.item_id, []).append((it.points / it.max_points, res.unit_name))
             meta[it.item_id] = (it.number, it.title)
@@ -183,14 +197,29 @@ def safe_text(value: object) -> str:
     return _UNSAFE_CHARS.sub("\ufffd", str(neutralise(text)))
 
 
+DATE_LABEL = "通报日期"  # the run's date is the date the results are published with, not the inspection's
+
+
 def report_date(run: ScoreRun) -> str:
-    """The run's date as notices print it (2017年12月28日); other forms are shown as given."""
-    m = re.fullmatch(r"(\d{4})-(\d{1,2})-(\d{1,2})", run.date.strip())
-    return f"{m[1]}年{int(m[2])}月{int(m[3])}日" if m else run.date
+    """The run's date as official documents print it (2017年12月28日); other forms are shown as given."""
+    return chinese_date(run.date)
+
+
+def dated(run: ScoreRun) -> str:
+    """通报日期：2017年12月28日 — what every printed page says about its date."""
+    return f"{DATE_LABEL}：{report_date(run)}"
+
+
+def in_group(unit_name: str, group_name: str) -> str:
+    """甲县（县（市、区））would double the brackets: 甲县　县（市、区）; 市教育局（市直成员单位）stays."""
+    if any(b in group_name for b in "（）()"):
+        return f"{unit_name}　{group_name}"
+    return f"{unit_name}（{group_name}）"
 
 
 def group_title(run: ScoreRun, group_name: str) -> str:
-    return f"{report_title(run)}（{group_name}）"
+    """One group's results, the group named once: 平顶山市2017年县（市、区）…考核结果."""
+    return group_results_title(run.rubric, group_name)
 
 
 def grade_tone(run: ScoreRun, grade: str) -> int | None:
@@ -238,6 +267,7 @@ DETAIL_COLUMNS = (
     "核定分",
     "得分",
     "依据/理由",
+    "核查意见",
 )
 
 
@@ -260,7 +290,45 @@ def detail_rows(run: ScoreRun) -> Iterator[tuple[str, ...]]:
                     "" if c.verified is None else fmt(c.verified),
                     fmt(c.points),
                     c.reason,
+                    it.opinion,
                 )
+
+
+# --- the inspection record (issue 14): what the 督导检查组 found, as every report prints it ------------
+PLACEHOLDER_INSPECTOR = "督导检查组"  # the name a verification without named inspectors carries
+
+
+def inspection_lines(res: UnitResult) -> list[tuple[str, str]]:
+    """The unit's 督导检查意见 as (label, text) lines: the team and its members, the 检查方式 counted, the
+    总体评价, 主要成绩 and 存在问题 — only the parts the team recorded."""
+    ins = res.inspection
+    if ins is None:
+        return []
+    lines: list[tuple[str, str]] = []
+    people = [p for p in (ins.leader, *ins.inspectors) if p and p != PLACEHOLDER_INSPECTOR]
+    members = [p for p in dict.fromkeys(people) if p != ins.leader]
+    if ins.team or people:
+        who = []
+        if ins.leader and ins.leader != PLACEHOLDER_INSPECTOR:
+            who.append(f"组长：{ins.leader}")
+        if members:
+            who.append(f"成员：{'、'.join(members)}")
+        team = ins.team or PLACEHOLDER_INSPECTOR
+        lines.append(("督导检查组", team + (f"（{'；'.join(who)}）" if who else "")))
+    if ins.methods:
+        lines.append(("检查方式", "、".join(f"{method}{count}项" for method, count in ins.methods)))
+    for label, text in (("总体评价", ins.overall), ("主要成绩", ins.strengths), ("存在问题", ins.weaknesses)):
+        if text.strip():
+            lines.append((label, text.strip()))
+    return lines
+
+
+def inspection_text(res: UnitResult) -> str:
+    """The 督导检查意见 in one cell (the ranking csv): 总体评价：…；主要成绩：…；存在问题：…"""
+    parts = [
+        f"{label}：{text.rstrip('。；;')}" for label, text in inspection_lines(res) if label != "检查方式"
+    ]
+    return "；".join(parts)
 
 
 PROBLEM_COLUMNS = ("代码", "级别", "单位", "文件", "位置", "问题", "怎么改")

@@ -16,7 +16,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from kepu_inspect.core.cellref import col_letter
-from kepu_inspect.reports.xlsx_print import PAGE_FOOTER, a4_page_setup_xml
+from kepu_inspect.reports.xlsx_print import a4_page_setup_xml
 from kepu_inspect.reports.xlsx_theme import THEME_XML
 
 # Reproducible files: equal results give equal bytes (no "now" in the zip or the document properties).
@@ -29,6 +29,9 @@ PKG_REL_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
 DRAWING_NS = "http://schemas.openxmlformats.org/drawingml/2006/main"
 CHART_NS = "http://schemas.openxmlformats.org/drawingml/2006/chart"
 APPLICATION = "Microsoft Excel Compatible / kepu-inspect"
+# Page numbers per sheet: the sheet's name and its page. A total ("共 N 页") would count every sheet of the
+# workbook in LibreOffice (and in Excel printing the whole workbook), so none is printed.
+REPORT_FOOTER = "&A　第 &P 页"
 
 # Number formats Excel knows by id (the subset of openpyxl's BUILTIN_FORMATS the report can use).
 BUILTIN_FORMATS = {"General": 0, "0": 1, "0.00": 2, "#,##0": 3, "#,##0.00": 4, "0%": 9, "0.00%": 10}
@@ -293,7 +296,10 @@ class SheetSetup:
     auto_filter: str | None = None
     color_scale: str | None = None  # range with the red-yellow-green scale
     landscape: bool = False
+    fit: str = "width"  # "width": one page wide; "page": one page; "none": 100 %, split with title rows/cols
     title_rows: str | None = None  # "3:3"
+    title_cols: str | None = None  # "A:D": repeated on every page across
+    first_page_columns: int = 0  # a table wider than a page: the columns its first page prints
     header_left: str = ""
     header_right: str = ""
     header_font: str = "宋体"
@@ -345,6 +351,7 @@ class SheetSetup:
 
     def head_xml(self) -> str:
         """The worksheet XML up to and including <sheetData>."""
+        fit = "" if self.fit == "none" else '<pageSetUpPr fitToPage="1"/>'
         cols = ""
         if self.col_widths:
             cols = (
@@ -357,7 +364,7 @@ class SheetSetup:
             )
         return (
             f'<worksheet xmlns="{MAIN_NS}"><sheetPr><outlinePr summaryBelow="1" summaryRight="1"/>'
-            f'<pageSetUpPr fitToPage="1"/></sheetPr>{self._view_xml()}'
+            f"{fit}</sheetPr>{self._view_xml()}"
             f'<sheetFormatPr baseColWidth="8" defaultRowHeight="15"/>{cols}<sheetData>'
         )
 
@@ -375,9 +382,9 @@ class SheetSetup:
                 "</cfRule></conditionalFormatting>"
             )
         header = _header_footer([("L", self.header_left), ("R", self.header_right)], self.header_font, 9)
-        footer = _header_footer([("C", PAGE_FOOTER)], self.header_font, 9)
+        footer = _header_footer([("C", REPORT_FOOTER)], self.header_font, 9)
         parts.append(
-            a4_page_setup_xml(landscape=self.landscape, top_margin=0.75)
+            a4_page_setup_xml(landscape=self.landscape, top_margin=0.75, fit=self.fit)
             + f"<headerFooter><oddHeader>{ascii_xml(header)}</oddHeader><oddFooter>{ascii_xml(footer)}</oddFooter>"
             "<evenHeader></evenHeader><evenFooter></evenFooter><firstHeader></firstHeader><firstFooter></firstFooter>"
             "</headerFooter>"
@@ -397,12 +404,15 @@ class SheetSetup:
                 f'<definedName name="_xlnm._FilterDatabase" localSheetId="{index}" hidden="1">'
                 f"{text_xml(name)}!{ref}</definedName>"
             )
+        titles = []
+        if self.title_cols:
+            first, _, last = self.title_cols.partition(":")
+            titles.append(f"{text_xml(name)}!${first}:${last}")
         if self.title_rows:
             first, _, last = self.title_rows.partition(":")
-            yield (
-                f'<definedName name="_xlnm.Print_Titles" localSheetId="{index}">'
-                f"{text_xml(name)}!${first}:${last}</definedName>"
-            )
+            titles.append(f"{text_xml(name)}!${first}:${last}")
+        if titles:
+            yield f'<definedName name="_xlnm.Print_Titles" localSheetId="{index}">{",".join(titles)}</definedName>'
 
 
 # --- the package -------------------------------------------------------------------------------------

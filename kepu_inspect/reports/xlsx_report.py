@@ -24,6 +24,7 @@ from decimal import Decimal
 from typing import IO
 
 from kepu_inspect.core.cellref import col_letter
+from kepu_inspect.core.linebreak import wrap_text
 from kepu_inspect.core.numbers import HUNDRED, fmt, round_half_up
 from kepu_inspect.core.results import CriterionResult, ItemResult, Ranked, ScoreRun, UnitResult
 from kepu_inspect.reports import xlsx_parts
@@ -39,9 +40,12 @@ from kepu_inspect.reports.tables import (
     WEAK_ITEMS,
     change_rows,
     criterion_label,
+    dated,
     grade_tone,
     group_title,
+    in_group,
     inputs_text,
+    inspection_lines,
     is_weak,
     item_analysis,
     item_label,
@@ -62,6 +66,7 @@ from kepu_inspect.reports.xlsx_parts import Alignment, BarChart, Font, SheetSetu
 
 DETAIL_SHEET_LIMIT = 60  # more scored units than this: one filterable detail table instead of a sheet each
 CHART_MAX_BARS = 40  # a ranking chart shows at most this many units (the top of the ranking)
+MATRIX_ITEMS_PER_PAGE = 16  # item columns (5.5 wide) beside the unit columns on an A4 landscape page at 100 %
 
 BODY_FONT = "宋体"
 TITLE_FONT = "黑体"
@@ -238,6 +243,7 @@ class _Book:
         self.sheets: list[_Sheet] = []
         self._names: set[str] = set()
         self._numbers: dict[Decimal, str] = {}
+        self._wrapped: dict[tuple[str, float], str] = {}
         self._style: _Styles | None = None
 
     # --- cells ---------------------------------------------------------------------------------
@@ -261,6 +267,18 @@ class _Book:
 
     def blank(self, style: int) -> str:
         return f'<c s="{style}"/>'
+
+    def tw(self, value: object, style: int, width: float) -> tuple[str, int]:
+        """A text cell whose lines we break for a column ``width`` wide (避头尾: no line starts with "，";
+        spreadsheet programs break CJK text anywhere), and its line count for the row height."""
+        text = "" if value is None else str(value)
+        if text:
+            key = (text, width)
+            wrapped = self._wrapped.get(key)
+            if wrapped is None:  # hints and criteria repeat across thousands of rows: each broken once
+                wrapped = self._wrapped[key] = wrap_text(text, width)
+            text = wrapped
+        return self.t(text, style), text.count("\n") + 1
 
     # --- sheets and styles -----------------------------------------------------------------------
     def sheet(self, name: str) -> _Sheet:
@@ -351,12 +369,15 @@ class _Book:
 
     # --- shared sheet furniture ------------------------------------------------------------------
     def title_rows(self, sheet: _Sheet, title: str, subtitle: str, columns: int) -> None:
-        """Row 1: the title across the table; row 2: what the sheet is, and the date on the right."""
+        """Row 1: the title across the table (a table wider than a page: across its first page's
+        columns, so the centred title prints whole); row 2: what the sheet is, the date on the right."""
         s = self.style
+        if sheet.setup.first_page_columns:
+            columns = min(columns, sheet.setup.first_page_columns)
         last = col_letter(columns)
         sheet.row([self.t(title, s.title)], height=30)
         sheet.merge(f"A1:{last}1")
-        date = f"考核日期：{report_date(self.run)}"
+        date = dated(self.run)
         if columns >= 4:
             split = max(1, columns - 3)
             sheet.row(
@@ -377,18 +398,32 @@ class _Book:
         return sheet.row([self.t(c, self.style.header) for c in columns], height=height)
 
     def note_row(self, sheet: _Sheet, text: str) -> None:
-        """A note across the whole table (merged), tall enough for its text."""
-        width = sum(sheet.col_widths) or 60
+        """A note across the whole table (merged), its lines broken by us (避头尾: no line starts with "，")
+        a little inside the width, so no application wraps it again; tall enough for them."""
+        # 9 pt CJK measured in LibreOffice: two width units a character, like 10 pt in our estimate
+        wrapped = wrap_text(safe_text(text), sum(sheet.col_widths) or 60)
         row = sheet.row(
-            [self.t(text, self.style.note)], height=max(15.0, _lines(safe_text(text), width) * 12.5 + 3)
+            [self.t(wrapped, self.style.note)], height=max(15.0, (wrapped.count("\n") + 1) * 12.5 + 3)
         )
         sheet.merge(f"A{row}:{col_letter(max(1, len(sheet.col_widths)))}{row}")
 
-    def print_setup(self, sheet: _Sheet, *, landscape: bool, title_rows: str | None, heading: str) -> None:
-        """A4, fitted to the page width, the header row repeated, title/date in the page header, page numbers."""
+    def print_setup(
+        self,
+        sheet: _Sheet,
+        *,
+        landscape: bool,
+        title_rows: str | None,
+        heading: str,
+        fit: str = "width",
+        title_cols: str | None = None,
+    ) -> None:
+        """A4, fitted to the page width (or as ``fit`` says), the header row (and ``title_cols``) repeated,
+        title/date in the page header, the sheet's own page numbers."""
         setup = sheet.setup
         setup.landscape = landscape
+        setup.fit = fit
         setup.title_rows = title_rows
+        setup.title_cols = title_cols
         setup.header_left = _header_text(heading)
         setup.header_right = _header_text(report_date(self.run))
         setup.header_font = BODY_FONT
@@ -487,18 +522,18 @@ def _ranking_sheets(book: _Book) -> None:
         first = header + 1
         with_change = "较上年" in columns
         for r in table.ranked:
-            lines = max(_lines(safe_text(r.result.unit_name), name_width), _lines(remark(r), widths["备注"]))
-            sheet.row(_ranking_cells(book, r, with_change), _height(lines))
-        last = sheet.rows
+            note = wrap_text(remark(r), widths["备注"])
+            lines = max(_lines(safe_text(r.result.unit_name), name_width), note.count("\n") + 1)
+            sheet.row(_ranking_cells(book, r, with_change, note), _height(lines))
         scored = sum(1 for r in table.ranked if r.result.scored)
         book.note_row(sheet, "说明：" + ranking_notes(run, table))
         sheet.setup.freeze = f"C{first}"
         book.print_setup(sheet, landscape=False, title_rows=f"{header}:{header}", heading=report_title(run))
         if scored:
-            _ranking_chart(sheet, table.group_name, columns, first, scored, last + 3)
+            _ranking_chart(book, sheet, table.group_name, columns, first, scored)
 
 
-def _ranking_cells(book: _Book, r: Ranked, with_change: bool) -> list[str]:
+def _ranking_cells(book: _Book, r: Ranked, with_change: bool, note: str) -> list[str]:
     s, res = book.style, r.result
     if res.scored:
         cells = [
@@ -511,7 +546,7 @@ def _ranking_cells(book: _Book, r: Ranked, with_change: bool) -> list[str]:
             book.n(res.score, s.number_bold),
             book.n(res.rate / HUNDRED, s.percent),
             book.t(res.grade, book.grade_style(res.grade)),
-            book.t(remark(r), s.text),
+            book.t(note, s.text),
         ]
     else:
         cells = [
@@ -519,7 +554,7 @@ def _ranking_cells(book: _Book, r: Ranked, with_change: bool) -> list[str]:
             book.t(res.unit_name, s.muted),
             *[book.blank(s.number)] * 6,
             book.t(res.grade or "—", book.grade_style(res.grade) if res.grade else s.center),
-            book.t(remark(r) or STATUS_LABEL.get(res.status, ""), s.muted),
+            book.t(note or STATUS_LABEL.get(res.status, ""), s.muted),
         ]
     if with_change:
         cells.append(book.t(r.change, s.center))
@@ -531,24 +566,43 @@ def _chart_height(bars: int) -> float:
     return max(6.0, 0.55 * bars + 2.5)
 
 
+def _chart_sheet(book: _Book, name: str, title: str, chart: Callable[[int], BarChart]) -> None:
+    """A chart on a sheet of its own: printed alone on one page, never cut by a page break nor under a
+    table's repeated header row. ``chart(anchor_row)`` makes the chart placed at that row."""
+    sheet = book.sheet(name)
+    s = book.style
+    sheet.widths([10] * 9)
+    sheet.row([book.t(title, s.title)], height=30)
+    sheet.merge("A1:I1")
+    sheet.row([book.t(dated(book.run), s.subtitle_right)], height=20)
+    sheet.merge("A2:I2")
+    sheet.setup.chart = chart(3)
+    book.print_setup(sheet, landscape=False, title_rows=None, heading=report_title(book.run), fit="page")
+
+
 def _ranking_chart(
-    sheet: _Sheet, group_name: str, columns: Sequence[str], first: int, scored: int, anchor_row: int
+    book: _Book, table_sheet: _Sheet, group_name: str, columns: Sequence[str], first: int, scored: int
 ) -> None:
     """总分 of the scored units (the top CHART_MAX_BARS of a long ranking) as horizontal bars, first
     row at the top: long Chinese names stay readable."""
     bars = min(scored, CHART_MAX_BARS)
     shown = f"（前{bars}名）" if scored > bars else ""
-    sheet.setup.chart = BarChart(
-        title=f"{safe_text(group_name)}总分{shown}",
-        sheet=sheet.setup.title,
-        data_col=columns.index("总分") + 1,
-        header_row=first - 1,
-        last_row=first + bars - 1,
-        category_col=columns.index("单位") + 1,
-        number_format="0",
-        anchor=f"A{anchor_row}",
-        height=_chart_height(bars),
-        data_labels=True,
+    _chart_sheet(
+        book,
+        f"{group_name}排名图",
+        f"{group_title(book.run, group_name)}：总分",
+        lambda row: BarChart(
+            title=f"{safe_text(group_name)}总分{shown}",
+            sheet=table_sheet.setup.title,
+            data_col=columns.index("总分") + 1,
+            header_row=first - 1,
+            last_row=first + bars - 1,
+            category_col=columns.index("单位") + 1,
+            number_format="0",
+            anchor=f"A{row}",
+            height=_chart_height(bars),
+            data_labels=True,
+        ),
     )
 
 
@@ -559,6 +613,7 @@ def _matrix_sheet(book: _Book) -> None:
     columns = (*fixed, *(c.heading for c in matrix.columns))
     sheet = book.sheet("得分矩阵")
     item_width = 5.5
+    sheet.setup.first_page_columns = len(fixed) + MATRIX_ITEMS_PER_PAGE
     sheet.widths([12, 16, 5, 8, *[item_width] * len(matrix.columns)])
     book.title_rows(
         sheet,
@@ -566,11 +621,15 @@ def _matrix_sheet(book: _Book) -> None:
         "数值为各项得分率（得分 ÷ 分值），空白表示该项不适用于该单位；红低绿高",
         len(columns),
     )
-    # Item headings are turned 90°, two lines to a column, so forty items still print legibly on one page.
+    # Item headings are turned 90°, two lines to a column; the row's height is the lines' length, and we
+    # break them there ourselves (避头尾: a turned line never starts with "）" either).
     longest = max((_display_width(safe_text(c.heading)) for c in matrix.columns), default=8)
+    height = min(160.0, max(40.0, 6.0 * longest / 2 + 12))
+    per_line = max(2, int((height - 6) / 10))  # 9 pt characters along the turned line
     header = sheet.row(
-        [book.t(c, s.header) for c in fixed] + [book.t(c.heading, s.header_turned) for c in matrix.columns],
-        height=min(160.0, max(40.0, 6.0 * longest / 2 + 12)),
+        [book.t(c, s.header) for c in fixed]
+        + [book.t(wrap_text(c.heading, per_line * 2 / 0.9), s.header_turned) for c in matrix.columns],
+        height=height,
     )
     first = header + 1
 
@@ -598,7 +657,15 @@ def _matrix_sheet(book: _Book) -> None:
     else:
         book.note_row(sheet, "没有已评分的单位。")
     sheet.setup.freeze = f"E{first}"
-    book.print_setup(sheet, landscape=True, title_rows=f"{header}:{header}", heading=report_title(run))
+    # at 100 % (9 pt): a wide matrix runs over several pages, each repeating the units and the item headings
+    book.print_setup(
+        sheet,
+        landscape=True,
+        title_rows=f"{header}:{header}",
+        heading=report_title(run),
+        fit="none",
+        title_cols="A:D",
+    )
 
 
 def _analysis_sheet(book: _Book) -> None:
@@ -612,17 +679,19 @@ def _analysis_sheet(book: _Book) -> None:
     header = book.header_row(sheet, columns)
     for i, a in enumerate(analysis):
         weak = is_weak(i, a)
+        title, title_lines = book.tw(a.title, s.text, widths[2])
+        lowest, lowest_lines = book.t(a.lowest_unit, s.text), _lines(safe_text(a.lowest_unit), widths[5])
         sheet.row(
             [
                 book.n(i + 1, s.integer),
                 book.t(a.number, s.center),
-                book.t(a.title, s.text),
+                title,
                 book.n(a.units, s.integer),
                 book.n(_rate(a.average_rate), s.percent1),
-                book.t(a.lowest_unit, s.text),
+                lowest,
                 book.t("短板" if weak else "", s.weak if weak else s.center),
             ],
-            _height(max(_lines(safe_text(a.title), widths[2]), _lines(safe_text(a.lowest_unit), widths[5]))),
+            _height(max(title_lines, lowest_lines)),
         )
     if not analysis:
         book.note_row(sheet, "没有已评分的单位。")
@@ -634,17 +703,22 @@ def _analysis_sheet(book: _Book) -> None:
     book.print_setup(sheet, landscape=False, title_rows=f"{header}:{header}", heading=report_title(run))
     bars = min(len(analysis), CHART_MAX_BARS)
     if bars:
-        sheet.setup.chart = BarChart(
-            title="各项目平均得分率（由低到高）",
-            sheet=sheet.setup.title,
-            data_col=5,
-            header_row=header,
-            last_row=header + bars,
-            category_col=3,
-            number_format="0%",
-            anchor=f"A{sheet.rows + 3}",
-            height=_chart_height(bars),
-            axis_min_max=(0, 1),
+        _chart_sheet(
+            book,
+            "项目分析图",
+            f"{report_title(run)}：各项目平均得分率",
+            lambda row: BarChart(
+                title="各项目平均得分率（由低到高）",
+                sheet=sheet.setup.title,
+                data_col=5,
+                header_row=header,
+                last_row=header + bars,
+                category_col=3,
+                number_format="0%",
+                anchor=f"A{row}",
+                height=_chart_height(bars),
+                axis_min_max=(0, 1),
+            ),
         )
 
 
@@ -667,17 +741,19 @@ def _self_vs_verified_sheet(book: _Book) -> None:
     header = book.header_row(sheet, columns)
     for group, unit, self_total, base, diff, count, listed in rows:
         flagged = count not in ("", "0")
+        unit_cell, unit_lines = book.t(unit, s.text), _lines(safe_text(unit), widths[1])
+        listed_cell, listed_lines = book.tw(listed, s.text, widths[6])
         sheet.row(
             [
                 book.t(group, s.text),
-                book.t(unit, s.text),
+                unit_cell,
                 book.n(Decimal(self_total), s.number),
                 book.n(Decimal(base), s.number),
                 book.n(Decimal(diff), s.flagged if flagged else s.number),
                 book.n(int(count), s.flagged_integer if flagged else s.integer),
-                book.t(listed, s.text),
+                listed_cell,
             ],
-            _height(max(_lines(safe_text(unit), widths[1]), _lines(safe_text(listed), widths[6]))),
+            _height(max(unit_lines, listed_lines)),
         )
     if rows:
         sheet.setup.auto_filter = f"A{header}:{col_letter(len(columns))}{sheet.rows}"
@@ -700,7 +776,10 @@ def _problems_sheet(book: _Book) -> None:
     header = book.header_row(sheet, columns)
     for row in rows:
         code, level, unit, file, where, message, hint = row
-        lines = max(_lines(safe_text(text), w) for text, w in zip(row, widths, strict=True))
+        # names stay whole (the sheet is filtered by them); the prose is broken by us (避头尾)
+        message_cell, message_lines = book.tw(message, s.text, widths[5])
+        hint_cell, hint_lines = book.tw(hint, s.text, widths[6])
+        names = max(_lines(safe_text(v), w) for v, w in zip((unit, file, where), widths[2:5], strict=True))
         sheet.row(
             [
                 book.t(code, s.center),
@@ -708,10 +787,10 @@ def _problems_sheet(book: _Book) -> None:
                 book.t(unit, s.text),
                 book.t(file, s.text),
                 book.t(where, s.text),
-                book.t(message, s.text),
-                book.t(hint, s.text),
+                message_cell,
+                hint_cell,
             ],
-            _height(lines),
+            _height(max(names, message_lines, hint_lines)),
         )
     if rows:
         sheet.setup.auto_filter = f"A{header}:{col_letter(len(columns))}{sheet.rows}"
@@ -732,17 +811,24 @@ def _changes_sheet(book: _Book) -> None:
     book.title_rows(sheet, f"{report_title(run)}：更正说明", ledger, len(widths))
     first = book.header_row(sheet, (*CHANGE_COLUMNS, ""))
     for row in changes:
+        wrapped = [
+            book.tw(v, s.text, w) if i >= 2 else (book.t(v, s.text), 1)
+            for i, (v, w) in enumerate(zip(row, widths, strict=False))
+        ]
         sheet.row(
-            [*(book.t(v, s.text) for v in row), book.blank(s.text)],
-            _height(max(_lines(safe_text(row[-1]), widths[4]), 1)),
+            [*(cell for cell, _ in wrapped), book.blank(s.text)],
+            _height(max((n for _, n in wrapped), default=1)),
         )
     if run.changes is not None and not changes:
         book.note_row(sheet, "与公示结果相比，没有单位的名次、得分或等次发生变化。")
     if objections:
         book.header_row(sheet, OBJECTION_COLUMNS)
         for row in objections:
-            lines = max(_lines(safe_text(v), w) for v, w in zip(row, widths, strict=True))
-            sheet.row([book.t(v, s.text) for v in row], _height(max(lines, 1)))
+            wrapped = [
+                book.tw(v, s.text, w) if 0 < i < 4 else (book.t(v, s.text), 1)
+                for i, (v, w) in enumerate(zip(row, widths, strict=True))
+            ]
+            sheet.row([cell for cell, _ in wrapped], _height(max((n for _, n in wrapped), default=1)))
     book.print_setup(sheet, landscape=True, title_rows=f"{first}:{first}", heading=report_title(run))
 
 
@@ -767,6 +853,7 @@ def _review_sheet(book: _Book) -> None:
     first = book.header_row(sheet, ("分组", "名次", "单位", "名次", "单位", "相差", "", "可能的变化"))
     for row in pairs:
         group, r1, u1, r2, u2, gap, reason = row
+        reason_cell, lines = book.tw(reason, s.text, widths[7])
         sheet.row(
             [
                 book.t(group, s.text),
@@ -776,13 +863,14 @@ def _review_sheet(book: _Book) -> None:
                 book.t(u2, s.text),
                 book.t(gap, s.center),
                 book.blank(s.text),
-                book.t(reason, s.text),
+                reason_cell,
             ],
-            _height(max(_lines(safe_text(reason), widths[7]), 1)),
+            _height(lines),
         )
     book.header_row(sheet, ("分组", "名次", "单位", "总分", "等次", "可能变为", "分数线", "可能的变化"))
     for row in grades:
         group, rank, unit, score, grade, other, line, reason = row
+        reason_cell, lines = book.tw(reason, s.text, widths[7])
         sheet.row(
             [
                 book.t(group, s.text),
@@ -792,9 +880,9 @@ def _review_sheet(book: _Book) -> None:
                 book.t(grade, s.center),
                 book.t(other, s.center),
                 book.t(line, s.center),
-                book.t(reason, s.text),
+                reason_cell,
             ],
-            _height(max(_lines(safe_text(reason), widths[7]), 1)),
+            _height(lines),
         )
     if not pairs and not grades:
         book.note_row(sheet, "没有名次或等次会因有争议的评分而改变。")
@@ -804,40 +892,40 @@ def _review_sheet(book: _Book) -> None:
 UNIT_COLUMNS = DETAIL_COLUMNS[
     2:
 ]  # 序号 … 依据/理由: a unit's own sheet names the unit and group in its title
-UNIT_WIDTHS = (6, 16, 30, 12, 6, 26, 7, 7, 7, 46)
-_W_TITLE, _W_TEXT, _W_RULE, _W_INPUTS, _W_REASON = (
+UNIT_WIDTHS = (6, 16, 28, 12, 6, 24, 7, 7, 7, 36, 22)
+_W_TITLE, _W_TEXT, _W_RULE, _W_INPUTS, _W_REASON, _W_OPINION = (
     UNIT_WIDTHS[1],
     UNIT_WIDTHS[2],
     UNIT_WIDTHS[3],
     UNIT_WIDTHS[5],
     UNIT_WIDTHS[9],
+    UNIT_WIDTHS[10],
 )
 
 
 class _CriterionCells:
-    """The cells that are the same for a criterion in every unit (序号 … 分值), built once, with their lines."""
+    """The cells that are the same for a criterion in every unit (序号 … 分值), built once, their text
+    broken by us into lines (避头尾), with the lines they take."""
 
     def __init__(self, book: _Book, with_title_lines: bool) -> None:
         self.book = book
         self.with_title_lines = with_title_lines
         self.cache: dict[tuple[str, Decimal], tuple[list[str], int]] = {}
+        self.title_lines: dict[str, int] = {}
 
     def __call__(self, it: ItemResult, c: CriterionResult) -> tuple[list[str], int]:
         key = (c.uid, c.max_points)
         hit = self.cache.get(key)
         if hit is None:
             book, s = self.book, self.book.style
-            title, text = item_label(it), criterion_label(c)
-            cells = [
-                book.t(it.number, s.center),
-                book.t(title, s.text),
-                book.t(text, s.text),
-                book.t(c.rule, s.center),
-                book.n(c.max_points, s.plain_number),
-            ]
-            lines = max(_lines(safe_text(text), _W_TEXT), _lines(c.rule, _W_RULE))
+            title, title_lines = book.tw(item_label(it), s.text, _W_TITLE)
+            text, text_lines = book.tw(criterion_label(c), s.text, _W_TEXT)
+            rule, rule_lines = book.tw(c.rule, s.center, _W_RULE)
+            cells = [book.t(it.number, s.center), title, text, rule, book.n(c.max_points, s.plain_number)]
+            lines = max(text_lines, rule_lines)
             if self.with_title_lines:
-                lines = max(lines, _lines(safe_text(title), _W_TITLE))
+                lines = max(lines, title_lines)
+            self.title_lines[it.item_id] = title_lines
             hit = self.cache[key] = (cells, lines)
         return hit
 
@@ -853,6 +941,32 @@ def _unit_summary(book: _Book, group_name: str, r: Ranked) -> str:
     return text + ("。" + "；".join(res.notes) if res.notes else "")
 
 
+def _inspection_rows(book: _Book, sheet: _Sheet, res: UnitResult) -> None:
+    """The unit's 督导检查意见 (issue 14), a line per part, label and text in cells of their own so the
+    office copies them into its 通报."""
+    lines = inspection_lines(res)
+    if not lines:
+        return
+    s = book.style
+    last = col_letter(len(UNIT_COLUMNS))
+    row = sheet.row([book.t("督导检查意见", s.header), *[book.blank(s.header)] * (len(UNIT_COLUMNS) - 1)])
+    sheet.merge(f"A{row}:{last}{row}")
+    text_width = sum(UNIT_WIDTHS[2:])
+    for label, text in lines:
+        cell, count = book.tw(text, s.text, text_width)
+        row = sheet.row(
+            [
+                book.t(label, s.center),
+                book.blank(s.center),
+                cell,
+                *[book.blank(s.text)] * (len(UNIT_COLUMNS) - 3),
+            ],
+            _height(count),
+        )
+        sheet.merge(f"A{row}:B{row}")
+        sheet.merge(f"C{row}:{last}{row}")
+
+
 def _unit_sheets(book: _Book) -> None:
     run, s = book.run, book.style
     criterion_cells = _CriterionCells(book, with_title_lines=False)
@@ -861,34 +975,43 @@ def _unit_sheets(book: _Book) -> None:
         sheet = book.sheet(res.unit_name)
         sheet.widths(UNIT_WIDTHS)
         book.title_rows(
-            sheet, f"{report_title(run)}：评分明细", f"{res.unit_name}（{group_name}）", len(UNIT_COLUMNS)
+            sheet, f"{report_title(run)}：评分明细", in_group(res.unit_name, group_name), len(UNIT_COLUMNS)
         )
         book.note_row(sheet, _unit_summary(book, group_name, r))
+        _inspection_rows(book, sheet, res)
         header = book.header_row(sheet, UNIT_COLUMNS)
+        last_col = col_letter(len(UNIT_COLUMNS))
         for it in res.items:
             start = sheet.rows + 1
-            for c in it.criteria:
+            opinion, opinion_lines = book.tw(it.opinion, s.text, _W_OPINION)
+            above = 0  # lines of the item's rows so far
+            for i, c in enumerate(it.criteria):
                 fixed, lines = criterion_cells(it, c)
-                inputs = inputs_text(c)
+                # the item's title and 核查意见 are merged over its rows: the last row makes up their room
+                merged = max(criterion_cells.title_lines[it.item_id], opinion_lines)
                 if len(it.criteria) == 1:
-                    lines = max(lines, _lines(safe_text(item_label(it)), _W_TITLE))
-                lines = max(
-                    lines, _lines(safe_text(inputs), _W_INPUTS), _lines(safe_text(c.reason), _W_REASON)
-                )
+                    lines = max(lines, merged)
+                elif i == len(it.criteria) - 1:
+                    lines = max(lines, merged - above)
+                inputs, input_lines = book.tw(inputs_text(c), s.text, _W_INPUTS)
+                reason, reason_lines = book.tw(c.reason, s.text, _W_REASON)
+                lines = max(lines, input_lines, reason_lines)
+                above += lines
                 sheet.row(
                     [
                         *fixed,
-                        book.t(inputs, s.text),
+                        inputs,
                         book.n(c.self_score, s.plain_number),
                         book.n(c.verified, s.plain_number),
                         book.n(c.points, s.plain_number),
-                        book.t(c.reason, s.text),
+                        reason,
+                        opinion if i == 0 else book.blank(s.text),
                     ],
                     _height(lines),
                 )
             if len(it.criteria) > 1:
-                sheet.merge(f"A{start}:A{sheet.rows}")
-                sheet.merge(f"B{start}:B{sheet.rows}")
+                for col in ("A", "B", last_col):
+                    sheet.merge(f"{col}{start}:{col}{sheet.rows}")
         total = sheet.row(
             [
                 book.t("合计（基本分）", s.header),
@@ -898,6 +1021,7 @@ def _unit_sheets(book: _Book) -> None:
                 book.n(res.self_total, s.number_bold),
                 book.blank(s.header),
                 book.n(res.base, s.number_bold),
+                book.blank(s.header),
                 book.blank(s.header),
             ]
         )
@@ -942,11 +1066,23 @@ def _detail_table(book: _Book) -> None:
             f'<c r="H{mark}" s="{text}" t="s"><v>',
             f'<c r="L{mark}" s="{text}" t="s"><v>',
         )
+        opinion_blank = f'<c r="M{mark}" s="{text}"/>'
+        per_opinion = int(_W_OPINION) - 1
         for group_name, r in units:
             res = r.result
             head = f'<row r="{mark}"'
             unit_cells = _placed([book.t(res.unit_name, text), book.t(group_name, text)], mark)
             for it in res.items:
+                opinion_cell, opinion_lines = opinion_blank, 1
+                if it.opinion:  # the item's 核查意见, on each of its criteria (the table is filtered by row)
+                    oi = index.get(it.opinion)
+                    if oi is None:
+                        oi = index[it.opinion] = len(index)
+                    opinion_cell = f'<c r="M{mark}" s="{text}" t="s"><v>{oi}</v></c>'
+                    opinion_lines = -(
+                        -((len(it.opinion.encode("utf-8", "surrogatepass")) + len(it.opinion)) // 2)
+                        // per_opinion
+                    )
                 for c in it.criteria:
                     key = (c.uid, c.max_points)
                     hit = fixed_rows.get(key)
@@ -982,9 +1118,12 @@ def _detail_table(book: _Book) -> None:
                         number_cells = numbers[values] = _placed(
                             [book.n(v, s.plain_number) for v in values], mark, 8
                         )
+                    if opinion_lines > lines:
+                        lines = opinion_lines
                     ht = heights[lines] if lines < 200 else _ht(_height(lines))
                     yield (
-                        f"{head}{ht}>{unit_cells}{fixed}{inputs_cell}{number_cells}{reason_head}{ri}</v></c></row>"
+                        f"{head}{ht}>{unit_cells}{fixed}{inputs_cell}{number_cells}{reason_head}{ri}</v></c>"
+                        f"{opinion_cell}</row>"
                     ).replace(mark, str(n))
                     n += 1
 
