@@ -547,6 +547,8 @@ def test_problem_code_from_a_real_workbook(name: str, tmp_path: Path, mini: Rubr
         ]
     for p in hits:
         assert p.message and p.hint and "{" not in p.message + p.hint
+        # every field the catalogue's text names was given (a missing one is written "?")
+        assert "?" not in (p.message + p.hint).replace(p.value or "", ""), (p.message, p.hint)
         if code not in ("WB025", "WB027"):  # unit-level: the ledger row lists the files
             assert p.file is not None and Path(p.file).parent == folder
     if code_of(code).severity is not Severity.INFO and code not in (

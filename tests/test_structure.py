@@ -125,7 +125,8 @@ def test_cleared_row_ids_are_one_error(tmp_path: Path, mini: Rubric) -> None:
         for row in range(L.FIRST_DATA_ROW, ws.max_row + 1):
             ws[f"A{row}"].value = None
 
-    _rejected_for(tmp_path, mini, with_openpyxl(clean_bytes(mini, A), clear), "WB055")
+    reading = _rejected_for(tmp_path, mini, with_openpyxl(clean_bytes(mini, A), clear), "WB055")
+    assert "（第一个：C1 " in reading.problems[0].message, reading.problems[0].message
 
 
 def test_one_deleted_row_is_still_a_row_problem(tmp_path: Path, mini: Rubric) -> None:
@@ -210,7 +211,14 @@ def test_a_value_hidden_under_a_merge_is_refused(tmp_path: Path, mini: Rubric, c
         ),
     )
     reading = _rejected_for(tmp_path, mini, data, "WB053")
-    assert reading.problems[0].cell == below
+    (p,) = reading.problems
+    assert p.cell == below
+    heading = dict((letter, h) for letter, h, _ in L.COLUMNS)[column]
+    assert p.message.startswith(f"值“{p.value}”被合并单元格遮住")
+    assert f"屏幕上只显示第{top[1:]}行“{heading}”的值" in p.message
+    assert f"请取消第{top[1:]}至{below[1:]}行“{heading}”的合并单元格" in p.hint
+    # the rejected file's reason is placed in words too: a return notice says 第8行 <item> 自评分
+    assert p.extra["row"] == int(below[1:]) and p.extra["field"] == heading and p.extra["item"]
 
 
 def test_the_templates_own_merges_hide_nothing(tmp_path: Path, mini: Rubric) -> None:
@@ -256,8 +264,13 @@ def test_changed_locked_cells_are_named_and_the_rubric_still_scores(tmp_path: Pa
     assert reading.status == "read"
     (p,) = [p for p in reading.problems if p.code.name == "WB056"]
     assert p.severity is Severity.WARNING
-    for ref in (points, wording, subtotal, title):
-        assert ref in p.message
+    assert (
+        p.message
+        == (  # rows in words, as a return notice names them (never "E7")
+            f"锁定单元格被修改：第{subtotal[1:]}行（小计公式被改为 99）、第{points[1:]}行（分值应为 4，现为 10）、"
+            f"第{wording[1:]}行（考核内容或评分标准被改动）、第{title[1:]}行（考核项目名称被改动）"
+        )
+    )
     assert reading.submission == clean.submission  # scored by the rubric, not by the edited form
 
 
@@ -299,3 +312,40 @@ def test_forms_printed_by_an_earlier_version_are_not_locked_cell_changes(
         pingdingshan, write(tmp_path, "new.xlsx", with_openpyxl(clean_bytes(pingdingshan, unit), remark))
     )
     assert "WB056" in _codes(reading)
+
+
+# --- what the unit is told --------------------------------------------------------------------------------
+def test_return_notices_name_structure_problems_by_row_item_and_column(tmp_path: Path, mini: Rubric) -> None:
+    """A file refused for a merge and one with changed locked cells: the return notice says where in
+    the words a clerk finds (第8行 <item> 自评分), never a cell reference such as H8 or E7."""
+    import docx
+
+    top = cell_of(mini, A, L.COL_SELF, "C1.a")
+    below = cell_of(mini, A, L.COL_SELF, "C1.b")
+    merged = with_openpyxl(
+        clean_bytes(mini, A),
+        lambda wb: wb[ITEM].merged_cells.ranges.add(
+            __import__("openpyxl").worksheet.cell_range.CellRange(f"{top}:{below}")
+        ),
+    )
+    folder = tmp_path / "in"
+    write(folder, NAME, merged)
+    points = cell_of(mini, "B", L.COL_MAX, "C1.a")
+    write(
+        folder,
+        "乙区.xlsx",
+        with_openpyxl(clean_bytes(mini, "B"), lambda wb: wb[ITEM].__setitem__(points, 10)),
+    )
+    notices = tmp_path / "通知"
+    result = CliRunner().invoke(app, ["check", str(MINI), str(folder), "--notice", str(notices)])
+    assert result.exit_code == 1, result.output
+
+    def text(name: str) -> str:
+        document = docx.Document(str(notices / name))
+        return "\n".join(c.text for t in document.tables for row in t.rows for c in row.cells)
+
+    refused, changed = text("甲县退回修改通知.docx"), text("乙区退回修改通知.docx")
+    assert f"第{below[1:]}行 " in refused and "自评分" in refused
+    assert f"屏幕上只显示第{top[1:]}行“自评分”的值" in refused
+    assert f"锁定单元格被修改：第{points[1:]}行（分值应为 4，现为 10）" in changed
+    assert not re.findall(r"(?<![A-Za-z])[A-K]\d{1,4}(?![\d.])", refused + changed)  # H8, E7

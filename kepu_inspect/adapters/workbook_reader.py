@@ -330,6 +330,34 @@ def _ref_key(ref: str) -> tuple[int, int]:
     return (int(m.group(2)), _col_key(m.group(1))) if m else (0, 0)
 
 
+def _range_words(ref: str) -> str:
+    """H7:H8 → 第7至8行“自评分”; H7 → 第7行“自评分”: where a clerk finds it, never a cell reference."""
+    m = _RANGE.match(ref)
+    if not m:
+        return ref
+    col1, row1, col2, row2 = (
+        m.group(1),
+        int(m.group(2)),
+        m.group(3) or m.group(1),
+        int(m.group(4) or m.group(2)),
+    )
+    rows = f"第{row1}行" if row1 == row2 else f"第{row1}至{row2}行"
+    headings = {letter: heading for letter, heading, _ in L.COLUMNS}
+    lo, hi = _col_key(col1), _col_key(col2)
+    named = [f"“{h}”" for letter, h in headings.items() if lo <= _col_key(letter) <= hi]
+    return rows + "、".join(named)
+
+
+def _ids_as_found(sheet: RawSheet) -> dict[str, int]:
+    """Row ids (column A) → row numbers, whatever they are: where a rejected file's reason lies."""
+    found: dict[str, int] = {}
+    for r in sorted(sheet.rows):
+        raw = sheet.rows[r].get(L.COL_ID)
+        if raw is not None and raw.kind != "empty" and r > L.HEADER_ROW:
+            found.setdefault(clean_text(raw.text), r)
+    return found
+
+
 class _Reader:
     def __init__(self, context: ReadingContext, path: Source, display: str) -> None:
         self.context = context
@@ -548,6 +576,9 @@ class _Reader:
         self.check_identity(identity)
         row_of = self.structure(wb, unit) if self.sheets_ok(wb) else None
         if row_of is None:  # not the template's form: one reason, no cell-by-cell noise, not scored
+            sheet = wb.sheets.get(L.ITEM_SHEET)
+            if sheet is not None:  # the reason's place in words too, as far as the row ids still tell
+                self.place_problems(_ids_as_found(sheet), unit)
             return FileReading(
                 self.name, digest, "rejected", unit.id, problems=self._tag(unit), identity=identity
             )
@@ -606,7 +637,12 @@ class _Reader:
             if cell.kind != "empty":
                 merge, first = covered[ref]
                 self.add(
-                    Code.WB053, sheet=L.ITEM_SHEET, cell=ref, value=cell.text, merge=merge, shown_cell=first
+                    Code.WB053,
+                    sheet=L.ITEM_SHEET,
+                    cell=ref,
+                    value=cell.text,
+                    merge=_range_words(merge),
+                    shown=_range_words(first),
                 )
                 return False
         return True
@@ -666,7 +702,7 @@ class _Reader:
         stored = sheet.stored
         if stored is None:
             return
-        changed: list[str] = []
+        changed: dict[int, list[str]] = {}  # by row: a return notice names rows, never "E7"
         cells = sheet.cells
         confirmed = self.context.confirmed
         placed, formulas = self.context.printed_cells(unit, row_of)
@@ -677,15 +713,16 @@ class _Reader:
             ref, _, check = placed[i]
             why = check.differs(stored, ref, unit)
             if why:
-                changed.append(f"{ref}（{why}）")
+                changed.setdefault(_ref_key(ref)[0], []).append(why)
             elif check.kind == "text":  # as this batch prints it (line breaks): a quick yes next time
                 confirmed[ref] = stored.text(ref)
         for ref in formulas:
             raw = cells.get(ref)
             if raw is not None and raw.kind != "empty" and not raw.formula:
-                changed.append(f"{ref}（小计公式被改为 {raw.text}）")
+                changed.setdefault(_ref_key(ref)[0], []).append(f"小计公式被改为 {raw.text}")
         if changed:
-            listed = changed[:MAX_LISTED] + (["……"] if len(changed) > MAX_LISTED else [])
+            rows = [f"第{row}行（{'；'.join(changed[row])}）" for row in sorted(changed)]
+            listed = rows[:MAX_LISTED] + (["……"] if len(rows) > MAX_LISTED else [])
             self.add(Code.WB056, sheet=L.ITEM_SHEET, cells="、".join(listed))
 
     def read_items(self, wb: RawWorkbook, unit: Unit, row_of: dict[str, int]) -> Submission:

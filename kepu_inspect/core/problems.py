@@ -412,8 +412,8 @@ class Code(Enum):
     )
     WB053 = (
         E,
-        "单元格的值“{value}”被合并单元格 {merge} 遮住（屏幕上只显示 {shown_cell}），无法确定以哪个为准，未评分",
-        "请取消该合并单元格，确认每个数值都在原位置上可见后重新报送。",
+        "值“{value}”被合并单元格遮住（屏幕上只显示{shown}的值），无法确定以哪个为准，未评分",
+        "请取消{merge}的合并单元格，确认每个数值都在原位置上可见后重新报送。",
     )
     WB054 = (
         E,
@@ -422,7 +422,7 @@ class Code(Enum):
     )
     WB055 = (
         E,
-        "A 列（隐藏）的行编号与模板不符：{total} 个考核行中有 {count} 个找不到编号（第一个：{shown_cell}），未评分",
+        "A 列（隐藏）的行编号与模板不符：{total} 个考核行中有 {count} 个找不到编号（第一个：{first_missing}），未评分",
         "请不要修改或清除 A 列的编号，也不要把其他表格的内容整表粘贴进来；请用下发的模板重新填写。",
     )
     WB056 = (
@@ -604,7 +604,9 @@ def problem(code: Code, /, **fields: Any) -> Problem:
     """Build a problem from the catalogue; location keywords go to the Problem, the rest to the text."""
     location_keys = {"file", "sheet", "cell", "path", "line", "value", "unit"}
     where = {k: v for k, v in fields.items() if k in location_keys}
-    text_fields = {k: v for k, v in fields.items() if k not in location_keys or k in ("value", "unit")}
+    text_fields = {
+        k: v for k, v in fields.items() if k not in location_keys or k in ("value", "unit", "sheet")
+    }
     message = code.template.format_map(_Default(text_fields))
     hint = code.hint_template.format_map(_Default(text_fields))
     if "value" in where and where["value"] is not None:

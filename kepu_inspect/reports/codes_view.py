@@ -91,11 +91,10 @@ FIELD_LABELS: dict[str, str] = {
     "conversion": "换算关系",
     "first_missing": "第一个缺少的行",
     "measure": "本项单位",
-    "merge": "合并区域",
+    "merge": "合并的单元格",
     "moved": "现在的位置",
     "read_as": "读取结果",
     "shown": "显示为",
-    "shown_cell": "显示的单元格",
     "word": "所带单位或文字",
 }
 
