@@ -240,3 +240,20 @@ def test_chromium_prints_the_ranking_page_of_the_example(tmp_path: Path) -> None
     for res in run.results.values():
         assert res.unit_name in text
     assert not bad_line_starts(pages)
+
+
+@pytest.mark.chromium
+def test_chromium_prints_unit_names_and_headings_whole(tmp_path: Path) -> None:
+    """The detailed page's ranking once printed 新华/区 and 名/次 on two lines each: 备注 took the width."""
+    from tests.printing import page_texts
+
+    run = example_run()
+    html_file = tmp_path / "考核结果.html"
+    html_file.write_text(render_html(run, unit_detail=False), "utf-8")
+    _print_to_pdf(html_file, tmp_path)
+    lines = [line for page in page_texts(tmp_path / "r.pdf") for line in page.splitlines()]
+    for res in run.results.values():
+        assert any(res.unit_name in line for line in lines), res.unit_name
+    header = next(line for line in lines if "名次" in line)
+    for heading in ("单位", "自评分", "核定分", "总分", "等次", "备注"):
+        assert heading in header

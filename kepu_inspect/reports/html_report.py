@@ -108,6 +108,7 @@ th, td { border: 0.6pt solid #808080; padding: 1mm 1.4mm; vertical-align: middle
 th { background: #e7e6e6; font-weight: bold; text-align: center; }
 td.num { text-align: center; white-space: nowrap; }
 td.grade { text-align: center; font-weight: bold; white-space: nowrap; }
+table.ranking th, table.ranking td.name { white-space: nowrap; }  /* 备注 takes what is left */
 tr.unscored td { color: #777; }
 .g0 { background: #c6efce; } .g1 { background: #ddebf7; } .g2 { background: #ffeb9c; } .g3 { background: #ffc7ce; }
 .error { background: #ffc7ce; } .warning { background: #ffeb9c; }
@@ -212,6 +213,8 @@ def _ranking_section(run: ScoreRun, table: RankingTable, first: bool) -> str:
                 cells.append(f'<td class="{cls}">{_t(v)}</td>')
             elif c in NUMERIC:
                 cells.append(f'<td class="num">{_n(v)}</td>')
+            elif c == "单位":
+                cells.append(f'<td class="name">{_t(v)}</td>')
             else:
                 cells.append(f"<td>{_t(v)}</td>")
         cls = "" if r.result.scored else ' class="unscored"'

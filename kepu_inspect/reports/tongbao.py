@@ -378,7 +378,7 @@ def group_table(run: ScoreRun, table: RankingTable, position: int, of: int) -> G
     unit_w = max(5.0, min(12.0, max((_text_width(n) for n in names), default=4) + 0.6))
     fixed = [Column("名次", 2.7), Column("单位", unit_w, "left")]
     if table.normalised:
-        fixed += [Column("满分", 3.2), Column("得分率", 4.2)]
+        fixed += [Column("满分", 3.2), Column("得分率", 5.0)]  # "100.00%" on one line in any font
     fixed += [Column("总分", 3.7), Column("等次", 3.6)]
     room = TABLE_CHARS - sum(c.width for c in fixed)
     columns = (*fixed, Column("备注", max(7.0, room), "left"))
