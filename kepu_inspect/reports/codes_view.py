@@ -84,7 +84,7 @@ FIELD_LABELS: dict[str, str] = {
     "setting": "原文",
     "group_id": "分组编号",
     "rule_title": "评分规则",
-    # values read with their measure, structure (WB037–WB056)
+    # values read with their measure, structure, kinds (WB037–WB057)
     "answer": "读作",
     "chars": "字符",
     "column": "列",
