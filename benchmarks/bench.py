@@ -236,6 +236,9 @@ def bench_score(units_list: list[int], items_list: list[int]) -> None:
                 "--date",
                 "2025-12-31",
             ]
+            for name in ("lean", "full"):  # each run writes a fresh set (score keeps the previous as .上次)
+                for left in (out / name, out / f"{name}.上次", out / f"{name}.新"):
+                    shutil.rmtree(left, ignore_errors=True)
             lean, lean_rss, rc1 = run_timed(lean_cmd)
             full, full_rss, rc2 = run_timed(full_cmd)
             assert rc1 in (0, 1) and rc2 in (0, 1), (rc1, rc2)

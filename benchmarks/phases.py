@@ -59,8 +59,9 @@ def phases(base: Path, full: bool) -> None:
 def stages(base: Path, passes: int = 40) -> None:
     from python_calamine import CalamineWorkbook
 
+    from kepu_inspect.adapters import workbook_reader
     from kepu_inspect.adapters.rubric_file import load_rubric
-    from kepu_inspect.adapters.workbook_reader import WANTED, read_submission
+    from kepu_inspect.adapters.workbook_reader import WANTED, ReadingContext, read_submission
     from kepu_inspect.adapters.xlsx_safe import read_workbook
     from kepu_inspect.core.record import encode_record
     from kepu_inspect.core.scoring import score_unit
@@ -68,7 +69,18 @@ def stages(base: Path, passes: int = 40) -> None:
     rubric = load_rubric(base / "rubric.yaml").rubric
     assert rubric is not None
     files = sorted((base / "submissions").iterdir())[:40]
-    readings = [read_submission(rubric, f) for f in files]
+    context = ReadingContext(rubric)  # as a batch reads: one context for all its files
+    readings = [read_submission(rubric, f, context=context) for f in files]
+    compared = getattr(workbook_reader, "COMPARED", None)
+    parts = getattr(context, "parts", None)
+
+    def safe_read() -> None:
+        for f in files:
+            if parts is None:
+                read_workbook(f, WANTED)
+            else:
+                read_workbook(f, WANTED, parts, compared)
+
     results = [
         score_unit(rubric, rubric.unit(r.unit_id), r.submission, (r.path,), tuple(r.problems))
         for r in readings
@@ -83,8 +95,8 @@ def stages(base: Path, passes: int = 40) -> None:
 
     steps = {
         "floor (calamine, all sheets)": floor,
-        "safe read (3 sheets)": lambda: [read_workbook(f, WANTED) for f in files],
-        "read + identify + check": lambda: [read_submission(rubric, f) for f in files],
+        "safe read (3 sheets)": safe_read,
+        "read + identify + check": lambda: [read_submission(rubric, f, context=context) for f in files],
         "score": lambda: [
             score_unit(rubric, rubric.unit(r.unit_id), r.submission, (r.path,), tuple(r.problems))
             for r in readings

@@ -66,6 +66,7 @@ def test_scoring_the_example_does_not_import_openpyxl_or_jsonschema(tmp_path: Pa
         result.stdout[-500:] + result.stderr[-500:]
     )
     assert {p.name for p in tmp_path.iterdir()} == {
+        ".kepu-inspect.json",  # the manifest: what the tool wrote, so it may replace it next time
         "考核结果通报.docx",
         "考核结果.xlsx",
         "考核结果.html",
@@ -147,7 +148,12 @@ def test_template_check_score_on_mini(tmp_path: Path, filled_dir: Path) -> None:
     )
     assert result.exit_code in (0, 1), result.output
     assert "市直成员单位" in result.output and "名次" in result.output
-    assert {p.name for p in out.iterdir()} == {"问题清单.csv", "考核结果.csv", "考核结果.json"}
+    assert {p.name for p in out.iterdir()} == {
+        ".kepu-inspect.json",
+        "问题清单.csv",
+        "考核结果.csv",
+        "考核结果.json",
+    }
     assert not list(filled_dir.glob(".*")) and not list(filled_dir.glob("*.tmp"))
 
 

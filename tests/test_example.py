@@ -121,3 +121,13 @@ def test_previous_year_changes(scored: Path, tmp_path: Path) -> None:
     assert rows[first["unit"]]["change"] == "↑1" and rows[second["unit"]]["change"] == "↓1"
     assert rows["鲁山县"]["change"] == "新"
     assert "↑1" in result.output  # the terminal ranking shows it too
+
+
+def test_the_file_typed_by_hand_is_scored_with_every_normalisation_noted(scored: Path) -> None:
+    """舞钢市 typed full-width digits, 分 after scores and √/× (issue 13): the same score as before, and each
+    normalisation is a note in the problem list, not a silent change."""
+    data = json.loads((scored / "考核结果.json").read_text("utf-8"))
+    notes = [p for p in data["problems"] if p["unit"] == "舞钢市"]
+    assert notes and {p["severity"] for p in notes} == {"info"}
+    assert {p["code"] for p in notes} == {"WB039", "WB044", "WB047"}
+    assert {u["unit"]: u["status"] for u in data["units"]}["舞钢市"] == "scored"

@@ -22,7 +22,9 @@ from kepu_inspect.adapters.filler import Filling, fill_template
 from kepu_inspect.adapters.rubric_file import load_rubric_text
 from kepu_inspect.adapters.workbook_reader import MAX_INPUT, read_submission
 from kepu_inspect.core.numbers import fmt
+from kepu_inspect.core.problems import Severity
 from kepu_inspect.core.rubric import Rubric, Unit
+from kepu_inspect.core.values import CONVERTIBLE
 from tests.conftest import MINI, PINGDINGSHAN, _load
 from tests.workbook_factory import template_for
 
@@ -39,6 +41,14 @@ RUBRICS = [
 CASES = [(r, u) for r in RUBRICS for u in r.units]
 
 FULL_WIDTH = str.maketrans("0123456789.,", "０１２３４５６７８９．，")
+NOTES = {
+    "WB039",
+    "WB040",
+    "WB044",
+    "WB045",
+    "WB046",
+    "WB047",
+}  # measure word, conversion, ８, 1,000, spaces, √
 YES_FORMS = [("是", "否"), ("√", "×"), ("有", "无"), (" 是 ", "否 "), ("Y", "N")]
 TEXT = st.text(
     alphabet=st.sampled_from(
@@ -72,6 +82,8 @@ def typed_number(draw: st.DrawFn, value: Decimal, unit: str) -> Any:
     forms: list[Any] = [value, text, text.translate(FULL_WIDTH), f" {text} ", f"\u3000{text}"]
     if unit:
         forms.append(text + unit)
+    for word, exponent in CONVERTIBLE.get(unit, {}).items():  # 300000元 in a 万元 cell is 30
+        forms.append(fmt(value.scaleb(-exponent)) + word)
     if value == value.to_integral_value() and value >= 1000:
         forms.append(f"{int(value):,}")
     return draw(st.sampled_from(forms))
@@ -140,10 +152,12 @@ def test_template_fill_read_gives_back_what_was_filled(case: tuple[Rubric, Unit,
         path.write_bytes(fill_template(template_for(rubric, unit), filling))
         reading = read_submission(rubric, path)
     assert (reading.status, reading.unit_id) == ("read", unit.id)
-    # the only thing a valid filling may be told is that a random self score disagrees with its inputs
-    assert {p.code.name for p in reading.problems} <= {"WB022"}, [
+    # the only thing a valid filling may be told is that a random self score disagrees with its inputs,
+    # and how each value typed in another form was read (notes)
+    assert {p.code.name for p in reading.problems if p.severity is not Severity.INFO} <= {"WB022"}, [
         (p.code.name, p.cell, p.value) for p in reading.problems
     ]
+    assert {p.code.name for p in reading.problems if p.severity is Severity.INFO} <= NOTES
     sub = reading.submission
     assert sub is not None
     assert {uid: e.values for uid, e in sub.criteria.items()} == expected.values

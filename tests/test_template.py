@@ -712,7 +712,7 @@ def test_template_file_names_for_unsafe_unit_names(tmp_path: Path) -> None:
     # the files can really be written, and each holds its own unit
     result = runner.invoke(app, ["template", str(tmp_path / "unsafe.yaml"), "-o", str(tmp_path / "out")])
     assert result.exit_code == 0, result.output
-    files = sorted((tmp_path / "out").iterdir())
+    files = sorted(forms(tmp_path / "out"))
     assert sorted(f.name for f in files) == sorted(names.values())
     for unit in rubric.units:
         wb = load_workbook(tmp_path / "out" / names[unit.id], read_only=True)
@@ -740,7 +740,7 @@ def test_cli_by_alias_and_summary(tmp_path: Path, pingdingshan: Rubric) -> None:
         ],
     )  # 市教育局 twice: name and alias
     assert result.exit_code == 0, result.output
-    assert sorted(p.name for p in out.iterdir()) == [
+    assert sorted(p.name for p in forms(out)) == [
         "2017年宝丰县全民科学素质工作目标责任自评表.xlsx",
         "2017年市教育局全民科学素质工作目标责任自评表.xlsx",
     ]
@@ -770,10 +770,10 @@ def test_cli_unknown_unit_is_a_usage_error(tmp_path: Path) -> None:
 def test_cli_all_assessed_units_by_default(tmp_path: Path, mini: Rubric) -> None:
     result = runner.invoke(app, ["template", str(MINI), "-o", str(tmp_path / "a")])
     assert result.exit_code == 0, result.output
-    assert len(list((tmp_path / "a").iterdir())) == len(mini.assessed_units()) == 4
+    assert len(forms(tmp_path / "a")) == len(mini.assessed_units()) == 4
     assert not list((tmp_path / "a").glob("*丙区*"))  # not assessed this year
     result = runner.invoke(app, ["template", str(MINI), "-o", str(tmp_path / "b"), "--all"])
-    assert result.exit_code == 0 and len(list((tmp_path / "b").iterdir())) == 5
+    assert result.exit_code == 0 and len(forms(tmp_path / "b")) == 5
 
 
 def test_cli_password_and_output_that_is_a_file(tmp_path: Path) -> None:
@@ -793,7 +793,8 @@ def test_cli_pingdingshan_all_units(tmp_path: Path, pingdingshan: Rubric) -> Non
     result = runner.invoke(app, ["template", str(PINGDINGSHAN), "-o", str(tmp_path)])
     assert result.exit_code == 0, result.output
     assert len(list(tmp_path.glob("*.xlsx"))) == len(pingdingshan.assessed_units()) == 38
-    assert not list(tmp_path.glob(".*"))  # no temporary files left behind
+    # no temporary files left behind; beside the forms only the manifest of what the tool wrote
+    assert [p.name for p in tmp_path.glob(".*")] == [".kepu-inspect.json"]
 
 
 # --- reading back after people edit the file ---------------------------------------------------------
@@ -904,3 +905,8 @@ def test_rubric_text_is_never_a_formula(mini: Rubric) -> None:
     cell = ws[f"{L.COL_TEXT}{row_ids(ws)['C2.a']}"]
     assert cell.value == "=SUM(1)工作成效" and cell.data_type == "s"
     assert ws.oddHeader.right.text.endswith("甲县&&乙")  # & starts a code in headers; && prints one &
+
+
+def forms(folder: Path) -> list[Path]:
+    """The workbooks in an output folder (beside them: the manifest of what the tool wrote)."""
+    return [p for p in folder.iterdir() if p.name != ".kepu-inspect.json"]

@@ -82,6 +82,53 @@ def with_openpyxl(data: bytes, edit: Callable[[Any], None]) -> bytes:
     return out.getvalue()
 
 
+def delete_rows_as_excel(ws: Any, row: int, amount: int = 1) -> None:
+    """Delete rows as Excel does: merged ranges below move up, ranges across the rows shrink.
+
+    openpyxl's delete_rows leaves merged ranges where they were, so they would cover other cells than
+    the ones Excel's own deletion leaves them on.
+    """
+    from openpyxl.worksheet.cell_range import CellRange
+
+    ranges = list(ws.merged_cells.ranges)
+    for cr in ranges:
+        ws.merged_cells.ranges.discard(cr)
+    ws.delete_rows(row, amount)
+    last = row + amount - 1
+    for cr in ranges:
+        low, high = cr.min_row, cr.max_row
+        if low > last:
+            low, high = low - amount, high - amount
+        elif high >= row:
+            gone = min(high, last) - max(low, row) + 1
+            high -= gone
+            low = min(low, row) if low >= row else low
+        if high < low or (high == low and cr.min_col == cr.max_col):
+            continue
+        ws.merged_cells.ranges.add(
+            CellRange(min_col=cr.min_col, min_row=low, max_col=cr.max_col, max_row=high)
+        )
+
+
+def insert_rows_as_excel(ws: Any, row: int, amount: int = 1) -> None:
+    """Insert rows as Excel does: merged ranges at or below the row move down, ranges across it grow."""
+    from openpyxl.worksheet.cell_range import CellRange
+
+    ranges = list(ws.merged_cells.ranges)
+    for cr in ranges:
+        ws.merged_cells.ranges.discard(cr)
+    ws.insert_rows(row, amount)
+    for cr in ranges:
+        low, high = cr.min_row, cr.max_row
+        if low >= row:
+            low, high = low + amount, high + amount
+        elif high >= row:
+            high += amount
+        ws.merged_cells.ranges.add(
+            CellRange(min_col=cr.min_col, min_row=low, max_col=cr.max_col, max_row=high)
+        )
+
+
 def sheet_part(data: bytes, sheet: str) -> str:
     """The zip part holding a sheet, found through workbook.xml and its relationships."""
     with zipfile.ZipFile(io.BytesIO(data)) as zf:

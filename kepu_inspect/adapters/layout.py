@@ -10,9 +10,11 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from decimal import Decimal
 
+from kepu_inspect.core.numbers import fmt
 from kepu_inspect.core.rubric import Assignment, Criterion, Rubric, Unit
-from kepu_inspect.core.rules import InputSpec
+from kepu_inspect.core.rules import DeductPer, Growth, InputSpec, Levels, Proportional, Shortfall, Threshold
 
 
 def col_letter(index: int) -> str:
@@ -67,6 +69,9 @@ COVER_CONTACT_CELL = "C5"
 COVER_PHONE_CELL = "C6"
 COVER_DATE_CELL = "C7"
 
+# what a workbook is, as its identity part says: a unit's form; inspection teams' workbooks say
+# "verification" (verification_layout.KIND). Forms made before the key existed say nothing: a form.
+SUBMISSION = "submission"
 IDENTITY_KEYS = (
     "rubric_id",
     "rubric_version",
@@ -76,6 +81,7 @@ IDENTITY_KEYS = (
     "unit_name",
     "template_version",
     "year",
+    "kind",  # last: forms made before it keep their rows
 )
 
 
@@ -119,6 +125,7 @@ def identity_values(rubric: Rubric, unit: Unit) -> dict[str, str]:
         "unit_name": unit.name,
         "template_version": TEMPLATE_VERSION,
         "year": str(rubric.meta.year),
+        "kind": SUBMISSION,
     }
 
 
@@ -180,3 +187,84 @@ class RowIndex:
 def expected_rows(rubric: Rubric, unit: Unit) -> Expected:
     """Every row id a unit's workbook must contain, with what it stands for."""
     return unit_rows(rubric, unit).expected
+
+
+# --- the printed texts of the item sheet: the writer prints them, the reader checks they are unchanged ---
+NO_MAXIMUM = "不限"  # the 分值 of an open-ended item or criterion; fits the narrow column on one line
+# How the notes in brackets that the composers below add begin: the reader takes a note beginning so as
+# the template's own (forms made by earlier versions print fewer of them, or in another order).
+ITEM_NOTES = ("工作要点第", "核查方式：", "本单位为牵头单位", "扣分项目", "本项由督导检查组认定")
+CRITERION_NOTES = ("本单位目标：", "请填写实际完成的", "请分别填写本年和上年的数值", "请选择等级")
+TAGS = ("【加分】", "【扣分】")  # before a criterion's text on 加分 and 扣分 rows
+
+
+def unit_target(crit: Criterion, unit: Unit) -> str:
+    """This unit's own target when the rubric sets it per unit (人均经费 1 元 × 常住人口 → 50万元)."""
+    rule = crit.rule
+    if isinstance(rule, DeductPer) and rule.required is not None and rule.required.param is not None:
+        required = rule.required.resolve(unit.params)
+        return "" if required is None else f"不少于{fmt(required)}{rule.measure}"
+    if not isinstance(rule, (Threshold, Proportional, Shortfall)) or rule.target.param is None:
+        return ""
+    target = rule.target.resolve(unit.params)
+    if target is None:
+        return ""
+    sign = ("＞" if rule.strict else "≥") if isinstance(rule, Threshold) else ""
+    return f"{sign}{fmt(target)}{rule.measure}"
+
+
+def what_to_enter(crit: Criterion) -> str:
+    """A line under a criterion whose input is easy to get wrong: the count done, not the shortfall."""
+    rule = crit.rule
+    if isinstance(rule, DeductPer) and rule.required is not None:
+        measure = rule.measure or "个"
+        return f"请填写实际完成的{measure}数，不要填写少了几{measure}"
+    if isinstance(rule, Growth):
+        return "请分别填写本年和上年的数值"
+    if isinstance(rule, Levels) and rule.wants_score:
+        return "请选择等级，并在该等级的分值范围内填写自评分"
+    return ""
+
+
+def item_text(a: Assignment) -> str:
+    """An item's 考核内容 as printed (before line wrapping): its content and a note in brackets."""
+    item, weight = a.item, a.weight
+    extras = []
+    if item.plan_items:
+        extras.append("工作要点第" + "、".join(str(n) for n in item.plan_items) + "条")
+    if item.verification:
+        extras.append("核查方式：" + item.verification)
+    if weight != 1:
+        extras.append(f"本单位为牵头单位，分值×{fmt(weight)}")
+    if a.is_deduct:
+        extras.append("扣分项目：自评分一栏填写应扣的分数")
+    if item.reported_by == "office":
+        extras.append("本项由督导检查组认定，单位不填写")
+    text = "\n".join(
+        part for part in (item.content, ("（" + "；".join(extras) + "）") if extras else "") if part
+    )
+    return text or item.title
+
+
+def criterion_text(crit: Criterion, a: Assignment, unit: Unit) -> str:
+    """A criterion as printed (before line wrapping): a +/− marker on 加分 and 扣分 rows, this unit's own
+    target when the rubric sets it per unit, and what to enter where it is easy to get wrong."""
+    marker = "【扣分】" if a.is_deduct else "【加分】" if crit.bonus or a.is_bonus else ""
+    lines = [marker + crit.text]
+    target = unit_target(crit, unit)
+    if target:
+        lines.append(f"（本单位目标：{target}）")
+    hint = what_to_enter(crit)
+    if hint and a.item.reported_by != "office":
+        lines.append(f"（{hint}）")
+    return "\n".join(lines)
+
+
+def item_points(a: Assignment) -> Decimal | str:
+    """An item's 分值 as printed: its points for this unit, or 不限 when it is open-ended."""
+    return NO_MAXIMUM if a.item.open_ended and not a.item.points else a.item.points * a.weight
+
+
+def criterion_points(crit: Criterion, a: Assignment) -> Decimal | str:
+    """A criterion's 分值 as printed: its points for this unit, or 不限 when its rule has no maximum."""
+    return crit.points * a.weight if crit.rule.capped else NO_MAXIMUM

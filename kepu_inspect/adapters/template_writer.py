@@ -40,7 +40,6 @@ from kepu_inspect.core.linebreak import estimate_lines
 from kepu_inspect.core.linebreak import wrap_text as _wrap_text
 from kepu_inspect.core.numbers import UNBOUNDED, ZERO, fmt
 from kepu_inspect.core.rubric import Assignment, Criterion, Gate, Item, Rubric, Unit
-from kepu_inspect.core.rules import DeductPer, Growth, Levels, Proportional, Shortfall, Threshold
 from kepu_inspect.core.scoring import score_range
 from kepu_inspect.core.titles import FORM_NAME, form_subject, form_title
 
@@ -136,37 +135,14 @@ def gate_sentence(gate: Gate) -> str:
     return text + ("（按得分自动认定）" if gate.automatic else "")
 
 
-def unit_target(crit: Criterion, unit: Unit) -> str:
-    """This unit's own target when the rubric sets it per unit (人均经费 1 元 × 常住人口 → 50万元)."""
-    rule = crit.rule
-    if isinstance(rule, DeductPer) and rule.required is not None and rule.required.param is not None:
-        required = rule.required.resolve(unit.params)
-        return "" if required is None else f"不少于{fmt(required)}{rule.measure}"
-    if not isinstance(rule, (Threshold, Proportional, Shortfall)) or rule.target.param is None:
-        return ""
-    target = rule.target.resolve(unit.params)
-    if target is None:
-        return ""
-    sign = ("＞" if rule.strict else "≥") if isinstance(rule, Threshold) else ""
-    return f"{sign}{fmt(target)}{rule.measure}"
-
-
-def what_to_enter(crit: Criterion) -> str:
-    """A line under a criterion whose input is easy to get wrong: the count done, not the shortfall."""
-    rule = crit.rule
-    if isinstance(rule, DeductPer) and rule.required is not None:
-        measure = rule.measure or "个"
-        return f"请填写实际完成的{measure}数，不要填写少了几{measure}"
-    if isinstance(rule, Growth):
-        return "请分别填写本年和上年的数值"
-    if isinstance(rule, Levels) and rule.wants_score:
-        return "请选择等级，并在该等级的分值范围内填写自评分"
-    return ""
+# the layout owns the printed texts (the reader checks them against the rubric)
+unit_target = L.unit_target
+what_to_enter = L.what_to_enter
 
 
 # 分值 cells of 加分 and 扣分 rows print with their sign, and stay numbers (totals read them as such)
 SIGNED_FORMAT = {"bonus": '"＋"General', "deduct": '"－"General'}
-NO_MAXIMUM = "不限"  # fits the narrow 分值 column on one line
+NO_MAXIMUM = L.NO_MAXIMUM
 SECTION_NOTES = {"bonus": "（加分项目，不计入基本分）", "deduct": "（扣分项目，从总分中扣除）"}
 
 
@@ -914,22 +890,7 @@ class TemplateBuilder:
         return row
 
     def item_text(self, a: Assignment) -> str:
-        item, weight = a.item, a.weight
-        extras = []
-        if item.plan_items:
-            extras.append("工作要点第" + "、".join(str(n) for n in item.plan_items) + "条")
-        if item.verification:
-            extras.append("核查方式：" + item.verification)
-        if weight != 1:
-            extras.append(f"本单位为牵头单位，分值×{fmt(weight)}")
-        if a.is_deduct:
-            extras.append("扣分项目：自评分一栏填写应扣的分数")
-        if item.reported_by == "office":
-            extras.append("本项由督导检查组认定，单位不填写")
-        text = "\n".join(
-            part for part in (item.content, ("（" + "；".join(extras) + "）") if extras else "") if part
-        )
-        return wrap_text(text or item.title, 46)
+        return wrap_text(L.item_text(a), 46)
 
     @staticmethod
     def evidence_text(item: Item) -> str:
@@ -939,25 +900,17 @@ class TemplateBuilder:
         return wrap_text(f"佐证材料：{item.evidence}", 16)
 
     def criterion_text(self, crit: Criterion, a: Assignment) -> str:
-        """The criterion as printed: a +/− marker on 加分 and 扣分 rows, this unit's own target when the
-        rubric sets it per unit, and what to enter where it is easy to get wrong."""
-        marker = "【扣分】" if a.is_deduct else "【加分】" if crit.bonus or a.is_bonus else ""
-        lines = [marker + crit.text]
-        target = unit_target(crit, self.unit)
-        if target:
-            lines.append(f"（本单位目标：{target}）")
-        hint = what_to_enter(crit)
-        if hint and a.item.reported_by != "office":
-            lines.append(f"（{hint}）")
-        return wrap_text("\n".join(lines), 46)
+        """The criterion as printed (see layout.criterion_text), wrapped to the column."""
+        return wrap_text(L.criterion_text(crit, a, self.unit), 46)
 
     @staticmethod
     def points_cell(crit: Criterion, a: Assignment) -> tuple[float | str, str | None]:
-        """What the 分值 column shows for a criterion, and its sign format."""
-        if not crit.rule.capped:
-            return NO_MAXIMUM, None
+        """What the 分值 column shows for a criterion (layout.criterion_points), and its sign format."""
+        points = L.criterion_points(crit, a)
+        if isinstance(points, str):
+            return points, None
         kind = "bonus" if crit.bonus and not a.is_adjustment else a.section.kind
-        return float(crit.points * a.weight), SIGNED_FORMAT.get(kind)
+        return float(points), SIGNED_FORMAT.get(kind)
 
     def write_item(self, ws: Worksheet, s: _Sheet, a: Assignment, row: int) -> int:
         item, weight = a.item, a.weight
@@ -968,9 +921,8 @@ class TemplateBuilder:
         text = self.item_text(a)
         s.put(L.COL_TEXT, row, text, align=WRAP_TOP)
         office = item.reported_by == "office"
-        item_max: float | str = (
-            NO_MAXIMUM if item.open_ended and not item.points else float(item.points * weight)
-        )
+        points = L.item_points(a)
+        item_max: float | str = points if isinstance(points, str) else float(points)
         s.put(L.COL_MAX, row, item_max, font=BOLD, align=CENTER, fmt_=SIGNED_FORMAT.get(a.section.kind))
         evidence = self.evidence_text(item)
         if evidence:  # under 填报项目: what to provide, beside the box where the unit lists it

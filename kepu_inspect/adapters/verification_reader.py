@@ -9,15 +9,16 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, field
 from decimal import Decimal
-from pathlib import Path
 
 from kepu_inspect.adapters import layout as L
 from kepu_inspect.adapters import verification_layout as V
+from kepu_inspect.adapters.input_files import display_name
 from kepu_inspect.adapters.verification_layout import PreviousSheet
 from kepu_inspect.adapters.xlsx_safe import (
     RawCell,
     RawSheet,
     RawWorkbook,
+    Source,
     WorkbookError,
     open_regular,
     read_workbook,
@@ -26,7 +27,7 @@ from kepu_inspect.core.numbers import fmt
 from kepu_inspect.core.problems import Code, Problem, problem
 from kepu_inspect.core.rubric import Rubric, Unit
 from kepu_inspect.core.scoring import score_range
-from kepu_inspect.core.values import clean_text, parse_number, parse_yesno
+from kepu_inspect.core.values import Parsed, clean_text, parse_number, parse_yesno
 from kepu_inspect.core.verification import GateMark, Mark, Verification
 
 EMPTY = RawCell("empty", "")
@@ -51,7 +52,7 @@ class VerificationFile:
     problems: list[Problem] = field(default_factory=list)
 
 
-def _sha256(path: Path) -> str:
+def _sha256(path: Source) -> str:
     h = hashlib.sha256()
     with open_regular(path) as fh:
         for chunk in iter(lambda: fh.read(1 << 20), b""):
@@ -82,7 +83,7 @@ def identity_of(wb: RawWorkbook) -> tuple[dict[str, str], dict[str, str], dict[s
 
 
 class _Reader:
-    def __init__(self, rubric: Rubric, path: Path, name: str) -> None:
+    def __init__(self, rubric: Rubric, path: Source, name: str) -> None:
         self.rubric = rubric
         self.path = path
         self.name = name
@@ -224,9 +225,8 @@ class _Reader:
                     continue
                 ref = f"{V.COL_VERIFIED}{crit_row}"
                 raw = sheet.cells.get(ref, EMPTY)
-                parsed = parse_number(raw.kind, raw.text)
+                parsed = self.mark(sheet.name, ref, raw)
                 if not parsed.ok:
-                    self.add(Code[parsed.code or "WB015"], sheet=sheet.name, cell=ref, value=raw.text)
                     continue
                 if parsed.value is None:
                     empty.append(uid)
@@ -258,6 +258,18 @@ class _Reader:
             marks.setdefault(uid, []).append(mark)
         return bool(got) or answered
 
+    def mark(self, sheet: str, ref: str, raw: RawCell) -> Parsed:
+        """A 核定分 read like a self score (8分 is 8; 85% or 8万元 is a mistake), each problem and each
+        normalisation reported on its cell."""
+        parsed = parse_number(raw.kind, raw.text, "分", raw.percent)
+        if not parsed.ok:
+            self.add(
+                Code[parsed.code or "WB015"], sheet=sheet, cell=ref, value=raw.text, **dict(parsed.fields)
+            )
+        for note in parsed.notes:
+            self.add(Code[note.code], sheet=sheet, cell=ref, value=raw.text, **dict(note.fields))
+        return parsed
+
     def gate_answers(
         self, sheet: RawSheet, rows: dict[str, int], inspector: str, gates: dict[str, list[GateMark]]
     ) -> bool:
@@ -280,9 +292,9 @@ class _Reader:
         return answered
 
 
-def read_verification(rubric: Rubric, path: Path, display: str | None = None) -> VerificationFile:
+def read_verification(rubric: Rubric, path: Source, display: str | None = None) -> VerificationFile:
     """Read one verification workbook; a bad file comes back ``rejected`` with its problem, never raised."""
-    name = display or str(path)
+    name = display or display_name(path)
     try:
         return _Reader(rubric, path, name).read()
     except Exception as exc:  # the isolation boundary, as for submissions
@@ -292,7 +304,7 @@ def read_verification(rubric: Rubric, path: Path, display: str | None = None) ->
         )
 
 
-def peek_kind(path: Path) -> str:
+def peek_kind(path: Source) -> str:
     """The kind a workbook's identity part declares ("verification", "submission"), or "" if none.
 
     Only the identity sheet is read, so sorting a national batch by kind costs little.
@@ -305,7 +317,9 @@ def peek_kind(path: Path) -> str:
     return keys.get("kind", "")
 
 
-def previous_sheets(rubric: Rubric, path: Path) -> tuple[dict[tuple[str, str], PreviousSheet], list[Problem]]:
+def previous_sheets(
+    rubric: Rubric, path: Source
+) -> tuple[dict[tuple[str, str], PreviousSheet], list[Problem]]:
     """Every sheet's entries of an earlier verification workbook, keyed by (unit id, inspector), for
     ``inspection --carry-over``: what the inspectors typed and the unit data they saw."""
     name = str(path)

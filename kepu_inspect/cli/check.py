@@ -83,7 +83,7 @@ def register(app: typer.Typer, panel: str) -> None:
         verbose_: VerboseOpt = False,
     ) -> None:
         """检查报送的自评表：识别单位、登记收件情况，逐个单元格列出问题和修改方法。"""
-        from kepu_inspect.cli.inputs import check_with_progress
+        from kepu_inspect.cli.inputs import check_with_progress, require_submissions
         from kepu_inspect.cli.rubric_arg import load_or_exit
         from kepu_inspect.core.problems import Severity
         from kepu_inspect.reports.check_report import check_json
@@ -98,7 +98,8 @@ def register(app: typer.Typer, panel: str) -> None:
         rubric = load_or_exit(rubric_path, "check", paths)
         signed = report_date(given_date, "")  # a notice is dated the day it is sent, unless --date says
         check_paths(paths)
-        intake = check_with_progress(rubric, paths, workers)
+        intake = check_with_progress(rubric, paths, workers, (notice,) if notice is not None else ())
+        require_submissions(intake)
         problems = intake.all_problems()
         if fmt == "json":
             from kepu_inspect.cli.console import write_json

@@ -63,6 +63,25 @@ def check_paths(paths: list[Path]) -> None:
     )
 
 
+def require_submissions(intake: Intake, rubric: Rubric | None = None) -> None:
+    """Exit 2 when the paths hold no self-assessment form at all (or, given ``rubric``, none of this
+    rubric's): a run on the wrong folder must not print a table of 未收到 or replace good reports."""
+    forms = [r for r in intake.readings if r.kind == "submission"]
+    if not forms:
+        seen = f"（看到 {len(intake.skipped)} 个其他文件，未读取）" if intake.skipped else ""
+        raise fail_usage(
+            f"没有找到自评表{seen}。",
+            "请检查材料文件夹是否选对：自评表是用下发的模板填写的 .xlsx 文件，可以放在文件夹或 .zip 压缩包中。",
+        )
+    if rubric is not None and not any(
+        r.unit_id is not None and all(p.code.name != "WB008" for p in r.problems) for r in forms
+    ):
+        raise fail_usage(
+            f"没有找到本考核细则（{rubric.meta.title}）的自评表：{len(forms)} 个工作簿都不属于本次考核或无法识别单位。",
+            "请确认考核细则文件和材料文件夹是同一年度、同一次考核的；加 --verbose 或用 check 命令可逐个查看原因。",
+        )
+
+
 def show_progress() -> bool:
     """Progress goes to stderr, and only to a terminal: never into a redirected file or a pipe."""
     return err().is_terminal and not quiet()
@@ -108,12 +127,14 @@ def _callbacks(progress: Any, after: str) -> tuple[Any, Any]:
     return advance, on_total
 
 
-def check_with_progress(rubric: Rubric, paths: list[Path], workers: int | None) -> Intake:
+def check_with_progress(
+    rubric: Rubric, paths: list[Path], workers: int | None, exclude: tuple[Path, ...] = ()
+) -> Intake:
     from kepu_inspect.services.batch import check_paths as check_batch
 
     with _reading_progress() as progress:
         advance, on_total = _callbacks(progress, "正在核对收件情况")
-        return check_batch(rubric, paths, workers, advance, on_total)
+        return check_batch(rubric, paths, workers, advance, on_total, exclude)
 
 
 def score_with_progress(

@@ -98,6 +98,10 @@ def import_cmd(
             rich_help_panel=OPTIONS_PANEL,
         ),
     ] = None,
+    force: Annotated[
+        bool,
+        typer.Option("--force", help="细则文件已存在且编辑过也覆盖", rich_help_panel=OPTIONS_PANEL),
+    ] = False,
     quiet_: QuietOpt = False,
     verbose_: VerboseOpt = False,
 ) -> None:
@@ -114,6 +118,13 @@ def import_cmd(
             )
         if path is not None and path.is_dir():
             raise fail_usage(f"“{path}”是一个文件夹，请指定{what}。")
+    if output is not None:  # before anything is read: an edited rubric or an input is never replaced unasked
+        from kepu_inspect.adapters.output import OutputError, check_output_file
+
+        try:
+            check_output_file(output, [p for p in (plan, units, work_plan) if p is not None], force)
+        except OutputError as exc:
+            raise fail_usage(exc.message, exc.hint) from None
     if is_rubric_table(plan):
         _import_rubric_table(plan, output, units, work_plan)
     if work_plan is not None:
@@ -170,13 +181,21 @@ def _import_rubric_table(
 
 
 def _write(output: Path | None, text: str) -> None:
-    from kepu_inspect.adapters.output import write_text_atomic
+    """The rubric to the screen, or to ``output`` (recorded in its folder's manifest: a later import may
+    replace it while nobody has edited it)."""
+    from kepu_inspect.adapters.output import write_output_file
+    from kepu_inspect.core.os_errors import os_error_text
 
     if output is None:
         typer.echo(text, nl=False)
-    else:
-        write_text_atomic(output, text)
-        say(f"已写入 {escape(output)}")
+        return
+    try:
+        write_output_file(output, text.encode("utf-8"))
+    except OSError as exc:
+        raise fail_usage(
+            f"无法写入“{output}”：{os_error_text(exc)}。", "请检查磁盘空间和写入权限。"
+        ) from None
+    say(f"已写入 {escape(output)}")
 
 
 @app.command(

@@ -36,6 +36,7 @@ from kepu_inspect.cli.framework import OPTIONS_PANEL, ChineseCommand, suggest
 from kepu_inspect.cli.inputs import PathsArg, WorkersOpt, check_paths, check_workers, phase
 
 if TYPE_CHECKING:
+    from kepu_inspect.adapters.output import SwapBlocked
     from kepu_inspect.core.changes import Standing
     from kepu_inspect.core.corrections import Ledger
     from kepu_inspect.core.problems import Problem
@@ -51,11 +52,17 @@ DEFAULT_REPORTS = (
 )  # reports.registry.DEFAULT_REPORTS (not imported for --help)
 
 
-def write_reports(run: ScoreRun, kinds: list[str], output: Path, stem: str) -> list[Path]:
-    """Write the chosen reports, each file replaced atomically (never half a file under its name)."""
+def write_reports(
+    run: ScoreRun, kinds: list[str], output: Path | Callable[[str], Path], stem: str
+) -> list[Path]:
+    """Write the chosen reports, each file replaced atomically (never half a file under its name).
+
+    ``output`` is a folder, or where each report file goes (a ReportFolder's staging: see score).
+    """
     from kepu_inspect.adapters.output import atomic_open
     from kepu_inspect.reports.registry import REPORTS
 
+    place = output if callable(output) else (lambda name: output / name)
     written: list[Path] = []
     for name, report in REPORTS.items():
         if name not in kinds:
@@ -63,7 +70,7 @@ def write_reports(run: ScoreRun, kinds: list[str], output: Path, stem: str) -> l
         for file in report.files:
             if file.when is not None and not file.when(run):
                 continue
-            target = output / file.filename(stem)
+            target = place(file.filename(stem))
             with phase(f"正在写入 {target.name}"), atomic_open(target, "wb") as sink:
                 file.render(run, sink)
             written.append(target)
@@ -184,13 +191,21 @@ def register(app: typer.Typer, panel: str) -> None:
             ),
         ] = None,
         workers: WorkersOpt = None,
+        force: Annotated[
+            bool,
+            typer.Option(
+                "--force",
+                help="输出文件夹中有其他文件也写入， 原有内容移到“文件夹名.上次”",
+                rich_help_panel=OPTIONS_PANEL,
+            ),
+        ] = False,
         quiet_: QuietOpt = False,
         verbose_: VerboseOpt = False,
     ) -> None:
         """评分、排名并生成报告：屏幕上显示排名和问题摘要，xlsx / html / csv / json 报告写入文件夹（可直接打印）。"""
-        from kepu_inspect.adapters.output import safe_filename
+        from kepu_inspect.adapters.output import OutputError, check_output_folder, input_bytes
         from kepu_inspect.adapters.results_file import load_previous
-        from kepu_inspect.cli.inputs import score_with_progress
+        from kepu_inspect.cli.inputs import require_submissions, score_with_progress
         from kepu_inspect.cli.rubric_arg import load_or_exit
         from kepu_inspect.core.problems import Severity
         from kepu_inspect.reports.registry import REPORTS
@@ -199,15 +214,14 @@ def register(app: typer.Typer, panel: str) -> None:
         set_verbosity(quiet_, verbose_)
         check_workers(workers)
         check_format(fmt, ("table", "json"))
-        kinds = [k.strip().lower() for k in reports.replace("，", ",").split(",") if k.strip()]
-        unknown = [k for k in kinds if k not in REPORTS]
-        if unknown or not kinds:
-            near = [m for k in unknown for m in suggest(k, list(REPORTS), n=1)]
-            raise fail_usage(
-                f"--reports 只能包含 {'、'.join(REPORTS)}（用英文逗号分隔），收到：“{reports}”。"
-                + (f"您是不是要用：{'、'.join(near)}？" if near else "")
-            )
+        kinds = report_kinds(reports)
         given_date = option_date(date)
+        stem = name.strip()
+        report_names(kinds, stem)
+        try:  # before any input is read: a run that cannot write its reports does not start
+            check_output_folder(output, paths, input_bytes(paths), force)
+        except OutputError as exc:
+            raise fail_usage(exc.message, exc.hint) from None
         rubric = load_or_exit(rubric_path, "score", paths)
         rubric = with_notice_options(rubric, doc_number, letterhead)
         signed = report_date(given_date, rubric.meta.report_date)
@@ -220,10 +234,13 @@ def register(app: typer.Typer, panel: str) -> None:
         from kepu_inspect.reports.data_report import iter_results_json
 
         # item-level detail stays in memory only for the reports that print it
-        options = BatchOptions(keep_items=any(REPORTS[k].needs_items for k in kinds), workers=workers)
+        options = BatchOptions(
+            keep_items=any(REPORTS[k].needs_items for k in kinds), workers=workers, exclude=(output,)
+        )
         run = score_with_progress(rubric, paths, signed, prev, options, ledger, standings)
+        require_submissions(run.intake, rubric)  # nothing for this rubric: exit 2, nothing written
         problems = run.problems()
-        written = write_reports(run, kinds, output, safe_filename(name))
+        written, blocked = put_reports(run, kinds, output, stem, force)
         errors = sum(1 for p in problems if p.severity is Severity.ERROR)
         full_list = next((p for p in written if p.name == "问题清单.csv"), None)
         if fmt == "json":
@@ -238,6 +255,8 @@ def register(app: typer.Typer, panel: str) -> None:
                 write_json(b"".join(iter_results_json(run)).decode("utf-8"))
         else:
             print_results(run, problems, str(full_list) if full_list else None)
+        if blocked is not None:  # the reports exist, beside the folder: say where and what to do
+            raise fail_usage(blocked.message, blocked.hint)
         if verbose():
             for path in written:
                 say(f"已写入 {escape(path)}")
@@ -250,6 +269,71 @@ def register(app: typer.Typer, panel: str) -> None:
             archive = publish_run(run, output, period, contact)
             say(f"已公示存档：{escape(archive)}（公示名单.html 可直接打印；此存档不会被覆盖）")
         raise typer.Exit(EXIT_PROBLEMS if errors else EXIT_OK)
+
+
+def report_kinds(reports: str) -> list[str]:
+    """--reports as a list of report names; exit 2 naming the nearest for a misspelt one."""
+    from kepu_inspect.reports.registry import REPORTS
+
+    kinds = [k.strip().lower() for k in reports.replace("，", ",").split(",") if k.strip()]
+    unknown = [k for k in kinds if k not in REPORTS]
+    if unknown or not kinds:
+        near = [m for k in unknown for m in suggest(k, list(REPORTS), n=1)]
+        raise fail_usage(
+            f"--reports 只能包含 {'、'.join(REPORTS)}（用英文逗号分隔），收到：“{reports}”。"
+            + (f"您是不是要用：{'、'.join(near)}？" if near else "")
+        )
+    return kinds
+
+
+def report_names(kinds: list[str], stem: str) -> list[str]:
+    """The file names of the chosen reports; exit 2 when --name is no plain file name or two reports
+    would share a name (--name 问题清单 with csv: the ranking would overwrite the problem list)."""
+    from kepu_inspect.adapters.output import MANIFEST_NAME, safe_filename
+    from kepu_inspect.reports.registry import REPORTS
+
+    if not stem.strip() or stem != safe_filename(stem) or stem.startswith(".") or len(stem) > 80:
+        raise fail_usage(
+            f"--name “{stem}”不能用作文件名。",
+            '请写一个普通的文件名，如 --name 2017年考核结果（不含 / \\ : * ? " < > | 等字符，不以 . 开头）。',
+        )
+    names = [f.filename(stem) for k, r in REPORTS.items() if k in kinds for f in r.files]
+    seen: dict[str, str] = {}
+    for n in names:
+        if n.casefold() in seen or n == MANIFEST_NAME:  # Windows names differ only in case: one file
+            raise fail_usage(
+                f"--name “{stem}”会让两份报告同名（“{n}”）。", "请换一个 --name，如 --name 2017年考核结果。"
+            )
+        seen[n.casefold()] = n
+    return names
+
+
+def put_reports(
+    run: ScoreRun, kinds: list[str], output: Path, stem: str, force: bool
+) -> tuple[list[Path], SwapBlocked | None]:
+    """The report set written beside ``output`` and swapped in whole (adapters.output.ReportFolder).
+
+    Returns the reports where they ended up, and what blocked the swap (they then wait in
+    ``<output>.新``); an output that cannot be written at all exits 2 with the reason.
+    """
+    from kepu_inspect.adapters.output import OutputError, ReportFolder, SwapBlocked
+    from kepu_inspect.core.os_errors import os_error_text
+
+    try:
+        with ReportFolder(output, force) as folder:
+            staged = write_reports(run, kinds, folder.file, stem)
+            try:
+                final = folder.commit()
+            except SwapBlocked as blocked:
+                return [blocked.waiting / p.name for p in staged], blocked
+        return [final / p.name for p in staged], None
+    except OutputError as exc:
+        raise fail_usage(exc.message, exc.hint) from None
+    except OSError as exc:
+        raise fail_usage(
+            f"写入报告时出错：{os_error_text(exc)}。原有的报告未被改动。",
+            "请检查磁盘空间和写入权限，或用 -o 换一个文件夹后重新运行。",
+        ) from None
 
 
 def with_notice_options(rubric: Rubric, doc_number: str | None, letterhead: str | None) -> Rubric:

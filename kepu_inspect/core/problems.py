@@ -354,6 +354,88 @@ class Code(Enum):
         "读取该文件时程序出错（{detail}），未能检查该文件",
         "这是程序问题：请把该文件和本提示发给维护人员；其他文件的检查不受影响。",
     )
+    WB037 = (
+        N,
+        "单元格为百分比格式（显示为 {shown}），按 {read_as}% 读取",
+        "无需处理；本项单位为 %，填 85% 或 85 都可以。",
+    )
+    WB038 = (
+        E,
+        "单元格为百分比格式（显示为 {shown}），而本项的单位是“{measure}”，无法确定数值",
+        "请把该单元格格式改为“常规”，再直接填写数字（单位：{measure}），不要带 % 号。",
+    )
+    WB039 = (
+        N,
+        "“{value}”中的单位“{word}”已去掉，按 {read_as} 读取",
+        "无需处理；本栏的单位就是{measure}，只填数字即可。",
+    )
+    WB040 = (
+        N,
+        "“{value}”已换算为 {read_as}{measure}（{conversion}）",
+        "请核对换算结果；本栏的单位是{measure}，今后请直接按{measure}填写数字。",
+    )
+    WB041 = (E, "“{value}”带有单位“{word}”，与本项的单位“{measure}”不符", "请只填写数字，单位为{measure}。")
+    WB042 = (E, "“{value}”带有文字“{word}”，本项只填写数字", "请只填写数字，不要带单位或文字。")
+    WB043 = (
+        E,
+        "“{value}”中有非常规的数字字符（{chars}）",
+        "请用 0～9 这几个普通数字填写，不要用圈码、上标或其他文字的数字。",
+    )
+    WB044 = (N, "“{value}”中的全角字符已按半角读取（{read_as}）", "无需处理。")
+    WB045 = (
+        N,
+        "“{value}”中的千位分隔符已去掉，按 {read_as} 读取",
+        "无需处理；请核对数值（逗号不能当小数点用）。",
+    )
+    WB046 = (N, "“{value}”中的空格已去掉", "无需处理。")
+    WB047 = (N, "“{value}”按“{answer}”读取", "无需处理；今后请从下拉列表中选择“是”或“否”。")
+    WB048 = (E, "逻辑值单元格的值“{value}”无效（只能是 TRUE 或 FALSE）", "请从下拉列表中选择“是”或“否”。")
+    WB049 = (
+        E,
+        "单元格是引用其他文件或程序的公式，其结果不能作为本单位填报的数值",
+        "请删除该公式，直接填写数值，不要引用其他工作簿。",
+    )
+    WB050 = (
+        E,
+        "单元格中有不可见的控制字符（{chars}），无法确定数值",
+        "请清空该单元格后重新输入（不要从网页或其他程序复制粘贴）。",
+    )
+    WB051 = (
+        W,
+        "文字中有不可见的控制字符（{chars}），已去掉",
+        "请核对该单元格的文字；今后请直接输入，不要从网页或其他程序复制粘贴。",
+    )
+    WB052 = (
+        E,
+        "文件结构有歧义（{detail}），不同软件看到的内容可能不同，未评分",
+        "请在 Excel/WPS 中打开该文件，核对内容后“另存为”Excel 工作簿(.xlsx)重新报送；不要用其他工具修改文件。",
+    )
+    WB053 = (
+        E,
+        "值“{value}”被合并单元格遮住（屏幕上只显示{shown}的值），无法确定以哪个为准，未评分",
+        "请取消{merge}的合并单元格，确认每个数值都在原位置上可见后重新报送。",
+    )
+    WB054 = (
+        E,
+        "表头与模板不符：{column} 列应为“{expected}”（{moved}），可能删除、插入或移动了列，未评分",
+        "请不要增删或移动列；请用下发的模板重新填写，或把各列恢复原位后重新报送。",
+    )
+    WB055 = (
+        E,
+        "A 列（隐藏）的行编号与模板不符：{total} 个考核行中有 {count} 个找不到编号（第一个：{first_missing}），未评分",
+        "请不要修改或清除 A 列的编号，也不要把其他表格的内容整表粘贴进来；请用下发的模板重新填写。",
+    )
+    WB056 = (
+        W,
+        "锁定单元格被修改：{cells}",
+        "评分以考核细则为准，不受这些改动影响；请核实该单位是否改动了模板，今后请使用下发的模板、不要撤销工作表保护。",
+    )
+
+    WB057 = (
+        N,
+        "这是{what}，不是自评表，未作为报送材料读取",
+        "无需处理；如确是某单位报送的自评表，请让该单位用下发的模板重新填写。",
+    )
 
     # --- verification workbooks and the inspection (VF) ---
     VF001 = (
@@ -522,7 +604,9 @@ def problem(code: Code, /, **fields: Any) -> Problem:
     """Build a problem from the catalogue; location keywords go to the Problem, the rest to the text."""
     location_keys = {"file", "sheet", "cell", "path", "line", "value", "unit"}
     where = {k: v for k, v in fields.items() if k in location_keys}
-    text_fields = {k: v for k, v in fields.items() if k not in location_keys or k in ("value", "unit")}
+    text_fields = {
+        k: v for k, v in fields.items() if k not in location_keys or k in ("value", "unit", "sheet")
+    }
     message = code.template.format_map(_Default(text_fields))
     hint = code.hint_template.format_map(_Default(text_fields))
     if "value" in where and where["value"] is not None:

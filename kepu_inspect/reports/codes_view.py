@@ -84,6 +84,18 @@ FIELD_LABELS: dict[str, str] = {
     "setting": "原文",
     "group_id": "分组编号",
     "rule_title": "评分规则",
+    # values read with their measure, structure, kinds (WB037–WB057)
+    "answer": "读作",
+    "chars": "字符",
+    "column": "列",
+    "conversion": "换算关系",
+    "first_missing": "第一个缺少的行",
+    "measure": "本项单位",
+    "merge": "合并的单元格",
+    "moved": "现在的位置",
+    "read_as": "读取结果",
+    "shown": "显示为",
+    "word": "所带单位或文字",
 }
 
 

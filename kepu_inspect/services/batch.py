@@ -19,10 +19,11 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from kepu_inspect.adapters.input_files import discover
+from kepu_inspect.adapters.input_files import discover, display_name
 from kepu_inspect.adapters.verification_layout import KIND
 from kepu_inspect.adapters.verification_reader import VerificationFile, peek_kind, read_verification
 from kepu_inspect.adapters.workbook_reader import ReadingContext, read_submission
+from kepu_inspect.adapters.xlsx_safe import Source
 from kepu_inspect.core.changes import Standing, compare
 from kepu_inspect.core.corrections import Correction, Ledger
 from kepu_inspect.core.corrections import apply as apply_corrections
@@ -38,6 +39,7 @@ from kepu_inspect.core.results import (
     Intake,
     ItemResult,
     ScoreRun,
+    Skipped,
     UnitResult,
 )
 from kepu_inspect.core.review import review
@@ -67,6 +69,7 @@ class BatchOptions:
     records: bool = True
     workers: int | None = None
     keep_submissions: bool = False  # `inspection` shows each unit's entered data to the inspectors
+    exclude: tuple[Path, ...] = ()  # folders never read as input (the run's own output folder)
 
 
 @dataclass(frozen=True)
@@ -95,7 +98,7 @@ class FileOutcome:
 
 
 def process_file(
-    context: ReadingContext, path: Path, options: BatchOptions, inspection: Inspection | None = None
+    context: ReadingContext, path: Source, options: BatchOptions, inspection: Inspection | None = None
 ) -> FileOutcome:
     """Read one file, check its content and score it where it was read.
 
@@ -103,7 +106,7 @@ def process_file(
     the batch goes on. Whether a result counts is decided later by the ledger (a unit with two files,
     for instance, is not scored at all).
     """
-    name = str(path)
+    name = display_name(path)
     try:
         return _process(context, path, options, inspection or Inspection())
     except Exception as exc:  # reported as a problem, never raised
@@ -114,7 +117,7 @@ def process_file(
 
 
 def _process(
-    context: ReadingContext, path: Path, options: BatchOptions, inspection: Inspection
+    context: ReadingContext, path: Source, options: BatchOptions, inspection: Inspection
 ) -> FileOutcome:
     rubric = context.rubric
     reading = read_submission(rubric, path, context=context)
@@ -152,7 +155,7 @@ def _process(
 
 def _process_serial(
     rubric: Rubric,
-    files: list[Path],
+    files: list[Source],
     progress: Progress | None,
     options: BatchOptions,
     inspection: Inspection,
@@ -311,11 +314,11 @@ def _init_worker(rubric: Rubric, options: BatchOptions, inspection: Inspection) 
     )
 
 
-def _process_in_worker(path: Path) -> FileOutcome:
+def _process_in_worker(path: Source) -> FileOutcome:
     return process_file(_WORKER["context"], path, _WORKER["options"], _WORKER["inspection"])
 
 
-def _peek_in_worker(path: Path) -> str:
+def _peek_in_worker(path: Source) -> str:
     return peek_kind(path)
 
 
@@ -350,19 +353,19 @@ def _pool(n: int, initargs: tuple[Any, ...] | None) -> Any:
     return ProcessPoolExecutor(max_workers=n, mp_context=ctx, initializer=_init_worker, initargs=initargs)
 
 
-def _workers(options: BatchOptions, files: list[Path]) -> int:
+def _workers(options: BatchOptions, files: list[Source]) -> int:
     n = options.workers if options.workers is not None else (os.cpu_count() or 1)
     return 1 if len(files) < POOL_THRESHOLD else n
 
 
-def _chunk(files: list[Path], n: int) -> int:
+def _chunk(files: list[Source], n: int) -> int:
     # small chunks: when one worker runs out of files, the other has at most ~30 left (≈ 0.15 s)
     return max(1, min(CHUNK_MAX, len(files) // (n * 8)))
 
 
 def _process_all(
     rubric: Rubric,
-    files: list[Path],
+    files: list[Source],
     progress: Progress | None,
     options: BatchOptions,
     inspection: Inspection,
@@ -380,7 +383,7 @@ def _process_all(
     return out
 
 
-def _kinds(files: list[Path], options: BatchOptions) -> list[str]:
+def _kinds(files: list[Source], options: BatchOptions) -> list[str]:
     """What each file's identity part declares, read from that part alone (≈ a tenth of a full read)."""
     n = _workers(options, files)
     if n <= 1:
@@ -418,7 +421,7 @@ def run_batch(
     part and read first, so each unit is scored once, where its submission is read, with its verification.
     """
     with _collector_paused():
-        files, skipped = discover(paths)
+        files, skipped = discover(paths, options.exclude)
         if on_total:
             on_total(len(files))
         verification_files: list[VerificationFile] = []
@@ -432,6 +435,13 @@ def run_batch(
         inspection = replace(inspection, corrections=corrections_by_unit(corrections))
         outcomes = _process_all(rubric, files, progress, options, inspection)
         readings = [o.reading for o in outcomes] + [_as_reading(v) for v in verification_files]
+        # anything else this tool wrote (a report among the submissions) is accounted for, not read
+        others = [r for r in readings if r.kind not in ("submission", KIND)]
+        if others:
+            readings = [r for r in readings if r.kind in ("submission", KIND)]
+            skipped = skipped + [
+                Skipped(r.path, r.problems[0].message if r.problems else r.kind) for r in others
+            ]
         ledger, problems, unidentified = build_ledger(rubric, readings)
         counted = {row.unit_id for row in ledger if row.status == "已收到"}
         for unit_id in inspection.by_unit:
@@ -513,9 +523,11 @@ def check_paths(
     workers: int | None = None,
     progress: Progress | None = None,
     on_total: Callable[[int], None] | None = None,
+    exclude: tuple[Path, ...] = (),
 ) -> Intake:
     """``check``: every stage but the results (problems and the ledger only)."""
-    return run_batch(rubric, paths, replace(CHECK_ONLY, workers=workers), progress, on_total).intake
+    options = replace(CHECK_ONLY, workers=workers, exclude=exclude)
+    return run_batch(rubric, paths, options, progress, on_total).intake
 
 
 def score_paths(
