@@ -107,7 +107,7 @@ def _mutate(doc: Any, data: st.DataObject) -> Any:
         last = path[-1]
         action = data.draw(st.sampled_from(["replace", "delete", "extra", "kind"]))
         if action == "replace":
-            parent[last] = data.draw(VALUES)
+            parent[last] = copy.deepcopy(data.draw(VALUES))  # VALUES shares its dicts between draws
         elif action == "delete":
             del parent[last]
         elif action == "extra" and isinstance(parent[last], dict):
@@ -117,7 +117,7 @@ def _mutate(doc: Any, data: st.DataObject) -> Any:
                         ["extra", "gte", "lt", "label", "points", "unit", "cap", "mode", "weight", "kind"]
                     )
                 )
-            ] = data.draw(VALUES)
+            ] = copy.deepcopy(data.draw(VALUES))  # VALUES shares its dicts between draws
         elif action == "kind" and isinstance(parent, dict) and "kind" in parent:
             parent["kind"] = data.draw(st.sampled_from(RULE_KINDS))
     return doc
