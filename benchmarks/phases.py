@@ -39,7 +39,7 @@ def phases(base: Path, full: bool) -> None:
     rubric = load_rubric(base / "rubric.yaml").rubric
     assert rubric is not None
     t = mark("rubric", t)
-    kinds = ["xlsx", "html", "csv", "json"] if full else ["json", "ranking"]
+    kinds = ["xlsx", "html", "csv", "json", "tongbao"] if full else ["json", "ranking"]
     out = WORK / "out" / "phases"
     out.mkdir(parents=True, exist_ok=True)
     batch = run_batch(rubric, [base / "submissions"], BatchOptions(keep_items=full))

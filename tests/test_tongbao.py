@@ -392,3 +392,42 @@ def test_libreoffice_mapped_fonts_the_signature_never_stands_on_a_page_alone(tmp
     assert "有部分得分低于该部分分值的60%（各部分得分须达60%），等次最高为不合格" in body
     assert "扣分项目" not in body  # a 扣分 item is no weak item: what it earns is no score rate
     assert "查实存在“各部分得分须达60%”" not in body
+
+
+def test_tables_stream_into_the_document_as_python_docx_would_place_them() -> None:
+    """The 附件 tables are written as text at save time (a 3,000-row tree cost 160 MB); the document must
+    be the one python-docx would have saved with the tables parsed into it, hostile text included."""
+    from docx.oxml import parse_xml
+    from lxml import etree
+
+    from kepu_inspect.reports.official_docx import Column, OfficialDocument, table_parts, table_xml
+
+    columns = [Column("名次", 2), Column("单位", 8, "left"), Column("备注", 10, "left")]
+    rows = [[str(i), f"单位{i}<&>\"'", "A&B 2017年\t备注\u3000"] for i in range(40)]
+
+    def made(streamed: bool) -> bytes:
+        doc = OfficialDocument()
+        doc.paragraph("正文")
+        if streamed:
+            doc.table(table_parts(columns, rows, muted_rows=frozenset({3})))
+            doc.paragraph("两表之间")
+            doc.table(table_xml(columns, rows[:2]))
+        else:
+            for xml in (
+                table_xml(columns, rows, muted_rows=frozenset({3})),
+                None,
+                table_xml(columns, rows[:2]),
+            ):
+                if xml is None:
+                    doc.paragraph("两表之间")
+                    continue
+                anchor = doc.doc.add_paragraph()
+                anchor._p.addprevious(parse_xml(xml))
+                anchor._p.getparent().remove(anchor._p)
+        sink = io.BytesIO()
+        doc.save(sink)
+        with zipfile.ZipFile(sink) as z:
+            return etree.tostring(etree.fromstring(z.read("word/document.xml")), method="c14n")
+
+    assert made(streamed=True) == made(streamed=False)
+    assert b"kepu-table-" not in made(streamed=True)

@@ -25,7 +25,7 @@ from kepu_inspect.reports.official_docx import (
     SIZE_SMALL_5,
     Column,
     OfficialDocument,
-    table_xml,
+    table_parts,
 )
 from kepu_inspect.reports.tables import (
     TIE_SENTENCE,
@@ -461,7 +461,7 @@ def write_tongbao(run: ScoreRun, sink: IO[bytes]) -> None:
                 doc.paragraph(
                     t.heading, font=HEADING_FONT, indent_chars=0, line="auto", keep_next=True, space_before=6
                 )
-            doc.table(table_xml(t.columns, t.rows, muted_rows=t.muted))
+            doc.table(table_parts(t.columns, t.rows, muted_rows=t.muted))
         doc.paragraph(text.rules, size=SIZE_SMALL_5, indent_chars=0, line="auto", space_before=4)
     meta = run.rubric.meta
     doc.properties(
