@@ -345,26 +345,35 @@ class Assignment:
     # each criterion's (lowest, highest) score at this weight, in the item's order: asked for every
     # criterion of every unit several times while scoring, so made once with the assignment
     ranges: tuple[tuple[Decimal, Decimal], ...] = field(init=False, repr=False, compare=False)
+    # each criterion's uid ("item.criterion") and its name in a 复核提示 ("第3项 标题（细则…）"), likewise
+    uids: tuple[str, ...] = field(init=False, repr=False, compare=False)
+    labels: tuple[str, ...] = field(init=False, repr=False, compare=False)
+    is_bonus: bool = field(init=False, repr=False, compare=False)
+    is_deduct: bool = field(init=False, repr=False, compare=False)
+    is_adjustment: bool = field(init=False, repr=False, compare=False)  # outside the base: 加分 or 扣分
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "ranges", tuple(c.score_range(self.weight) for c in self.item.criteria))
+        item = self.item
+        kind = self.section.kind
+        object.__setattr__(self, "is_bonus", kind == "bonus")
+        object.__setattr__(self, "is_deduct", kind == "deduct")
+        object.__setattr__(self, "is_adjustment", kind != "base")
+        object.__setattr__(self, "ranges", tuple(c.score_range(self.weight) for c in item.criteria))
+        object.__setattr__(self, "uids", tuple(f"{item.id}.{c.id}" for c in item.criteria))
+        number = item.number or item.id
+        where = f"第{number}项" if number.isdigit() else f"{number} "
+        object.__setattr__(
+            self,
+            "labels",
+            tuple(
+                f"{where}{item.title}（{c.text if len(c.text) <= 14 else c.text[:13] + '…'}）"
+                for c in item.criteria
+            ),
+        )
 
     @property
     def max_points(self) -> Decimal:
         return self.item.base_points * self.weight if self.section.kind == "base" else ZERO
-
-    @property
-    def is_bonus(self) -> bool:
-        return self.section.kind == "bonus"
-
-    @property
-    def is_deduct(self) -> bool:
-        return self.section.kind == "deduct"
-
-    @property
-    def is_adjustment(self) -> bool:
-        """Outside the base: a 加分 or 扣分 item."""
-        return self.section.kind != "base"
 
 
 @dataclass(frozen=True)

@@ -84,9 +84,10 @@ def score_criterion(
     outcome: Outcome,
     verified: _Verified,
     bounds: tuple[Decimal, Decimal],
+    uid: str = "",
 ) -> CriterionResult:
     """One criterion's counted points and the reason; ``bounds`` is its range (``Assignment.ranges``)."""
-    uid = f"{a.item.id}.{crit.id}"
+    uid = uid or f"{a.item.id}.{crit.id}"
     weight = a.weight
     top = crit.points * weight
     low, high = bounds
@@ -97,7 +98,7 @@ def score_criterion(
     self_score = entry.self_score if entry and not office else None
     computed = None if outcome.points is None else min(max(outcome.points * weight, ZERO), high)
     weight_note = f"（牵头单位分值×{fmt(weight)}）" if weight != 1 and computed is not None else ""
-    shown = tuple((s.label, _display(values.get(s.key))) for s in specs)
+    shown = tuple([(s.label, _display(values.get(s.key))) for s in specs]) if specs else ()
     if verified.value is not None:
         claimed = f"自评{fmt(self_score)}分，" if self_score is not None else ""
         rule_text = f"；按填报数据：{outcome.reason}" if specs and outcome.points is not None else ""
@@ -279,8 +280,7 @@ def assess_unit(
     out_of_range = 0
     for a in rubric.assignments(unit):
         crits: list[CriterionResult] = []
-        for c, bounds in zip(a.item.criteria, a.ranges, strict=True):
-            uid = f"{a.item.id}.{c.id}"
+        for c, bounds, uid in zip(a.item.criteria, a.ranges, a.uids, strict=True):
             entry = submission.criteria.get(uid)
             outcome = criterion_outcome(c, a.weight, entry, unit.params)
             if entry is not None and c.input_specs:
@@ -289,7 +289,7 @@ def assess_unit(
                     content.append(mismatch)
             verified = _verified(rubric, bounds, marks.get(uid, ()), leader)
             out_of_range += verified.out_of_range
-            crits.append(score_criterion(rubric, a, c, entry, outcome, verified, bounds))
+            crits.append(score_criterion(rubric, a, c, entry, outcome, verified, bounds, uid))
         extra = points = self_points = ZERO
         adjustment = a.is_adjustment
         for cr, (_, top) in zip(crits, a.ranges, strict=True):
@@ -390,20 +390,24 @@ class _Part:
     overclaims: tuple[Overclaim, ...]
 
 
-def _part(rubric: Rubric, a: Assignment, crits: Sequence[CriterionResult]) -> _Part:
-    points = bonus = ZERO
+def _part(
+    rubric: Rubric, a: Assignment, crits: Sequence[CriterionResult], points: Sequence[Decimal] | None = None
+) -> _Part:
+    """``points``: each criterion counted at another value than its own (the span's ends)."""
+    counted = [c.points for c in crits] if points is None else points
+    total = bonus = ZERO
     if a.is_adjustment:
-        for c in crits:
-            points += c.points
+        for p in counted:
+            total += p
     else:
-        for c in crits:
+        for c, p in zip(crits, counted, strict=True):
             if c.bonus:
-                bonus += c.points
+                bonus += p
             else:
-                points += c.points
+                total += p
     # a 扣分 claimed low is no overclaim
-    claims = () if a.is_deduct else _overclaims(rubric, a, crits)
-    return _Part(a, points, bonus, claims)
+    claims = () if a.is_deduct else _overclaims(rubric, a, crits, counted)
+    return _Part(a, total, bonus, claims)
 
 
 def _tally(rubric: Rubric, unit: Unit, parts: Sequence[_Part], triggered: tuple[str, ...]) -> _Tally:
@@ -471,26 +475,18 @@ def _span(
     low_parts: list[_Part] = []
     high_parts: list[_Part] = []
     for (a, crits), part in zip(per_item, parts, strict=True):
-        lows: list[CriterionResult] = []
-        highs: list[CriterionResult] = []
+        lows: list[Decimal] = []
+        highs: list[Decimal] = []
         moved = False
-        for c, (_, top) in zip(crits, a.ranges, strict=True):
+        for c, (_, top), label in zip(crits, a.ranges, a.labels, strict=True):
             low, high = _range_of(c, marks.get(c.uid, ()), top)
-            if low == high:
-                lows.append(c)
-                highs.append(c)
-                continue
-            moved = True
-            short = c.text if len(c.text) <= 14 else c.text[:13] + "…"
-            number = a.item.number or a.item.id
-            label = f"{'第' + number + '项' if number.isdigit() else number + ' '}{a.item.title}（{short}）"
-            swings.append(Swing(c.uid, label, low, high, c.points, c.verified is not None))
-            v_low = low if c.verified is not None else None
-            v_high = high if c.verified is not None else None
-            lows.append(_moved(c, low, v_low))
-            highs.append(_moved(c, high, v_high))
-        low_parts.append(_part(rubric, a, lows) if moved else part)
-        high_parts.append(_part(rubric, a, highs) if moved else part)
+            lows.append(low)
+            highs.append(high)
+            if low != high:
+                moved = True
+                swings.append(Swing(c.uid, label, low, high, c.points, c.verified is not None))
+        low_parts.append(_part(rubric, a, crits, lows) if moved else part)
+        high_parts.append(_part(rubric, a, crits, highs) if moved else part)
     disputed = {
         g.id
         for g in rubric.gates
@@ -514,25 +510,6 @@ def _span(
         grade_for(rubric, high_t.score, off),
         tuple(swings),
         tuple(sorted(disputed)),
-    )
-
-
-def _moved(c: CriterionResult, points: Decimal, verified: Decimal | None) -> CriterionResult:
-    """``c`` counted at another value (dataclasses.replace is ~5× slower, and this runs twice per disputed
-    criterion of every unit)."""
-    return CriterionResult(
-        c.uid,
-        c.text,
-        c.rule,
-        c.max_points,
-        c.inputs,
-        c.computed,
-        c.self_score,
-        verified,
-        points,
-        c.basis,
-        c.reason,
-        c.bonus,
     )
 
 
@@ -626,7 +603,9 @@ def _claim(c: CriterionResult, high: Decimal) -> Decimal:
     return min(max(c.self_score, ZERO), high)
 
 
-def _overclaims(rubric: Rubric, a: Assignment, crits: Sequence[CriterionResult]) -> tuple[Overclaim, ...]:
+def _overclaims(
+    rubric: Rubric, a: Assignment, crits: Sequence[CriterionResult], counted: Sequence[Decimal]
+) -> tuple[Overclaim, ...]:
     """Verified items (or criteria) whose 自评分 is above the 核定分 by the declared threshold.
 
     Only the criteria the item's points are made of count (an in-item 加分 counts apart), each claim
@@ -642,18 +621,18 @@ def _overclaims(rubric: Rubric, a: Assignment, crits: Sequence[CriterionResult])
     found: list[Overclaim] = []
     claimed_all = got_all = ZERO
     any_verified = False
-    for c, (_, top) in zip(crits, a.ranges, strict=True):
+    for c, (_, top), got in zip(crits, a.ranges, counted, strict=True):
         if c.verified is None or (c.bonus and not adjustment):
             continue
         claimed = ZERO if c.self_score is None else min(max(c.self_score, ZERO), top)
         if per_item:
             any_verified = True
             claimed_all += claimed
-            got_all += c.points
+            got_all += got
             continue
-        diff = claimed - c.points
+        diff = claimed - got
         if diff > threshold or (gte and diff == threshold and diff > 0):
-            found.append(Overclaim(c.uid, c.text, claimed, c.points))
+            found.append(Overclaim(c.uid, c.text, claimed, got))
     if any_verified:
         diff = claimed_all - got_all
         if diff > threshold or (gte and diff == threshold and diff > 0):
