@@ -137,7 +137,8 @@ def item_analysis(run: ScoreRun) -> list[ItemAnalysis]:
     """Average score rate per base item across scored units, weakest first (the 短板). 加分 and 扣分
     items are adjustments, not work to be rated: what they earn is no score rate."""
     base = {section.id for section in run.rubric.sections if section.kind == "base"}
-    stats: dict[str, list[tuple[Decimal, str]]] = {}
+    # running totals per item (a list of every unit's rate cost 20 MB at 3,000 units × 40 items)
+    totals: dict[str, tuple[Decimal, int, tuple[Decimal, str]]] = {}
     meta: dict[str, tuple[str, str]] = {}
     for res in run.results.values():
         if not res.scored:
@@ -145,13 +146,18 @@ def item_analysis(run: ScoreRun) -> list[ItemAnalysis]:
         for it in res.items:
             if it.bonus_section or it.section_id not in base or not it.max_points:
                 continue
-            stats.setdefault(it.item_id, []).append((it.points / it.max_points, res.unit_name))
+            rate = it.points / it.max_points
+            seen = totals.get(it.item_id)
+            if seen is None:
+                totals[it.item_id] = (ZERO + rate, 1, (rate, res.unit_name))
+            else:
+                total, count, lowest = seen
+                here = (rate, res.unit_name)
+                totals[it.item_id] = (total + rate, count + 1, here if here < lowest else lowest)
             meta[it.item_id] = (it.number, it.title)
     out = []
-    for item_id, values in stats.items():
-        avg = sum((v for v, _ in values), ZERO) / len(values)
-        lowest = min(values, key=lambda x: (x[0], x[1]))[1]
-        out.append(ItemAnalysis(item_id, meta[item_id][0], meta[item_id][1], len(values), avg, lowest))
+    for item_id, (total, count, lowest) in totals.items():
+        out.append(ItemAnalysis(item_id, meta[item_id][0], meta[item_id][1], count, total / count, lowest[1]))
     out.sort(key=lambda a: (a.average_rate, a.item_id))
     return out
 
