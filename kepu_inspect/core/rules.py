@@ -68,12 +68,8 @@ class Target:
         return f"{fmt(self.per)}{measure}×{self.param}"
 
 
-def _missing(inputs: list[InputSpec], values: Mapping[str, Value]) -> tuple[str, ...]:
-    return tuple(spec.label for spec in inputs if values.get(spec.key) is None)
-
-
 def _need(rule: Rule, values: Mapping[str, Value]) -> Outcome | None:
-    missing = _missing(rule.inputs(), values)
+    missing = tuple(spec.label for spec in rule.specs if values.get(spec.key) is None)
     if missing:
         return Outcome(None, "缺少填报数据：" + "、".join(missing), missing)
     return None
@@ -84,6 +80,10 @@ class Rule:
 
     kind: ClassVar[str]
     title: ClassVar[str]
+    specs: tuple[InputSpec, ...]  # inputs(), made once with the rule: every evaluation asks for them
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "specs", tuple(self.inputs()))
 
     def inputs(self) -> list[InputSpec]:
         raise NotImplementedError
