@@ -148,7 +148,7 @@ def _process(
     result = replace(result, problems=tuple(problems))
     record = None
     if options.records:
-        record = pack_record(encode_record(rubric.settings.decimals, result), options.keep_items)
+        record = pack_record(encode_record(rubric.settings.decimals, result))
     if not options.keep_items:
         result = replace(result, items=())
     return FileOutcome(reading, result, record, kept)
