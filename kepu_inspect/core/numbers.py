@@ -47,6 +47,34 @@ def fmt(value: Decimal | None, decimals: int | None = None) -> str:
     return text
 
 
+_CN_DIGIT = {
+    "〇": 0,
+    "零": 0,
+    "一": 1,
+    "二": 2,
+    "两": 2,
+    "三": 3,
+    "四": 4,
+    "五": 5,
+    "六": 6,
+    "七": 7,
+    "八": 8,
+    "九": 9,
+}
+
+
+def cn_number(text: str) -> int | None:
+    """一 → 1, 十 → 10, 十二 → 12, 二十 → 20, 两 → 2 (headings and counts in criteria; up to 九十九)."""
+    if not text or any(ch not in _CN_DIGIT and ch != "十" for ch in text):
+        return None
+    if "十" not in text:
+        return _CN_DIGIT[text] if len(text) == 1 else None
+    tens, _, ones = text.partition("十")
+    t = _CN_DIGIT.get(tens, -1) if tens else 1
+    o = _CN_DIGIT.get(ones, -1) if ones else 0
+    return None if t < 0 or o < 0 else t * 10 + o
+
+
 @dataclass(frozen=True)
 class Interval:
     """A range of numbers with explicit inclusive/exclusive bounds (None = unbounded)."""

@@ -5,23 +5,9 @@ from __future__ import annotations
 import re
 from decimal import Decimal, InvalidOperation
 
-from kepu_inspect.core.numbers import Interval
+from kepu_inspect.core.numbers import Interval, cn_number
 
 _WIDTH = str.maketrans("０１２３４５６７８９％＜＞≦≧＝", "0123456789%<>≤≥=")
-_CN = {
-    "零": 0,
-    "〇": 0,
-    "一": 1,
-    "二": 2,
-    "两": 2,
-    "三": 3,
-    "四": 4,
-    "五": 5,
-    "六": 6,
-    "七": 7,
-    "八": 8,
-    "九": 9,
-}
 # a measure word after a number: what is counted (次, 篇, 万元 …)
 MEASURES = (
     "万人次|人次|万人|人|万元|元|%|篇次|篇|场次|次|个|项|期|场|所|家|名|户|天|条|份|处|支|批|座|课时|学时|"
@@ -44,18 +30,6 @@ _DOT = re.compile(r"(\d)．(\d)")
 _SPACE = re.compile(r"[ \t\u3000]+")
 
 
-def cn_int(text: str) -> int | None:
-    """一 → 1, 十 → 10, 十二 → 12, 二十 → 20, 两 → 2."""
-    if not text or any(ch not in _CN and ch != "十" for ch in text):
-        return None
-    if "十" not in text:
-        return _CN[text] if len(text) == 1 else None
-    tens, _, ones = text.partition("十")
-    t = _CN.get(tens, -1) if tens else 1
-    o = _CN.get(ones, -1) if ones else 0
-    return None if t < 0 or o < 0 else t * 10 + o
-
-
 def normalise(text: str) -> str:
     """Full-width digits and signs, Chinese numerals before a measure (一次 → 1次, 两项 → 2项), one range
     sign (～), no spaces: the forms the patterns below read."""
@@ -63,7 +37,7 @@ def normalise(text: str) -> str:
     text = _SPACE.sub("", text.replace("\r", "").replace("\n", ""))
 
     def numeral(m: re.Match[str]) -> str:
-        n = cn_int(m.group(1))
+        n = cn_number(m.group(1))
         return str(n) if n is not None else m.group(1)
 
     text = _CN_NUM.sub(numeral, text)

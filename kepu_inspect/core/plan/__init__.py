@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from kepu_inspect.core.numbers import cn_number
 from kepu_inspect.core.plan.assemble import assemble
 from kepu_inspect.core.plan.draft import Draft
 from kepu_inspect.core.plan.model import (
@@ -38,7 +39,7 @@ from kepu_inspect.core.plan.model import (
 from kepu_inspect.core.plan.numbering import prepare_lines
 from kepu_inspect.core.plan.parser import draft_from_text
 from kepu_inspect.core.plan.tables import draft_from_tables
-from kepu_inspect.core.plan.text import Simplifier, cn_number, short_title
+from kepu_inspect.core.plan.text import Simplifier, short_title
 from kepu_inspect.core.plan.units import alias_strength, looks_like_lower
 
 __all__ = [

@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
+from kepu_inspect.core.numbers import cn_number
 from kepu_inspect.core.plan.annotations import (
     LABEL_RE,
     annotations_of,
@@ -20,7 +21,6 @@ from kepu_inspect.core.plan.text import (
     OPEN,
     TERMINATORS,
     clean_line,
-    cn_number,
     is_page_number,
     running_headers,
     struct,

@@ -12,6 +12,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from kepu_inspect.core.numbers import cn_number
 from kepu_inspect.core.plan.annotations import (
     Mention,
     annotations_of,
@@ -25,7 +26,7 @@ from kepu_inspect.core.plan.draft import Draft, RawGroup, RawItem
 from kepu_inspect.core.plan.model import PlanSection
 from kepu_inspect.core.plan.numbering import marker
 from kepu_inspect.core.plan.parser import year_of
-from kepu_inspect.core.plan.text import Simplifier, clean_line, cn_number, cn_numeral, looks_traditional, tidy
+from kepu_inspect.core.plan.text import Simplifier, clean_line, cn_numeral, looks_traditional, tidy
 from kepu_inspect.core.problems import Code, problem
 from kepu_inspect.core.tables import Table, TableRow
 

@@ -143,33 +143,7 @@ def starts_line(norm: str, pos: int, starts: frozenset[int]) -> bool:
 # --------------------------------------------------------------------------------------------
 # Chinese numerals
 # --------------------------------------------------------------------------------------------
-_CN_DIGIT = {
-    "〇": 0,
-    "零": 0,
-    "一": 1,
-    "二": 2,
-    "两": 2,
-    "三": 3,
-    "四": 4,
-    "五": 5,
-    "六": 6,
-    "七": 7,
-    "八": 8,
-    "九": 9,
-}
 CN = "〇零一二两三四五六七八九十"
-
-
-def cn_number(text: str) -> int | None:
-    """一 → 1, 十二 → 12, 二十 → 20, 二十三 → 23 (enough for headings)."""
-    if not text or any(ch not in _CN_DIGIT and ch != "十" for ch in text):
-        return None
-    if "十" not in text:
-        return _CN_DIGIT[text] if len(text) == 1 else None
-    tens, _, ones = text.partition("十")
-    t = _CN_DIGIT.get(tens, -1) if tens else 1
-    o = _CN_DIGIT.get(ones, -1) if ones else 0
-    return None if t < 0 or o < 0 else t * 10 + o
 
 
 def cn_numeral(n: int) -> str:
