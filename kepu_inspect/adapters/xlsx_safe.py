@@ -814,7 +814,9 @@ def _fast_sheet(
         for f_elem in _FORMULA.findall(data):
             _formula_text(f_elem, read.shared)
     store = sheet.stored = StoredCells(read, cells)
-    strings_, special, shared = read.strings, read.special, read.shared
+    strings_, special = read.strings, read.special
+    make = tuple.__new__  # a RawCell without NamedTuple's Python-level __new__ (~400 cells a workbook)
+    count = len(strings_)
     for match in matches:
         letters_b, row_b, s_b, t_b, attrs, f_elem, v_elem, v, rest = match
         if not (v_elem or f_elem or rest):  # a styled empty cell (no <v>, formula or content)
@@ -825,37 +827,49 @@ def _fast_sheet(
                 raise _twice(name, ref)
             store.raw[ref] = match
             continue
-        # _MatchReader.cell, written out: this loop runs ~400 times a workbook
-        if attrs and (b"t" in attrs or b"s" in attrs):  # attributes in an unusual order or quoting
-            t_match, s_match = _ATTR_T.search(attrs), _ATTR_S.search(attrs)
-            t_b = (t_match.group(1) if t_match.group(1) is not None else t_match.group(2)) if t_match else t_b
-            s_b = (s_match.group(1) if s_match.group(1) is not None else s_match.group(2)) if s_match else s_b
-        t = _TYPES.get(t_b) or t_b.decode()
-        value: str | None = None
-        if v_elem:
-            value = read.long_value(v) if len(v) > MAX_CELL_CHARS else _text(v) if b"&" in v else v.decode()
-        cell = interpret_cell(
-            t,
-            value,
-            (_formula_text(f_elem, shared) if outward else "") if f_elem else None,
-            s_b.decode() if s_b in special else None,
-            _inline_text(rest) if t == "inlineStr" else None,
-            strings_,
-            formats,
-        )
+        cell: RawCell | None
+        if v and not (attrs or f_elem or rest) and b"&" not in v and len(v) <= MAX_CELL_CHARS:
+            # the plain cells nearly every cell is, as interpret_cell reads them (the property test in
+            # tests/test_reader_paths_property.py holds the two equal): a shared string or a number
+            if t_b == b"s":
+                if not v.isdigit() or int(v) >= count:
+                    raise WorkbookError("corrupt", "共享字符串索引无效")
+                cell = make(RawCell, ("text", strings_[int(v)], False, True, False))
+            elif (t_b == b"" or t_b == b"n") and s_b not in special:
+                cell = make(RawCell, ("number", v.decode(), False, True, False))
+            else:
+                cell = _plain_cell(read, t_b, s_b, v, strings_, formats)
+        else:
+            cell = read.cell(match)  # formulas, inline strings, odd attributes, long or escaped values
         if cell is None:
             continue
-        letters = letters_b.decode()
-        ref = letters + row_b.decode()
+        ref_b = letters_b + row_b
+        ref = ref_b.decode()
         if ref in cells:
             raise _twice(name, ref)
         cells[ref] = cell
         row = int(row_b)
+        letters = letters_b.decode()
         if row in rows:
             rows[row][letters] = cell
         else:
             rows[row] = {letters: cell}
     return sheet
+
+
+def _plain_cell(
+    read: _MatchReader,
+    t_b: bytes,
+    s_b: bytes,
+    v: bytes,
+    strings: _LazyStrings | list[str],
+    formats: NumberFormats,
+) -> RawCell | None:
+    """A cell with a plain value but another type or a meaningful style (a date, a percentage)."""
+    t = _TYPES.get(t_b) or t_b.decode()
+    return interpret_cell(
+        t, v.decode(), None, s_b.decode() if s_b in read.special else None, None, strings, formats
+    )
 
 
 _Match = tuple[bytes, bytes, bytes, bytes, bytes, bytes, bytes, bytes, bytes]
@@ -889,7 +903,7 @@ class _MatchReader:
         return value
 
     def cell(self, match: _Match) -> RawCell | None:
-        """The cell of one match (for StoredCells; _fast_sheet's loop does the same, written out)."""
+        """The cell of one match (for StoredCells, and _fast_sheet's cells other than the plain ones)."""
         _, _, s_b, t_b, attrs, f_elem, v_elem, v, rest = match
         if attrs and (b"t" in attrs or b"s" in attrs):  # attributes in an unusual order or quoting
             t_match, s_match = _ATTR_T.search(attrs), _ATTR_S.search(attrs)

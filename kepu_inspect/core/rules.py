@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import ClassVar, Literal
+from typing import ClassVar, Literal, NamedTuple
 
 from kepu_inspect.core.numbers import ONE, ZERO, Interval, fmt
 
@@ -39,8 +39,7 @@ class InputSpec:
         return f"数值{('（' + self.measure + '）') if self.measure else ''}"
 
 
-@dataclass(frozen=True)
-class Outcome:
+class Outcome(NamedTuple):
     """Points a rule gives (None when inputs are missing) and why."""
 
     points: Decimal | None

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import NamedTuple
 
 from kepu_inspect.core.numbers import HUNDRED, ZERO, fmt, round_half_up
 from kepu_inspect.core.problems import Code, Problem, Severity, problem
@@ -69,8 +70,7 @@ def criterion_outcome(
     return crit.rule.evaluate(crit.points, values, params)
 
 
-@dataclass(frozen=True)
-class _Verified:
+class _Verified(NamedTuple):
     value: Decimal | None  # the 核定分 that counts (clamped when the rubric says so)
     how: str  # how several marks were combined (empty for one)
     out_of_range: bool  # the combined mark was outside the criterion's range
@@ -380,8 +380,7 @@ class _Tally:
     overclaims: tuple[Overclaim, ...]
 
 
-@dataclass(frozen=True, slots=True)
-class _Part:
+class _Part(NamedTuple):
     """What one item adds to the unit's totals (the span re-tallies only the items it moves)."""
 
     a: Assignment

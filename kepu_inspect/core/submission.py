@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import NamedTuple
 
 from kepu_inspect.core.rules import Value
 
 
-@dataclass(frozen=True)
-class CriterionEntry:
+class CriterionEntry(NamedTuple):
     values: dict[str, Value]  # input key → parsed value (missing keys were empty or unreadable)
     self_score: Decimal | None
     verified: Decimal | None
@@ -18,8 +18,7 @@ class CriterionEntry:
     unreadable: tuple[str, ...] = ()  # input keys whose cell had a problem (not just empty)
 
 
-@dataclass(frozen=True)
-class ItemEntry:
+class ItemEntry(NamedTuple):
     evidence: str = ""
     opinion: str = ""
     evidence_cell: str = ""

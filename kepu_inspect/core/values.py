@@ -11,8 +11,8 @@ import datetime as dt
 import math
 import re
 import unicodedata
-from dataclasses import dataclass
 from decimal import Decimal
+from typing import NamedTuple
 
 from kepu_inspect.core.numbers import fmt
 from kepu_inspect.core.rules import YES_NO, InputSpec, Value
@@ -88,8 +88,7 @@ _NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$")
 _THOUSANDS = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d+)?$")
 
 
-@dataclass(frozen=True)
-class Note:
+class Note(NamedTuple):
     """A normalisation applied while reading a value (``code`` is a problem-catalogue name): the value
     was read, and the user sees how (nothing is changed silently)."""
 
@@ -97,8 +96,7 @@ class Note:
     fields: tuple[tuple[str, str], ...] = ()
 
 
-@dataclass(frozen=True)
-class Parsed:
+class Parsed(NamedTuple):
     """A value, or why it could not be read (``code`` is a problem-catalogue name, ``fields`` fill its
     message), with the notes of every normalisation that produced it."""
 

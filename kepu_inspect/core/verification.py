@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Literal
+from typing import Literal, NamedTuple
 
 from kepu_inspect.core.numbers import fmt, round_half_up
 from kepu_inspect.core.submission import Submission
@@ -75,8 +75,7 @@ def from_submission(submission: Submission) -> Verification:
     return Verification(submission.unit_id, marks, gates, opinions, IN_SUBMISSION, (IN_SUBMISSION,))
 
 
-@dataclass(frozen=True)
-class Combined:
+class Combined(NamedTuple):
     """The verified score a criterion counts, and how it was reached from the inspectors' marks."""
 
     value: Decimal | None
