@@ -148,7 +148,7 @@ def _process(
     result = replace(result, problems=tuple(problems))
     record = None
     if options.records:
-        record = pack_record(encode_record(rubric.settings.decimals, result))
+        record = pack_record(encode_record(rubric.settings.decimals, result), compress=options.keep_items)
     if not options.keep_items:
         result = replace(result, items=())
     return FileOutcome(reading, result, record, kept)
