@@ -194,3 +194,9 @@ def test_a_whole_row_with_chosen_columns_reads_what_a_full_parse_keeps(
     )
     full = X._keep_columns(X._sheet(data, "s", "visible", STRINGS, FORMATS, [X.MAX_ELEMENTS]), kept, row)
     assert fast is not None and fast.cells == full.cells
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from([b"<", b"!", b"a", b"<!", b"!--", b"\xe9"]), max_size=20).map(b"".join))
+def test_declaration_search_finds_exactly_what_a_substring_search_finds(data: bytes) -> None:
+    assert X._declares(data) == (b"<!" in data)

@@ -573,9 +573,21 @@ _NAMED = {"lt": "<", "gt": ">", "amp": "&", "quot": '"', "apos": "'"}
 _cell_patterns: dict[frozenset[str] | None, re.Pattern[bytes]] = {}
 
 
+def _declares(data: bytes) -> bool:
+    """Whether ``data`` holds "<!" (a comment, CDATA or DTD). "!" is rare in a part (a formula's sheet
+    reference) and found by memchr; a search for the two bytes crawls over every "<" (61 µs per 75 KB
+    sheet, measured, against under 1)."""
+    i = data.find(b"!")
+    while i >= 0:
+        if i and data[i - 1] == 0x3C:  # "<"
+            return True
+        i = data.find(b"!", i + 1)
+    return False
+
+
 def _fast_ok(data: bytes) -> bool:
     """True when ``data`` has the plain shape every known spreadsheet writer produces."""
-    if b"!" in data and b"<!" in data:  # "!" alone is a memchr; "<!" a slower two-byte search
+    if _declares(data):
         if b"<!DOCTYPE" in data or b"<!ENTITY" in data:
             raise WorkbookError("xml", "文件中包含 DTD 或实体声明")
         return False  # comments or CDATA: let expat handle them
