@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from decimal import Decimal as D
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kepu_inspect.core.numbers import Interval, interval_problems, round_half_up
+from kepu_inspect.core.numbers import Interval, fmt, interval_problems, round_half_up
 from kepu_inspect.core.rules import (
     Category,
     Check,
@@ -217,3 +218,21 @@ def test_no_rule_exceeds_its_points(n: D) -> None:
         outcome = rule.evaluate(D(3), values, NO_PARAMS)
         assert outcome.points is not None
         assert D(0) <= outcome.points <= D(3)
+
+
+@settings(max_examples=600, deadline=None)
+@given(
+    st.decimals(min_value=-(10**15), max_value=10**15, allow_nan=False, allow_infinity=False)
+    | st.integers(-(10**12), 10**12).flatmap(
+        lambda n: st.integers(-12, 8).map(lambda e: Decimal(n).scaleb(e))
+    ),
+    st.sampled_from([None, 0, 1, 2, 4]),
+)
+def test_fmt_words_a_number_as_the_f_format_would(value: Decimal, decimals: int | None) -> None:
+    """fmt takes str() where it equals format "f" (faster); never an exponent, zeros stripped unless
+    ``decimals`` is given, 四舍五入 when it is."""
+    text = f"{round_half_up(value, decimals):f}" if decimals is not None else f"{value:f}"
+    if decimals is None and "." in text:
+        text = text.rstrip("0").rstrip(".")
+    assert fmt(value, decimals) == text
+    assert "E" not in fmt(value, decimals)
