@@ -275,6 +275,7 @@ def assess_unit(
     content: list[Problem] = []
     items: list[ItemResult] = []
     per_item: list[tuple[Assignment, tuple[CriterionResult, ...]]] = []
+    parts: list[_Part] = []  # what each item adds to the totals, from the sums made here
     self_total = ZERO
     unverified = 0
     out_of_range = 0
@@ -323,7 +324,8 @@ def assess_unit(
             )
         )
         per_item.append((a, tuple(crits)))
-    parts = [_part(rubric, a, crits) for a, crits in per_item]
+        # a 扣分 claimed low is no overclaim (as _part)
+        parts.append(_Part(a, points, extra, () if a.is_deduct else _overclaims(rubric, a, crits)))
     triggered = _triggered(rubric, verification, parts)
     tally = _tally(rubric, unit, parts, triggered)
     base_r, bonus_r, deductions_r, rate_r, score = (
@@ -603,7 +605,7 @@ def _claim(c: CriterionResult, high: Decimal) -> Decimal:
 
 
 def _overclaims(
-    rubric: Rubric, a: Assignment, crits: Sequence[CriterionResult], counted: Sequence[Decimal]
+    rubric: Rubric, a: Assignment, crits: Sequence[CriterionResult], counted: Sequence[Decimal] | None = None
 ) -> tuple[Overclaim, ...]:
     """Verified items (or criteria) whose 自评分 is above the 核定分 by the declared threshold.
 
@@ -614,6 +616,8 @@ def _overclaims(
     threshold = settings.overclaim_threshold
     if threshold is None:
         return ()
+    if counted is None:
+        counted = [c.points for c in crits]
     per_item = settings.overclaim_per == "item"
     gte = settings.overclaim_boundary == "gte"
     adjustment = a.is_adjustment
