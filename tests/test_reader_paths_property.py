@@ -200,3 +200,28 @@ def test_a_whole_row_with_chosen_columns_reads_what_a_full_parse_keeps(
 @given(st.lists(st.sampled_from([b"<", b"!", b"a", b"<!", b"!--", b"\xe9"]), max_size=20).map(b"".join))
 def test_declaration_search_finds_exactly_what_a_substring_search_finds(data: bytes) -> None:
     assert X._declares(data) == (b"<!" in data)
+
+
+_SST_ENTRIES = st.sampled_from(
+    [
+        "<si><t>考核</t></si>",
+        '<si><t xml:space="preserve"> 2017年 </t></si>',
+        "<si/>",
+        "<si><r><t>第</t></r><r><rPr><b/></rPr><t>3</t></r><r><t>项</t></r></si>",
+        "<si><t>A&amp;B</t></si>",
+        "<si><t/></si>",
+    ]
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_SST_ENTRIES, max_size=12))
+def test_shared_strings_fast_split_reads_what_an_xml_parser_reads(entries: list[str]) -> None:
+    """The split at "<si>" is taken only for plain entries; any other form goes to the exact pattern."""
+    from xml.etree.ElementTree import fromstring
+
+    ns = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+    xml = f'<sst xmlns="{ns}" count="{len(entries)}">{"".join(entries)}</sst>'
+    expected = ["".join(t.text or "" for t in si.iter(f"{{{ns}}}t")) for si in fromstring(xml)]
+    strings = X._LazyStrings(xml.encode())
+    assert [strings[i] for i in range(len(strings))] == expected
