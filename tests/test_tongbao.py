@@ -431,3 +431,26 @@ def test_tables_stream_into_the_document_as_python_docx_would_place_them() -> No
 
     assert made(streamed=True) == made(streamed=False)
     assert b"kepu-table-" not in made(streamed=True)
+
+
+@pytest.mark.libreoffice
+def test_libreoffice_mapped_fonts_national_ranks_and_scores_print_on_one_line(tmp_path: Path) -> None:
+    """A national run ranks thousands and a 加分 total passes 100: 名次 2941 and 总分 102.78 broke over
+    two lines at the fixed column widths; each column now fits its widest figure."""
+    from decimal import Decimal
+
+    small = synthetic_run(units=60, items=3)
+    county = [
+        dataclasses.replace(r, rank=2940 + i, result=dataclasses.replace(r.result, score=Decimal("102.78")))
+        for i, r in enumerate(small.rankings["county"])
+        if r.result.has_score
+    ]
+    wide = dataclasses.replace(small, rankings={**small.rankings, "county": county})
+    source = tmp_path / "national.docx"
+    with source.open("wb") as sink:
+        write_tongbao(wide, sink)
+    (pdf,) = to_pdf([source], tmp_path, tmp_path)
+    words = " ".join(page for page in page_texts(pdf) if "名次" in page).split()  # the 附件's pages
+    for r in county:
+        assert str(r.rank) in words, r.rank
+    assert words.count("102.78") == len(county)

@@ -370,18 +370,25 @@ def _text_width(text: str) -> float:
     return sum(0.5 if ch.isascii() else 1.0 for ch in text)
 
 
+# how wide a figure prints, in 小四 characters (digits of the fallback fonts are widest: 0.65)
+_FIGURE_WIDTH = {".": 0.35, "%": 0.8}
+
+
+def _fit(texts: list[str], least: float) -> float:
+    """A figure column's width: at least ``least``, and its widest figure on one line with the cell's
+    margins (a national run's 名次 2941 and 总分 102.78 broke over two lines at the fixed widths)."""
+    widest = max(
+        (sum(_FIGURE_WIDTH.get(ch, 0.65 if ch.isascii() else 1.0) for ch in t) for t in texts), default=0
+    )
+    return max(least, round(widest + 0.6, 2))
+
+
 def group_table(run: ScoreRun, table: RankingTable, position: int, of: int) -> GroupTable:
     """A group's ranking as the 通报 prints it: 名次/单位/总分/等次/备注, with 满分 and 得分率 where units
     are compared on their rate (their 满分 differ)."""
     d = run.rubric.settings.decimals
     names = [r.result.unit_name for r in table.ranked]
     unit_w = max(5.0, min(12.0, max((_text_width(n) for n in names), default=4) + 0.6))
-    fixed = [Column("名次", 2.7), Column("单位", unit_w, "left")]
-    if table.normalised:
-        fixed += [Column("满分", 3.2), Column("得分率", 5.0)]  # "100.00%" on one line in any font
-    fixed += [Column("总分", 3.7), Column("等次", 3.6)]
-    room = TABLE_CHARS - sum(c.width for c in fixed)
-    columns = (*fixed, Column("备注", max(7.0, room), "left"))
     rows, muted = [], set()
     for i, r in enumerate(table.ranked):
         res = r.result
@@ -396,6 +403,15 @@ def group_table(run: ScoreRun, table: RankingTable, position: int, of: int) -> G
         rows.append(tuple(cells))
         if not res.scored:
             muted.add(i)
+    fixed = [Column("名次", _fit([c[0] for c in rows], 2.7)), Column("单位", unit_w, "left")]
+    if table.normalised:  # "100.00%" on one line in any font
+        fixed += [
+            Column("满分", _fit([c[2] for c in rows], 3.2)),
+            Column("得分率", _fit([c[3] for c in rows], 5.0)),
+        ]
+    fixed += [Column("总分", _fit([c[-3] for c in rows], 3.7)), Column("等次", 3.6)]
+    room = TABLE_CHARS - sum(c.width for c in fixed)
+    columns = (*fixed, Column("备注", max(7.0, room), "left"))
     note = ranking_basis(table)
     if table.normalised:
         note += "满分为该单位适用考核项目的基本分满分。"
