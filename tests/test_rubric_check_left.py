@@ -127,3 +127,12 @@ def test_units_off_the_declared_unit_total_are_all_listed() -> None:
     loaded = load_rubric_text(text, Path("t.yaml"))
     assert [p.code.name for p in loaded.problems] == ["RB020", "RB020"]  # 甲县 and 乙区 at once
     assert {p.unit or p.message for p in loaded.problems} and all(p.line for p in loaded.problems)
+
+
+def test_salvage_gives_up_when_a_cut_empties_every_section() -> None:
+    """The only criterion has a schema error: cutting it empties its item, then the item its section,
+    then the top-level list — nothing is left to check, which is an answer, not an IndexError."""
+    doc = {"rubric": {}, "sections": [{"id": "s", "items": [{"id": "i", "criteria": [{"id": "a"}]}]}]}
+    assert (
+        safe_salvage({**doc, "units": [], "groups": []}, ["sections[0].items[0].criteria[0].points"]) is None
+    )

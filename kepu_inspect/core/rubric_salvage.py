@@ -124,10 +124,8 @@ def _cut(work: dict[str, Any], result: Salvage, targets: set[tuple[Token, ...]])
         if not container and list_path and list_path[-1] in _MUST_HAVE:
             owner = _entity(list(list_path))
             if owner is None:
-                return {()}  # a top-level list emptied: give up below
+                raise _Unsalvageable  # a top-level list emptied: nothing left to check
             emptied.add(owner)
-    if () in emptied:
-        raise _Unsalvageable
     return emptied
 
 
