@@ -332,7 +332,6 @@ class ReportFolder:
         self.waiting = parent / f"{name}.{WAITING}"
         self.staging = parent / f".{name}.{STAGING}-{os.getpid()}"
         self.lock_path = parent / f".{name}.lock"
-        self.written: dict[str, str] = {}
         self._lock: Any = None
 
     def __enter__(self) -> ReportFolder:

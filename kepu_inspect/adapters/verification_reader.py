@@ -27,7 +27,7 @@ from kepu_inspect.core.numbers import fmt
 from kepu_inspect.core.problems import Code, Problem, problem
 from kepu_inspect.core.rubric import Rubric, Unit
 from kepu_inspect.core.scoring import score_range
-from kepu_inspect.core.values import Parsed, clean_text, parse_number, parse_yesno
+from kepu_inspect.core.values import SCORE_MEASURE, Parsed, clean_text, parse_number, parse_yesno
 from kepu_inspect.core.verification import GateMark, Mark, Verification
 
 EMPTY = RawCell("empty", "")
@@ -261,7 +261,7 @@ class _Reader:
     def mark(self, sheet: str, ref: str, raw: RawCell) -> Parsed:
         """A 核定分 read like a self score (8分 is 8; 85% or 8万元 is a mistake), each problem and each
         normalisation reported on its cell."""
-        parsed = parse_number(raw.kind, raw.text, "分", raw.percent)
+        parsed = parse_number(raw.kind, raw.text, SCORE_MEASURE, raw.percent)
         if not parsed.ok:
             self.add(
                 Code[parsed.code or "WB015"], sheet=sheet, cell=ref, value=raw.text, **dict(parsed.fields)

@@ -21,6 +21,7 @@ from kepu_inspect.adapters.xlsx_safe import (
     open_regular,
     read_workbook,
 )
+from kepu_inspect.core.cellref import col_number
 from kepu_inspect.core.numbers import ZERO, fmt
 from kepu_inspect.core.problems import Code, Problem, problem
 from kepu_inspect.core.results import FileReading
@@ -29,6 +30,7 @@ from kepu_inspect.core.rules import InputSpec
 from kepu_inspect.core.scoring import score_range
 from kepu_inspect.core.submission import CriterionEntry, ItemEntry, Submission
 from kepu_inspect.core.values import (
+    SCORE_MEASURE,
     Parsed,
     clean_text,
     parse_date,
@@ -58,14 +60,6 @@ EMPTY_CELL = RawCell("empty", "")
 # shows (template_writer.MAX_NUMBER). Larger values are typing accidents, and would overflow the
 # exact arithmetic of the rules (Decimal precision 28).
 MAX_INPUT = Decimal("999999999")
-SCORE_MEASURE = "分"  # what 自评分 and 核定分 are counted in: "8分" is 8, "8万元" or 85% is a mistake
-
-
-def _col_key(letters: str) -> int:
-    n = 0
-    for ch in letters:
-        n = n * 26 + ord(ch) - 64
-    return n
 
 
 _RANGE = re.compile(r"^\$?([A-Z]{1,3})\$?([0-9]{1,7})(?::\$?([A-Z]{1,3})\$?([0-9]{1,7}))?$")
@@ -313,8 +307,8 @@ def covered_cells(merges: list[str]) -> dict[str, tuple[str, str]]:
                 continue
             columns: tuple[str, ...] = (first_col,)
         else:
-            low, high = _col_key(first_col), _col_key(last_col)
-            columns = tuple(c for c in VALUE_COLUMNS if low <= _col_key(c) <= high)
+            low, high = col_number(first_col), col_number(last_col)
+            columns = tuple(c for c in VALUE_COLUMNS if low <= col_number(c) <= high)
         top = int(first_row)
         bottom = min(int(last_row or first_row), top + MAX_MERGE_ROWS)
         first = f"{first_col}{first_row}"
@@ -327,7 +321,7 @@ def covered_cells(merges: list[str]) -> dict[str, tuple[str, str]]:
 
 def _ref_key(ref: str) -> tuple[int, int]:
     m = _RANGE.match(ref)
-    return (int(m.group(2)), _col_key(m.group(1))) if m else (0, 0)
+    return (int(m.group(2)), col_number(m.group(1))) if m else (0, 0)
 
 
 def _range_words(ref: str) -> str:
@@ -343,8 +337,8 @@ def _range_words(ref: str) -> str:
     )
     rows = f"第{row1}行" if row1 == row2 else f"第{row1}至{row2}行"
     headings = {letter: heading for letter, heading, _ in L.COLUMNS}
-    lo, hi = _col_key(col1), _col_key(col2)
-    named = [f"“{h}”" for letter, h in headings.items() if lo <= _col_key(letter) <= hi]
+    lo, hi = col_number(col1), col_number(col2)
+    named = [f"“{h}”" for letter, h in headings.items() if lo <= col_number(letter) <= hi]
     return rows + "、".join(named)
 
 
@@ -612,7 +606,7 @@ class _Reader:
         for col, title, _ in L.COLUMNS:
             if found.get(col, "") == clean_text(title):
                 continue
-            now = sorted((c for c, text in found.items() if text == clean_text(title)), key=_col_key)
+            now = sorted((c for c, text in found.items() if text == clean_text(title)), key=col_number)
             where = f"“{title}”现在在 {now[0]} 列" if now else "表头中找不到该列"
             self.add(
                 Code.WB054,

@@ -25,6 +25,7 @@ from xml.etree.ElementTree import ParseError, fromstring
 from xml.parsers import expat
 
 from kepu_inspect.adapters.layout import col_letter
+from kepu_inspect.core.cellref import col_number
 
 MAX_FILE_BYTES = 50 * 1024 * 1024
 MAX_PART_BYTES = 64 * 1024 * 1024
@@ -375,13 +376,6 @@ def _is_percent_format(fid: int, custom: dict[int, str]) -> bool:
 _REF = re.compile(r"([A-Z]{1,3})(\d+)$")
 
 
-def _col_number(letters: str) -> int:
-    n = 0
-    for ch in letters:
-        n = n * 26 + ord(ch) - 64
-    return n
-
-
 def interpret_cell(
     t: str,
     v: str | None,
@@ -471,7 +465,7 @@ def _sheet(
                 m = _REF.match(ref)
                 if m is None:
                     raise WorkbookError("corrupt", f"单元格引用“{ref[:20]}”无效")
-                pos["col"] = _col_number(m.group(1))
+                pos["col"] = col_number(m.group(1))
                 pos["row"] = int(m.group(2))
             else:
                 pos["col"] += 1
@@ -994,31 +988,6 @@ class StoredCells:
             ):
                 out.append(i)
         return out
-
-    def holds(self, ref: str, text: str) -> bool:
-        """True when the cell plainly holds ``text`` (a shared string, as every writer stores text).
-
-        Only a quick yes: False means "look closer" (text()/get()), not "different".
-        """
-        match = self.raw.get(ref)
-        if match is None or match[3] != b"s" or match[4] or match[5] or self.read is None:
-            return False
-        index = match[7]
-        strings = self.read.strings
-        return index.isdigit() and int(index) < len(strings) and strings[int(index)] == text
-
-    def holds_number(self, ref: str, stored: bytes) -> bool:
-        """True when the cell plainly holds the number written as ``stored`` (b"4", b"1.5"); a quick
-        yes like holds()."""
-        match = self.raw.get(ref)
-        return (
-            match is not None
-            and match[7] == stored
-            and match[3] in (b"", b"n")
-            and not (match[4] or match[5])
-            and self.read is not None
-            and match[2] not in self.read.special
-        )
 
     def number(self, ref: str) -> str | None:
         """The cell's number as stored, or None when it holds no number."""

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -27,7 +27,9 @@ from kepu_inspect.cli.common import (
     set_verbosity,
 )
 from kepu_inspect.cli.framework import ARGUMENTS_PANEL, OPTIONS_PANEL, ChineseCommand, ChineseGroup
-from kepu_inspect.core.problems import Problem, Severity
+
+if TYPE_CHECKING:  # the problem catalogue is imported where a command needs it (--help does not)
+    from kepu_inspect.core.problems import Problem
 
 app = typer.Typer(
     cls=ChineseGroup,
@@ -237,6 +239,8 @@ def check_cmd(
 
         write_json(json.dumps(problems_json(problems), ensure_ascii=False, indent=2) + "\n")
     else:
+        from kepu_inspect.core.problems import Severity
+
         for r in results:
             shown = [p for p in r.problems if p.severity is Severity.ERROR] if quiet() else r.problems
             if shown:
@@ -250,12 +254,16 @@ def check_cmd(
                 )
     if unusable:
         raise typer.Exit(EXIT_USAGE)
+    from kepu_inspect.core.problems import Severity
+
     has_error = any(p.severity is Severity.ERROR for p in problems)
     raise typer.Exit(EXIT_PROBLEMS if has_error else EXIT_OK)
 
 
 def _left_to_do(problems: list[Problem]) -> str:
     """One line a clerk can work down: how many of each kind of problem are left."""
+    from kepu_inspect.core.problems import Severity
+
     counts: dict[str, int] = {}
     for p in problems:
         counts[p.code.name] = counts.get(p.code.name, 0) + 1

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -444,6 +443,8 @@ def publish_run(run: ScoreRun, output: Path, period: str | None, contact: str | 
     from kepu_inspect.reports.publicity import publicity_html
 
     data = b"".join(iter_results_json(run))
+    import hashlib
+
     digest = hashlib.sha256(data).hexdigest()[:12]
     archive = output.parent / f"{output.name}-公示存档" / f"{run.date}-{digest}"
     if not (archive / "考核结果.json").is_file():  # the same hash is the same content: kept as it is

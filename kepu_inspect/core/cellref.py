@@ -6,6 +6,14 @@ Pure and tiny, so the template writer, the safe reader and the report workbook s
 from __future__ import annotations
 
 
+def col_number(letters: str) -> int:
+    """The 1-based column index of column letters (A → 1, AA → 27)."""
+    n = 0
+    for ch in letters:
+        n = n * 26 + ord(ch) - 64
+    return n
+
+
 def col_letter(index: int) -> str:
     """Column letters for a 1-based column index (1 → A, 27 → AA)."""
     letters = ""

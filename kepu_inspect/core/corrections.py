@@ -16,8 +16,7 @@ from decimal import Decimal, InvalidOperation
 
 from kepu_inspect.core.numbers import fmt
 from kepu_inspect.core.problems import Code, Problem, problem
-from kepu_inspect.core.rubric import Criterion, Rubric, Unit
-from kepu_inspect.core.scoring import score_range
+from kepu_inspect.core.rubric import Rubric, Unit
 from kepu_inspect.core.values import clean_text, parse_yesno
 from kepu_inspect.core.verification import GateMark, Mark, Verification
 
@@ -76,20 +75,17 @@ class Ledger:
         return [c for c in (*self.corrections, *self.answered) if c.unit_id == unit_id]
 
 
-def _criterion_of(rubric: Rubric, unit: Unit, target: str) -> tuple[str, Criterion, Decimal, str] | None:
-    """A criterion of the unit by uid (d01.a), by item number and criterion id (3.a), or by its text."""
+def _criterion_of(rubric: Rubric, unit: Unit, target: str) -> tuple[str, tuple[Decimal, Decimal], str] | None:
+    """A criterion of the unit by uid (d01.a), by item number and criterion id (3.a), or by its text:
+    its uid, its score range and its 复核提示 label (``Assignment``)."""
     key = clean_text(target)
-    found: list[tuple[str, Criterion, Decimal, str]] = []
+    found: list[tuple[str, tuple[Decimal, Decimal], str]] = []
     for a in rubric.assignments(unit):
-        for c in a.item.criteria:
-            uid = f"{a.item.id}.{c.id}"
+        for c, uid, label, bounds in zip(a.item.criteria, a.uids, a.labels, a.ranges, strict=True):
             if key in (uid, f"{a.item.number}.{c.id}", f"{a.item.number}{c.id}") or (
                 len(key) >= 4 and clean_text(c.text).startswith(key)
             ):
-                number = a.item.number or a.item.id
-                short = c.text if len(c.text) <= 14 else c.text[:13] + "…"
-                place = f"第{number}项" if number.isdigit() else f"{number} "
-                found.append((uid, c, a.weight, f"{place}{a.item.title}（{short}）"))
+                found.append((uid, bounds, label))
     return found[0] if len(found) == 1 else None
 
 
@@ -130,10 +126,9 @@ def _target(rubric: Rubric, unit: Unit, row: LedgerRow) -> tuple[str, str, Decim
     found = _criterion_of(rubric, unit, row.target)
     if found is None:
         return problem(Code.CR002, value=row.target, unit=unit.name, **where)
-    uid, crit, weight, label = found
+    uid, (low, high), label = found
     if not raw_value:
         return uid, label, None
-    low, high = score_range(crit, weight)
     try:
         number = Decimal(clean_text(raw_value).removesuffix("分"))
     except InvalidOperation:

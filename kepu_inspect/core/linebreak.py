@@ -12,11 +12,6 @@ NO_LINE_START = frozenset("，。、；：？！）」』》〉】〕”’%‰�
 NO_LINE_END = frozenset("（「『《〈【〔“‘([{")
 
 
-def char_width(ch: str) -> int:
-    """Width in Excel's unit (one digit): a CJK character, or any non-ASCII sign, takes two."""
-    return 1 if ch.isascii() else 2
-
-
 def text_width(text: str) -> int:
     return sum(1 if c.isascii() else 2 for c in text)
 
@@ -109,8 +104,3 @@ def _carry_start(line: str) -> int | None:
     if k <= 0 or line[k] in NO_LINE_START:
         return None
     return k
-
-
-def starts_badly(text: str) -> bool:
-    """The text (or one of its lines) starts with punctuation that may not start a line."""
-    return any(line[:1] in NO_LINE_START for line in text.split("\n") if line)

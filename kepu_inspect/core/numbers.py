@@ -116,6 +116,15 @@ class Interval:
             high, high_inc = to_decimal(bounds["lt"]), False
         return cls(low, low_inc, high, high_inc)
 
+    def to_bounds(self) -> dict[str, Decimal]:
+        """The rubric's ``gte``/``gt``/``lte``/``lt`` keys (the inverse of ``from_bounds``)."""
+        out: dict[str, Decimal] = {}
+        if self.low is not None:
+            out["gte" if self.low_inclusive else "gt"] = self.low
+        if self.high is not None:
+            out["lte" if self.high_inclusive else "lt"] = self.high
+        return out
+
 
 def interval_problems(intervals: list[Interval], floor: Decimal | None, ceiling: Decimal | None) -> list[str]:
     """Describe overlaps and gaps between intervals covering [floor, ceiling] (None = open end).

@@ -15,6 +15,7 @@ from decimal import Decimal
 from kepu_inspect.core.numbers import HUNDRED, fmt
 from kepu_inspect.core.results import Ranked, Swing, UnitResult
 from kepu_inspect.core.rubric import Rubric
+from kepu_inspect.core.scoring import grade_for
 
 MAX_PAIRS_PER_UNIT = 3  # a unit overlapping many others is listed with its nearest three
 MAX_DECIDING = 3
@@ -99,10 +100,6 @@ def _words(result: UnitResult, moves: Sequence[tuple[Swing, Decimal]], up: bool)
         what = "核定分" if s.verified else "得分"
         parts.append(f"{s.label}{what}由{fmt(s.current)}改为{fmt(target)}")
     return "、".join(parts)
-
-
-def _band(rubric: Rubric, score: Decimal) -> str:
-    return next((b.name for b in rubric.grades if b.interval.contains(score)), "")
 
 
 class _Moves:
@@ -215,7 +212,7 @@ def _grades(
                 up = res.score < line
                 need = (line - res.score) if up else (res.score - line) + Decimal("0.000001")
                 chosen = _deciding(moves(res, up), need)
-                could_be = _band(rubric, line if up else line - step)
+                could_be = grade_for(rubric, line if up else line - step)
                 if could_be == res.grade or not could_be:
                     continue
                 reason = (

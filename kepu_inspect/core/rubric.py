@@ -179,7 +179,7 @@ class Criterion:
     input_specs: tuple[InputSpec, ...] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "input_specs", tuple(self.rule.inputs()))
+        object.__setattr__(self, "input_specs", self.rule.specs)
 
     def inputs(self) -> list[InputSpec]:
         return list(self.input_specs)

@@ -33,6 +33,7 @@ from kepu_inspect.core.rubric import (
     normalise_name,
 )
 from kepu_inspect.core.rules import (
+    ANY_GROWTH,
     BestOf,
     Category,
     Check,
@@ -161,7 +162,7 @@ def build_rule(raw: Doc) -> Rule:
             )
         )
     if kind == "growth":
-        bound = Interval.from_bounds(raw) if _has_bounds(raw) else Interval(ZERO, False, None)
+        bound = Interval.from_bounds(raw) if _has_bounds(raw) else ANY_GROWTH
         return Growth(raw["label"], unit, bound)
     if kind == "shortfall":
         return Shortfall(

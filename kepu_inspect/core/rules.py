@@ -304,7 +304,7 @@ class Level:
             return low, item_points * self.share_to
         return low, low
 
-    def describe(self, item_points: Decimal | None = None) -> str:
+    def describe(self) -> str:
         """The level's value in words (得2分 / 得本项分值的80% / 得本项分值的90%～100%)."""
         if self.points is not None:
             if self.points_to is not None:

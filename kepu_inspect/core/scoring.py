@@ -84,10 +84,10 @@ def score_criterion(
     outcome: Outcome,
     verified: _Verified,
     bounds: tuple[Decimal, Decimal],
-    uid: str = "",
+    uid: str,
 ) -> CriterionResult:
-    """One criterion's counted points and the reason; ``bounds`` is its range (``Assignment.ranges``)."""
-    uid = uid or f"{a.item.id}.{crit.id}"
+    """One criterion's counted points and the reason; ``bounds`` and ``uid`` are its range and id
+    (``Assignment.ranges``, ``Assignment.uids``)."""
     weight = a.weight
     top = crit.points * weight
     low, high = bounds
@@ -715,6 +715,8 @@ def grade_for(rubric: Rubric, score: Decimal, gates: tuple[str, ...] = ()) -> st
         if band.interval.contains(score):
             grade = band.name
             break
+    if not gates:
+        return grade
     order = [b.name for b in rubric.grades_high_to_low()]
     for gate in rubric.gates:
         if gate.id not in gates:

@@ -88,6 +88,10 @@ _NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$")
 _THOUSANDS = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d+)?$")
 
 
+# what 自评分 and 核定分 are counted in: "8分" is 8, "8万元" or 85% is a mistake
+SCORE_MEASURE = "分"
+
+
 class Note(NamedTuple):
     """A normalisation applied while reading a value (``code`` is a problem-catalogue name): the value
     was read, and the user sees how (nothing is changed silently)."""

@@ -101,7 +101,7 @@ def combine(
         return Combined(only, "", Decimal(0)) if only is not None else _NO_MARK
     values = sorted(m.value for m in marks if m.value is not None)
     if not values:
-        return Combined(None, "", Decimal(0))
+        return _NO_MARK
     spread = values[-1] - values[0]
     if len(values) == 1:
         return Combined(values[0], "", spread)

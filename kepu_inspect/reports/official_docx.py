@@ -37,7 +37,6 @@ SIZE_2 = 22.0  # 二号, the title
 SIZE_3 = 16.0  # 三号, the body
 SIZE_4 = 14.0  # 四号, page numbers
 SIZE_SMALL_4 = 12.0  # 小四, tables
-SIZE_5 = 10.5  # 五号
 SIZE_SMALL_5 = 9.0  # 小五, the 说明 under tables
 
 PAGE_MM = (210, 297)
@@ -48,7 +47,6 @@ LINES_PER_PAGE, CHARS_PER_LINE = 22, 28
 TWIPS_PER_MM = 1440 / 25.4
 PT_PER_MM = 72 / 25.4
 LINE_PITCH_TWIPS = int(TEXT_HEIGHT_MM * TWIPS_PER_MM / LINES_PER_PAGE)  # 579: 28.95 pt per line
-CHAR_PITCH_PT = TEXT_WIDTH_MM * PT_PER_MM / CHARS_PER_LINE  # 15.79 pt per character
 # 28 characters a line: the body's characters are set 0.25 pt closer than their 3号 size (15.75 pt each).
 # Word's own way, a docGrid "linesAndChars" with a negative charSpace, is misread by LibreOffice 7
 # (characters spread over two grid cells, numbers split across lines), so the line grid is declared
@@ -394,8 +392,8 @@ class OfficialDocument:
         name = clean(text)
         if name:
             width = TEXT_WIDTH_MM * PT_PER_MM
-            size = max(SIZE_2, min(36.0, width / max(1.0, _width(name))))
-            scale = min(100, int(100 * width / (_width(name) * size)))
+            size = max(SIZE_2, min(36.0, width / max(1.0, body_width(name))))
+            scale = min(100, int(100 * width / (body_width(name) * size)))
             self.paragraph(
                 name,
                 font=TITLE_FONT,
@@ -443,8 +441,8 @@ class OfficialDocument:
         """发文机关署名 and 成文日期: the date four characters in from the right, the issuer centred over
         it, three empty lines above for the seal, which presses on both (GB/T 9704 7.3.5). They never
         stand on a page alone: the caller keeps the text before them with them (``keep_next``)."""
-        issuer_w = _width(issuer)
-        date_w = _width(date_text)
+        issuer_w = body_width(issuer)
+        date_w = body_width(date_text)
         if date_w >= issuer_w:
             date_right = 4.0
             issuer_right = 4.0 + (date_w - issuer_w) / 2
@@ -532,13 +530,13 @@ _TITLE_BREAKS = re.compile(
 def title_lines(text: str, per_line: float) -> list[str]:
     """A title in as few lines as fit ``per_line`` characters, broken at a phrase boundary into lines of
     balanced length; without a boundary that fits, one line (the word processor wraps it)."""
-    if _width(text) <= per_line:
+    if body_width(text) <= per_line:
         return [text]
     best: tuple[float, list[str]] | None = None
     points = sorted({m.start() for m in _TITLE_BREAKS.finditer(text)} - {0, len(text)})
     for i in points:
         first, second = text[:i], text[i:]
-        widths = (_width(first), _width(second))
+        widths = (body_width(first), body_width(second))
         if max(widths) <= per_line:
             score = abs(widths[0] - widths[1])
             if best is None or score < best[0]:
@@ -546,6 +544,6 @@ def title_lines(text: str, per_line: float) -> list[str]:
     return best[1] if best else [text]
 
 
-def _width(text: str) -> float:
+def body_width(text: str) -> float:
     """Width in characters of the body size: a CJK character is one, a digit or Latin letter half."""
     return sum(0.5 if ch.isascii() else 1.0 for ch in text)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import PurePath
@@ -114,13 +113,6 @@ def ranking_notes(run: ScoreRun, table: RankingTable) -> str:
 def report_title(run: ScoreRun) -> str:
     """平顶山市2017年全民科学素质工作目标责任考核结果: from the rubric's title, whatever its subject."""
     return results_title(run.rubric)
-
-
-def item_rate(res: UnitResult, item_id: str) -> Decimal | None:
-    for it in res.items:
-        if it.item_id == item_id and it.max_points:
-            return it.points / it.max_points
-    return None
 
 
 @dataclass(frozen=True)
@@ -277,29 +269,6 @@ DETAIL_COLUMNS = (
 )
 
 
-def detail_rows(run: ScoreRun) -> Iterator[tuple[str, ...]]:
-    """One row per criterion of every scored unit (DETAIL_COLUMNS), in ranking order."""
-    for group_name, r in scored_in_rank_order(run):
-        res = r.result
-        for it in res.items:
-            for c in it.criteria:
-                yield (
-                    res.unit_name,
-                    group_name,
-                    it.number,
-                    item_label(it),
-                    criterion_label(c),
-                    c.rule,
-                    fmt(c.max_points),
-                    inputs_text(c),
-                    "" if c.self_score is None else fmt(c.self_score),
-                    "" if c.verified is None else fmt(c.verified),
-                    fmt(c.points),
-                    c.reason,
-                    it.opinion,
-                )
-
-
 # --- the inspection record (issue 14): what the 督导检查组 found, as every report prints it ------------
 PLACEHOLDER_INSPECTOR = "督导检查组"  # the name a verification without named inspectors carries
 
@@ -400,22 +369,6 @@ WEAK_ITEMS = 5  # how many of the lowest-scoring items a report calls 短板
 def is_weak(position: int, analysis: ItemAnalysis) -> bool:
     """短板: among the WEAK_ITEMS lowest average rates (0-based position), and not fully scored."""
     return position < WEAK_ITEMS and analysis.average_rate < 1
-
-
-def item_analysis_rows(run: ScoreRun) -> list[tuple[str, ...]]:
-    """ITEM_ANALYSIS_COLUMNS rows, weakest item first; 平均得分率 as a percentage with one decimal."""
-    return [
-        (
-            str(i),
-            a.number,
-            a.title,
-            str(a.units),
-            fmt(a.average_rate * 100, 1) + "%",
-            a.lowest_unit,
-            "短板" if is_weak(i - 1, a) else "",
-        )
-        for i, a in enumerate(item_analysis(run), start=1)
-    ]
 
 
 @dataclass(frozen=True)

@@ -25,6 +25,7 @@ from kepu_inspect.reports.official_docx import (
     SIZE_SMALL_5,
     Column,
     OfficialDocument,
+    body_width,
     table_parts,
 )
 from kepu_inspect.reports.tables import (
@@ -366,10 +367,6 @@ class _Body:
 
 
 # --- the 附件 ----------------------------------------------------------------------------------------
-def _text_width(text: str) -> float:
-    return sum(0.5 if ch.isascii() else 1.0 for ch in text)
-
-
 # how wide a figure prints, in 小四 characters (digits of the fallback fonts are widest: 0.65)
 _FIGURE_WIDTH = {".": 0.35, "%": 0.8}
 
@@ -388,7 +385,7 @@ def group_table(run: ScoreRun, table: RankingTable, position: int, of: int) -> G
     are compared on their rate (their 满分 differ)."""
     d = run.rubric.settings.decimals
     names = [r.result.unit_name for r in table.ranked]
-    unit_w = max(5.0, min(12.0, max((_text_width(n) for n in names), default=4) + 0.6))
+    unit_w = max(5.0, min(12.0, max((body_width(n) for n in names), default=4) + 0.6))
     rows, muted = [], set()
     for i, r in enumerate(table.ranked):
         res = r.result

@@ -102,22 +102,23 @@ def import_rubric_table(
         plan_scoping = _column_plan(tables, main, official, builder.year)
     doc = builder.build(plan_scoping)
     problems += [p.at(**where) for p in builder.problems]
-    text = to_yaml(doc, builder.trailer())
+    text = to_yaml(doc)
     from kepu_inspect.adapters.yaml_writer import plain
     from kepu_inspect.services.plan_import import verify_yaml
 
     verify = verify_yaml(text, doc, path.with_suffix(".yaml").name)
     if verify:
         return TableImport(True, problems + verify, tally=main.tally)
+    data = plain(doc)
     counts = {
         "sections": len(doc["sections"]),
-        "items": sum(len(s["items"]) for s in plain(doc)["sections"]),
-        "units": len(plain(doc)["units"]),
+        "items": sum(len(s["items"]) for s in data["sections"]),
+        "units": len(data["units"]),
         "parsed": main.tally.parsed,
         "discretionary": main.tally.discretionary,
         "stated": main.tally.stated_discretionary,
     }
-    return TableImport(False, problems, text, counts, main.tally, plain(doc))
+    return TableImport(False, problems, text, counts, main.tally, data)
 
 
 # --- the plan's scopes ---------------------------------------------------------------------------
@@ -163,15 +164,12 @@ def _column_plan(
     """The table's 责任单位 (牵头单位 / 配合单位) columns read exactly as a plan's 分工 table is."""
     unit_roles = ("lead", "cooperate", "responsible")
     columns = [Column(0, "工作任务", "task")]
-    for table in tables[:1]:
-        for c in table.columns:
-            if c.role in unit_roles:
-                columns.append(Column(len(columns), c.header, c.role))
+    for c in tables[0].columns:
+        if c.role in unit_roles:
+            columns.append(Column(len(columns), c.header, c.role))
     rows: list[TableRow] = []
-    number = 0
     for section in main.sections:
         for item in section.items:
-            number += 1
             cells = (f"{item.title}{('：' + item.content) if item.content else ''}", *item.unit_cells)
             rows.append(TableRow(item.row, cells))
     pseudo = Table("plan", tables[0].source, tuple(columns), 0, tuple(rows))
@@ -446,9 +444,6 @@ class _DocBuilder:
             for c, fallback in zip(item.criteria, item.fallbacks, strict=True)
         ]
         return entry
-
-    def trailer(self) -> list[str]:
-        return []
 
 
 def _unique(wanted: str, seen: set[str], fallback: str) -> str:

@@ -112,8 +112,9 @@ def bound_at_end(text: str) -> tuple[str, Interval, str, bool] | None:
     """(label before the bound, interval, measure, explicit) for a clause ending in a bound:
     组织开展主题活动1次以上 → (组织开展主题活动, [1, ∞), 次, True). ``explicit`` is False for a
     range written a～b or a single count, whose upper edge a tier table decides (tiling)."""
+    starts = _starts(text)  # the same for every pattern
     for pattern, kind in _BOUNDS:
-        for start in _starts(text):
+        for start in starts:
             m = pattern.fullmatch(text, start)
             if m is None:
                 continue

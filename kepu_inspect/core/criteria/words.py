@@ -21,7 +21,6 @@ from kepu_inspect.core.rules import (
     DeductPer,
     Discretionary,
     Growth,
-    Level,
     Levels,
     NofM,
     PerCategory,
@@ -72,19 +71,6 @@ def _rank_words(iv: Interval) -> str | None:
     return f"第{fmt(iv.low)}名" if last == iv.low else f"第{fmt(iv.low)}～{fmt(last)}名"
 
 
-def _level_value(level: Level) -> str:
-    if level.points is not None:
-        return (
-            f"{fmt(level.points)}～{fmt(level.points_to)}分"
-            if level.points_to is not None
-            else f"{fmt(level.points)}分"
-        )
-    share = fmt((level.share or Decimal(0)) * 100)
-    if level.share_to is not None:
-        return f"本项分值的{share}%～{fmt(level.share_to * 100)}%"
-    return f"本项分值的{share}%"
-
-
 def _tail(floor: Decimal) -> str:
     return "扣完为止" if not floor else f"最低得{fmt(floor)}分"
 
@@ -110,7 +96,7 @@ def rule_words(rule: Rule, points: Decimal, context: Context = "base") -> str:
     if isinstance(rule, Tiers):
         return _tiers_words(rule, verb)
     if isinstance(rule, Levels):
-        values = "；".join(f"{lv.name}{verb}{_level_value(lv)}" for lv in rule.levels)
+        values = "；".join(f"{lv.name}{verb}{lv.describe()}" for lv in rule.levels)
         return f"{rule.label}：{values}" + (BAND_NOTE if rule.wants_score else "")
     if isinstance(rule, NofM):
         return f"下列{len(rule.conditions)}项中满足{rule.need}项{verb}{fmt(points)}分：" + "；".join(

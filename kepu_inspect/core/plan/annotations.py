@@ -15,7 +15,6 @@ from dataclasses import dataclass
 
 from kepu_inspect.core.plan.model import Role
 from kepu_inspect.core.plan.text import (
-    CJK,
     CLOSE,
     OPEN,
     SEPARATORS,
@@ -386,7 +385,3 @@ def strip_spans(raw: str, anns: Sequence[Annotation]) -> str:
         out += raw[pos : ann.span[0]]
         pos = ann.span[1]
     return out + raw[pos:]
-
-
-def has_cjk(text: str) -> bool:
-    return bool(re.search(f"[{CJK}]", text))

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
 from typing import Any
 
-from kepu_inspect.core.numbers import Interval
 from kepu_inspect.core.rules import (
     ANY_GROWTH,
     BestOf,
@@ -27,15 +25,6 @@ from kepu_inspect.core.rules import (
     Threshold,
     Tiers,
 )
-
-
-def bounds(iv: Interval) -> dict[str, Decimal]:
-    out: dict[str, Decimal] = {}
-    if iv.low is not None:
-        out["gte" if iv.low_inclusive else "gt"] = iv.low
-    if iv.high is not None:
-        out["lte" if iv.high_inclusive else "lt"] = iv.high
-    return out
 
 
 def _target(t: Target) -> Any:
@@ -77,7 +66,7 @@ def rule_doc(rule: Rule) -> dict[str, Any]:
         return kind | {"label": rule.label} | _unit(rule.measure) | {"target": _target(rule.target)} | limit
     if isinstance(rule, Tiers):
         better = {"better": "lower"} if rule.better == "lower" else {}
-        tiers = [bounds(t.interval) | {"points": t.points} for t in rule.tiers]
+        tiers = [t.interval.to_bounds() | {"points": t.points} for t in rule.tiers]
         return kind | {"label": rule.label} | _unit(rule.measure) | better | {"tiers": tiers}
     if isinstance(rule, Levels):
         return kind | {"label": rule.label, "levels": [_level(lv) for lv in rule.levels]}
@@ -126,18 +115,18 @@ def _later(rule: Rule, kind: dict[str, Any]) -> dict[str, Any]:
         return out
     if isinstance(rule, Compound):
         conditions = [
-            {"label": c.label} | _unit(c.measure) | (bounds(c.bound) if c.bound is not None else {})
+            {"label": c.label} | _unit(c.measure) | (c.bound.to_bounds() if c.bound is not None else {})
             for c in rule.conditions
         ]
         return kind | ({"need": rule.need} if rule.need is not None else {}) | {"conditions": conditions}
     if isinstance(rule, BestOf):
         options = [
-            {"label": o.label} | _unit(o.measure) | bounds(o.interval) | {"points": o.points}
+            {"label": o.label} | _unit(o.measure) | o.interval.to_bounds() | {"points": o.points}
             for o in rule.options
         ]
         return kind | {"options": options}
     if isinstance(rule, Growth):
-        growth = {} if rule.bound == ANY_GROWTH else bounds(rule.bound)
+        growth = {} if rule.bound == ANY_GROWTH else rule.bound.to_bounds()
         return kind | {"label": rule.label} | _unit(rule.measure) | growth
     if isinstance(rule, Shortfall):
         step = {"step": rule.step} if rule.step != 1 else {}

@@ -234,13 +234,7 @@ def read_band(text: str) -> dict[str, Decimal] | None:
     found = bound_at_end(normalise(text).replace("分", ""))
     if found is None or found[0] or found[2]:
         return None
-    iv = found[1]
-    out: dict[str, Decimal] = {}
-    if iv.low is not None:
-        out["gte" if iv.low_inclusive else "gt"] = iv.low
-    if iv.high is not None:
-        out["lte" if iv.high_inclusive else "lt"] = iv.high
-    return out
+    return found[1].to_bounds()
 
 
 ROUNDING = {"floor": "向下取整", "half_up": "四舍五入", "ceil": "向上取整"}
